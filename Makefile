@@ -1,0 +1,105 @@
+# ec2-runner-pool. `make` builds static musl binaries into build/bin/;
+# `make test` runs every test; `make demo` walks the lifecycle locally.
+# Dependencies are built from Debian source packages on first use
+# (scripts/bootstrap.sh); nothing third-party is in the repository.
+
+DEPS     := build/deps/prefix
+STAMP    := build/deps/.done
+CC_MUSL  := musl-gcc
+WARN     := -Wall -Wextra -Wshadow -Wno-unused-parameter
+CSTD     := -std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+CFLAGS   := $(CSTD) -Os $(WARN) -ffunction-sections -fdata-sections -I$(DEPS)/include -Ilib
+LDFLAGS  := -static -s -Wl,--gc-sections -L$(DEPS)/lib
+LIBS     := -lcurl -lbearssl -lcjson -lpthread
+VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+LIB_SRC  := $(sort $(wildcard lib/*.c))
+LIB_OBJ  := $(LIB_SRC:lib/%.c=build/obj/lib/%.o)
+TOOLS    := $(sort $(filter-out ec2rp,$(notdir $(patsubst %/main.c,%,$(wildcard cmd/*/main.c)))))
+TOOL_OBJ := $(TOOLS:%=build/obj/cmd/%.o)
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNITS    := $(UNIT_SRC:tests/unit/%.c=build/test/%)
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZERS  := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+
+# Sanitizer and fuzz builds: clang against glibc and Debian's -dev packages.
+CC_SAN   := clang
+SANFLAGS := $(CSTD) -g -O1 $(WARN) -fno-omit-frame-pointer -Ilib \
+            -fsanitize=address,undefined -fno-sanitize-recover=undefined
+SAN_LIBS := -lcurl -lbearssl -lcjson -lpthread
+ASAN_LIB := $(LIB_SRC:lib/%.c=build/asan/obj/%.o)
+ASANS    := $(UNIT_SRC:tests/unit/%.c=build/asan/%)
+FUZZ_LIB := $(LIB_SRC:lib/%.c=build/fuzz/obj/%.o)
+
+.PHONY: all deps test unit fuzz bench demo rootfs lint clean distclean
+all: build/bin/ec2rp
+
+deps: $(STAMP)
+$(STAMP):
+	sh scripts/bootstrap.sh
+
+build/obj/lib/%.o: lib/%.c lib/*.h $(STAMP)
+	@mkdir -p $(@D)
+	$(CC_MUSL) $(CFLAGS) -c $< -o $@
+
+build/obj/cmd/%.o: cmd/%/main.c lib/*.h $(STAMP)
+	@mkdir -p $(@D)
+	$(CC_MUSL) $(CFLAGS) -DVERSION='"$(VERSION)"' -c $< -o $@
+
+build/libec2rp.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+# One multi-call binary stores libcurl and BearSSL once; each tool is a link.
+build/gen/tools.c: scripts/gen-tools.sh $(wildcard cmd/*/main.c)
+	@mkdir -p $(@D)
+	sh scripts/gen-tools.sh $(TOOLS) > $@
+
+build/obj/cmd/ec2rp.o: cmd/ec2rp/main.c build/gen/tools.c lib/*.h $(STAMP)
+	@mkdir -p $(@D)
+	$(CC_MUSL) $(CFLAGS) -Ibuild/gen -DVERSION='"$(VERSION)"' -c $< -o $@
+
+build/bin/ec2rp: build/obj/cmd/ec2rp.o $(TOOL_OBJ) build/libec2rp.a
+	@mkdir -p $(@D)
+	$(CC_MUSL) $(LDFLAGS) -o $@ $^ $(LIBS)
+	@for t in $(TOOLS); do ln -sf ec2rp build/bin/$$t; done
+
+# Unit tests, static musl.
+build/test/t.o: tests/unit/t.c tests/unit/t.h
+	@mkdir -p $(@D)
+	$(CC_MUSL) $(CFLAGS) -c $< -o $@
+build/test/%: tests/unit/%.c build/test/t.o build/libec2rp.a
+	@mkdir -p $(@D)
+	$(CC_MUSL) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< build/test/t.o build/libec2rp.a $(LIBS)
+
+# Unit tests under ASan + UBSan.
+build/asan/obj/%.o: lib/%.c lib/*.h $(STAMP)
+	@mkdir -p $(@D)
+	$(CC_SAN) $(SANFLAGS) -c $< -o $@
+build/asan/%: tests/unit/%.c tests/unit/t.c $(ASAN_LIB)
+	@mkdir -p $(@D)
+	$(CC_SAN) $(SANFLAGS) -Itests/unit -o $@ $< tests/unit/t.c $(ASAN_LIB) $(SAN_LIBS)
+
+# libFuzzer targets.
+build/fuzz/obj/%.o: lib/%.c lib/*.h $(STAMP)
+	@mkdir -p $(@D)
+	$(CC_SAN) $(SANFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
+	@mkdir -p $(@D)
+	$(CC_SAN) $(SANFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB) $(SAN_LIBS)
+
+unit: $(UNITS) $(ASANS)
+test: all unit $(FUZZERS)
+	sh tests/run.sh
+
+FUZZ_SECONDS ?= 300
+fuzz: $(FUZZERS)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZERS)
+
+lint:
+	sh scripts/lint.sh
+
+clean:
+	rm -rf build/obj build/bin build/gen build/test build/asan build/fuzz build/libec2rp.a build/rootfs
+distclean:
+	rm -rf build

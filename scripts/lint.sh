@@ -1,0 +1,15 @@
+#!/bin/sh
+# Rejects banned C functions (as curl does) and runs shellcheck on the scripts.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+status=0
+banned='\b(sprintf|vsprintf|strcpy|strcat|strtok|atoi|atol|gmtime|localtime|gets)[[:space:]]*\('
+if grep -nE "$banned" lib/*.c cmd/*/*.c 2>/dev/null; then
+	echo "lint: banned function above (use snprintf, buf_*, strtol, gmtime_r)" >&2
+	status=1
+fi
+scripts=$(ls scripts/*.sh tests/*.sh 2>/dev/null)
+if command -v shellcheck >/dev/null 2>&1; then
+	shellcheck -s sh $scripts || status=1
+fi
+exit $status

@@ -1,0 +1,92 @@
+#!/bin/sh
+# The whole test run (`make test`): unit tests (static musl and ASan/UBSan),
+# short fuzz runs, the local stack's own tests, and the integration tests
+# against the stack. Every check prints "ok N - ..." or "not ok N - ...";
+# this script counts them and ends with "N passed, N failed".
+set -u
+cd "$(dirname "$0")/.." || exit 2
+
+logs=build/test-logs
+rm -rf "$logs"
+mkdir -p "$logs"
+passed=0
+failed=0
+FUZZ_SECONDS=${FUZZ_SECONDS:-8}
+export SIGV4_SUITE="${SIGV4_SUITE:-$(pwd)/../shared/testdata/aws-sigv4-suite}"
+
+# count NAME LOG STATUS: adds the log's ok / not ok lines to the totals; a
+# program that failed without reporting a failing check counts as one failure.
+count() {
+	ok=$(grep -c '^ok ' "$2")
+	bad=$(grep -c '^not ok ' "$2")
+	if [ "$3" -ne 0 ] && [ "$bad" -eq 0 ]; then
+		bad=1
+		echo "not ok - $1 exited with status $3" >> "$2"
+	fi
+	passed=$((passed + ok))
+	failed=$((failed + bad))
+	if [ "$bad" -eq 0 ]; then
+		printf '%-40s %4d passed\n' "$1" "$ok"
+	else
+		printf '%-40s %4d passed, %d FAILED (log: %s)\n' "$1" "$ok" "$bad" "$2"
+		grep -A3 '^not ok' "$2" | head -n 40 | sed 's/^/    /'
+	fi
+	grep '^# .*suite' "$2" | sed 's/^/    /'
+}
+
+run() { # run NAME CMD...: runs a TAP-printing program and counts it
+	name=$1
+	shift
+	log="$logs/$(echo "$name" | tr '/ ' '__').log"
+	"$@" > "$log" 2>&1
+	count "$name" "$log" $?
+}
+
+echo "== unit tests (static musl)"
+for t in build/test/test_*; do
+	[ -x "$t" ] && run "unit/$(basename "$t")" "$t"
+done
+
+echo "== unit tests (clang ASan + UBSan)"
+for t in build/asan/test_*; do
+	[ -x "$t" ] && run "asan/$(basename "$t")" "$t"
+done
+
+echo "== fuzz targets (${FUZZ_SECONDS}s each)"
+for f in build/fuzz/fuzz_*; do
+	[ -x "$f" ] || continue
+	name=$(basename "$f")
+	log="$logs/fuzz_$name.log"
+	corpus="$logs/corpus-$name"
+	mkdir -p "$corpus"
+	seeds="tests/fuzz/corpus/${name#fuzz_}"
+	[ -d "$seeds" ] && cp "$seeds"/* "$corpus"/ 2>/dev/null
+	"$f" -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=1024 -artifact_prefix="$logs/$name-" "$corpus" > "$log" 2>&1
+	st=$?
+	runs=$(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' "$log")
+	if [ "$st" -eq 0 ]; then
+		echo "ok 1 - $name: ${runs:-?} runs, no finding" >> "$log"
+	else
+		echo "not ok 1 - $name: finding (see $log)" >> "$log"
+	fi
+	count "fuzz/$name" "$log" "$st"
+done
+
+if [ -d tests/sim/test ] && [ -f tests/sim/package.json ]; then
+	echo "== local stack tests (node --test)"
+	sh tests/sim/install.sh > "$logs/sim-install.log" 2>&1 || echo "not ok - npm install of the stack failed" >> "$logs/sim-install.log"
+	log="$logs/sim.log"
+	node --test --test-reporter=tap tests/sim/test/ > "$log" 2>&1
+	count "sim" "$log" $?
+fi
+
+if [ -d tests/integration ]; then
+	echo "== integration tests (static binaries against the local stack)"
+	for t in tests/integration/[0-9]*.sh; do
+		[ -f "$t" ] && run "integration/$(basename "$t" .sh)" sh "$t"
+	done
+fi
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
