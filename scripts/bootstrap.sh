@@ -40,6 +40,7 @@ if [ -n "$missing" ] || [ "$added_src" = 1 ]; then
 fi
 if [ -n "$missing" ]; then
 	log "installing:$missing"
+	# shellcheck disable=SC2086 # one word per package
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing >/dev/null
 fi
 
@@ -50,9 +51,10 @@ cd "$src"
 log "apt-get source bearssl cjson curl"
 apt-get source -q bearssl cjson curl >/dev/null 2>&1 || die "apt-get source failed (deb-src entries? network?)"
 
-bearssl_dir=$(ls -d bearssl-*/ | head -n 1)
-cjson_dir=$(ls -d cjson-*/ | head -n 1)
-curl_dir=$(ls -d curl-*/ | head -n 1)
+first() { for f in "$@"; do echo "$f"; return; done; }
+bearssl_dir=$(first bearssl-*/)
+cjson_dir=$(first cjson-*/)
+curl_dir=$(first curl-*/)
 
 export CC=musl-gcc
 cflags="-Os -ffunction-sections -fdata-sections -fPIE -D_FORTIFY_SOURCE=0"
@@ -64,6 +66,7 @@ cp "$bearssl_dir"build/libbearssl.a "$prefix/lib/"
 cp "$bearssl_dir"inc/*.h "$prefix/include/"
 
 log "building cJSON ($cjson_dir)"
+# shellcheck disable=SC2086 # flags are words
 ( cd "$cjson_dir" && musl-gcc $cflags -std=c89 -c cJSON.c -o cJSON.o && ar rcs libcjson.a cJSON.o )
 mkdir -p "$prefix/include/cjson"
 cp "$cjson_dir"libcjson.a "$prefix/lib/"
@@ -94,7 +97,7 @@ grep -q '^#define USE_BEARSSL 1' "$curl_dir"lib/curl_config.h \
 {
 	printf 'component\tdebian-source-version\torigin\n'
 	for d in bearssl cjson curl; do
-		dsc=$(ls ${d}_*.dsc | head -n 1)
+		dsc=$(first "${d}"_*.dsc)
 		v=$(sed -n 's/^Version: //p' "$dsc")
 		printf '%s\t%s\tDebian source package %s (apt-get source)\n' "$d" "$v" "$d"
 	done

@@ -10,5 +10,5 @@ echo 'static const struct tool tools[] = {'
 for t in "$@"; do
 	printf '\t{ "%s", %s_main },\n' "$t" "$(echo "$t" | tr - _)"
 done
-echo '\t{ 0, 0 }'
+printf '\t{ 0, 0 }\n'
 echo '};'
