@@ -1,0 +1,86 @@
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "log.h"
+
+#ifndef VERSION
+#define VERSION "0.0.0"
+#endif
+
+static const char *prog_name = "ec2rp";
+
+static int
+env_true(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0);
+}
+
+int
+cli_start(const char *prog, int argc, char **argv, const char *help)
+{
+	prog_name = prog;
+	log_init(prog, env_true("GITHUB_ACTIONS"), env_true("EC2RP_DEBUG"));
+	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+		fputs(help, stdout);
+		return 1;
+	}
+	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+		printf("%s (ec2-runner-pool) %s\n", prog, VERSION);
+		return 1;
+	}
+	return 0;
+}
+
+int
+cli_usage(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_msg(LOG_ERROR, "%s (try %s --help)", msg, prog_name);
+	return ERR_INPUT;
+}
+
+int
+cli_fail(const struct err *e, const char *what)
+{
+	int code = e->cls ? e->cls : ERR_LOCAL;
+
+	if (e->code[0] && strstr(e->msg, e->code) == NULL)
+		log_msg(LOG_ERROR, "unable to %s: %s: %s", what, e->code, e->msg);
+	else
+		log_msg(LOG_ERROR, "unable to %s: %s", what, e->msg);
+	return code;
+}
+
+int
+cli_int(const char *s, long long min, long long max, long long *out)
+{
+	char *end;
+	long long v;
+
+	if (s == NULL || *s == '\0' || (*s != '-' && (*s < '0' || *s > '9')))
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+long long
+cli_now(void)
+{
+	return (long long)time(NULL);
+}

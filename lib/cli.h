@@ -1,0 +1,28 @@
+/* cli: what every tool's main() does the same way: --help and --version,
+ * logging set up from the environment, usage errors, and turning a struct err
+ * into one message and one exit code. */
+#ifndef EC2RP_CLI_H
+#define EC2RP_CLI_H
+
+#include "err.h"
+
+/* Sets up logging for prog from GITHUB_ACTIONS and EC2RP_DEBUG; prints help
+ * (to stdout) for a lone --help, or the version for --version. Returns 1 when
+ * it answered (main then returns 0), else 0. help is the whole help text:
+ * synopsis, options, exit codes. */
+int cli_start(const char *prog, int argc, char **argv, const char *help);
+
+/* Prints "PROG: fatal: <message>" and "try --help", returns 2 (bad usage). */
+int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Prints "PROG: fatal: unable to <what>: <e->msg>" and returns the exit code
+ * of e's class (5 when the class is unset). */
+int cli_fail(const struct err *e, const char *what);
+
+/* Parses a whole decimal integer within [min, max]; 0, or -1 if s is not one. */
+int cli_int(const char *s, long long min, long long max, long long *out);
+
+/* Reads the clock: the programs do, the library does not. */
+long long cli_now(void);
+
+#endif
