@@ -8,7 +8,7 @@ STAMP    := build/deps/.done
 CC_MUSL  := musl-gcc
 WARN     := -Wall -Wextra -Wshadow -Wno-unused-parameter
 CSTD     := -std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
-CFLAGS   := $(CSTD) -Os $(WARN) -ffunction-sections -fdata-sections -I$(DEPS)/include -Ilib
+CFLAGS   := $(CSTD) -DVERSION='"$(VERSION)"' -Os $(WARN) -ffunction-sections -fdata-sections -I$(DEPS)/include -Ilib
 LDFLAGS  := -static -s -Wl,--gc-sections -L$(DEPS)/lib
 LIBS     := -lcurl -lbearssl -lcjson -lpthread
 VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
@@ -44,7 +44,7 @@ build/obj/lib/%.o: lib/%.c lib/*.h $(STAMP)
 
 build/obj/cmd/%.o: cmd/%/main.c lib/*.h $(STAMP)
 	@mkdir -p $(@D)
-	$(CC_MUSL) $(CFLAGS) -DVERSION='"$(VERSION)"' -c $< -o $@
+	$(CC_MUSL) $(CFLAGS) -c $< -o $@
 
 build/libec2rp.a: $(LIB_OBJ)
 	@rm -f $@
@@ -57,7 +57,7 @@ build/gen/tools.c: scripts/gen-tools.sh $(wildcard cmd/*/main.c)
 
 build/obj/cmd/ec2rp.o: cmd/ec2rp/main.c build/gen/tools.c lib/*.h $(STAMP)
 	@mkdir -p $(@D)
-	$(CC_MUSL) $(CFLAGS) -Ibuild/gen -DVERSION='"$(VERSION)"' -c $< -o $@
+	$(CC_MUSL) $(CFLAGS) -Ibuild/gen -c $< -o $@
 
 build/bin/ec2rp: build/obj/cmd/ec2rp.o $(TOOL_OBJ) build/libec2rp.a
 	@mkdir -p $(@D)

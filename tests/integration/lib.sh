@@ -1,0 +1,79 @@
+# Sourced by tests/integration/NN-name.sh: a shared stack, TAP output, and
+# helpers that record a check's expected exit code and output.
+# Tests run from the repository root with the built tools first on PATH.
+
+T_N=0
+T_FAILED=0
+TOP=$(pwd)
+PATH="$TOP/build/bin:$PATH"
+export PATH
+T_TMP=$(mktemp -d)
+
+# ok NAME: records a passing check; not_ok NAME [DETAIL]: a failing one.
+ok() { T_N=$((T_N + 1)); echo "ok $T_N - $1"; }
+not_ok() {
+	T_N=$((T_N + 1))
+	T_FAILED=$((T_FAILED + 1))
+	echo "not ok $T_N - $1"
+	[ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/#   /'
+	return 0
+}
+
+# expect CODE NAME CMD...: runs CMD, stdout to $T_OUT and stderr to $T_ERR;
+# passes when it exits with CODE.
+T_OUT="$T_TMP/out"
+T_ERR="$T_TMP/err"
+expect() {
+	want=$1
+	name=$2
+	shift 2
+	"$@" > "$T_OUT" 2> "$T_ERR"
+	got=$?
+	if [ "$got" -eq "$want" ]; then
+		ok "$name"
+	else
+		not_ok "$name" "exit $got, want $want; stderr: $(head -c 600 "$T_ERR")"
+	fi
+}
+
+# check NAME CMD...: passes when the test command CMD succeeds.
+check() {
+	name=$1
+	shift
+	if "$@"; then ok "$name"; else not_ok "$name"; fi
+}
+
+# out_has / err_has TEXT: the last expect's stdout / stderr contains TEXT.
+out_has() { grep -qF -- "$1" "$T_OUT"; }
+err_has() { grep -qF -- "$1" "$T_ERR"; }
+# lines FILE: how many lines the file has.
+lines() { wc -l < "$1" | tr -d ' '; }
+
+# stack_start [ARGS]: starts the local stack and loads its environment;
+# it is stopped when the test exits.
+stack_start() {
+	SIM_DIR=$(sh tests/sim/stack start "$@") || { echo "not ok - local stack did not start"; exit 1; }
+	# shellcheck disable=SC1091
+	. "$SIM_DIR/env"
+	trap 'stack_stop' EXIT INT TERM
+}
+stack_stop() {
+	[ -n "${SIM_DIR:-}" ] && sh tests/sim/stack stop "$SIM_DIR" >/dev/null 2>&1
+	SIM_DIR=
+	rm -rf "$T_TMP"
+}
+
+# sim GET|POST PATH [JSON]: the stack's control API.
+sim() {
+	if [ "$1" = GET ]; then
+		curl -fsS "$SIM_CONTROL$2"
+	else
+		curl -fsS -X "$1" -H 'content-type: application/json' --data "${3:-{\}}" "$SIM_CONTROL$2"
+	fi
+}
+
+# done_testing: prints the plan; the exit status says whether all passed.
+done_testing() {
+	echo "1..$T_N"
+	[ "$T_FAILED" -eq 0 ]
+}
