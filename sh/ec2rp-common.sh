@@ -1,0 +1,80 @@
+# shellcheck shell=sh disable=SC2034 # sourced: its variables are used by the scripts
+# Shared by the mode scripts and the agent (POSIX sh, busybox-compatible).
+# Holds logging, GitHub Actions output, and input validation; the flow lives
+# in the mode scripts and the work in the C tools.
+
+EC2RP_POOL=${EC2RP_POOL:-ec2-runner-pool}
+export EC2RP_POOL
+
+log() { printf '%s: %s\n' "${PROG:-ec2-runner-pool}" "$*" >&2; }
+warn() {
+	if [ "${GITHUB_ACTIONS:-}" = true ]; then
+		printf '::warning::%s\n' "$*" >&2
+	else
+		printf '%s: warning: %s\n' "${PROG:-ec2-runner-pool}" "$*" >&2
+	fi
+}
+die() {
+	if [ "${GITHUB_ACTIONS:-}" = true ]; then
+		printf '::error::%s\n' "$*" >&2
+	else
+		printf '%s: fatal: %s\n' "${PROG:-ec2-runner-pool}" "$*" >&2
+	fi
+	exit "${2:-1}"
+}
+group() { if [ "${GITHUB_ACTIONS:-}" = true ]; then echo "::group::$*" >&2; else log "== $*"; fi; }
+endgroup() { if [ "${GITHUB_ACTIONS:-}" = true ]; then echo "::endgroup::" >&2; fi; }
+
+# output NAME VALUE: a step output (one line values only).
+output() {
+	if [ -n "${GITHUB_OUTPUT:-}" ]; then
+		printf '%s=%s\n' "$1" "$2" >> "$GITHUB_OUTPUT"
+	fi
+}
+
+# summary LINE: a line of the step summary (Markdown).
+summary() {
+	if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
+		printf '%s\n' "$*" >> "$GITHUB_STEP_SUMMARY"
+	fi
+}
+
+# Validation: each check prints one line naming the input and returns 1.
+BAD=0
+bad() { log "invalid input $1: $2"; BAD=1; }
+
+# is_uint VALUE MIN MAX
+is_uint() {
+	case $1 in '' | *[!0-9]*) return 1 ;; esac
+	[ "${#1}" -le 9 ] || return 1
+	[ "$1" -ge "$2" ] && [ "$1" -le "$3" ]
+}
+need_uint() { is_uint "$2" "$3" "$4" || bad "$1" "must be a whole number from $3 to $4, got '$(printable "$2")'"; }
+# need_match NAME VALUE PATTERN-DESCRIPTION REGEX
+need_match() {
+	if ! printf '%s' "$2" | grep -Eqx -- "$4" || [ "$(printf '%s' "$2" | wc -l)" -ne 0 ]; then
+		bad "$1" "must be $3, got '$(printable "$2")'"
+	fi
+}
+# printable VALUE: the value cut to 60 characters with control bytes shown as '?'.
+printable() { printf '%s' "$1" | head -c 60 | tr -c '[:print:]' '?'; }
+
+RE_POOL='[A-Za-z0-9_-]{1,40}'
+RE_CLASS='[a-z0-9-]{1,32}'
+RE_RUN='[A-Za-z0-9_.-]{1,64}'
+RE_ID='i-([0-9a-f]{8}|[0-9a-f]{17})'
+RE_AMI='ami-([0-9a-f]{8}|[0-9a-f]{17})'
+RE_SUBNETS='subnet-[0-9a-f]{8,17}(,subnet-[0-9a-f]{8,17})*'
+RE_SGS='sg-[0-9a-f]{8,17}(,sg-[0-9a-f]{8,17})*'
+RE_GLOBS='[a-z0-9.*-]+(,[a-z0-9.*-]+)*'
+RE_USAGE='spot|on-demand'
+
+# run_id: the label a run's runners carry (the run id, with the attempt after
+# the first so a re-run gets fresh runners).
+run_id() {
+	r=${INPUT_RUN_ID:-${GITHUB_RUN_ID:-}}
+	if [ -n "${GITHUB_RUN_ATTEMPT:-}" ] && [ "${GITHUB_RUN_ATTEMPT}" != 1 ] && [ -z "${INPUT_RUN_ID:-}" ]; then
+		r="$r-$GITHUB_RUN_ATTEMPT"
+	fi
+	printf '%s' "$r"
+}
