@@ -31,8 +31,15 @@ ASAN_LIB := $(LIB_SRC:lib/%.c=build/asan/obj/%.o)
 ASANS    := $(UNIT_SRC:tests/unit/%.c=build/asan/%)
 FUZZ_LIB := $(LIB_SRC:lib/%.c=build/fuzz/obj/%.o)
 
+SCRIPTS  := $(sort $(notdir $(wildcard sh/ec2rp-*)))
+
 .PHONY: all deps test unit fuzz bench demo rootfs lint clean distclean
-all: build/bin/ec2rp
+all: build/bin/ec2rp $(SCRIPTS:%=build/bin/%)
+
+# The mode scripts, the agent and the bootstrap sit beside the tools.
+build/bin/ec2rp-%: sh/ec2rp-%
+	@mkdir -p $(@D)
+	cp $< $@
 
 deps: $(STAMP)
 $(STAMP):
@@ -95,6 +102,9 @@ test: all unit $(FUZZERS)
 FUZZ_SECONDS ?= 300
 fuzz: $(FUZZERS)
 	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZERS)
+
+rootfs: all
+	sh scripts/rootfs.sh
 
 lint:
 	sh scripts/lint.sh

@@ -18,13 +18,16 @@ die() { printf 'bootstrap: fatal: %s\n' "$*" >&2; exit 1; }
 # Debian packages: the musl toolchain, source unpacking, and the glibc -dev
 # packages of the same libraries for the sanitizer and fuzz builds.
 need_pkgs="musl-tools dpkg-dev make gcc clang libclang-rt-14-dev libbearssl-dev libcjson-dev libcurl4-openssl-dev busybox-static curl shellcheck ca-certificates openssl file"
+# EC2RP_BUILD_ONLY=1 (the Dockerfile): only what the static build needs.
+[ "${EC2RP_BUILD_ONLY:-0}" = 1 ] && need_pkgs="musl-tools dpkg-dev make gcc busybox-static ca-certificates file"
 missing=""
 for p in $need_pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
 done
 
 # Node runs the local test stack; a machine may already have it from elsewhere.
-command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
+[ "${EC2RP_BUILD_ONLY:-0}" = 1 ] || command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 \
+	|| missing="$missing nodejs npm"
 
 # apt-get source needs deb-src entries; add them next to the deb ones.
 srclist=/etc/apt/sources.list.d/ec2rp-src.sources

@@ -8,9 +8,9 @@ if grep -nE "$banned" lib/*.c cmd/*/*.c 2>/dev/null; then
 	echo "lint: banned function above (use snprintf, buf_*, strtol, gmtime_r)" >&2
 	status=1
 fi
-scripts=$(ls scripts/*.sh tests/*.sh 2>/dev/null)
+scripts=$(ls scripts/*.sh tests/*.sh sh/ec2rp-* 2>/dev/null)
 if command -v shellcheck >/dev/null 2>&1; then
 	# shellcheck disable=SC2086 # a list of files
-	shellcheck -s sh $scripts || status=1
+	shellcheck -s sh -x -P sh $scripts || status=1
 fi
 exit $status
