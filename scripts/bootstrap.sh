@@ -26,8 +26,9 @@ for p in $need_pkgs; do
 done
 
 # Node runs the local test stack; a machine may already have it from elsewhere.
-[ "${EC2RP_BUILD_ONLY:-0}" = 1 ] || command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 \
-	|| missing="$missing nodejs npm"
+if [ "${EC2RP_BUILD_ONLY:-0}" != 1 ]; then
+	command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
+fi
 
 # apt-get source needs deb-src entries; add them next to the deb ones.
 srclist=/etc/apt/sources.list.d/ec2rp-src.sources
