@@ -103,6 +103,10 @@ FUZZ_SECONDS ?= 300
 fuzz: $(FUZZERS)
 	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZERS)
 
+demo: all
+	sh tests/sim/install.sh
+	sh tests/demo.sh
+
 rootfs: all
 	sh scripts/rootfs.sh
 
