@@ -33,7 +33,7 @@ FUZZ_LIB := $(LIB_SRC:lib/%.c=build/fuzz/obj/%.o)
 
 SCRIPTS  := $(sort $(notdir $(wildcard sh/ec2rp-*)))
 
-.PHONY: all deps test unit fuzz bench demo rootfs lint clean distclean
+.PHONY: all deps test unit fuzz bench demo rootfs dist lint clean distclean
 all: build/bin/ec2rp $(SCRIPTS:%=build/bin/%)
 
 # The mode scripts, the agent and the bootstrap sit beside the tools.
@@ -109,6 +109,14 @@ demo: all
 
 rootfs: all
 	sh scripts/rootfs.sh
+
+# The release tarball: the same tools and scripts as the image, plus the SBOM.
+dist: all
+	@mkdir -p build/dist/ec2-runner-pool-$(VERSION)/bin
+	cp -P build/bin/* build/dist/ec2-runner-pool-$(VERSION)/bin/
+	cp build/deps/SBOM.txt README.md build/dist/ec2-runner-pool-$(VERSION)/
+	tar -C build/dist -czf build/ec2-runner-pool-$(VERSION)-linux-x86_64.tar.gz ec2-runner-pool-$(VERSION)
+	cd build && sha256sum ec2-runner-pool-$(VERSION)-linux-x86_64.tar.gz > ec2-runner-pool-$(VERSION)-linux-x86_64.tar.gz.sha256
 
 lint:
 	sh scripts/lint.sh
