@@ -1,0 +1,168 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+
+#include "http.h"
+
+static size_t
+on_body(char *data, size_t size, size_t n, void *arg)
+{
+	struct http_response *r = arg;
+	size_t len = size * n;
+
+	/* A response this large is not one of ours: stop reading. */
+	if (r->body.len + len > 16u * 1024 * 1024)
+		return 0;
+	if (buf_add(&r->body, data, len))
+		return 0;
+	return len;
+}
+
+/* Copies the value of header line "Name: value\r\n" into dst if it is name. */
+static void
+take(const char *line, size_t n, const char *name, char *dst, size_t sz)
+{
+	size_t nl = strlen(name), i, o = 0;
+
+	if (n <= nl || strncasecmp(line, name, nl) != 0 || line[nl] != ':')
+		return;
+	for (i = nl + 1; i < n && (line[i] == ' ' || line[i] == '\t'); i++)
+		;
+	for (; i < n && line[i] != '\r' && line[i] != '\n' && o + 1 < sz; i++)
+		dst[o++] = line[i];
+	dst[o] = '\0';
+}
+
+static size_t
+on_header(char *data, size_t size, size_t n, void *arg)
+{
+	struct http_response *r = arg;
+	size_t len = size * n;
+
+	take(data, len, "date", r->date, sizeof(r->date));
+	take(data, len, "retry-after", r->retry_after, sizeof(r->retry_after));
+	take(data, len, "x-amzn-requestid", r->request_id, sizeof(r->request_id));
+	take(data, len, "x-amz-request-id", r->request_id, sizeof(r->request_id));
+	take(data, len, "x-amzn-query-error", r->query_error, sizeof(r->query_error));
+	take(data, len, "content-type", r->content_type, sizeof(r->content_type));
+	take(data, len, "link", r->link, sizeof(r->link));
+	take(data, len, "x-ratelimit-remaining", r->ratelimit_remaining, sizeof(r->ratelimit_remaining));
+	take(data, len, "x-ratelimit-reset", r->ratelimit_reset, sizeof(r->ratelimit_reset));
+	return len;
+}
+
+int
+http_init(struct http *h, struct err *e)
+{
+	const char *ca = getenv("AWS_CA_BUNDLE");
+	static const char *const system_bundles[] = { "/etc/ssl/certs/ca-certificates.crt",
+		"/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem", NULL };
+	const char *const *p;
+	CURL *c;
+
+	memset(h, 0, sizeof(*h));
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK || (c = curl_easy_init()) == NULL) {
+		err_set(e, ERR_LOCAL, "cannot initialise libcurl");
+		return -1;
+	}
+	h->curl = c;
+	h->connect_timeout_ms = 3000;
+	h->timeout_ms = 30000;
+	if (ca == NULL || *ca == '\0')
+		ca = getenv("EC2RP_CA_BUNDLE");
+	/* BearSSL has no default store: curl needs a file. */
+	for (p = system_bundles; (ca == NULL || *ca == '\0') && *p; p++) {
+		FILE *f = fopen(*p, "r");
+
+		if (f) {
+			fclose(f);
+			ca = *p;
+		}
+	}
+	if (ca && *ca)
+		curl_easy_setopt(c, CURLOPT_CAINFO, ca);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->errbuf);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "ec2-runner-pool/" VERSION);
+	return 0;
+}
+
+int
+http_request(struct http *h, const char *method, const char *url,
+    const char *const *headers, const void *body, size_t body_len,
+    struct http_response *resp, struct err *e)
+{
+	struct curl_slist *list = NULL, *tmp;
+	CURL *c = h->curl;
+	CURLcode rc;
+	long connects = 0;
+
+	buf_reset(&resp->body);
+	memset((char *)resp + sizeof(resp->status) + sizeof(resp->body), 0,
+	    sizeof(*resp) - sizeof(resp->status) - sizeof(resp->body));
+	resp->status = 0;
+	for (; headers && *headers; headers++) {
+		tmp = curl_slist_append(list, *headers);
+		if (tmp == NULL) {
+			curl_slist_free_all(list);
+			err_set(e, ERR_LOCAL, "out of memory");
+			return -1;
+		}
+		list = tmp;
+	}
+	/* No "Expect: 100-continue" round trip for our small bodies. */
+	tmp = curl_slist_append(list, "Expect:");
+	list = tmp ? tmp : list;
+	h->errbuf[0] = '\0';
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, h->connect_timeout_ms);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, h->timeout_ms);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, resp);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, resp);
+	if (strcmp(method, "GET") == 0) {
+		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, NULL);
+	} else {
+		curl_easy_setopt(c, CURLOPT_POST, 1L);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body ? (const char *)body : "");
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(body ? body_len : 0));
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, strcmp(method, "POST") ? method : NULL);
+	}
+	rc = curl_easy_perform(c);
+	curl_slist_free_all(list);
+	h->requests++;
+	if (curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &connects) == CURLE_OK)
+		h->connects += connects;
+	if (rc != CURLE_OK) {
+		/* curl's own message names the host, never the path or headers. */
+		err_set(e, ERR_TEMPORARY, "%s", h->errbuf[0] ? h->errbuf : curl_easy_strerror(rc));
+		return -1;
+	}
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
+	return 0;
+}
+
+void
+http_response_free(struct http_response *r)
+{
+	if (r == NULL)
+		return;
+	buf_free(&r->body);
+}
+
+void
+http_free(struct http *h)
+{
+	if (h == NULL || h->curl == NULL)
+		return;
+	curl_easy_cleanup(h->curl);
+	h->curl = NULL;
+}

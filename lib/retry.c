@@ -1,0 +1,96 @@
+#include <string.h>
+
+#include "retry.h"
+
+static int
+in_list(const char *code, const char *const *list)
+{
+	if (code == NULL || *code == '\0')
+		return 0;
+	for (; *list; list++)
+		if (strcmp(code, *list) == 0)
+			return 1;
+	return 0;
+}
+
+int
+retry_throttling_code(const char *code)
+{
+	static const char *const list[] = { "Throttling", "ThrottlingException", "ThrottledException",
+		"RequestThrottledException", "TooManyRequestsException",
+		"ProvisionedThroughputExceededException", "TransactionInProgressException",
+		"RequestLimitExceeded", "BandwidthLimitExceeded", "LimitExceededException",
+		"RequestThrottled", "SlowDown", "PriorRequestNotComplete", "EC2ThrottledException",
+		"AWS.SimpleQueueService.RequestThrottled", NULL };
+
+	return in_list(code, list);
+}
+
+int
+retry_transient_code(const char *code)
+{
+	static const char *const list[] = { "RequestTimeout", "RequestTimeoutException",
+		"InternalError", "InternalFailure", "InternalServerError", "ServiceUnavailable",
+		"Unavailable", "IDPCommunicationError", "InsufficientInstanceCapacity_Transient", NULL };
+
+	return in_list(code, list);
+}
+
+int
+retry_skew_code(const char *code)
+{
+	static const char *const list[] = { "RequestTimeTooSkewed", "RequestExpired",
+		"RequestInTheFuture", "InvalidSignatureException", "SignatureDoesNotMatch",
+		"AuthFailure", NULL };
+
+	return in_list(code, list);
+}
+
+int
+retry_max_attempts(const char *value, int *out)
+{
+	int v = 0;
+	const char *p;
+
+	if (value == NULL || *value == '\0') {
+		*out = 3;
+		return 0;
+	}
+	for (p = value; *p; p++) {
+		if (*p < '0' || *p > '9' || v > 100)
+			return -1;
+		v = v * 10 + (*p - '0');
+	}
+	if (v < 1 || v > 20)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int
+retry_classify(long status, const char *code)
+{
+	if (retry_throttling_code(code) || status == 429)
+		return RETRY_THROTTLE;
+	if (status == 0 || status == 500 || status == 502 || status == 503 || status == 504 ||
+	    retry_transient_code(code))
+		return RETRY_TRANSIENT;
+	return RETRY_NO;
+}
+
+long
+retry_delay_ms(int failures, int kind, double rnd)
+{
+	double base = kind == RETRY_THROTTLE ? 500.0 : 100.0, cap = 20000.0, ceiling = base;
+	int i;
+
+	for (i = 1; i < failures && ceiling < cap; i++)
+		ceiling *= 2;
+	if (ceiling > cap)
+		ceiling = cap;
+	if (rnd < 0)
+		rnd = 0;
+	if (rnd >= 1)
+		rnd = 0.999999;
+	return (long)(rnd * ceiling);
+}
