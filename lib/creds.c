@@ -1,0 +1,401 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "creds.h"
+#include "endpoint.h"
+#include "ini.h"
+#include "isotime.h"
+#include "uri.h"
+#include "xml.h"
+
+/* One IMDS session token per process: it is good for six hours. */
+static char imds_token[256];
+
+static const char *
+env(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : NULL;
+}
+
+static void
+wipe(struct buf *b)
+{
+	if (b->p)
+		memset(b->p, 0, b->cap);
+	buf_free(b);
+}
+
+void
+creds_free(struct creds *c)
+{
+	if (c == NULL)
+		return;
+	wipe(&c->access_key);
+	wipe(&c->secret_key);
+	wipe(&c->session_token);
+	buf_free(&c->profile_region);
+	c->expires = 0;
+}
+
+int
+creds_fresh(const struct creds *c, long long now)
+{
+	return c->access_key.len > 0 && (c->expires == 0 || now < c->expires - 300);
+}
+
+static int
+set(struct creds *c, const char *ak, const char *sk, const char *tok, const char *source)
+{
+	buf_reset(&c->access_key);
+	buf_reset(&c->secret_key);
+	buf_reset(&c->session_token);
+	c->source = source;
+	return buf_adds(&c->access_key, ak) || buf_adds(&c->secret_key, sk) ||
+	    buf_adds(&c->session_token, tok ? tok : "");
+}
+
+static char *
+slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	struct buf b = BUF_INIT;
+	char chunk[4096];
+	size_t n;
+
+	if (f == NULL)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && b.len < 1024 * 1024)
+		if (buf_add(&b, chunk, n))
+			break;
+	fclose(f);
+	return buf_take(&b);
+}
+
+/* The JSON document container credentials and IMDS both answer with. */
+static int
+from_json(struct creds *c, const char *body, const char *source, struct err *e)
+{
+	cJSON *d = cJSON_Parse(body);
+	const cJSON *ak = cJSON_GetObjectItemCaseSensitive(d, "AccessKeyId");
+	const cJSON *sk = cJSON_GetObjectItemCaseSensitive(d, "SecretAccessKey");
+	const cJSON *tok = cJSON_GetObjectItemCaseSensitive(d, "Token");
+	const cJSON *exp = cJSON_GetObjectItemCaseSensitive(d, "Expiration");
+	int r = -1;
+
+	if (!cJSON_IsString(ak) || !cJSON_IsString(sk)) {
+		err_set(e, ERR_PERMANENT, "%s credentials: malformed response", source);
+	} else if (set(c, ak->valuestring, sk->valuestring,
+	    cJSON_IsString(tok) ? tok->valuestring : NULL, source)) {
+		err_set(e, ERR_LOCAL, "out of memory");
+	} else {
+		c->expires = 0;
+		if (cJSON_IsString(exp) && isotime_parse(exp->valuestring, &c->expires))
+			c->expires = 0;
+		r = 0;
+	}
+	cJSON_Delete(d);
+	return r;
+}
+
+static int
+web_identity(struct creds *c, struct http *h, const char *token_file, struct err *e)
+{
+	const char *role = env("AWS_ROLE_ARN");
+	const char *session = env("AWS_ROLE_SESSION_NAME");
+	struct buf url = BUF_INIT, body = BUF_INIT, region = BUF_INIT;
+	struct http_response resp = { 0 };
+	struct xml *doc = NULL, *cr;
+	char *token = slurp(token_file);
+	char code[64], msg[256];
+	const char *hdrs[] = { "Content-Type: application/x-www-form-urlencoded", NULL };
+	int r = -1;
+
+	if (role == NULL) {
+		err_set(e, ERR_INPUT, "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not");
+		goto done;
+	}
+	if (token == NULL || *token == '\0') {
+		err_set(e, ERR_LOCAL, "cannot read AWS_WEB_IDENTITY_TOKEN_FILE");
+		goto done;
+	}
+	token[strcspn(token, "\r\n")] = '\0';
+	if (endpoint_region(&region, NULL, e) == 0) {
+		if (endpoint_url(&url, "sts", region.p, e))
+			goto done;
+	} else if (env("AWS_ENDPOINT_URL_STS") || env("AWS_ENDPOINT_URL")) {
+		if (endpoint_url(&url, "sts", "us-east-1", e))
+			goto done;
+	} else if (buf_adds(&url, "https://sts.amazonaws.com/")) {
+		goto done;
+	}
+	if (buf_adds(&body, "Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=") ||
+	    uri_encode(&body, role, strlen(role), 0) || buf_adds(&body, "&RoleSessionName=") ||
+	    uri_encode(&body, session ? session : "ec2-runner-pool",
+		strlen(session ? session : "ec2-runner-pool"), 0) ||
+	    buf_adds(&body, "&WebIdentityToken=") || uri_encode(&body, token, strlen(token), 0))
+		goto done;
+	if (http_request(h, "POST", url.p, hdrs, body.p, body.len, &resp, e))
+		goto done;
+	if (xml_parse(resp.body.p ? resp.body.p : "", resp.body.len, &doc, e))
+		goto done;
+	if (resp.status != 200) {
+		if (!xml_aws_error(doc, code, sizeof(code), msg, sizeof(msg)))
+			snprintf(code, sizeof(code), "HTTP %ld", resp.status);
+		err_set(e, resp.status >= 500 ? ERR_TEMPORARY : ERR_PERMANENT,
+		    "web identity: STS refused AssumeRoleWithWebIdentity: %s", code);
+		err_code(e, code);
+		goto done;
+	}
+	cr = xml_find(doc, "AssumeRoleWithWebIdentityResult/Credentials");
+	if (cr == NULL || set(c, xml_text(cr, "AccessKeyId"), xml_text(cr, "SecretAccessKey"),
+	    xml_text(cr, "SessionToken"), "web-identity") || c->access_key.len == 0) {
+		err_set(e, ERR_PERMANENT, "web identity: STS answer has no credentials");
+		goto done;
+	}
+	if (isotime_parse(xml_text(cr, "Expiration"), &c->expires))
+		c->expires = 0;
+	r = 0;
+done:
+	if (token) {
+		memset(token, 0, strlen(token));
+		free(token);
+	}
+	wipe(&body);
+	buf_free(&url);
+	buf_free(&region);
+	http_response_free(&resp);
+	xml_free(doc);
+	return r;
+}
+
+static char *
+aws_file(const char *var, const char *name)
+{
+	const char *home = env("HOME");
+	char path[1024];
+
+	if (env(var))
+		return slurp(env(var));
+	if (home == NULL)
+		return NULL;
+	snprintf(path, sizeof(path), "%s/.aws/%s", home, name);
+	return slurp(path);
+}
+
+/* 1 found, 0 not there, -1 error. The config file's region is kept too. */
+static int
+profile(struct creds *c, struct err *e)
+{
+	const char *name = env("AWS_PROFILE") ? env("AWS_PROFILE") : "default";
+	char *cred = aws_file("AWS_SHARED_CREDENTIALS_FILE", "credentials");
+	char *conf = aws_file("AWS_CONFIG_FILE", "config");
+	struct buf ak = BUF_INIT, sk = BUF_INIT, tok = BUF_INIT;
+	char section[160];
+	int r = 0;
+
+	snprintf(section, sizeof(section), strcmp(name, "default") ? "profile %s" : "%s", name);
+	if (conf)
+		ini_get(conf, section, "region", &c->profile_region);
+	if (cred && ini_get(cred, name, "aws_access_key_id", &ak) &&
+	    ini_get(cred, name, "aws_secret_access_key", &sk)) {
+		ini_get(cred, name, "aws_session_token", &tok);
+		r = 1;
+	} else if (conf && ini_get(conf, section, "aws_access_key_id", &ak) &&
+	    ini_get(conf, section, "aws_secret_access_key", &sk)) {
+		ini_get(conf, section, "aws_session_token", &tok);
+		r = 1;
+	} else if (env("AWS_PROFILE") && !(cred && strstr(cred, name)) && !(conf && strstr(conf, name))) {
+		err_set(e, ERR_INPUT, "AWS_PROFILE names a profile that no config file has");
+		r = -1;
+	}
+	if (r == 1) {
+		c->expires = 0;
+		if (set(c, ak.p, sk.p, tok.p, "profile"))
+			r = -1;
+	}
+	wipe(&ak);
+	wipe(&sk);
+	wipe(&tok);
+	if (cred) {
+		memset(cred, 0, strlen(cred));
+		free(cred);
+	}
+	free(conf);
+	return r;
+}
+
+static int
+container(struct creds *c, struct http *h, struct err *e)
+{
+	const char *rel = env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
+	const char *full = env("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+	const char *tokfile = env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+	const char *tok = env("AWS_CONTAINER_AUTHORIZATION_TOKEN");
+	struct buf url = BUF_INIT, auth = BUF_INIT;
+	struct http_response resp = { 0 };
+	const char *hdrs[2] = { NULL, NULL };
+	char *filetok = tokfile ? slurp(tokfile) : NULL;
+	int r = -1;
+
+	if (rel ? buf_addf(&url, "http://169.254.170.2%s", rel) : buf_adds(&url, full))
+		goto done;
+	if (filetok || tok) {
+		const char *t = filetok ? filetok : tok;
+
+		if (buf_addf(&auth, "Authorization: %.*s", (int)strcspn(t, "\r\n"), t))
+			goto done;
+		hdrs[0] = auth.p;
+	}
+	if (http_request(h, "GET", url.p, hdrs, NULL, 0, &resp, e)) {
+		err_set(e, ERR_TEMPORARY, "container credentials endpoint unreachable");
+		goto done;
+	}
+	if (resp.status != 200) {
+		err_set(e, ERR_PERMANENT, "container credentials endpoint answered HTTP %ld", resp.status);
+		goto done;
+	}
+	r = from_json(c, resp.body.p ? resp.body.p : "", "container", e);
+done:
+	free(filetok);
+	wipe(&auth);
+	buf_free(&url);
+	http_response_free(&resp);
+	return r;
+}
+
+int
+imds_get(struct http *h, const char *path, struct buf *out, struct err *e)
+{
+	const char *base = env("AWS_EC2_METADATA_SERVICE_ENDPOINT");
+	const char *dis = env("AWS_EC2_METADATA_DISABLED");
+	long saved_connect = h->connect_timeout_ms, saved_total = h->timeout_ms;
+	struct http_response resp = { 0 };
+	struct buf url = BUF_INIT, hdr = BUF_INIT;
+	const char *hdrs[2] = { NULL, NULL };
+	size_t bl;
+	int r = -1, tries;
+
+	if (dis && strcmp(dis, "true") == 0) {
+		err_set(e, ERR_LOCAL, "instance metadata is disabled (AWS_EC2_METADATA_DISABLED)");
+		return -1;
+	}
+	if (base == NULL)
+		base = "http://169.254.169.254";
+	bl = strlen(base);
+	while (bl > 0 && base[bl - 1] == '/')
+		bl--;
+	h->connect_timeout_ms = 1000;
+	h->timeout_ms = 3000;
+	/* A second try gets a new token when the old one was refused. */
+	for (tries = 0; tries < 2; tries++) {
+		if (imds_token[0] == '\0') {
+			const char *th[] = { "X-aws-ec2-metadata-token-ttl-seconds: 21600", NULL };
+
+			buf_reset(&url);
+			if (buf_addf(&url, "%.*s/latest/api/token", (int)bl, base) ||
+			    http_request(h, "PUT", url.p, th, "", 0, &resp, e)) {
+				err_set(e, ERR_LOCAL, "no instance metadata service");
+				goto done;
+			}
+			if (resp.status != 200 || resp.body.len == 0 || resp.body.len >= sizeof(imds_token)) {
+				err_set(e, ERR_PERMANENT, "instance metadata refused a session token (HTTP %ld)",
+				    resp.status);
+				goto done;
+			}
+			memcpy(imds_token, resp.body.p, resp.body.len);
+			imds_token[resp.body.len] = '\0';
+		}
+		buf_reset(&url);
+		buf_reset(&hdr);
+		if (buf_addf(&url, "%.*s/latest/%s", (int)bl, base, path) ||
+		    buf_addf(&hdr, "X-aws-ec2-metadata-token: %s", imds_token))
+			goto done;
+		hdrs[0] = hdr.p;
+		if (http_request(h, "GET", url.p, hdrs, NULL, 0, &resp, e)) {
+			err_set(e, ERR_TEMPORARY, "instance metadata unreachable");
+			goto done;
+		}
+		if (resp.status == 401) {
+			imds_token[0] = '\0';
+			continue;
+		}
+		break;
+	}
+	if (resp.status == 404) {
+		err_set(e, ERR_PERMANENT, "instance metadata has no %s", path);
+		goto done;
+	}
+	if (resp.status != 200) {
+		err_set(e, resp.status >= 500 ? ERR_TEMPORARY : ERR_PERMANENT,
+		    "instance metadata answered HTTP %ld for %s", resp.status, path);
+		goto done;
+	}
+	buf_reset(out);
+	r = buf_add(out, resp.body.p ? resp.body.p : "", resp.body.len);
+done:
+	h->connect_timeout_ms = saved_connect;
+	h->timeout_ms = saved_total;
+	wipe(&hdr);
+	buf_free(&url);
+	http_response_free(&resp);
+	return r;
+}
+
+static int
+instance(struct creds *c, struct http *h, struct err *e)
+{
+	struct buf role = BUF_INIT, path = BUF_INIT, doc = BUF_INIT;
+	int r = -1;
+
+	if (imds_get(h, "meta-data/iam/security-credentials/", &role, e))
+		goto done;
+	role.p[strcspn(role.p, "\r\n")] = '\0';
+	if (role.p[0] == '\0') {
+		err_set(e, ERR_LOCAL, "the instance has no IAM role");
+		goto done;
+	}
+	if (buf_addf(&path, "meta-data/iam/security-credentials/%s", role.p) ||
+	    imds_get(h, path.p, &doc, e))
+		goto done;
+	r = from_json(c, doc.p, "imds", e);
+done:
+	buf_free(&role);
+	buf_free(&path);
+	wipe(&doc);
+	return r;
+}
+
+int
+creds_load(struct creds *c, struct http *h, long long now, struct err *e)
+{
+	const char *ak = env("AWS_ACCESS_KEY_ID"), *sk = env("AWS_SECRET_ACCESS_KEY");
+	int r;
+
+	(void)now;
+	if (ak && sk) {
+		c->expires = 0;
+		return set(c, ak, sk, env("AWS_SESSION_TOKEN"), "environment") ? -1 : 0;
+	}
+	if (ak || sk) {
+		err_set(e, ERR_INPUT, "only one of AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY is set");
+		return -1;
+	}
+	if (env("AWS_WEB_IDENTITY_TOKEN_FILE"))
+		return web_identity(c, h, env("AWS_WEB_IDENTITY_TOKEN_FILE"), e);
+	r = profile(c, e);
+	if (r)
+		return r > 0 ? 0 : -1;
+	if (env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") || env("AWS_CONTAINER_CREDENTIALS_FULL_URI"))
+		return container(c, h, e);
+	if (instance(c, h, e) == 0)
+		return 0;
+	if (e->cls == ERR_LOCAL)
+		err_set(e, ERR_LOCAL, "no AWS credentials: none in the environment, web identity, "
+		    "profile files, container or instance metadata");
+	return -1;
+}
