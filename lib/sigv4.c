@@ -234,7 +234,8 @@ sigv4_canonical_query(struct buf *out, const char *query)
 		if (ps[np - 1].kv == NULL)
 			goto done;
 	}
-	qsort(ps, np, sizeof(*ps), cmp_param);
+	if (np > 1)
+		qsort(ps, np, sizeof(*ps), cmp_param);
 	for (i = 0; i < np; i++)
 		if ((i && buf_addc(out, '&')) || buf_adds(out, ps[i].kv))
 			goto done;
