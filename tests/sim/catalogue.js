@@ -1,0 +1,14 @@
+'use strict';
+// Real instance types with their vCPUs and memory (MiB), for
+// InstanceRequirements matching. Ordered cheapest first within a size.
+module.exports = [
+  ['t3.medium', 2, 4096], ['t3.large', 2, 8192], ['t3.xlarge', 4, 16384], ['t3.2xlarge', 8, 32768],
+  ['m5.large', 2, 8192], ['m5.xlarge', 4, 16384], ['m5.2xlarge', 8, 32768], ['m5.4xlarge', 16, 65536],
+  ['m6i.large', 2, 8192], ['m6i.xlarge', 4, 16384], ['m6i.2xlarge', 8, 32768], ['m6i.4xlarge', 16, 65536],
+  ['m7i.large', 2, 8192], ['m7i.xlarge', 4, 16384], ['m7i.2xlarge', 8, 32768],
+  ['c5.large', 2, 4096], ['c5.xlarge', 4, 8192], ['c5.2xlarge', 8, 16384], ['c5.4xlarge', 16, 32768],
+  ['c6i.large', 2, 4096], ['c6i.xlarge', 4, 8192], ['c6i.2xlarge', 8, 16384], ['c6i.4xlarge', 16, 32768],
+  ['c7i.large', 2, 4096], ['c7i.xlarge', 4, 8192],
+  ['r5.large', 2, 16384], ['r5.xlarge', 4, 32768], ['r5.2xlarge', 8, 65536],
+  ['r6i.large', 2, 16384], ['r6i.xlarge', 4, 32768], ['r6i.2xlarge', 8, 65536],
+].map(([name, vcpu, mem]) => ({ name, vcpu, mem }));

@@ -1,0 +1,405 @@
+'use strict';
+// The EC2 simulator: launch templates, CreateFleet (instant), instances as
+// local process trees running their user data, per-instance IMDSv2, and the
+// Query-protocol XML of the real API.
+const http = require('http');
+const fs = require('fs');
+const path = require('path');
+const crypto = require('crypto');
+const { spawn } = require('child_process');
+const catalogue = require('./catalogue');
+
+const NS = 'http://ec2.amazonaws.com/doc/2016-11-15/';
+const STATE_CODES = { pending: 0, running: 16, 'shutting-down': 32, terminated: 48, stopping: 64, stopped: 80 };
+
+function esc(s) {
+  return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+function hex(n) { return crypto.randomBytes(n).toString('hex').slice(0, n); }
+function reqId() { return crypto.randomUUID(); }
+
+class Ec2Error extends Error {
+  constructor(code, message, status) { super(message); this.code = code; this.status = status || 400; }
+}
+
+// Items of a Query list: prefix.1, prefix.2, ... (or prefix.1.sub).
+function list(p, prefix) {
+  const out = [];
+  for (let i = 1; ; i++) {
+    const keys = Object.keys(p).filter((k) => k === `${prefix}.${i}` || k.startsWith(`${prefix}.${i}.`));
+    if (!keys.length) break;
+    out.push(i);
+  }
+  return out;
+}
+function sub(p, prefix) { // the parameters below prefix, with it removed
+  const o = {};
+  for (const [k, v] of Object.entries(p)) if (k.startsWith(prefix + '.')) o[k.slice(prefix.length + 1)] = v;
+  return o;
+}
+
+function globToRe(g) {
+  return new RegExp('^' + g.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
+}
+
+const TEMPLATE_FIELDS = ['ImageId', 'UserData', 'IamInstanceProfile.Name', 'IamInstanceProfile.Arn', 'KeyName',
+  'InstanceType', 'MetadataOptions.HttpTokens', 'MetadataOptions.HttpEndpoint', 'MetadataOptions.InstanceMetadataTags',
+  'MetadataOptions.HttpPutResponseHopLimit', 'InstanceInitiatedShutdownBehavior'];
+
+class Ec2 {
+  constructor(opts) {
+    this.dir = opts.dir;
+    this.env = opts.instanceEnv; // () => base environment for instances
+    this.verifier = opts.verifier;
+    this.faults = opts.faults;
+    this.clock = opts.clock;
+    this.runnerDir = opts.runnerDir;
+    this.templates = new Map(); // name -> { id, name, versions: [data], defaultVersion, created }
+    this.instances = new Map(); // id -> instance
+    this.credTtl = 3600;
+  }
+
+  handle(action, p) {
+    const fn = this['a' + action];
+    if (!fn) throw new Ec2Error('InvalidAction', `The action ${action} is not valid for this web service.`);
+    return fn.call(this, p);
+  }
+
+  wrap(action, inner) {
+    return `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="${NS}"><requestId>${reqId()}</requestId>${inner}</${action}Response>`;
+  }
+
+  templateData(p, prefix) {
+    const d = {};
+    for (const f of TEMPLATE_FIELDS) if (p[`${prefix}.${f}`] !== undefined) d[f] = p[`${prefix}.${f}`];
+    const sgs = list(p, `${prefix}.SecurityGroupId`).map((i) => p[`${prefix}.SecurityGroupId.${i}`]);
+    if (sgs.length) d.SecurityGroupIds = sgs;
+    if (d.UserData !== undefined && !/^[A-Za-z0-9+/=]*$/.test(d.UserData)) {
+      throw new Ec2Error('InvalidParameterValue', 'Invalid BASE64 encoding of user data.');
+    }
+    if (d.UserData && Buffer.from(d.UserData, 'base64').length > 16384) {
+      throw new Ec2Error('InvalidParameterValue', 'User data is limited to 16384 bytes');
+    }
+    if (d.ImageId !== undefined && !/^ami-[0-9a-f]{8,17}$/.test(d.ImageId)) {
+      throw new Ec2Error('InvalidAMIID.Malformed', `Invalid id: "${d.ImageId}"`);
+    }
+    return d;
+  }
+
+  findTemplate(p) {
+    const name = p.LaunchTemplateName, id = p.LaunchTemplateId;
+    for (const t of this.templates.values()) if (t.name === name || t.id === id) return t;
+    if (name) throw new Ec2Error('InvalidLaunchTemplateName.NotFoundException', `The specified launch template, with template name ${name}, does not exist.`);
+    if (id) throw new Ec2Error('InvalidLaunchTemplateId.NotFound', `The specified launch template, with template ID ${id}, does not exist.`);
+    throw new Ec2Error('MissingParameter', 'The request must contain the parameter LaunchTemplateName or LaunchTemplateId');
+  }
+
+  version(t, v) {
+    if (v === undefined || v === '$Default') return t.defaultVersion;
+    if (v === '$Latest') return t.versions.length;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > t.versions.length) {
+      throw new Ec2Error('InvalidLaunchTemplateId.VersionNotFound', `Could not find launch template version ${v}`);
+    }
+    return n;
+  }
+
+  templateXml(t) {
+    return `<launchTemplateId>${t.id}</launchTemplateId><launchTemplateName>${esc(t.name)}</launchTemplateName>` +
+      `<createTime>${t.created}</createTime><defaultVersionNumber>${t.defaultVersion}</defaultVersionNumber>` +
+      `<latestVersionNumber>${t.versions.length}</latestVersionNumber>`;
+  }
+
+  dataXml(d) {
+    let x = '';
+    if (d.ImageId) x += `<imageId>${esc(d.ImageId)}</imageId>`;
+    if (d.UserData) x += `<userData>${esc(d.UserData)}</userData>`;
+    if (d.KeyName) x += `<keyName>${esc(d.KeyName)}</keyName>`;
+    if (d.InstanceType) x += `<instanceType>${esc(d.InstanceType)}</instanceType>`;
+    if (d['IamInstanceProfile.Name'] || d['IamInstanceProfile.Arn']) {
+      x += '<iamInstanceProfile>' + (d['IamInstanceProfile.Name'] ? `<name>${esc(d['IamInstanceProfile.Name'])}</name>` : '') +
+        (d['IamInstanceProfile.Arn'] ? `<arn>${esc(d['IamInstanceProfile.Arn'])}</arn>` : '') + '</iamInstanceProfile>';
+    }
+    if (d.SecurityGroupIds) x += '<securityGroupIdSet>' + d.SecurityGroupIds.map((s) => `<item>${esc(s)}</item>`).join('') + '</securityGroupIdSet>';
+    const mo = ['HttpTokens', 'HttpEndpoint', 'InstanceMetadataTags', 'HttpPutResponseHopLimit'].filter((k) => d['MetadataOptions.' + k]);
+    if (mo.length) x += '<metadataOptions>' + mo.map((k) => `<${k[0].toLowerCase() + k.slice(1)}>${esc(d['MetadataOptions.' + k])}</${k[0].toLowerCase() + k.slice(1)}>`).join('') + '</metadataOptions>';
+    if (d.InstanceInitiatedShutdownBehavior) x += `<instanceInitiatedShutdownBehavior>${esc(d.InstanceInitiatedShutdownBehavior)}</instanceInitiatedShutdownBehavior>`;
+    return x;
+  }
+
+  aCreateLaunchTemplate(p) {
+    const name = p.LaunchTemplateName;
+    if (!name) throw new Ec2Error('MissingParameter', 'The request must contain the parameter LaunchTemplateName');
+    if (!/^[a-zA-Z0-9().\-/_]{3,128}$/.test(name)) throw new Ec2Error('InvalidLaunchTemplateName.MalformedException', 'A launch template name must be between 3 and 128 characters, and may contain letters, numbers, and the following characters: - ( ) . / _.');
+    if (this.templates.has(name)) throw new Ec2Error('InvalidLaunchTemplateName.AlreadyExistsException', `Launch template name already in use.`);
+    const t = { id: 'lt-' + hex(17), name, versions: [this.templateData(p, 'LaunchTemplateData')], defaultVersion: 1, created: new Date(this.clock()).toISOString() };
+    this.templates.set(name, t);
+    return this.wrap('CreateLaunchTemplate', `<launchTemplate>${this.templateXml(t)}</launchTemplate>`);
+  }
+
+  aCreateLaunchTemplateVersion(p) {
+    const t = this.findTemplate(p);
+    let data = this.templateData(p, 'LaunchTemplateData');
+    if (p.SourceVersion) data = Object.assign({}, t.versions[this.version(t, p.SourceVersion) - 1], data);
+    t.versions.push(data);
+    const n = t.versions.length;
+    return this.wrap('CreateLaunchTemplateVersion', `<launchTemplateVersion><launchTemplateId>${t.id}</launchTemplateId>` +
+      `<launchTemplateName>${esc(t.name)}</launchTemplateName><versionNumber>${n}</versionNumber><defaultVersion>false</defaultVersion>` +
+      `<launchTemplateData>${this.dataXml(data)}</launchTemplateData></launchTemplateVersion>`);
+  }
+
+  aModifyLaunchTemplate(p) {
+    const t = this.findTemplate(p);
+    if (p.SetDefaultVersion !== undefined) t.defaultVersion = this.version(t, p.SetDefaultVersion);
+    return this.wrap('ModifyLaunchTemplate', `<launchTemplate>${this.templateXml(t)}</launchTemplate>`);
+  }
+
+  aDescribeLaunchTemplates(p) {
+    const names = list(p, 'LaunchTemplateName').map((i) => p[`LaunchTemplateName.${i}`]);
+    const items = [];
+    for (const n of names) {
+      if (!this.templates.has(n)) throw new Ec2Error('InvalidLaunchTemplateName.NotFoundException', `At least one of the launch templates specified in the request does not exist.`);
+      items.push(this.templates.get(n));
+    }
+    const all = names.length ? items : [...this.templates.values()];
+    return this.wrap('DescribeLaunchTemplates', '<launchTemplates>' + all.map((t) => `<item>${this.templateXml(t)}</item>`).join('') + '</launchTemplates>');
+  }
+
+  aDescribeLaunchTemplateVersions(p) {
+    const t = this.findTemplate(p);
+    const vs = list(p, 'LaunchTemplateVersion').map((i) => this.version(t, p[`LaunchTemplateVersion.${i}`]));
+    const nums = vs.length ? vs : t.versions.map((_, i) => i + 1);
+    return this.wrap('DescribeLaunchTemplateVersions', '<launchTemplateVersionSet>' + nums.map((n) =>
+      `<item><launchTemplateId>${t.id}</launchTemplateId><launchTemplateName>${esc(t.name)}</launchTemplateName>` +
+      `<versionNumber>${n}</versionNumber><defaultVersion>${n === t.defaultVersion}</defaultVersion>` +
+      `<launchTemplateData>${this.dataXml(t.versions[n - 1])}</launchTemplateData></item>`).join('') + '</launchTemplateVersionSet>');
+  }
+
+  // Instance types allowed by one override.
+  candidates(o) {
+    const num = (k) => (o[k] === undefined ? undefined : Number(o[k]));
+    const vmin = num('InstanceRequirements.VCpuCount.Min'), vmax = num('InstanceRequirements.VCpuCount.Max');
+    const mmin = num('InstanceRequirements.MemoryMiB.Min'), mmax = num('InstanceRequirements.MemoryMiB.Max');
+    const globs = list(o, 'InstanceRequirements.AllowedInstanceTypes').map((i) => o[`InstanceRequirements.AllowedInstanceTypes.${i}`]);
+    if (o.InstanceType) return catalogue.filter((c) => c.name === o.InstanceType);
+    if (Object.keys(o).some((k) => k.startsWith('InstanceRequirements.'))) {
+      if (vmin === undefined || mmin === undefined) throw new Ec2Error('MissingParameter', 'InstanceRequirements requires VCpuCount and MemoryMiB');
+    }
+    for (const g of globs) if (!/^[a-z0-9.*-]+$/.test(g)) throw new Ec2Error('InvalidParameterValue', `Invalid AllowedInstanceTypes value ${g}`);
+    return catalogue.filter((c) => (vmin === undefined || c.vcpu >= vmin) && (vmax === undefined || c.vcpu <= vmax) &&
+      (mmin === undefined || c.mem >= mmin) && (mmax === undefined || c.mem <= mmax) &&
+      (!globs.length || globs.some((g) => globToRe(g).test(c.name))));
+  }
+
+  aCreateFleet(p) {
+    if (p.Type !== 'instant') throw new Ec2Error('InvalidParameterValue', 'This simulator supports only Type=instant fleets');
+    const total = Number(p['TargetCapacitySpecification.TotalTargetCapacity']);
+    if (!Number.isInteger(total) || total < 1) throw new Ec2Error('InvalidTargetCapacitySpecification', 'TotalTargetCapacity must be a positive integer');
+    const usage = p['TargetCapacitySpecification.DefaultTargetCapacityType'] || 'on-demand';
+    if (!['spot', 'on-demand'].includes(usage)) throw new Ec2Error('InvalidParameterValue', `Invalid DefaultTargetCapacityType ${usage}`);
+    const cfgs = list(p, 'LaunchTemplateConfigs');
+    if (!cfgs.length) throw new Ec2Error('MissingParameter', 'The request must contain the parameter LaunchTemplateConfigs');
+    const c = sub(p, `LaunchTemplateConfigs.${cfgs[0]}`);
+    const t = this.findTemplate({ LaunchTemplateName: c['LaunchTemplateSpecification.LaunchTemplateName'], LaunchTemplateId: c['LaunchTemplateSpecification.LaunchTemplateId'] });
+    const data = t.versions[this.version(t, c['LaunchTemplateSpecification.Version']) - 1];
+    const overrides = list(c, 'Overrides').map((i) => sub(c, `Overrides.${i}`));
+    if (!overrides.length) overrides.push({});
+    const options = [];
+    for (const o of overrides) {
+      if (o.SubnetId && !/^subnet-[0-9a-f]{8,17}$/.test(o.SubnetId)) throw new Ec2Error('InvalidSubnetID.Malformed', `Invalid subnet id: "${o.SubnetId}"`);
+      for (const ty of this.candidates(o)) options.push({ type: ty.name, subnet: o.SubnetId || 'subnet-0000000000000000a' });
+    }
+    const tags = {};
+    for (const i of list(p, 'TagSpecification')) {
+      const ts = sub(p, `TagSpecification.${i}`);
+      if (ts.ResourceType !== 'instance') continue;
+      for (const j of list(ts, 'Tag')) tags[ts[`Tag.${j}.Key`]] = ts[`Tag.${j}.Value`] || '';
+    }
+    const errors = [];
+    let ok = total;
+    if (!options.length) {
+      errors.push({ code: 'InvalidFleetConfiguration', message: 'Your requested instance requirements match no instance types' });
+      ok = 0;
+    } else {
+      const cap = this.faults.capacity(total);
+      if (cap < total) {
+        errors.push({ code: 'InsufficientInstanceCapacity', message: `We currently do not have sufficient ${options[0].type} capacity in the Availability Zone you requested.` });
+        ok = cap;
+      }
+    }
+    const launched = [];
+    for (let i = 0; i < ok; i++) launched.push(this.launch(options[0], data, tags, usage));
+    const byType = {};
+    for (const inst of launched) (byType[inst.type + ' ' + inst.subnet] = byType[inst.type + ' ' + inst.subnet] || []).push(inst);
+    const set = Object.values(byType).map((g) => `<item><instanceIds>${g.map((x) => `<item>${x.id}</item>`).join('')}</instanceIds>` +
+      `<instanceType>${g[0].type}</instanceType><lifecycle>${usage}</lifecycle><launchTemplateAndOverrides><launchTemplateSpecification>` +
+      `<launchTemplateId>${t.id}</launchTemplateId><version>${this.version(t, c['LaunchTemplateSpecification.Version'])}</version></launchTemplateSpecification>` +
+      `<overrides><subnetId>${g[0].subnet}</subnetId><instanceType>${g[0].type}</instanceType></overrides></launchTemplateAndOverrides></item>`).join('');
+    const errs = errors.map((e) => `<item><errorCode>${e.code}</errorCode><errorMessage>${esc(e.message)}</errorMessage><lifecycle>${usage}</lifecycle></item>`).join('');
+    return this.wrap('CreateFleet', `<fleetId>fleet-${crypto.randomUUID()}</fleetId><errorSet>${errs}</errorSet><fleetInstanceSet>${set}</fleetInstanceSet>`);
+  }
+
+  launch(opt, data, tags, usage) {
+    const id = 'i-' + hex(17);
+    const inst = {
+      id, type: opt.type, subnet: opt.subnet, usage, image: data.ImageId || 'ami-00000000', tags: Object.assign({}, tags),
+      state: 'pending', launchTime: new Date(this.clock()).toISOString().replace(/\.\d+Z$/, '.000Z'), userData: data.UserData || '',
+      dir: path.join(this.dir, 'instances', id), proc: null, imds: null, imdsPort: 0, fault: this.faults.instanceFault(),
+    };
+    this.instances.set(id, inst);
+    fs.mkdirSync(path.join(inst.dir, 'root', 'opt'), { recursive: true });
+    if (this.runnerDir && fs.existsSync(this.runnerDir)) {
+      fs.cpSync(this.runnerDir, path.join(inst.dir, 'root', 'opt', 'actions-runner'), { recursive: true });
+    }
+    if (inst.fault === 'never-register') this.faults.markRegistration(id);
+    if (inst.fault === 'never-boot') return inst;
+    this.startImds(inst).then(() => {
+      if (inst.state !== 'pending') return;
+      inst.state = 'running';
+      this.boot(inst);
+    });
+    return inst;
+  }
+
+  boot(inst) {
+    const script = Buffer.from(inst.userData, 'base64').toString('utf8');
+    const env = Object.assign({}, this.env(), {
+      AWS_EC2_METADATA_SERVICE_ENDPOINT: `http://127.0.0.1:${inst.imdsPort}/`,
+      EC2RP_ROOT: path.join(inst.dir, 'root'),
+      SIM_INSTANCE_ID: inst.id,
+      SIM_AGENT_FAULT: inst.fault || '',
+      HOME: path.join(inst.dir, 'root'),
+    });
+    const out = fs.openSync(path.join(inst.dir, 'console.log'), 'a');
+    inst.proc = spawn('/bin/sh', ['-c', script], { cwd: inst.dir, env, detached: true, stdio: ['ignore', out, out] });
+    fs.closeSync(out);
+    inst.proc.on('exit', () => { inst.exited = true; });
+  }
+
+  startImds(inst) {
+    const tokens = new Set();
+    const role = 'ec2-runner-pool-instance';
+    inst.imds = http.createServer((req, res) => {
+      const send = (code, body, type) => { res.writeHead(code, { 'content-type': type || 'text/plain' }); res.end(body); };
+      const u = req.url;
+      if (req.method === 'PUT' && u === '/latest/api/token') {
+        const ttl = Number(req.headers['x-aws-ec2-metadata-token-ttl-seconds']);
+        if (!(ttl >= 1 && ttl <= 21600)) return send(400, 'Bad TTL');
+        const t = crypto.randomBytes(24).toString('base64');
+        tokens.add(t);
+        return send(200, t);
+      }
+      if (req.method !== 'GET') return send(405, 'Method Not Allowed');
+      if (!tokens.has(req.headers['x-aws-ec2-metadata-token'])) return send(401, 'Unauthorized');
+      const md = {
+        '/latest/meta-data/instance-id': inst.id,
+        '/latest/meta-data/instance-type': inst.type,
+        '/latest/meta-data/ami-id': inst.image,
+        '/latest/meta-data/placement/availability-zone': 'us-east-1a',
+        '/latest/meta-data/placement/region': 'us-east-1',
+        '/latest/meta-data/iam/security-credentials/': role,
+        '/latest/user-data': Buffer.from(inst.userData, 'base64').toString('utf8'),
+        '/latest/meta-data/tags/instance': Object.keys(inst.tags).join('\n'),
+      };
+      if (u === `/latest/meta-data/iam/security-credentials/${role}`) {
+        const ak = 'ASIA' + hex(16).toUpperCase();
+        const sk = crypto.randomBytes(30).toString('base64');
+        const token = crypto.randomBytes(48).toString('base64');
+        const expires = this.clock() + this.credTtl * 1000;
+        // An instance that must never heartbeat gets credentials nothing accepts.
+        if (inst.fault !== 'never-heartbeat') this.verifier.addKey(ak, sk, token, expires);
+        return send(200, JSON.stringify({ Code: 'Success', LastUpdated: new Date(this.clock()).toISOString(), Type: 'AWS-HMAC',
+          AccessKeyId: ak, SecretAccessKey: sk, Token: token, Expiration: new Date(expires).toISOString().replace(/\.\d+Z$/, 'Z') }), 'application/json');
+      }
+      if (u.startsWith('/latest/meta-data/tags/instance/')) {
+        const k = decodeURIComponent(u.slice('/latest/meta-data/tags/instance/'.length));
+        return k in inst.tags ? send(200, inst.tags[k]) : send(404, 'Not Found');
+      }
+      return u in md ? send(200, md[u]) : send(404, 'Not Found');
+    });
+    return new Promise((resolve) => inst.imds.listen(0, '127.0.0.1', () => { inst.imdsPort = inst.imds.address().port; resolve(); }));
+  }
+
+  kill(inst) {
+    if (inst.imds) { inst.imds.close(); inst.imds = null; }
+    if (inst.proc && !inst.exited) {
+      try { process.kill(-inst.proc.pid, 'SIGTERM'); } catch (e) { /* gone */ }
+      const p = inst.proc;
+      setTimeout(() => { try { process.kill(-p.pid, 'SIGKILL'); } catch (e) { /* gone */ } }, 1500).unref();
+    }
+  }
+
+  ids(p) {
+    const ids = list(p, 'InstanceId').map((i) => p[`InstanceId.${i}`]);
+    for (const id of ids) if (!/^i-([0-9a-f]{8}|[0-9a-f]{17})$/.test(id)) throw new Ec2Error('InvalidInstanceID.Malformed', `Invalid id: "${id}"`);
+    const missing = ids.filter((id) => !this.instances.has(id));
+    if (missing.length) throw new Ec2Error('InvalidInstanceID.NotFound', `The instance IDs '${missing.join(', ')}' do not exist`);
+    return ids;
+  }
+
+  aTerminateInstances(p) {
+    const ids = this.ids(p);
+    if (!ids.length) throw new Ec2Error('MissingParameter', 'The request must contain the parameter InstanceId');
+    const items = ids.map((id) => {
+      const inst = this.instances.get(id);
+      const prev = inst.state;
+      if (prev !== 'terminated') {
+        inst.state = 'shutting-down';
+        this.kill(inst);
+        setTimeout(() => { inst.state = 'terminated'; }, 300).unref();
+      }
+      return `<item><instanceId>${id}</instanceId><previousState><code>${STATE_CODES[prev]}</code><name>${prev}</name></previousState>` +
+        `<currentState><code>${STATE_CODES[inst.state]}</code><name>${inst.state}</name></currentState></item>`;
+    });
+    return this.wrap('TerminateInstances', `<instancesSet>${items.join('')}</instancesSet>`);
+  }
+
+  aDescribeInstances(p) {
+    const ids = this.ids(p);
+    const filters = list(p, 'Filter').map((i) => ({ name: p[`Filter.${i}.Name`], values: list(p, `Filter.${i}.Value`).map((j) => p[`Filter.${i}.Value.${j}`]) }));
+    let all = ids.length ? ids.map((id) => this.instances.get(id)) : [...this.instances.values()];
+    for (const f of filters) {
+      const test = (inst) => {
+        if (f.name === 'instance-state-name') return f.values.includes(inst.state);
+        if (f.name === 'instance-id') return f.values.includes(inst.id);
+        if (f.name === 'tag-key') return f.values.some((v) => v in inst.tags);
+        if (f.name && f.name.startsWith('tag:')) return f.values.includes(inst.tags[f.name.slice(4)]);
+        if (f.name === 'instance-type') return f.values.includes(inst.type);
+        throw new Ec2Error('InvalidParameterValue', `The filter '${f.name}' is invalid`);
+      };
+      all = all.filter(test);
+    }
+    const max = p.MaxResults ? Number(p.MaxResults) : 1000;
+    if (!(max >= 5 && max <= 1000)) throw new Ec2Error('InvalidParameterValue', 'Value for parameter MaxResults must be between 5 and 1000');
+    const start = p.NextToken ? Number(Buffer.from(p.NextToken, 'base64').toString()) || 0 : 0;
+    const page = all.slice(start, start + max);
+    const next = start + max < all.length ? `<nextToken>${Buffer.from(String(start + max)).toString('base64')}</nextToken>` : '';
+    const items = page.map((inst) => `<item><reservationId>r-${inst.id.slice(2)}</reservationId><ownerId>123456789012</ownerId><instancesSet><item>` +
+      `<instanceId>${inst.id}</instanceId><imageId>${inst.image}</imageId><instanceState><code>${STATE_CODES[inst.state]}</code><name>${inst.state}</name></instanceState>` +
+      `<instanceType>${inst.type}</instanceType><launchTime>${inst.launchTime}</launchTime><subnetId>${inst.subnet}</subnetId>` +
+      `<instanceLifecycle>${inst.usage === 'spot' ? 'spot' : ''}</instanceLifecycle>` +
+      `<tagSet>${Object.entries(inst.tags).map(([k, v]) => `<item><key>${esc(k)}</key><value>${esc(v)}</value></item>`).join('')}</tagSet></item></instancesSet></item>`);
+    return this.wrap('DescribeInstances', `<reservationSet>${items.join('')}</reservationSet>${next}`);
+  }
+
+  aCreateTags(p) {
+    const ids = list(p, 'ResourceId').map((i) => p[`ResourceId.${i}`]);
+    for (const id of ids) if (!this.instances.has(id)) throw new Ec2Error('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
+    for (const id of ids) for (const j of list(p, 'Tag')) this.instances.get(id).tags[p[`Tag.${j}.Key`]] = p[`Tag.${j}.Value`] || '';
+    return this.wrap('CreateTags', '<return>true</return>');
+  }
+
+  inspect() {
+    return [...this.instances.values()].map((i) => ({ id: i.id, state: i.state, type: i.type, subnet: i.subnet, usage: i.usage,
+      tags: i.tags, pid: i.proc ? i.proc.pid : null, alive: !!(i.proc && !i.exited), fault: i.fault || null, launchTime: i.launchTime }));
+  }
+
+  close() {
+    for (const inst of this.instances.values()) {
+      if (inst.proc && !inst.exited) { try { process.kill(-inst.proc.pid, 'SIGKILL'); } catch (e) { /* gone */ } }
+      if (inst.imds) inst.imds.close();
+    }
+  }
+}
+
+module.exports = { Ec2, Ec2Error };

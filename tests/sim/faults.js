@@ -1,0 +1,83 @@
+'use strict';
+// Fault injection: set at start (--faults JSON) and at run time (POST
+// /faults). Random faults use a seeded generator so a run can be repeated.
+//   { "seed": 1,
+//     "dynamodb": { "throttle": 0.1, "error5xx": 0.05, "drop": 0.02, "latencyMs": 50 },
+//     "sqs": {...}, "ec2": {...}, "sts": {...},
+//     "next": [ { "service": "dynamodb", "action": "GetItem", "count": 2, "code": "ThrottlingException", "status": 400 } ],
+//     "capacity": 1,                      // CreateFleet launches at most this many (then InsufficientInstanceCapacity)
+//     "instances": ["never-boot", "never-heartbeat", "never-register"],  // the next instances, in order
+//     "github": ["primary", "secondary", "5xx"]                          // the next GitHub API calls
+//   }
+const THROTTLE = { dynamodb: ['ThrottlingException', 400], sqs: ['ThrottlingException', 400], ec2: ['RequestLimitExceeded', 503], sts: ['Throttling', 400] };
+const SERVER = { dynamodb: ['InternalServerError', 500], sqs: ['InternalFailure', 500], ec2: ['InternalError', 500], sts: ['InternalFailure', 500] };
+
+class Faults {
+  constructor() { this.reset(); }
+  reset() {
+    this.cfg = {};
+    this.next = [];
+    this.instances = [];
+    this.github = [];
+    this.capacityLeft = null;
+    this.rejectNames = new Set();
+    this.seed = 1;
+    this.injected = {};
+  }
+  set(cfg) {
+    if (cfg.seed !== undefined) this.seed = Number(cfg.seed) || 1;
+    for (const s of ['dynamodb', 'sqs', 'ec2', 'sts']) if (cfg[s]) this.cfg[s] = Object.assign({}, this.cfg[s], cfg[s]);
+    if (Array.isArray(cfg.next)) this.next.push(...cfg.next.map((n) => Object.assign({ count: 1 }, n)));
+    if (cfg.capacity !== undefined) this.capacityLeft = cfg.capacity === null ? null : Number(cfg.capacity);
+    if (Array.isArray(cfg.instances)) this.instances.push(...cfg.instances);
+    if (Array.isArray(cfg.github)) this.github.push(...cfg.github);
+  }
+  rand() { // mulberry32
+    let t = (this.seed += 0x6d2b79f5);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+  count(kind) { this.injected[kind] = (this.injected[kind] || 0) + 1; }
+  // What to do to one call: null, or { drop }, or { status, code, message }, plus latencyMs.
+  decide(service, action) {
+    const out = { latencyMs: 0, fault: null };
+    const c = this.cfg[service] || {};
+    out.latencyMs = Number(c.latencyMs) || 0;
+    const i = this.next.findIndex((n) => n.service === service && (!n.action || n.action === action));
+    if (i >= 0) {
+      const n = this.next[i];
+      if (--n.count <= 0) this.next.splice(i, 1);
+      this.count(n.code || 'drop');
+      out.fault = n.drop ? { drop: true } : { status: n.status || 400, code: n.code, message: n.message || 'Injected fault' };
+      return out;
+    }
+    if (c.drop && this.rand() < c.drop) { this.count('drop'); out.fault = { drop: true }; return out; }
+    if (c.throttle && this.rand() < c.throttle) {
+      const [code, status] = THROTTLE[service]; this.count(code);
+      out.fault = { status, code, message: 'Rate exceeded' }; return out;
+    }
+    if (c.error5xx && this.rand() < c.error5xx) {
+      const [code, status] = SERVER[service]; this.count(code);
+      out.fault = { status, code, message: 'We encountered an internal error. Please try again.' }; return out;
+    }
+    return out;
+  }
+  capacity(n) {
+    if (this.capacityLeft === null) return n;
+    const ok = Math.min(n, this.capacityLeft);
+    this.capacityLeft -= ok;
+    if (ok < n) this.count('InsufficientInstanceCapacity');
+    return ok;
+  }
+  instanceFault() {
+    const f = this.instances.shift() || null;
+    if (f) this.count(f);
+    return f;
+  }
+  markRegistration(id) { this.rejectNames.add(id); }
+  rejectRegistration(name) { return this.rejectNames.has(name); }
+  githubLimit() { const f = this.github.shift() || null; if (f) this.count('github-' + f); return f; }
+}
+
+module.exports = { Faults };

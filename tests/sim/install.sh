@@ -1,0 +1,6 @@
+#!/bin/sh
+# Installs the stack's pinned npm dependencies (package-lock.json) once.
+set -eu
+cd "$(dirname "$0")"
+[ -d node_modules/dynalite ] && [ -d node_modules/fauxqs ] && exit 0
+npm ci --no-audit --no-fund --loglevel=error

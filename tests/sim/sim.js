@@ -1,0 +1,238 @@
+'use strict';
+// The local stack's supervisor: dynalite (DynamoDB) and fauxqs (SQS) behind
+// a front that checks every SigV4 signature and injects faults; the EC2,
+// IMDS and STS simulator; the GitHub simulator; a control API. Loopback
+// only, free ports. Writes DIR/env when ready; SIGTERM stops everything.
+const http = require('http');
+const https = require('https');
+const fs = require('fs');
+const path = require('path');
+const crypto = require('crypto');
+const { execFileSync } = require('child_process');
+const dynalite = require('dynalite');
+const { Verifier } = require('./verify');
+const { Ec2, Ec2Error } = require('./ec2');
+const { Faults } = require('./faults');
+const { createGithub } = require('./github');
+
+const dir = process.argv[2];
+const top = path.resolve(__dirname, '..', '..');
+const faults = new Faults();
+if (process.argv[3]) faults.set(JSON.parse(process.argv[3]));
+let skewMs = 0;
+const clock = () => Date.now() + skewMs;
+const calls = [];
+const log = (c) => calls.push(Object.assign({ time: new Date().toISOString() }, c));
+const verifier = new Verifier(clock);
+const KEY = { id: 'AKIDSIMULATOR0000001', secret: crypto.randomBytes(30).toString('base64') };
+verifier.addKey(KEY.id, KEY.secret, null, 0);
+const GH_TOKEN = 'ghp_' + crypto.randomBytes(18).toString('hex');
+const ttl = new Map(); // table -> { AttributeName, Enabled }
+
+function makeCa() {
+  const run = (args) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+  run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=ec2-runner-pool test CA',
+    '-keyout', 'ca.key', '-out', 'ca.pem', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign']);
+  fs.writeFileSync(path.join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n');
+  run(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-keyout', 'server.key', '-out', 'server.csr']);
+  run(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2',
+    '-extfile', 'san.ext', '-out', 'server.pem']);
+  return { key: fs.readFileSync(path.join(dir, 'server.key')), cert: fs.readFileSync(path.join(dir, 'server.pem')) };
+}
+
+function listen(server) {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(server.address().port));
+  });
+}
+
+function readBody(req) {
+  return new Promise((resolve) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+  });
+}
+
+function jsonError(res, status, code, message, service) {
+  const prefix = service === 'sqs' ? 'com.amazonaws.sqs#' : 'com.amazonaws.dynamodb.v20120810#';
+  res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': crypto.randomUUID(), date: new Date(clock()).toUTCString() });
+  res.end(JSON.stringify({ __type: prefix + code, message }));
+}
+function xmlError(res, status, code, message, sts) {
+  res.writeHead(status, { 'content-type': 'text/xml', date: new Date(clock()).toUTCString() });
+  const id = crypto.randomUUID();
+  res.end(sts
+    ? `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>${id}</RequestId></ErrorResponse>`
+    : `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${code}</Code><Message>${message}</Message></Error></Errors><RequestID>${id}</RequestID></Response>`);
+}
+
+function proxy(port, req, body, res) {
+  const headers = Object.assign({}, req.headers, { host: `127.0.0.1:${port}`, 'content-length': body.length });
+  const up = http.request({ host: '127.0.0.1', port, method: req.method, path: req.url, headers }, (r) => {
+    const h = Object.assign({}, r.headers, { date: new Date(clock()).toUTCString() });
+    res.writeHead(r.statusCode, h);
+    r.pipe(res);
+  });
+  up.on('error', () => { res.writeHead(502); res.end(); });
+  up.end(body);
+}
+
+// DynamoDB's TTL operations, which dynalite 4 lacks, answered here.
+function ttlOp(target, body, res) {
+  let b;
+  try { b = JSON.parse(body.toString()); } catch (e) { return jsonError(res, 400, 'SerializationException', 'Malformed JSON', 'dynamodb'); }
+  const send = (o) => { res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0', date: new Date(clock()).toUTCString() }); res.end(JSON.stringify(o)); };
+  if (target.endsWith('.UpdateTimeToLive')) {
+    const s = b.TimeToLiveSpecification || {};
+    if (!b.TableName || !s.AttributeName || typeof s.Enabled !== 'boolean') return jsonError(res, 400, 'ValidationException', 'TableName and TimeToLiveSpecification are required', 'dynamodb');
+    ttl.set(b.TableName, { AttributeName: s.AttributeName, Enabled: s.Enabled });
+    return send({ TimeToLiveSpecification: s });
+  }
+  const t = ttl.get(b.TableName);
+  return send({ TimeToLiveDescription: t && t.Enabled ? { TimeToLiveStatus: 'ENABLED', AttributeName: t.AttributeName } : { TimeToLiveStatus: 'DISABLED' } });
+}
+
+function stsResponse(action, inner) {
+  return `<${action}Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><${action}Result>${inner}</${action}Result>` +
+    `<ResponseMetadata><RequestId>${crypto.randomUUID()}</RequestId></ResponseMetadata></${action}Response>`;
+}
+
+async function main() {
+  fs.mkdirSync(path.join(dir, 'instances'), { recursive: true });
+  const tls = makeCa();
+  const ddb = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const ddbPort = await listen(ddb);
+  const { buildApp } = await import('fauxqs');
+  const sqsApp = buildApp({ logger: false, host: '127.0.0.1', defaultRegion: 'us-east-1' });
+  await sqsApp.listen({ port: 0, host: '127.0.0.1' });
+  const sqsPort = sqsApp.server.address().port;
+  const github = createGithub({ log, token: GH_TOKEN, clock, faults });
+  let env = {};
+  const ec2 = new Ec2({ dir, verifier, faults, clock, runnerDir: path.join(__dirname, 'runner'), instanceEnv: () => env });
+
+  async function front(req, res) {
+    const body = await readBody(req);
+    const url = new URL(req.url, 'http://x');
+    const target = req.headers['x-amz-target'] || '';
+    let service, action, params;
+    if (target.startsWith('DynamoDB_20120810.')) { service = 'dynamodb'; action = target.slice(18); }
+    else if (target.startsWith('AmazonSQS.')) { service = 'sqs'; action = target.slice(10); }
+    else {
+      params = Object.fromEntries(new URLSearchParams(body.toString()));
+      action = params.Action;
+      const scope = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\//.exec(req.headers.authorization || '');
+      service = action === 'AssumeRoleWithWebIdentity' || (scope && scope[1] === 'sts') ? 'sts' : 'ec2';
+    }
+    const entry = { service, action: action || '?', status: 0, code: '' };
+    log(entry);
+    const done = (status, code) => { entry.status = status; entry.code = code || ''; };
+    const d = faults.decide(service, action);
+    if (d.latencyMs) await new Promise((r) => setTimeout(r, d.latencyMs));
+    if (d.fault && d.fault.drop) { done(0, 'dropped'); req.socket.destroy(); return; }
+    const err = (status, code, message) => {
+      done(status, code);
+      if (service === 'dynamodb' || service === 'sqs') return jsonError(res, status, code, message, service);
+      return xmlError(res, status, code, message, service === 'sts');
+    };
+    if (!action) return err(400, 'InvalidAction', 'Could not find operation');
+    if (d.fault) return err(d.fault.status, d.fault.code, d.fault.message);
+    if (!(service === 'sts' && action === 'AssumeRoleWithWebIdentity')) {
+      const v = await verifier.check(req, body, url);
+      if (!v.ok) {
+        if (service === 'ec2') return err(401, 'AuthFailure', v.message);
+        if (service === 'sts') return err(403, v.code === 'SignatureDoesNotMatch' ? v.code : 'InvalidClientTokenId', v.message);
+        if (service === 'sqs') return err(403, v.code === 'UnrecognizedClientException' ? 'InvalidClientTokenId' : v.code, v.message);
+        return err(400, v.code, v.message);
+      }
+    }
+    if (service === 'dynamodb') {
+      done(200);
+      if (action === 'UpdateTimeToLive' || action === 'DescribeTimeToLive') return ttlOp(target, body, res);
+      return proxy(ddbPort, req, body, res);
+    }
+    if (service === 'sqs') { done(200); return proxy(sqsPort, req, body, res); }
+    if (service === 'sts') {
+      if (action === 'GetCallerIdentity') {
+        done(200);
+        res.writeHead(200, { 'content-type': 'text/xml' });
+        return res.end(stsResponse('GetCallerIdentity', '<Arn>arn:aws:iam::123456789012:user/simulator</Arn><UserId>AIDASIMULATOR</UserId><Account>123456789012</Account>'));
+      }
+      if (action !== 'AssumeRoleWithWebIdentity') return err(400, 'InvalidAction', `Could not find operation ${action}`);
+      if (!params.WebIdentityToken) return err(400, 'InvalidIdentityToken', 'The web identity token is missing');
+      if (!/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(params.RoleArn || '')) return err(400, 'ValidationError', 'RoleArn is not a valid role ARN');
+      const ak = 'ASIA' + crypto.randomBytes(8).toString('hex').toUpperCase();
+      const sk = crypto.randomBytes(30).toString('base64');
+      const tok = crypto.randomBytes(48).toString('base64');
+      const exp = clock() + 3600 * 1000;
+      verifier.addKey(ak, sk, tok, exp);
+      done(200);
+      res.writeHead(200, { 'content-type': 'text/xml' });
+      return res.end(stsResponse('AssumeRoleWithWebIdentity', `<Credentials><AccessKeyId>${ak}</AccessKeyId><SecretAccessKey>${sk}</SecretAccessKey>` +
+        `<SessionToken>${tok}</SessionToken><Expiration>${new Date(exp).toISOString().replace(/\.\d+Z$/, 'Z')}</Expiration></Credentials>` +
+        `<SubjectFromWebIdentityToken>repo:octo/demo</SubjectFromWebIdentityToken><AssumedRoleUser><Arn>${params.RoleArn}/${params.RoleSessionName || 's'}</Arn></AssumedRoleUser>`));
+    }
+    if (params.Version !== '2016-11-15') return err(400, 'MissingParameter', 'The request must contain the parameter Version');
+    try {
+      const xml = ec2.handle(action, params);
+      done(200);
+      res.writeHead(200, { 'content-type': 'text/xml;charset=UTF-8', date: new Date(clock()).toUTCString() });
+      res.end(xml);
+    } catch (e) {
+      if (!(e instanceof Ec2Error)) throw e;
+      err(e.status, e.code, e.message);
+    }
+  }
+  const wrap = (fn) => (req, res) => fn(req, res).catch((e) => { try { res.writeHead(500); res.end(String(e && e.stack)); } catch (x) { /* closed */ } });
+
+  const awsHttps = https.createServer(tls, wrap(front));
+  const awsHttp = http.createServer(wrap(front));
+  const ghHttps = https.createServer(tls, wrap(async (req, res) => github.handle(req, res, await readBody(req))));
+  const control = http.createServer(wrap(async (req, res) => {
+    const body = await readBody(req);
+    const json = (o, s) => { res.writeHead(s || 200, { 'content-type': 'application/json' }); res.end(JSON.stringify(o, null, 1)); };
+    let b = {};
+    try { b = body.length ? JSON.parse(body.toString()) : {}; } catch (e) { return json({ error: 'bad JSON' }, 400); }
+    const u = new URL(req.url, 'http://x').pathname;
+    if (req.method === 'GET' && u === '/instances') return json(ec2.inspect());
+    if (req.method === 'GET' && u === '/calls') return json(calls);
+    if (req.method === 'GET' && u === '/runners') return json(github.inspect().runners);
+    if (req.method === 'GET' && u === '/jobs') return json(github.inspect().jobs);
+    if (req.method === 'GET' && u.startsWith('/jobs/')) { const j = github.job(Number(u.slice(6))); return j ? json(j) : json({ error: 'no such job' }, 404); }
+    if (req.method === 'POST' && u === '/jobs') return json(github.addJob(String(b.label || ''), b.script), 201);
+    if (req.method === 'GET' && u === '/faults') return json({ injected: faults.injected, pending: faults.next });
+    if (req.method === 'POST' && u === '/faults') { faults.set(b); return json({ ok: true }); }
+    if (req.method === 'POST' && u === '/reset-faults') { faults.reset(); return json({ ok: true }); }
+    if (req.method === 'POST' && u === '/clock') { skewMs = Number(b.skewSeconds || 0) * 1000; return json({ skewSeconds: skewMs / 1000 }); }
+    if (req.method === 'POST' && u === '/imds-credential-ttl') { ec2.credTtl = Number(b.seconds) || 3600; return json({ ok: true }); }
+    return json({ error: 'not found' }, 404);
+  }));
+
+  const [pHttps, pHttp, pGh, pCtl] = [await listen(awsHttps), await listen(awsHttp), await listen(ghHttps), await listen(control)];
+  const ca = path.join(dir, 'ca.pem');
+  env = {
+    PATH: `${path.join(top, 'build', 'bin')}:/usr/local/bin:/usr/bin:/bin`,
+    AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: `https://127.0.0.1:${pHttps}`, AWS_CA_BUNDLE: ca,
+    GITHUB_API_URL: `https://127.0.0.1:${pGh}`, EC2RP_POOL: process.env.EC2RP_POOL || 'ec2-runner-pool', LANG: 'C',
+  };
+  const lines = {
+    AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: KEY.id, AWS_SECRET_ACCESS_KEY: KEY.secret,
+    AWS_ENDPOINT_URL: `https://127.0.0.1:${pHttps}`, AWS_ENDPOINT_URL_HTTP: `http://127.0.0.1:${pHttp}`,
+    AWS_CA_BUNDLE: ca, AWS_EC2_METADATA_DISABLED: 'true', GITHUB_API_URL: `https://127.0.0.1:${pGh}`, GITHUB_TOKEN: GH_TOKEN,
+    SIM_CONTROL: `http://127.0.0.1:${pCtl}`, SIM_DIR: dir, SIM_PID: String(process.pid),
+  };
+  fs.writeFileSync(path.join(dir, 'env.tmp'), Object.entries(lines).map(([k, v]) => `export ${k}='${v}'`).join('\n') + '\n');
+  fs.renameSync(path.join(dir, 'env.tmp'), path.join(dir, 'env'));
+
+  const stop = () => {
+    ec2.close();
+    for (const s of [awsHttps, awsHttp, ghHttps, control, ddb]) { try { s.close(); } catch (e) { /* closed */ } }
+    sqsApp.close().finally(() => process.exit(0));
+    setTimeout(() => process.exit(0), 1000).unref();
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((e) => { console.error('sim: fatal:', e && e.stack); process.exit(1); });
