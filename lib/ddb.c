@@ -1,0 +1,185 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ddb.h"
+
+int
+ddb_call(struct aws *a, const char *op, const cJSON *body, cJSON **out, struct err *e)
+{
+	struct buf resp = BUF_INIT;
+	char target[64];
+	char *json = cJSON_PrintUnformatted(body);
+	int r = -1;
+
+	if (out)
+		*out = NULL;
+	if (json == NULL) {
+		err_set(e, ERR_LOCAL, "out of memory");
+		return -1;
+	}
+	snprintf(target, sizeof(target), "DynamoDB_20120810.%s", op);
+	if (aws_json(a, target, json, &resp, e) == 0) {
+		r = 0;
+		if (out && (*out = cJSON_Parse(resp.p ? resp.p : "")) == NULL) {
+			err_set(e, ERR_PERMANENT, "DynamoDB %s: malformed JSON response", op);
+			r = -1;
+		}
+	}
+	cJSON_free(json);
+	buf_free(&resp);
+	return r;
+}
+
+int
+ddb_condition_failed(const struct err *e)
+{
+	return strcmp(e->code, "ConditionalCheckFailedException") == 0;
+}
+
+static cJSON *
+key(const char *pk)
+{
+	cJSON *k = cJSON_CreateObject(), *s = cJSON_CreateObject();
+
+	if (k == NULL || s == NULL || !cJSON_AddStringToObject(s, "S", pk)) {
+		cJSON_Delete(k);
+		cJSON_Delete(s);
+		return NULL;
+	}
+	cJSON_AddItemToObject(k, "pk", s);
+	return k;
+}
+
+/* Moves every element of from's array into to. */
+static void
+take_all(cJSON *to, cJSON *from)
+{
+	cJSON *it;
+
+	while (from && (it = cJSON_DetachItemFromArray(from, 0)) != NULL)
+		cJSON_AddItemToArray(to, it);
+}
+
+int
+ddb_batch_get(struct aws *a, const char *table, const char *const *pks, size_t n,
+    int consistent, cJSON **items, struct err *e)
+{
+	size_t at = 0, i;
+	cJSON *pending = NULL;
+	int rounds = 0;
+
+	*items = cJSON_CreateArray();
+	if (*items == NULL)
+		goto nomem;
+	while (at < n || pending) {
+		cJSON *body = cJSON_CreateObject(), *req, *tab, *keys, *resp = NULL, *un;
+
+		if (body == NULL)
+			goto nomem;
+		req = cJSON_AddObjectToObject(body, "RequestItems");
+		tab = req ? cJSON_AddObjectToObject(req, table) : NULL;
+		if (tab == NULL) {
+			cJSON_Delete(body);
+			goto nomem;
+		}
+		if (pending) {
+			keys = pending;
+			pending = NULL;
+		} else {
+			keys = cJSON_CreateArray();
+			for (i = 0; i < 100 && at < n; i++, at++)
+				cJSON_AddItemToArray(keys, key(pks[at]));
+		}
+		cJSON_AddItemToObject(tab, "Keys", keys);
+		cJSON_AddBoolToObject(tab, "ConsistentRead", consistent);
+		if (ddb_call(a, "BatchGetItem", body, &resp, e)) {
+			cJSON_Delete(body);
+			goto fail;
+		}
+		cJSON_Delete(body);
+		take_all(*items, cJSON_GetObjectItem(cJSON_GetObjectItem(resp, "Responses"), table));
+		un = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(resp, "UnprocessedKeys"), table), "Keys");
+		if (cJSON_GetArraySize(un) > 0) {
+			/* Throttled keys come back unprocessed: try them again, a bounded number of times. */
+			if (++rounds > 10) {
+				cJSON_Delete(resp);
+				err_set(e, ERR_TEMPORARY, "BatchGetItem kept returning unprocessed keys");
+				goto fail;
+			}
+			pending = cJSON_DetachItemFromObject(cJSON_GetObjectItem(cJSON_GetObjectItem(resp, "UnprocessedKeys"), table), "Keys");
+		}
+		cJSON_Delete(resp);
+	}
+	return 0;
+nomem:
+	err_set(e, ERR_LOCAL, "out of memory");
+fail:
+	cJSON_Delete(*items);
+	*items = NULL;
+	return -1;
+}
+
+int
+ddb_scan(struct aws *a, const char *table, const char *filter, const cJSON *names,
+    const cJSON *values, cJSON **items, struct err *e)
+{
+	cJSON *start = NULL;
+
+	*items = cJSON_CreateArray();
+	do {
+		cJSON *body = cJSON_CreateObject(), *resp = NULL;
+
+		if (body == NULL || *items == NULL) {
+			cJSON_Delete(body);
+			cJSON_Delete(start);
+			err_set(e, ERR_LOCAL, "out of memory");
+			goto fail;
+		}
+		cJSON_AddStringToObject(body, "TableName", table);
+		cJSON_AddBoolToObject(body, "ConsistentRead", 1);
+		if (filter) {
+			cJSON_AddStringToObject(body, "FilterExpression", filter);
+			if (names)
+				cJSON_AddItemToObject(body, "ExpressionAttributeNames", cJSON_Duplicate(names, 1));
+			if (values)
+				cJSON_AddItemToObject(body, "ExpressionAttributeValues", cJSON_Duplicate(values, 1));
+		}
+		if (start)
+			cJSON_AddItemToObject(body, "ExclusiveStartKey", start);
+		start = NULL;
+		if (ddb_call(a, "Scan", body, &resp, e)) {
+			cJSON_Delete(body);
+			goto fail;
+		}
+		cJSON_Delete(body);
+		take_all(*items, cJSON_GetObjectItem(resp, "Items"));
+		start = cJSON_DetachItemFromObject(resp, "LastEvaluatedKey");
+		cJSON_Delete(resp);
+	} while (start);
+	return 0;
+fail:
+	cJSON_Delete(*items);
+	*items = NULL;
+	return -1;
+}
+
+const char *
+ddb_s(const cJSON *item, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(item, name), "S");
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+int
+ddb_n(const cJSON *item, const char *name, long long *out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(item, name), "N");
+	char *end;
+
+	if (!cJSON_IsString(v))
+		return -1;
+	*out = strtoll(v->valuestring, &end, 10);
+	return *end == '\0' && end != v->valuestring ? 0 : -1;
+}

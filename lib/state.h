@@ -1,0 +1,41 @@
+/* state: the DynamoDB state model of docs/state-model.md as request bodies
+ * and output lines. Pure: builds and reads JSON, sends nothing. */
+#ifndef EC2RP_STATE_H
+#define EC2RP_STATE_H
+
+#include <cjson/cJSON.h>
+
+#include "buf.h"
+
+enum state { ST_NONE, ST_CREATED, ST_RUNNING, ST_IDLE, ST_CLAIMED, ST_TERMINATED };
+enum kind { KIND_INSTANCE, KIND_SIGNAL, KIND_HEARTBEAT, KIND_CONFIG };
+
+/* "none", "created", ... to enum state; -1 if unknown. */
+int state_parse(const char *s);
+const char *state_name(int st);
+/* "instance", "signal", ... to enum kind; -1 if unknown. */
+int state_kind(const char *s);
+/* 1 if from -> to is a transition of the table. */
+int state_allowed(int from, int to);
+
+/* The partition key of a record: "i#ID", "sig#ID", "hb#ID", "cfg#NAME". */
+int state_pk(struct buf *out, int kind, const char *name);
+
+struct state_cas {
+	const char *table, *id;
+	int from, to;
+	const char *run_id;     /* the run id the condition checks or sets; NULL if none */
+	long long threshold;    /* new threshold (epoch seconds) */
+	long long now;
+	const char *resource_class, *instance_type, *usage_class; /* for creation */
+};
+/* The PutItem (creation) or UpdateItem body of one transition; *op is
+ * "PutItem" or "UpdateItem". NULL when out of memory. */
+cJSON *state_cas_body(const struct state_cas *c, const char **op);
+
+/* One record as a line: tab-separated fields (empty values as "-"), or a
+ * JSON object when json is set. kind is taken from the item's key.
+ * 0, or -1 if the item is not a record of ours. */
+int state_line(const cJSON *item, int json, struct buf *out);
+
+#endif
