@@ -187,6 +187,8 @@ call(struct aws *a, const char *content_type, const char *target, const char *bo
 			}
 		} else {
 			kind = RETRY_TRANSIENT;
+			if (e->cls == ERR_PERMANENT)
+				goto done;
 			if (attempt >= a->max_attempts) {
 				char why[sizeof(e->msg)];
 

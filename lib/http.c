@@ -142,8 +142,13 @@ http_request(struct http *h, const char *method, const char *url,
 	if (curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &connects) == CURLE_OK)
 		h->connects += connects;
 	if (rc != CURLE_OK) {
-		/* curl's own message names the host, never the path or headers. */
-		err_set(e, ERR_TEMPORARY, "%s", h->errbuf[0] ? h->errbuf : curl_easy_strerror(rc));
+		/* curl's own message names the host, never the path or headers.
+		 * A certificate or URL problem stays the same on a retry. */
+		int permanent = rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
+		    rc == CURLE_SSL_CERTPROBLEM || rc == CURLE_URL_MALFORMAT || rc == CURLE_UNSUPPORTED_PROTOCOL;
+
+		err_set(e, permanent ? ERR_PERMANENT : ERR_TEMPORARY, "%s",
+		    h->errbuf[0] ? h->errbuf : curl_easy_strerror(rc));
 		return -1;
 	}
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);

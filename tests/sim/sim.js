@@ -213,13 +213,13 @@ async function main() {
   const ca = path.join(dir, 'ca.pem');
   env = {
     PATH: `${path.join(top, 'build', 'bin')}:/usr/local/bin:/usr/bin:/bin`,
-    AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: `https://127.0.0.1:${pHttps}`, AWS_CA_BUNDLE: ca,
-    GITHUB_API_URL: `https://127.0.0.1:${pGh}`, EC2RP_POOL: process.env.EC2RP_POOL || 'ec2-runner-pool', LANG: 'C',
+    AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: `https://localhost:${pHttps}`, AWS_CA_BUNDLE: ca,
+    GITHUB_API_URL: `https://localhost:${pGh}`, EC2RP_POOL: process.env.EC2RP_POOL || 'ec2-runner-pool', LANG: 'C',
   };
   const lines = {
     AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: KEY.id, AWS_SECRET_ACCESS_KEY: KEY.secret,
-    AWS_ENDPOINT_URL: `https://127.0.0.1:${pHttps}`, AWS_ENDPOINT_URL_HTTP: `http://127.0.0.1:${pHttp}`,
-    AWS_CA_BUNDLE: ca, AWS_EC2_METADATA_DISABLED: 'true', GITHUB_API_URL: `https://127.0.0.1:${pGh}`, GITHUB_TOKEN: GH_TOKEN,
+    AWS_ENDPOINT_URL: `https://localhost:${pHttps}`, AWS_ENDPOINT_URL_HTTP: `http://127.0.0.1:${pHttp}`,
+    AWS_CA_BUNDLE: ca, AWS_EC2_METADATA_DISABLED: 'true', GITHUB_API_URL: `https://localhost:${pGh}`, GITHUB_TOKEN: GH_TOKEN,
     SIM_CONTROL: `http://127.0.0.1:${pCtl}`, SIM_DIR: dir, SIM_PID: String(process.pid),
   };
   fs.writeFileSync(path.join(dir, 'env.tmp'), Object.entries(lines).map(([k, v]) => `export ${k}='${v}'`).join('\n') + '\n');

@@ -1,0 +1,116 @@
+/* state-cas: one conditional state transition of one instance record. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "ddb.h"
+#include "names.h"
+#include "state.h"
+
+static const char help[] =
+    "usage: state-cas [options] INSTANCE-ID FROM TO\n"
+    "Moves the instance's record from state FROM to TO with one conditional\n"
+    "write (docs/state-model.md). FROM 'none' creates the record. Transitions:\n"
+    "  none->created  created->running  claimed->running  running->idle\n"
+    "  idle->claimed  claimed->idle  created|running|idle|claimed->terminated\n"
+    "Options:\n"
+    "  --run-id RUN          the run id the condition checks (or the claim sets)\n"
+    "  --threshold-in SEC    new threshold: now + SEC (default 0)\n"
+    "  --threshold EPOCH     new threshold, absolute\n"
+    "  --resource-class C, --instance-type T, --usage-class U   (creation)\n"
+    "  --pool NAME           the pool (default EC2RP_POOL, else ec2-runner-pool)\n"
+    "Exit: 0 moved, 1 the condition failed (lost the race), 2 bad usage,\n"
+    "3 refused, 4 retries exhausted, 5 local failure.\n";
+
+int
+state_cas_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "run-id", required_argument, 0, 'r' }, { "threshold-in", required_argument, 0, 'i' },
+		{ "threshold", required_argument, 0, 't' }, { "resource-class", required_argument, 0, 'c' },
+		{ "instance-type", required_argument, 0, 'y' }, { "usage-class", required_argument, 0, 'u' },
+		{ "pool", required_argument, 0, 'p' }, { 0, 0, 0, 0 } };
+	struct state_cas cas;
+	const char *pool_opt = NULL, *op;
+	long long v, in_sec = 0, at = -1;
+	struct aws a;
+	struct err e;
+	cJSON *body;
+	int c, r;
+
+	if (cli_start("state-cas", argc, argv, help))
+		return 0;
+	memset(&cas, 0, sizeof(cas));
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			if (!names_run_id(optarg))
+				return cli_usage("invalid --run-id: use 1-64 of A-Z a-z 0-9 _ . -");
+			cas.run_id = optarg;
+			break;
+		case 'i':
+			if (cli_int(optarg, 0, 400LL * 86400, &in_sec))
+				return cli_usage("invalid --threshold-in: seconds from 0 to 34560000");
+			break;
+		case 't':
+			if (cli_int(optarg, 0, 253402300799LL, &v))
+				return cli_usage("invalid --threshold: epoch seconds");
+			at = v;
+			break;
+		case 'c':
+			if (!names_class(optarg))
+				return cli_usage("invalid --resource-class: use 1-32 of a-z 0-9 -");
+			cas.resource_class = optarg;
+			break;
+		case 'y':
+			if (strlen(optarg) > 32 || strspn(optarg, "abcdefghijklmnopqrstuvwxyz0123456789.-") != strlen(optarg))
+				return cli_usage("invalid --instance-type");
+			cas.instance_type = optarg;
+			break;
+		case 'u':
+			if (strcmp(optarg, "spot") && strcmp(optarg, "on-demand"))
+				return cli_usage("invalid --usage-class: spot or on-demand");
+			cas.usage_class = optarg;
+			break;
+		case 'p':
+			pool_opt = optarg;
+			break;
+		default:
+			return cli_usage("unknown option");
+		}
+	}
+	if (argc - optind != 3)
+		return cli_usage("expected INSTANCE-ID FROM TO");
+	cas.id = argv[optind];
+	cas.from = state_parse(argv[optind + 1]);
+	cas.to = state_parse(argv[optind + 2]);
+	if (!names_instance_id(cas.id))
+		return cli_usage("invalid instance id: expected i- and 8 or 17 hex digits");
+	if (cas.from < 0 || cas.to < 0)
+		return cli_usage("unknown state: use none, created, running, idle, claimed, terminated");
+	if (!state_allowed(cas.from, cas.to))
+		return cli_usage("no such transition: %s -> %s", argv[optind + 1], argv[optind + 2]);
+	if (cas.run_id == NULL && cas.to != ST_TERMINATED && cas.to != ST_CREATED)
+		return cli_usage("--run-id is required for %s -> %s", argv[optind + 1], argv[optind + 2]);
+	if ((cas.table = names_pool_of(pool_opt)) == NULL)
+		return cli_usage("invalid pool name: use 1-40 of A-Z a-z 0-9 _ -");
+	cas.now = cli_now();
+	cas.threshold = at >= 0 ? at : cas.now + in_sec;
+	if ((body = state_cas_body(&cas, &op)) == NULL) {
+		err_set(&e, ERR_LOCAL, "out of memory");
+		return cli_fail(&e, "build the request");
+	}
+	if (aws_init(&a, "dynamodb", &e)) {
+		cJSON_Delete(body);
+		return cli_fail(&e, "set up DynamoDB");
+	}
+	r = ddb_call(&a, op, body, NULL, &e);
+	cJSON_Delete(body);
+	aws_free(&a);
+	if (r == 0)
+		return 0;
+	if (ddb_condition_failed(&e))
+		return 1;
+	return cli_fail(&e, "change the state");
+}
