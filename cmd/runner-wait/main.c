@@ -1,0 +1,144 @@
+/* runner-wait: wait until every instance shows a signal for a run id and a
+ * fresh heartbeat. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "ddb.h"
+#include "names.h"
+#include "state.h"
+
+static const char help[] =
+    "usage: runner-wait --run-id RUN --signal SIGNAL [options] INSTANCE-ID...\n"
+    "Polls, with one strongly consistent BatchGetItem a round, until every\n"
+    "instance has SIGNAL for RUN and a heartbeat younger than --heartbeat-age.\n"
+    "Prints one line per instance: id, then ok / no-signal / wrong-run /\n"
+    "stale-heartbeat / no-heartbeat.\n"
+    "  --timeout SEC        give up after SEC (default 300)\n"
+    "  --interval MS        between rounds (default 250)\n"
+    "  --heartbeat-age SEC  (default 30)\n"
+    "  --pool NAME          the pool (default EC2RP_POOL, else ec2-runner-pool)\n"
+    "Exit: 0 all ok, 1 timed out (see the lines), 2 bad usage, 3 refused,\n"
+    "4 retries exhausted, 5 local failure.\n";
+
+static const cJSON *
+find(const cJSON *items, const char *pk)
+{
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, items) {
+		const char *p = ddb_s(it, "pk");
+
+		if (p && strcmp(p, pk) == 0)
+			return it;
+	}
+	return NULL;
+}
+
+int
+runner_wait_main(int argc, char **argv)
+{
+	static const struct option opts[] = { { "run-id", required_argument, 0, 'r' },
+		{ "signal", required_argument, 0, 's' }, { "timeout", required_argument, 0, 't' },
+		{ "interval", required_argument, 0, 'i' }, { "heartbeat-age", required_argument, 0, 'a' },
+		{ "pool", required_argument, 0, 'p' }, { 0, 0, 0, 0 } };
+	const char *pool_opt = NULL, *run = NULL, *sig = NULL, *table;
+	long long timeout = 300, interval = 250, age = 30, start;
+	const char **keys, **result;
+	struct buf *pks;
+	int c, n, i, all = 0;
+	struct aws a;
+	struct err e;
+
+	if (cli_start("runner-wait", argc, argv, help))
+		return 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'r' && names_run_id(optarg))
+			run = optarg;
+		else if (c == 'r')
+			return cli_usage("invalid --run-id: use 1-64 of A-Z a-z 0-9 _ . -");
+		else if (c == 's' && names_signal(optarg))
+			sig = optarg;
+		else if (c == 's')
+			return cli_usage("invalid --signal: use 1-32 of a-z 0-9 -");
+		else if (c == 't' && cli_int(optarg, 0, 86400, &timeout))
+			return cli_usage("invalid --timeout: seconds from 0 to 86400");
+		else if (c == 'i' && cli_int(optarg, 10, 60000, &interval))
+			return cli_usage("invalid --interval: milliseconds from 10 to 60000");
+		else if (c == 'a' && cli_int(optarg, 1, 86400, &age))
+			return cli_usage("invalid --heartbeat-age: seconds from 1 to 86400");
+		else if (c == 'p')
+			pool_opt = optarg;
+		else if (c == '?')
+			return cli_usage("unknown option");
+	}
+	n = argc - optind;
+	if (run == NULL || sig == NULL || n < 1)
+		return cli_usage("expected --run-id, --signal and at least one instance id");
+	for (i = optind; i < argc; i++)
+		if (!names_instance_id(argv[i]))
+			return cli_usage("invalid instance id '%.40s'", argv[i]);
+	if ((table = names_pool_of(pool_opt)) == NULL)
+		return cli_usage("invalid pool name: use 1-40 of A-Z a-z 0-9 _ -");
+	pks = calloc(2 * (size_t)n, sizeof(*pks));
+	keys = calloc(2 * (size_t)n, sizeof(*keys));
+	result = calloc((size_t)n, sizeof(*result));
+	if (pks == NULL || keys == NULL || result == NULL) {
+		err_set(&e, ERR_LOCAL, "out of memory");
+		return cli_fail(&e, "wait");
+	}
+	for (i = 0; i < n; i++) {
+		state_pk(&pks[2 * i], KIND_SIGNAL, argv[optind + i]);
+		state_pk(&pks[2 * i + 1], KIND_HEARTBEAT, argv[optind + i]);
+		keys[2 * i] = pks[2 * i].p;
+		keys[2 * i + 1] = pks[2 * i + 1].p;
+	}
+	if (aws_init(&a, "dynamodb", &e))
+		return cli_fail(&e, "set up DynamoDB");
+	start = cli_now();
+	for (;;) {
+		struct timespec ts = { (time_t)(interval / 1000), (long)(interval % 1000) * 1000000L };
+		long long now;
+		cJSON *items;
+
+		if (ddb_batch_get(&a, table, keys, 2 * (size_t)n, 1, &items, &e)) {
+			aws_free(&a);
+			return cli_fail(&e, "read the signals");
+		}
+		now = cli_now();
+		all = 1;
+		for (i = 0; i < n; i++) {
+			const cJSON *s = find(items, keys[2 * i]), *h = find(items, keys[2 * i + 1]);
+			const char *got = ddb_s(s, "signal"), *grun = ddb_s(s, "runId");
+			long long at;
+
+			if (got == NULL || strcmp(got, sig) != 0)
+				result[i] = "no-signal";
+			else if (grun == NULL || strcmp(grun, run) != 0)
+				result[i] = "wrong-run";
+			else if (ddb_n(h, "at", &at))
+				result[i] = "no-heartbeat";
+			else if (now - at > age)
+				result[i] = "stale-heartbeat";
+			else
+				result[i] = "ok";
+			all &= strcmp(result[i], "ok") == 0;
+		}
+		cJSON_Delete(items);
+		if (all || now - start >= timeout)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	aws_free(&a);
+	for (i = 0; i < n; i++)
+		printf("%s\t%s\n", argv[optind + i], result[i]);
+	for (i = 0; i < 2 * n; i++)
+		buf_free(&pks[i]);
+	free(pks);
+	free(keys);
+	free(result);
+	return all ? 0 : 1;
+}

@@ -1,0 +1,180 @@
+/* state-watch: the agent's long wait, in one process with one connection:
+ * heartbeats, and polls its own record until the run id appears (or goes). */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "ddb.h"
+#include "log.h"
+#include "names.h"
+#include "state.h"
+
+static const char help[] =
+    "usage: state-watch INSTANCE-ID --for run-id|no-run-id [options]\n"
+    "Waits until the instance's record has a run id (printed) or has none, writing\n"
+    "the instance's heartbeat on the way. Polls with eventually consistent reads,\n"
+    "backing off from --poll-min to --poll-max while nothing changes.\n"
+    "  --heartbeat SEC    heartbeat interval (default 5)\n"
+    "  --poll-min MS      first poll interval (default 250)\n"
+    "  --poll-max MS      longest poll interval (default 2000)\n"
+    "  --deadline EPOCH   give up at this time (default: never)\n"
+    "  --pool NAME        the pool (default EC2RP_POOL, else ec2-runner-pool)\n"
+    "Exit: 0 condition holds, 1 deadline passed or the record is terminated,\n"
+    "2 bad usage, 3 refused, 5 local failure. Temporary errors are retried.\n";
+
+static void
+sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) != 0)
+		;
+}
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int
+heartbeat(struct aws *a, const char *table, const char *hb, struct err *e)
+{
+	cJSON *b = cJSON_CreateObject(), *item = cJSON_AddObjectToObject(b, "Item");
+	char at[32], ttl[32];
+	long long t = cli_now();
+	int r;
+
+	snprintf(at, sizeof(at), "%lld", t);
+	snprintf(ttl, sizeof(ttl), "%lld", t + 86400);
+	cJSON_AddStringToObject(b, "TableName", table);
+	cJSON_AddStringToObject(cJSON_AddObjectToObject(item, "pk"), "S", hb);
+	cJSON_AddStringToObject(cJSON_AddObjectToObject(item, "at"), "N", at);
+	cJSON_AddStringToObject(cJSON_AddObjectToObject(item, "ttl"), "N", ttl);
+	r = ddb_call(a, "PutItem", b, NULL, e);
+	cJSON_Delete(b);
+	return r;
+}
+
+int
+state_watch_main(int argc, char **argv)
+{
+	static const struct option opts[] = { { "for", required_argument, 0, 'f' },
+		{ "heartbeat", required_argument, 0, 'h' }, { "poll-min", required_argument, 0, 'm' },
+		{ "poll-max", required_argument, 0, 'M' }, { "deadline", required_argument, 0, 'd' },
+		{ "pool", required_argument, 0, 'p' }, { 0, 0, 0, 0 } };
+	const char *pool_opt = NULL, *table, *id, *mode = NULL;
+	long long hb_sec = 5, pmin = 250, pmax = 2000, deadline = 0, next_hb = 0, interval;
+	struct buf pk = BUF_INIT, hbk = BUF_INIT;
+	cJSON *get, *resp;
+	struct aws a;
+	struct err e;
+	int c, want_run;
+	char last[80] = "";
+
+	if (cli_start("state-watch", argc, argv, help))
+		return 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			mode = optarg;
+			break;
+		case 'h':
+			if (cli_int(optarg, 1, 3600, &hb_sec))
+				return cli_usage("invalid --heartbeat: seconds from 1 to 3600");
+			break;
+		case 'm':
+			if (cli_int(optarg, 10, 60000, &pmin))
+				return cli_usage("invalid --poll-min: milliseconds from 10 to 60000");
+			break;
+		case 'M':
+			if (cli_int(optarg, 10, 600000, &pmax))
+				return cli_usage("invalid --poll-max: milliseconds from 10 to 600000");
+			break;
+		case 'd':
+			if (cli_int(optarg, 0, 253402300799LL, &deadline))
+				return cli_usage("invalid --deadline: epoch seconds");
+			break;
+		case 'p':
+			pool_opt = optarg;
+			break;
+		default:
+			return cli_usage("unknown option");
+		}
+	}
+	if (argc - optind != 1 || !names_instance_id(argv[optind]))
+		return cli_usage("expected one instance id");
+	if (mode == NULL || (strcmp(mode, "run-id") && strcmp(mode, "no-run-id")))
+		return cli_usage("--for must be run-id or no-run-id");
+	if (pmax < pmin)
+		return cli_usage("--poll-max is below --poll-min");
+	if ((table = names_pool_of(pool_opt)) == NULL)
+		return cli_usage("invalid pool name: use 1-40 of A-Z a-z 0-9 _ -");
+	id = argv[optind];
+	want_run = strcmp(mode, "run-id") == 0;
+	state_pk(&pk, KIND_INSTANCE, id);
+	state_pk(&hbk, KIND_HEARTBEAT, id);
+	if (aws_init(&a, "dynamodb", &e))
+		return cli_fail(&e, "set up DynamoDB");
+	get = cJSON_CreateObject();
+	cJSON_AddStringToObject(get, "TableName", table);
+	cJSON_AddStringToObject(cJSON_AddObjectToObject(cJSON_AddObjectToObject(get, "Key"), "pk"), "S", pk.p);
+	interval = pmin;
+	for (;;) {
+		long long t = now_ms();
+		const cJSON *item;
+		const char *run, *st;
+		char seen[80];
+
+		if (deadline && t / 1000 >= deadline)
+			break;
+		if (t >= next_hb) {
+			if (heartbeat(&a, table, hbk.p, &e) && e.cls != ERR_TEMPORARY)
+				goto fail;
+			next_hb = t + hb_sec * 1000;
+		}
+		if (ddb_call(&a, "GetItem", get, &resp, &e)) {
+			if (e.cls != ERR_TEMPORARY)
+				goto fail;
+			log_msg(LOG_WARN, "%s; retrying", e.msg);
+		} else {
+			item = cJSON_GetObjectItem(resp, "Item");
+			run = ddb_s(item, "runId");
+			st = ddb_s(item, "state");
+			if (st && strcmp(st, "terminated") == 0) {
+				cJSON_Delete(resp);
+				break;
+			}
+			if (item && want_run == (run != NULL && *run)) {
+				if (want_run)
+					printf("%s\n", run);
+				cJSON_Delete(resp);
+				cJSON_Delete(get);
+				aws_free(&a);
+				buf_free(&pk);
+				buf_free(&hbk);
+				return 0;
+			}
+			/* Back off while nothing changes; start over after a change. */
+			snprintf(seen, sizeof(seen), "%s/%s", st ? st : "", run ? run : "");
+			interval = strcmp(seen, last) ? pmin : (interval * 2 > pmax ? pmax : interval * 2);
+			snprintf(last, sizeof(last), "%s", seen);
+			cJSON_Delete(resp);
+		}
+		sleep_ms((long)interval);
+	}
+	cJSON_Delete(get);
+	aws_free(&a);
+	buf_free(&pk);
+	buf_free(&hbk);
+	return 1;
+fail:
+	cJSON_Delete(get);
+	aws_free(&a);
+	return cli_fail(&e, "watch the record");
+}
