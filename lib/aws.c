@@ -3,6 +3,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <cjson/cJSON.h>
+
 #include "aws.h"
 #include "awsjson.h"
 #include "endpoint.h"
@@ -221,6 +223,31 @@ aws_json(struct aws *a, const char *target, const char *body, struct buf *resp, 
 	}
 	http_response_free(&r);
 	return rc;
+}
+
+int
+aws_json_doc(struct aws *a, const char *target, const cJSON *body, cJSON **out, struct err *e)
+{
+	struct buf resp = BUF_INIT;
+	char *json = cJSON_PrintUnformatted(body);
+	int r = -1;
+
+	if (out)
+		*out = NULL;
+	if (json == NULL) {
+		err_set(e, ERR_LOCAL, "out of memory");
+		return -1;
+	}
+	if (aws_json(a, target, json, &resp, e) == 0) {
+		r = 0;
+		if (out && (*out = cJSON_Parse(resp.p ? resp.p : "{}")) == NULL) {
+			err_set(e, ERR_PERMANENT, "%s: malformed JSON response", target);
+			r = -1;
+		}
+	}
+	cJSON_free(json);
+	buf_free(&resp);
+	return r;
 }
 
 int

@@ -39,6 +39,11 @@ int aws_json(struct aws *a, const char *target, const char *body, struct buf *re
 /* AWS Query protocol (EC2, STS): POST form body ("Action=...&Version=...");
  * on success *doc is the parsed XML response (free with xml_free). */
 int aws_query(struct aws *a, const char *body, struct xml **doc, struct err *e);
+/* aws_json with cJSON in and out: *out (may be NULL) gets the parsed
+ * response (ERR_PERMANENT if it is not JSON). */
+struct cJSON;
+int aws_json_doc(struct aws *a, const char *target, const struct cJSON *body, struct cJSON **out,
+    struct err *e);
 void aws_free(struct aws *a);
 
 #endif

@@ -7,28 +7,10 @@
 int
 ddb_call(struct aws *a, const char *op, const cJSON *body, cJSON **out, struct err *e)
 {
-	struct buf resp = BUF_INIT;
 	char target[64];
-	char *json = cJSON_PrintUnformatted(body);
-	int r = -1;
 
-	if (out)
-		*out = NULL;
-	if (json == NULL) {
-		err_set(e, ERR_LOCAL, "out of memory");
-		return -1;
-	}
 	snprintf(target, sizeof(target), "DynamoDB_20120810.%s", op);
-	if (aws_json(a, target, json, &resp, e) == 0) {
-		r = 0;
-		if (out && (*out = cJSON_Parse(resp.p ? resp.p : "")) == NULL) {
-			err_set(e, ERR_PERMANENT, "DynamoDB %s: malformed JSON response", op);
-			r = -1;
-		}
-	}
-	cJSON_free(json);
-	buf_free(&resp);
-	return r;
+	return aws_json_doc(a, target, body, out, e);
 }
 
 int
