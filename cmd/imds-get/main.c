@@ -1,0 +1,43 @@
+/* imds-get: instance metadata (IMDSv2) for the agent. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "creds.h"
+
+static const char help[] =
+    "usage: imds-get PATH...\n"
+    "Reads instance metadata with an IMDSv2 session token, one line per PATH\n"
+    "(below /latest/, e.g. meta-data/instance-id, meta-data/placement/region).\n"
+    "AWS_EC2_METADATA_SERVICE_ENDPOINT overrides the address.\n"
+    "Exit: 0 done, 2 bad usage, 3 refused or not found, 4 unreachable, 5 no service.\n";
+
+int
+imds_get_main(int argc, char **argv)
+{
+	struct buf out = BUF_INIT;
+	struct http h;
+	struct err e;
+	int i;
+
+	if (cli_start("imds-get", argc, argv, help))
+		return 0;
+	if (argc < 2)
+		return cli_usage("expected at least one PATH");
+	for (i = 1; i < argc; i++)
+		if (strspn(argv[i], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-_.:") !=
+		    strlen(argv[i]) || strstr(argv[i], "..") || argv[i][0] == '/')
+			return cli_usage("invalid PATH '%.40s'", argv[i]);
+	if (http_init(&h, &e))
+		return cli_fail(&e, "set up HTTP");
+	for (i = 1; i < argc; i++) {
+		if (imds_get(&h, argv[i], &out, &e)) {
+			http_free(&h);
+			return cli_fail(&e, "read instance metadata");
+		}
+		printf("%s\n", out.p ? out.p : "");
+	}
+	http_free(&h);
+	buf_free(&out);
+	return 0;
+}

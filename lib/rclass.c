@@ -1,0 +1,83 @@
+#include <stdio.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "names.h"
+#include "rclass.h"
+
+static const struct rclass builtin[] = {
+	{ "small", 2, 4096 }, { "medium", 2, 8192 }, { "large", 4, 16384 },
+	{ "xlarge", 8, 32768 }, { "2xlarge", 16, 65536 },
+};
+
+const struct rclass *
+rclass_find(const struct rclass_set *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->c[i].name, name) == 0)
+			return &s->c[i];
+	return NULL;
+}
+
+static int
+whole(const cJSON *v, int min, int max, int *out)
+{
+	if (!cJSON_IsNumber(v) || v->valuedouble != (double)(int)v->valuedouble ||
+	    v->valuedouble < min || v->valuedouble > max)
+		return -1;
+	*out = (int)v->valuedouble;
+	return 0;
+}
+
+int
+rclass_load(struct rclass_set *s, const char *config, struct err *e)
+{
+	cJSON *doc, *it;
+	size_t i;
+
+	s->n = 0;
+	for (i = 0; i < sizeof(builtin) / sizeof(builtin[0]); i++)
+		s->c[s->n++] = builtin[i];
+	if (config == NULL || *config == '\0')
+		return 0;
+	doc = cJSON_Parse(config);
+	if (!cJSON_IsObject(doc)) {
+		cJSON_Delete(doc);
+		err_set(e, ERR_INPUT, "resource class config is not a JSON object");
+		return -1;
+	}
+	cJSON_ArrayForEach(it, doc) {
+		struct rclass c;
+		struct rclass *old;
+
+		memset(&c, 0, sizeof(c));
+		if (!names_class(it->string)) {
+			err_set(e, ERR_INPUT, "resource class config: class name '%.40s' is not 1-32 of a-z 0-9 -", it->string);
+			goto fail;
+		}
+		snprintf(c.name, sizeof(c.name), "%s", it->string);
+		if (!cJSON_IsObject(it) || whole(cJSON_GetObjectItemCaseSensitive(it, "cpu"), 1, 448, &c.cpu) ||
+		    whole(cJSON_GetObjectItemCaseSensitive(it, "mem"), 512, 24576 * 1024, &c.mem)) {
+			err_set(e, ERR_INPUT, "resource class config: %s needs whole numbers cpu (1-448) and mem (MiB, 512-25165824)",
+			    c.name);
+			goto fail;
+		}
+		old = (struct rclass *)rclass_find(s, c.name);
+		if (old) {
+			*old = c;
+		} else if (s->n == RCLASS_MAX) {
+			err_set(e, ERR_INPUT, "resource class config: more than %d classes", RCLASS_MAX);
+			goto fail;
+		} else {
+			s->c[s->n++] = c;
+		}
+	}
+	cJSON_Delete(doc);
+	return 0;
+fail:
+	cJSON_Delete(doc);
+	return -1;
+}

@@ -1,0 +1,29 @@
+/* rclass: resource classes -> instance requirements. Built-in classes,
+ * extended or overridden by a JSON object {"CLASS": {"cpu": N, "mem": MiB}}.
+ * Pure. */
+#ifndef EC2RP_RCLASS_H
+#define EC2RP_RCLASS_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+#define RCLASS_MAX 64
+
+struct rclass {
+	char name[33];
+	int cpu;  /* exact vCPU count */
+	int mem;  /* memory at least, MiB */
+};
+
+struct rclass_set {
+	struct rclass c[RCLASS_MAX];
+	size_t n;
+};
+
+/* The built-in classes, then config's (NULL or "" for none). 0, or -1
+ * with e naming what is wrong (ERR_INPUT). */
+int rclass_load(struct rclass_set *s, const char *config, struct err *e);
+const struct rclass *rclass_find(const struct rclass_set *s, const char *name);
+
+#endif
