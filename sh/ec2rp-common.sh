@@ -69,6 +69,9 @@ RE_SGS='sg-[0-9a-f]{8,17}(,sg-[0-9a-f]{8,17})*'
 RE_GLOBS='[a-z0-9.*-]+(,[a-z0-9.*-]+)*'
 RE_USAGE='spot|on-demand'
 
+# field FILE ID N: column N of ID's line in a tab-separated file.
+field() { awk -F '\t' -v id="$2" -v n="$3" '$1 == id { print $n; exit }' "$1"; }
+
 # run_id: the label a run's runners carry (the run id, with the attempt after
 # the first so a re-run gets fresh runners).
 run_id() {

@@ -27,6 +27,7 @@ GITHUB_RUN_ID=1001 INPUT_INSTANCE_COUNT=2 ec2rp-provision 2>&1 | sed 's/^/      
 show
 
 step "a job runs on label 1001"
+# shellcheck disable=SC2016 # the job script expands on the runner
 job=$(curl -fsS -X POST -H 'content-type: application/json' \
 	--data '{"label":"1001","script":"echo hello from $(hostname) on run 1001"}' "$SIM_CONTROL/jobs")
 echo "        queued: $job"
