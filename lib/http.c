@@ -54,6 +54,42 @@ on_header(char *data, size_t size, size_t n, void *arg)
 	return len;
 }
 
+/* Runs the transfer on the multi handle. curl 7.88's BearSSL backend does
+ * not tell curl which way the socket must be polled during the TLS
+ * handshake, so curl would sleep up to a second there: until the handshake
+ * is done we wake up every 2 ms to let it carry on. */
+static CURLcode
+perform(struct http *h)
+{
+	CURLM *m = h->multi;
+	CURLMsg *msg;
+	CURLcode rc = CURLE_OK;
+	int running = 1, left;
+
+	if (curl_multi_add_handle(m, h->curl) != CURLM_OK)
+		return CURLE_FAILED_INIT;
+	while (running) {
+		curl_off_t tls_done = 0;
+
+		if (curl_multi_perform(m, &running) != CURLM_OK) {
+			rc = CURLE_SEND_ERROR;
+			break;
+		}
+		if (!running)
+			break;
+		curl_easy_getinfo(h->curl, CURLINFO_APPCONNECT_TIME_T, &tls_done);
+		if (curl_multi_poll(m, NULL, 0, tls_done > 0 ? 1000 : 2, NULL) != CURLM_OK) {
+			rc = CURLE_RECV_ERROR;
+			break;
+		}
+	}
+	while ((msg = curl_multi_info_read(m, &left)) != NULL)
+		if (msg->msg == CURLMSG_DONE && msg->easy_handle == h->curl)
+			rc = msg->data.result;
+	curl_multi_remove_handle(m, h->curl);
+	return rc;
+}
+
 int
 http_init(struct http *h, struct err *e)
 {
@@ -69,6 +105,10 @@ http_init(struct http *h, struct err *e)
 		return -1;
 	}
 	h->curl = c;
+	if ((h->multi = curl_multi_init()) == NULL) {
+		err_set(e, ERR_LOCAL, "cannot initialise libcurl");
+		return -1;
+	}
 	h->connect_timeout_ms = 3000;
 	h->timeout_ms = 30000;
 	if (ca == NULL || *ca == '\0')
@@ -136,7 +176,7 @@ http_request(struct http *h, const char *method, const char *url,
 		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(body ? body_len : 0));
 		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, strcmp(method, "POST") ? method : NULL);
 	}
-	rc = curl_easy_perform(c);
+	rc = perform(h);
 	curl_slist_free_all(list);
 	h->requests++;
 	if (curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &connects) == CURLE_OK)
@@ -169,5 +209,7 @@ http_free(struct http *h)
 	if (h == NULL || h->curl == NULL)
 		return;
 	curl_easy_cleanup(h->curl);
+	curl_multi_cleanup(h->multi);
 	h->curl = NULL;
+	h->multi = NULL;
 }

@@ -25,6 +25,7 @@ struct http_response {
 
 struct http {
 	void *curl;              /* CURL * */
+	void *multi;             /* CURLM *: drives the transfer, keeps the connections */
 	char errbuf[256];        /* CURL_ERROR_SIZE */
 	long connect_timeout_ms; /* default 3000 */
 	long timeout_ms;         /* whole request; default 30000 */
