@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,7 @@ int
 cli_start(const char *prog, int argc, char **argv, const char *help)
 {
 	prog_name = prog;
+	opterr = 0; /* one message per error: ours, which names the option */
 	log_init(prog, env_true("GITHUB_ACTIONS"), env_true("EC2RP_DEBUG"));
 	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
 		fputs(help, stdout);

@@ -83,7 +83,7 @@ ec2_launch_main(int argc, char **argv)
 		else if (c == 'L')
 			list = 1;
 		else if (c == '?')
-			return cli_usage("unknown option");
+			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
 	}
 	if (optind != argc)
 		return cli_usage("unexpected argument: %.40s", argv[optind]);

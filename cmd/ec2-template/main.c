@@ -109,7 +109,7 @@ ec2_template_main(int argc, char **argv)
 		else if (c == 'p')
 			pool_opt = optarg;
 		else
-			return cli_usage("unknown option");
+			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
 	}
 	if (optind != argc)
 		return cli_usage("unexpected argument: %.40s", argv[optind]);

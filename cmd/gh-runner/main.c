@@ -86,7 +86,7 @@ gh_runner_main(int argc, char **argv)
 		else if (c == 'S')
 			status = optarg;
 		else
-			return cli_usage("unknown option");
+			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
 	}
 	if (optind == argc)
 		return cli_usage("expected a command");

@@ -47,7 +47,7 @@ pool_push_main(int argc, char **argv)
 		else if (c == 'p')
 			pool_opt = optarg;
 		else if (c == '?')
-			return cli_usage("unknown option");
+			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
 	}
 	if (rclass == NULL || !names_class(rclass))
 		return cli_usage("--resource-class is required: 1-32 of a-z 0-9 -");

@@ -73,7 +73,7 @@ runner_wait_main(int argc, char **argv)
 		else if (c == 'p')
 			pool_opt = optarg;
 		else if (c == '?')
-			return cli_usage("unknown option");
+			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
 	}
 	n = argc - optind;
 	if (run == NULL || sig == NULL || n < 1)

@@ -49,7 +49,7 @@ state_get_main(int argc, char **argv)
 		else if (c == 'p')
 			pool_opt = optarg;
 		else if (c != 'k')
-			return cli_usage("unknown option");
+			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
 	}
 	n = argc - optind;
 	if (n < 1)

@@ -49,7 +49,7 @@ state_init_main(int argc, char **argv)
 		return 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c != 'p')
-			return cli_usage("unknown option");
+			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
 		pool_opt = optarg;
 	}
 	if (optind != argc)

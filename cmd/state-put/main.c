@@ -66,7 +66,7 @@ state_put_main(int argc, char **argv)
 		} else if (c == 'p') {
 			pool_opt = optarg;
 		} else {
-			return cli_usage("unknown option");
+			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
 		}
 	}
 	{

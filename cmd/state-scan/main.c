@@ -62,7 +62,7 @@ state_scan_main(int argc, char **argv)
 			pool_opt = optarg;
 			break;
 		default:
-			return cli_usage("unknown option");
+			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
 		}
 	}
 	if (optind != argc)

@@ -104,7 +104,7 @@ state_watch_main(int argc, char **argv)
 			pool_opt = optarg;
 			break;
 		default:
-			return cli_usage("unknown option");
+			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
 		}
 	}
 	if (argc - optind != 1 || !names_instance_id(argv[optind]))
