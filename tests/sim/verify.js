@@ -39,6 +39,13 @@ class Verifier {
     if (isNaN(t) || Math.abs(t - now) > 5 * 60 * 1000) {
       return { code: 'InvalidSignatureException', message: 'Signature expired: request time is more than 5 minutes from the server time', skew: true };
     }
+    // A declared payload hash must be the body's: the signature covers the
+    // header, not the bytes, so an unchecked header would let a body change.
+    const declared = req.headers['x-amz-content-sha256'];
+    if (declared && declared !== 'UNSIGNED-PAYLOAD' &&
+        declared !== require('crypto').createHash('sha256').update(body).digest('hex')) {
+      return { code: 'SignatureDoesNotMatch', message: 'The provided x-amz-content-sha256 header does not match what was computed.' };
+    }
     const headers = {};
     for (const h of signed.split(';')) {
       if (req.headers[h] === undefined) return { code: 'IncompleteSignature', message: `Signed header ${h} is missing` };

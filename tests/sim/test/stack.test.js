@@ -1,0 +1,224 @@
+'use strict';
+// The local stack's own tests: it is trusted by everything else.
+const { test, before, after } = require('node:test');
+const assert = require('node:assert');
+const https = require('https');
+const http = require('http');
+const fs = require('fs');
+const path = require('path');
+const { execFileSync } = require('child_process');
+const { SignatureV4 } = require('@smithy/signature-v4');
+const { Sha256 } = require('@aws-crypto/sha256-js');
+
+const stackCmd = path.join(__dirname, '..', 'stack');
+let dir, env, ca, started;
+
+function loadEnv(d) {
+  const o = {};
+  for (const line of fs.readFileSync(path.join(d, 'env'), 'utf8').split('\n')) {
+    const m = /^export (\w+)='(.*)'$/.exec(line);
+    if (m) o[m[1]] = m[2];
+  }
+  return o;
+}
+
+function request(url, { method = 'POST', headers = {}, body = '' } = {}) {
+  const u = new URL(url);
+  const mod = u.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const r = mod.request({ method, hostname: u.hostname, port: u.port, path: u.pathname + u.search, headers, ca },
+      (res) => { const c = []; res.on('data', (d) => c.push(d)); res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(c).toString() })); });
+    r.on('error', reject);
+    r.end(body);
+  });
+}
+
+async function signed(service, headers, body, { secret, key, date } = {}) {
+  const u = new URL(env.AWS_ENDPOINT_URL);
+  const signer = new SignatureV4({ credentials: { accessKeyId: key || env.AWS_ACCESS_KEY_ID, secretAccessKey: secret || env.AWS_SECRET_ACCESS_KEY },
+    region: 'us-east-1', service, sha256: Sha256 });
+  const req = await signer.sign({ method: 'POST', protocol: 'https:', hostname: u.hostname, port: Number(u.port), path: '/',
+    headers: Object.assign({ host: u.host }, headers), body }, { signingDate: date || new Date() });
+  return request(env.AWS_ENDPOINT_URL + '/', { headers: req.headers, body });
+}
+const ddb = (op, obj, o) => signed('dynamodb', { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `DynamoDB_20120810.${op}` }, JSON.stringify(obj), o);
+const sqs = (op, obj, o) => signed('sqs', { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AmazonSQS.${op}` }, JSON.stringify(obj), o);
+const ec2 = (params, o) => signed('ec2', { 'content-type': 'application/x-www-form-urlencoded' }, new URLSearchParams(Object.assign({ Version: '2016-11-15' }, params)).toString(), o);
+const control = (p, body) => request(env.SIM_CONTROL + p, body === undefined ? { method: 'GET' } : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+
+before(() => {
+  const t0 = Date.now();
+  dir = execFileSync('sh', [stackCmd, 'start']).toString().trim();
+  started = Date.now() - t0;
+  env = loadEnv(dir);
+  ca = fs.readFileSync(env.AWS_CA_BUNDLE);
+});
+
+after(() => { execFileSync('sh', [stackCmd, 'stop', dir]); });
+
+test('starts in a few seconds', () => { assert.ok(started < 10000, `took ${started} ms`); });
+
+test('signed DynamoDB request passes over HTTPS with the generated CA', async () => {
+  const r = await ddb('ListTables', {});
+  assert.strictEqual(r.status, 200, r.body);
+  assert.deepStrictEqual(JSON.parse(r.body).TableNames, []);
+});
+
+test('wrong secret is rejected', async () => {
+  const r = await ddb('ListTables', {}, { secret: 'wrong' });
+  assert.strictEqual(r.status, 400);
+  assert.match(JSON.parse(r.body).__type, /SignatureDoesNotMatch/);
+});
+
+test('unknown access key is rejected', async () => {
+  const r = await ddb('ListTables', {}, { key: 'AKIDNOTKNOWN00000000' });
+  assert.match(JSON.parse(r.body).__type, /UnrecognizedClientException/);
+});
+
+test('request time 10 minutes off is rejected', async () => {
+  const r = await ddb('ListTables', {}, { date: new Date(Date.now() - 600000) });
+  assert.match(JSON.parse(r.body).message, /Signature expired/);
+});
+
+test('unsigned request is rejected', async () => {
+  const r = await request(env.AWS_ENDPOINT_URL + '/', { headers: { 'x-amz-target': 'DynamoDB_20120810.ListTables', 'content-type': 'application/x-amz-json-1.0' }, body: '{}' });
+  assert.match(JSON.parse(r.body).__type, /MissingAuthenticationToken/);
+});
+
+test('a body changed after signing is rejected', async () => {
+  const u = new URL(env.AWS_ENDPOINT_URL);
+  const signer = new SignatureV4({ credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY }, region: 'us-east-1', service: 'dynamodb', sha256: Sha256 });
+  const req = await signer.sign({ method: 'POST', protocol: 'https:', hostname: u.hostname, port: Number(u.port), path: '/',
+    headers: { host: u.host, 'x-amz-target': 'DynamoDB_20120810.ListTables', 'content-type': 'application/x-amz-json-1.0' }, body: '{}' });
+  const r = await request(env.AWS_ENDPOINT_URL + '/', { headers: req.headers, body: '{"Limit":1}' });
+  assert.match(JSON.parse(r.body).__type, /SignatureDoesNotMatch/);
+});
+
+test('DynamoDB TTL is answered in front of dynalite', async () => {
+  await ddb('CreateTable', { TableName: 't', AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' });
+  let r = await ddb('DescribeTimeToLive', { TableName: 't' });
+  assert.strictEqual(JSON.parse(r.body).TimeToLiveDescription.TimeToLiveStatus, 'DISABLED');
+  r = await ddb('UpdateTimeToLive', { TableName: 't', TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true } });
+  assert.strictEqual(r.status, 200);
+  r = await ddb('DescribeTimeToLive', { TableName: 't' });
+  assert.strictEqual(JSON.parse(r.body).TimeToLiveDescription.TimeToLiveStatus, 'ENABLED');
+});
+
+test('SQS JSON protocol round trip', async () => {
+  const q = JSON.parse((await sqs('CreateQueue', { QueueName: 'q1' })).body).QueueUrl;
+  assert.ok(q);
+  assert.strictEqual((await sqs('SendMessage', { QueueUrl: q, MessageBody: 'hello' })).status, 200);
+  const m = JSON.parse((await sqs('ReceiveMessage', { QueueUrl: q, MaxNumberOfMessages: 10 })).body).Messages;
+  assert.strictEqual(m[0].Body, 'hello');
+});
+
+test('EC2 launch template and CreateFleet with requirements and globs', async () => {
+  const ud = Buffer.from('#!/bin/sh\necho booted > booted.txt\nsleep 30\n').toString('base64');
+  let r = await ec2({ Action: 'CreateLaunchTemplate', LaunchTemplateName: 'lt1', 'LaunchTemplateData.ImageId': 'ami-0123456789abcdef0', 'LaunchTemplateData.UserData': ud });
+  assert.strictEqual(r.status, 200, r.body);
+  r = await ec2({ Action: 'CreateLaunchTemplate', LaunchTemplateName: 'lt1', 'LaunchTemplateData.ImageId': 'ami-0123456789abcdef0' });
+  assert.match(r.body, /InvalidLaunchTemplateName.AlreadyExistsException/);
+  r = await ec2({ Action: 'CreateFleet', Type: 'instant', 'TargetCapacitySpecification.TotalTargetCapacity': '2', 'TargetCapacitySpecification.DefaultTargetCapacityType': 'on-demand',
+    'LaunchTemplateConfigs.1.LaunchTemplateSpecification.LaunchTemplateName': 'lt1', 'LaunchTemplateConfigs.1.Overrides.1.SubnetId': 'subnet-0123456789abcdef0',
+    'LaunchTemplateConfigs.1.Overrides.1.InstanceRequirements.VCpuCount.Min': '4', 'LaunchTemplateConfigs.1.Overrides.1.InstanceRequirements.VCpuCount.Max': '4',
+    'LaunchTemplateConfigs.1.Overrides.1.InstanceRequirements.MemoryMiB.Min': '16384', 'LaunchTemplateConfigs.1.Overrides.1.InstanceRequirements.AllowedInstanceTypes.1': 'm6i.*',
+    'TagSpecification.1.ResourceType': 'instance', 'TagSpecification.1.Tag.1.Key': 'k', 'TagSpecification.1.Tag.1.Value': 'v' });
+  assert.strictEqual(r.status, 200, r.body);
+  assert.match(r.body, /<instanceType>m6i.xlarge<\/instanceType>/);
+  const ids = [...r.body.matchAll(/<item>(i-[0-9a-f]{17})<\/item>/g)].map((m) => m[1]);
+  assert.strictEqual(ids.length, 2);
+  await new Promise((res) => setTimeout(res, 800));
+  assert.ok(fs.existsSync(path.join(dir, 'instances', ids[0], 'booted.txt')), 'user data ran');
+  r = await ec2({ Action: 'DescribeInstances', 'Filter.1.Name': 'tag:k', 'Filter.1.Value.1': 'v', 'Filter.2.Name': 'instance-state-name', 'Filter.2.Value.1': 'running' });
+  assert.strictEqual((r.body.match(/<instanceId>/g) || []).length, 2);
+  const inst = JSON.parse((await control('/instances')).body).find((i) => i.id === ids[0]);
+  assert.ok(inst.alive && inst.pid);
+  r = await ec2({ Action: 'TerminateInstances', 'InstanceId.1': ids[0], 'InstanceId.2': ids[1] });
+  assert.match(r.body, /<currentState><code>32<\/code><name>shutting-down<\/name>/);
+  await new Promise((res) => setTimeout(res, 600));
+  assert.throws(() => process.kill(inst.pid, 0), 'the instance process tree is gone');
+  r = await ec2({ Action: 'TerminateInstances', 'InstanceId.1': 'i-00000000000000000' });
+  assert.match(r.body, /InvalidInstanceID.NotFound/);
+  r = await ec2({ Action: 'Bogus' });
+  assert.match(r.body, /InvalidAction/);
+});
+
+test('capacity fault gives a partial fleet', async () => {
+  await control('/faults', { capacity: 1 });
+  const r = await ec2({ Action: 'CreateFleet', Type: 'instant', 'TargetCapacitySpecification.TotalTargetCapacity': '3',
+    'LaunchTemplateConfigs.1.LaunchTemplateSpecification.LaunchTemplateName': 'lt1', 'LaunchTemplateConfigs.1.Overrides.1.InstanceType': 't3.medium' });
+  assert.match(r.body, /InsufficientInstanceCapacity/);
+  assert.strictEqual((r.body.match(/<item>i-/g) || []).length, 1);
+  await control('/reset-faults', {});
+});
+
+test('throttling and 5xx faults use the real codes', async () => {
+  await control('/faults', { next: [{ service: 'dynamodb', count: 1, code: 'ThrottlingException', status: 400 }, { service: 'ec2', count: 1, code: 'RequestLimitExceeded', status: 503 }] });
+  assert.match(JSON.parse((await ddb('ListTables', {})).body).__type, /ThrottlingException/);
+  const r = await ec2({ Action: 'DescribeInstances' });
+  assert.strictEqual(r.status, 503);
+  assert.match(r.body, /RequestLimitExceeded/);
+  assert.strictEqual((await ddb('ListTables', {})).status, 200);
+});
+
+test('IMDSv2 only, with rotating credentials the front accepts', async () => {
+  const ud = Buffer.from('#!/bin/sh\nsleep 30\n').toString('base64');
+  await ec2({ Action: 'CreateLaunchTemplate', LaunchTemplateName: 'lt2', 'LaunchTemplateData.ImageId': 'ami-0123456789abcdef0', 'LaunchTemplateData.UserData': ud });
+  const r = await ec2({ Action: 'CreateFleet', Type: 'instant', 'TargetCapacitySpecification.TotalTargetCapacity': '1',
+    'LaunchTemplateConfigs.1.LaunchTemplateSpecification.LaunchTemplateName': 'lt2', 'LaunchTemplateConfigs.1.Overrides.1.InstanceType': 't3.medium' });
+  const id = /<item>(i-[0-9a-f]{17})<\/item>/.exec(r.body)[1];
+  await new Promise((res) => setTimeout(res, 300));
+  const envFile = fs.readFileSync(`/proc/${JSON.parse((await control('/instances')).body).find((i) => i.id === id).pid}/environ`).toString();
+  const imds = /AWS_EC2_METADATA_SERVICE_ENDPOINT=([^\0]+)/.exec(envFile)[1].replace(/\/$/, '');
+  assert.strictEqual((await request(imds + '/latest/meta-data/instance-id', { method: 'GET' })).status, 401);
+  const tok = (await request(imds + '/latest/api/token', { method: 'PUT', headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' } })).body;
+  const h = { 'x-aws-ec2-metadata-token': tok };
+  assert.strictEqual((await request(imds + '/latest/meta-data/instance-id', { method: 'GET', headers: h })).body, id);
+  const role = (await request(imds + '/latest/meta-data/iam/security-credentials/', { method: 'GET', headers: h })).body;
+  const cred = JSON.parse((await request(imds + '/latest/meta-data/iam/security-credentials/' + role, { method: 'GET', headers: h })).body);
+  const u = new URL(env.AWS_ENDPOINT_URL);
+  const signer = new SignatureV4({ credentials: { accessKeyId: cred.AccessKeyId, secretAccessKey: cred.SecretAccessKey, sessionToken: cred.Token }, region: 'us-east-1', service: 'dynamodb', sha256: Sha256 });
+  const req = await signer.sign({ method: 'POST', protocol: 'https:', hostname: u.hostname, port: Number(u.port), path: '/',
+    headers: { host: u.host, 'x-amz-target': 'DynamoDB_20120810.ListTables', 'content-type': 'application/x-amz-json-1.0' }, body: '{}' });
+  assert.strictEqual((await request(env.AWS_ENDPOINT_URL + '/', { headers: req.headers, body: '{}' })).status, 200);
+});
+
+test('STS AssumeRoleWithWebIdentity issues credentials', async () => {
+  const r = await request(env.AWS_ENDPOINT_URL + '/', { headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fci&RoleSessionName=s&WebIdentityToken=jwt' });
+  assert.strictEqual(r.status, 200, r.body);
+  assert.match(r.body, /<AccessKeyId>ASIA/);
+  const bad = await request(env.AWS_ENDPOINT_URL + '/', { headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=nope&WebIdentityToken=jwt' });
+  assert.match(bad.body, /<ErrorResponse/);
+});
+
+test('GitHub: token auth, registration tokens, pagination', async () => {
+  const gh = (p, method, token) => request(env.GITHUB_API_URL + p, { method: method || 'GET', headers: { authorization: `Bearer ${token || env.GITHUB_TOKEN}` } });
+  assert.strictEqual((await gh('/repos/o/r/actions/runners', 'GET', 'nope')).status, 401);
+  const t = await gh('/repos/o/r/actions/runners/registration-token', 'POST');
+  assert.strictEqual(t.status, 201);
+  const token = JSON.parse(t.body).token;
+  for (let i = 0; i < 3; i++) {
+    const r = await request(env.GITHUB_API_URL + '/_sim/register', { body: `token=${token}&name=r${i}&labels=a,b` });
+    assert.strictEqual(r.status, 200);
+  }
+  const dupe = await request(env.GITHUB_API_URL + '/_sim/register', { body: `token=${token}&name=r0&labels=a` });
+  assert.strictEqual(dupe.status, 409);
+  const p1 = await gh('/repos/o/r/actions/runners?per_page=2');
+  assert.strictEqual(JSON.parse(p1.body).runners.length, 2);
+  assert.match(p1.headers.link, /rel="next"/);
+  assert.ok(p1.headers['x-ratelimit-remaining']);
+  await control('/faults', { github: ['secondary'] });
+  const limited = await gh('/repos/o/r/actions/runners');
+  assert.strictEqual(limited.status, 429);
+  assert.strictEqual(limited.headers['retry-after'], '1');
+});
+
+test('stop leaves no process and no port behind', async () => {
+  const d2 = execFileSync('sh', [stackCmd, 'start']).toString().trim();
+  const e2 = loadEnv(d2);
+  execFileSync('sh', [stackCmd, 'stop', d2]);
+  assert.throws(() => process.kill(Number(e2.SIM_PID), 0));
+  await assert.rejects(request(e2.SIM_CONTROL + '/instances', { method: 'GET' }));
+});
