@@ -16,9 +16,9 @@ warn() {
 }
 die() {
 	if [ "${GITHUB_ACTIONS:-}" = true ]; then
-		printf '::error::%s\n' "$*" >&2
+		printf '::error::%s\n' "$1" >&2
 	else
-		printf '%s: fatal: %s\n' "${PROG:-ec2-runner-pool}" "$*" >&2
+		printf '%s: fatal: %s\n' "${PROG:-ec2-runner-pool}" "$1" >&2
 	fi
 	exit "${2:-1}"
 }

@@ -15,13 +15,14 @@ static const char help[] =
     "usage: state-watch INSTANCE-ID --for run-id|no-run-id [options]\n"
     "Waits until the instance's record has a run id (printed) or has none, writing\n"
     "the instance's heartbeat on the way. Polls with eventually consistent reads,\n"
-    "backing off from --poll-min to --poll-max while nothing changes.\n"
+    "backing off from --poll-min to --poll-max while nothing changes. Gives up\n"
+    "when the record's threshold passes (read on every poll) or it is terminated.\n"
     "  --heartbeat SEC    heartbeat interval (default 5)\n"
     "  --poll-min MS      first poll interval (default 250)\n"
     "  --poll-max MS      longest poll interval (default 2000)\n"
     "  --deadline EPOCH   give up at this time (default: never)\n"
     "  --pool NAME        the pool (default EC2RP_POOL, else ec2-runner-pool)\n"
-    "Exit: 0 condition holds, 1 deadline passed or the record is terminated,\n"
+    "Exit: 0 condition holds, 1 deadline or threshold passed, or terminated,\n"
     "2 bad usage, 3 refused, 5 local failure. Temporary errors are retried.\n";
 
 static void
@@ -143,10 +144,15 @@ state_watch_main(int argc, char **argv)
 				goto fail;
 			log_msg(LOG_WARN, "%s; retrying", e.msg);
 		} else {
+			long long th;
+
 			item = cJSON_GetObjectItem(resp, "Item");
 			run = ddb_s(item, "runId");
 			st = ddb_s(item, "state");
-			if (st && strcmp(st, "terminated") == 0) {
+			/* The record's own threshold is a deadline too: it moves as the
+			 * state changes (claimed, running, idle), so it is read each poll. */
+			if ((st && strcmp(st, "terminated") == 0) ||
+			    (ddb_n(item, "threshold", &th) == 0 && t / 1000 >= th)) {
 				cJSON_Delete(resp);
 				break;
 			}

@@ -1,0 +1,123 @@
+#!/bin/sh
+# The whole lifecycle: the mode scripts, the real bootstrap and agent on
+# simulated instances, the fake runner registering with the GitHub simulator.
+. tests/integration/lib.sh
+stack_start
+export GITHUB_REPOSITORY=octo/app INPUT_AMI=ami-0123456789abcdef0 INPUT_IDLE_TIME_SEC=600
+export EC2RP_COLD_TIMEOUT_SEC=15 EC2RP_WARM_TIMEOUT_SEC=10 EC2RP_RELEASE_TIMEOUT_SEC=4 EC2RP_ORPHAN_GRACE_SEC=0
+
+fleets() { sim GET /calls | grep -c '"action": "CreateFleet"'; }
+# ec2_state ID: the instance's EC2 state.
+ec2_state() { sim GET /instances | tr -d '\n ' | grep -o "\"id\":\"$1\",\"state\":\"[a-z-]*\"" | sed 's/.*state":"//; s/"//'; }
+# record ID: state and run id of the instance's record.
+record() { state-get --consistent "$1" | cut -f2,3; }
+# queued: the instances in the large pool (popped and pushed back as they were).
+queued() {
+	pool-pop --resource-class large --max 100 > "$T_TMP/q" 2>/dev/null
+	cut -f1 "$T_TMP/q" | sort | tr '\n' ' '
+	while IFS="$(printf '\t')" read -r id type usage; do
+		pool-push --resource-class large --instance-type "$type" --usage-class "$usage" "$id" >/dev/null
+	done < "$T_TMP/q"
+}
+label_runners() { gh-runner list --label "$1" --status online 2>/dev/null | wc -l | tr -d ' '; }
+
+expect 0 "refresh sets everything up" ec2rp-refresh
+expect 0 "refresh twice: the second changes nothing" ec2rp-refresh
+check "and says so" err_has "nothing changed"
+
+# 1. Cold: provision 2, a job on the label, release.
+f0=$(fleets)
+expect 0 "cold provision of 2" env GITHUB_RUN_ID=101 INPUT_INSTANCE_COUNT=2 ec2rp-provision
+A=$(sed -n 1p "$T_OUT"); B=$(sed -n 2p "$T_OUT")
+check "two instance ids printed" sh -c "[ -n '$A' ] && [ -n '$B' ] && [ '$A' != '$B' ]"
+check "one fleet request" [ $(($(fleets) - f0)) -eq 1 ]
+check "both records running for run 101" sh -c "[ \"\$(state-get --consistent $A $B | cut -f2,3 | sort -u)\" = \"running	101\" ]"
+check "both runners online with label 101" [ "$(label_runners 101)" -eq 2 ]
+job=$(sim POST /jobs '{"label":"101","script":"test -n \"$EC2RP_ROOT\" && echo on-instance"}' | sed -n 's/.*"id": *\([0-9]*\).*/\1/p')
+sleep 2
+check "a job with runs-on 101 ran on one of them" sh -c "curl -fsS $SIM_CONTROL/jobs/$job | grep -q '\"conclusion\": \"success\"'"
+expect 0 "release run 101" env GITHUB_RUN_ID=101 ec2rp-release
+check "both idle without a run id" sh -c "[ \"\$(state-get --consistent $A $B | cut -f2,3 | sort -u)\" = \"idle	-\" ]"
+check "both in the pool" [ "$(queued)" = "$(printf '%s\n%s\n' "$A" "$B" | sort | tr '\n' ' ')" ]
+check "no runner left with label 101" [ "$(label_runners 101)" -eq 0 ]
+
+# 2. Warm: both reused, no fleet request.
+f0=$(fleets)
+expect 0 "warm provision of 2" env GITHUB_RUN_ID=102 INPUT_INSTANCE_COUNT=2 ec2rp-provision
+check "the same two instances" [ "$(sort "$T_OUT" | tr '\n' ' ')" = "$(printf '%s\n%s\n' "$A" "$B" | sort | tr '\n' ' ')" ]
+check "no fleet request" [ "$(fleets)" -eq "$f0" ]
+check "registered under 102" [ "$(label_runners 102)" -eq 2 ]
+expect 0 "release 102" env GITHUB_RUN_ID=102 ec2rp-release
+
+# 3. Mixed: 3 with 2 idle.
+f0=$(fleets)
+expect 0 "provision 3 with 2 idle" env GITHUB_RUN_ID=103 INPUT_INSTANCE_COUNT=3 ec2rp-provision
+check "3 instances, A and B among them" sh -c "[ \$(wc -l < $T_OUT) -eq 3 ] && grep -q $A $T_OUT && grep -q $B $T_OUT"
+C=$(grep -v -e "$A" -e "$B" "$T_OUT")
+check "one fleet request for the third" [ $(($(fleets) - f0)) -eq 1 ]
+expect 0 "release 103" env GITHUB_RUN_ID=103 ec2rp-release
+
+# 4. One of 2 new instances never registers: all or nothing.
+sim POST /faults '{"instances":["never-register"]}' >/dev/null
+expect 1 "provision 5 (3 idle + 2 new, one never registers) fails" env GITHUB_RUN_ID=104 INPUT_INSTANCE_COUNT=5 ec2rp-provision
+check "clear message" err_has "not every new instance registered"
+check "no record owned by run 104" [ -z "$(state-scan --run-id 104 2>/dev/null)" ]
+check "the 3 claimed instances are back in the pool" [ "$(queued)" = "$(printf '%s\n%s\n%s\n' "$A" "$B" "$C" | sort | tr '\n' ' ')" ]
+sleep 0.5
+check "the 2 created ones are terminated in EC2" [ "$(ec2-list --run-id 104 --state pending,running | wc -l)" -eq 0 ]
+
+# 7. Capacity error: clean failure, nothing left running.
+sim POST /faults '{"capacity":1}' >/dev/null
+expect 4 "provision 5 with capacity for 1 new fails" env GITHUB_RUN_ID=107 INPUT_INSTANCE_COUNT=5 ec2rp-provision
+sim POST /reset-faults >/dev/null
+check "nothing owned by run 107" [ -z "$(state-scan --run-id 107 2>/dev/null)" ]
+sleep 0.5
+check "nothing of run 107 running in EC2" [ "$(ec2-list --run-id 107 --state pending,running | wc -l)" -eq 0 ]
+check "the claimed 3 are back in the pool" [ "$(queued | wc -w)" -eq 3 ]
+
+# 5. Release with a dead agent: expired, and the next refresh terminates it.
+expect 0 "provision 1 for run 105" env GITHUB_RUN_ID=105 INPUT_INSTANCE_COUNT=1 ec2rp-provision
+D=$(cat "$T_OUT")
+pid=$(sim GET /instances | tr -d '\n ' | grep -o "\"id\":\"$D\"[^}]*}[^}]*\"pid\":[0-9]*" | sed 's/.*"pid"://')
+kill -9 "-$pid" 2>/dev/null
+expect 0 "release with a dead agent still returns" env GITHUB_RUN_ID=105 ec2rp-release
+check "warns that it did not deregister" err_has "did not deregister"
+check "its record is terminated" [ "$(record "$D" | cut -f1)" = terminated ]
+expect 0 "refresh" ec2rp-refresh
+sleep 0.5
+check "refresh terminated it in EC2" [ "$(ec2_state "$D")" = terminated ]
+
+# 8. An orphan: running under the pool's tag, unknown to the table.
+ec2-launch --count 1 --resource-class small --run-id orphan > "$T_TMP/orphan"
+O=$(cut -f1 "$T_TMP/orphan")
+sleep 1.1 # launch times have whole seconds; the grace is 0
+expect 0 "refresh with an orphan" ec2rp-refresh
+check "reports the orphan" err_has "$O: orphan"
+sleep 0.5
+check "the orphan is terminated" [ "$(ec2_state "$O")" = terminated ]
+
+# 6. Expiry: an idle instance past its threshold ends itself; refresh ends one whose agent is gone.
+printf 10 | state-put config idle-time-sec >/dev/null
+expect 0 "provision 2 for run 106" env GITHUB_RUN_ID=106 INPUT_INSTANCE_COUNT=2 ec2rp-provision
+E=$(sed -n 1p "$T_OUT"); F=$(sed -n 2p "$T_OUT")
+expect 0 "release 106 with a 10 s idle time" env GITHUB_RUN_ID=106 ec2rp-release
+pid=$(sim GET /instances | tr -d '\n ' | grep -o "\"id\":\"$F\"[^}]*}[^}]*\"pid\":[0-9]*" | sed 's/.*"pid"://')
+kill -9 "-$pid" 2>/dev/null
+sleep 13
+check "with no refresh, the idle instance terminated itself" [ "$(ec2_state "$E")" = terminated ]
+check "and marked its record terminated" [ "$(record "$E" | cut -f1)" = terminated ]
+check "the one with a dead agent is still running" [ "$(ec2_state "$F")" = running ]
+expect 0 "refresh" ec2rp-refresh
+check "says it expired" err_has "$F: expired while idle"
+sleep 0.5
+check "refresh terminated the expired one" [ "$(ec2_state "$F")" = terminated ]
+
+# The invariant: every instance EC2 runs under the pool's tag is tracked and live.
+printf 600 | state-put config idle-time-sec >/dev/null
+expect 0 "final refresh" ec2rp-refresh
+for id in $(ec2-list --state pending,running | cut -f1); do
+	st=$(record "$id" | cut -f1)
+	check "$id running in EC2 is live in the table ($st)" sh -c "[ '$st' = idle ] || [ '$st' = running ]"
+done
+check "offline runners were removed" [ "$(gh-runner list --status offline --label ec2-runner-pool 2>/dev/null | wc -l)" -eq 0 ]
+done_testing
