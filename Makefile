@@ -33,6 +33,10 @@ FUZZ_LIB := $(LIB_SRC:lib/%.c=build/fuzz/obj/%.o)
 
 SCRIPTS  := $(sort $(notdir $(wildcard sh/ec2rp-*)))
 
+# Keep the sanitizer and fuzz objects between runs (and keep make quiet
+# after the test summary, which must be the last line).
+.SECONDARY:
+
 .PHONY: all deps test unit fuzz bench demo rootfs dist lint clean distclean
 all: build/bin/ec2rp $(SCRIPTS:%=build/bin/%)
 

@@ -31,7 +31,7 @@ count() {
 		printf '%-40s %4d passed, %d FAILED (log: %s)\n' "$1" "$ok" "$bad" "$2"
 		grep -A3 '^not ok' "$2" | head -n 40 | sed 's/^/    /'
 	fi
-	grep '^# .*suite' "$2" | sed 's/^/    /'
+	grep '^# sigv4 suite' "$2" | sed 's/^/    /'
 }
 
 run() { # run NAME CMD...: runs a TAP-printing program and counts it
