@@ -3,6 +3,7 @@
 # Dependencies are built from Debian source packages on first use
 # (scripts/bootstrap.sh); nothing third-party is in the repository.
 
+VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 DEPS     := build/deps/prefix
 STAMP    := build/deps/.done
 CC_MUSL  := musl-gcc
@@ -11,7 +12,6 @@ CSTD     := -std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 CFLAGS   := $(CSTD) -DVERSION='"$(VERSION)"' -Os $(WARN) -ffunction-sections -fdata-sections -I$(DEPS)/include -Ilib
 LDFLAGS  := -static -s -Wl,--gc-sections -L$(DEPS)/lib
 LIBS     := -lcurl -lbearssl -lcjson -lpthread
-VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 LIB_SRC  := $(sort $(wildcard lib/*.c))
 LIB_OBJ  := $(LIB_SRC:lib/%.c=build/obj/lib/%.o)
@@ -37,7 +37,7 @@ SCRIPTS  := $(sort $(notdir $(wildcard sh/ec2rp-*)))
 # after the test summary, which must be the last line).
 .SECONDARY:
 
-.PHONY: all deps test unit fuzz bench demo rootfs dist lint clean distclean
+.PHONY: all deps test unit fuzz bench demo rootfs dist docs lint clean distclean
 all: build/bin/ec2rp $(SCRIPTS:%=build/bin/%)
 
 # The mode scripts, the agent and the bootstrap sit beside the tools.
@@ -122,7 +122,10 @@ dist: all
 	tar -C build/dist -czf build/ec2-runner-pool-$(VERSION)-linux-x86_64.tar.gz ec2-runner-pool-$(VERSION)
 	cd build && sha256sum ec2-runner-pool-$(VERSION)-linux-x86_64.tar.gz > ec2-runner-pool-$(VERSION)-linux-x86_64.tar.gz.sha256
 
-lint:
+docs: all
+	sh scripts/tool-docs.sh
+
+lint: all
 	sh scripts/lint.sh
 
 clean:

@@ -13,4 +13,14 @@ if command -v shellcheck >/dev/null 2>&1; then
 	# shellcheck disable=SC2086 # a list of files
 	shellcheck -s sh -x -P sh $scripts || status=1
 fi
+# The tool pages must match the tools' --help.
+if [ -x build/bin/ec2rp ]; then
+	tmp=$(mktemp -d)
+	sh scripts/tool-docs.sh "$tmp"
+	if ! diff -r "$tmp" docs/tools >/dev/null; then
+		echo "lint: docs/tools is out of date: run make docs" >&2
+		status=1
+	fi
+	rm -rf "$tmp"
+fi
 exit $status
