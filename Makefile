@@ -101,6 +101,7 @@ build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
 
 unit: $(UNITS) $(ASANS)
 test: all unit $(FUZZERS)
+	sh scripts/rootfs.sh
 	sh tests/run.sh
 
 FUZZ_SECONDS ?= 300

@@ -11,7 +11,7 @@ bb=/bin/busybox
 file -L "$bb" | grep -q 'statically linked' || { echo "rootfs: fatal: no static busybox (apt-get install busybox-static)" >&2; exit 1; }
 
 rm -rf "$out"
-mkdir -p "$out/bin" "$out/usr/local/bin" "$out/etc/ssl/certs" "$out/tmp"
+mkdir -p "$out/bin" "$out/usr/local/bin" "$out/etc/ssl/certs" "$out/tmp" "$out/dev" "$out/proc"
 chmod 1777 "$out/tmp"
 cp "$bb" "$out/bin/busybox"
 for a in $("$bb" --list); do

@@ -87,7 +87,8 @@ state_put_main(int argc, char **argv)
 			if (value.len == 0 || memchr(value.p, '\0', value.len))
 				return cli_usage("config needs a non-empty text value on stdin");
 			kind = KIND_CONFIG;
-			if (strstr(ops[1], "token"))
+			/* registration-token, remove-token: secrets; their expiry is not. */
+			if (strlen(ops[1]) > 6 && strcmp(ops[1] + strlen(ops[1]) - 6, "-token") == 0)
 				log_secret(value.p);
 		} else if (strcmp(what, "signal") == 0) {
 			if (n != 3 || !names_instance_id(ops[1]) || !names_signal(ops[2]))
