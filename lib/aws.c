@@ -7,27 +7,11 @@
 
 #include "aws.h"
 #include "awsjson.h"
+#include "clock.h"
 #include "endpoint.h"
 #include "isotime.h"
 #include "retry.h"
 #include "sigv4.h"
-
-static long long
-real_clock(void)
-{
-	return (long long)time(NULL);
-}
-
-static void
-real_sleep(long ms)
-{
-	struct timespec ts;
-
-	ts.tv_sec = ms / 1000;
-	ts.tv_nsec = (ms % 1000) * 1000000L;
-	while (nanosleep(&ts, &ts) != 0)
-		;
-}
 
 /* xorshift: jitter needs spread, not secrecy. */
 static double
@@ -49,8 +33,8 @@ aws_init(struct aws *a, const char *service, struct err *e)
 
 	memset(a, 0, sizeof(*a));
 	snprintf(a->service, sizeof(a->service), "%s", service);
-	a->clock = real_clock;
-	a->sleep_ms = real_sleep;
+	a->clock = clock_now;
+	a->sleep_ms = clock_sleep_ms;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	a->rng = (unsigned long)ts.tv_nsec ^ ((unsigned long)ts.tv_sec << 20) ^ 0x9e3779b9UL;
 	if (retry_max_attempts(getenv("AWS_MAX_ATTEMPTS"), &a->max_attempts)) {

@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
+#include "clock.h"
 #include "log.h"
 
 #ifndef VERSION
@@ -84,5 +84,5 @@ cli_int(const char *s, long long min, long long max, long long *out)
 long long
 cli_now(void)
 {
-	return (long long)time(NULL);
+	return clock_now();
 }

@@ -1,24 +1,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "clock.h"
 #include "github.h"
-
-static void
-real_sleep(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) != 0)
-		;
-}
-
-static long long
-real_clock(void)
-{
-	return (long long)time(NULL);
-}
 
 int
 github_init(struct github *g, const char *token, struct err *e)
@@ -27,8 +12,8 @@ github_init(struct github *g, const char *token, struct err *e)
 	size_t n;
 
 	memset(g, 0, sizeof(*g));
-	g->sleep_ms = real_sleep;
-	g->clock = real_clock;
+	g->sleep_ms = clock_sleep_ms;
+	g->clock = clock_now;
 	g->max_wait_s = 60;
 	if (token == NULL || *token == '\0' || strpbrk(token, "\r\n ")) {
 		err_set(e, ERR_INPUT, "no usable GitHub token (GITHUB_TOKEN or --token-file)");

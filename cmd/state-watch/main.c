@@ -3,9 +3,9 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
+#include "clock.h"
 #include "ddb.h"
 #include "log.h"
 #include "names.h"
@@ -24,24 +24,6 @@ static const char help[] =
     "  --pool NAME        the pool (default EC2RP_POOL, else ec2-runner-pool)\n"
     "Exit: 0 condition holds, 1 deadline or threshold passed, or terminated,\n"
     "2 bad usage, 3 refused, 5 local failure. Temporary errors are retried.\n";
-
-static void
-sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) != 0)
-		;
-}
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int
 heartbeat(struct aws *a, const char *table, const char *hb, struct err *e)
@@ -127,7 +109,7 @@ state_watch_main(int argc, char **argv)
 	cJSON_AddStringToObject(cJSON_AddObjectToObject(cJSON_AddObjectToObject(get, "Key"), "pk"), "S", pk.p);
 	interval = pmin;
 	for (;;) {
-		long long t = now_ms();
+		long long t = clock_now_ms();
 		const cJSON *item;
 		const char *run, *st;
 		char seen[80];
@@ -172,7 +154,7 @@ state_watch_main(int argc, char **argv)
 			snprintf(last, sizeof(last), "%s", seen);
 			cJSON_Delete(resp);
 		}
-		sleep_ms((long)interval);
+		clock_sleep_ms((long)interval);
 	}
 	cJSON_Delete(get);
 	aws_free(&a);
