@@ -108,6 +108,10 @@ FUZZ_SECONDS ?= 300
 fuzz: $(FUZZERS)
 	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZERS)
 
+bench: all
+	sh tests/sim/install.sh
+	sh tests/bench/bench.sh
+
 demo: all
 	sh tests/sim/install.sh
 	sh tests/demo.sh

@@ -123,7 +123,10 @@ async function main() {
       params = Object.fromEntries(new URLSearchParams(body.toString()));
       action = params.Action;
       const scope = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\//.exec(req.headers.authorization || '');
-      service = action === 'AssumeRoleWithWebIdentity' || (scope && scope[1] === 'sts') ? 'sts' : 'ec2';
+      // The Query protocol is shared: the signed service says who it is for
+      // (SQS's older clients use it too).
+      service = action === 'AssumeRoleWithWebIdentity' || (scope && scope[1] === 'sts') ? 'sts'
+        : scope && scope[1] === 'sqs' ? 'sqs' : 'ec2';
     }
     const entry = { service, action: action || '?', status: 0, code: '' };
     log(entry);
@@ -133,7 +136,7 @@ async function main() {
     if (d.fault && d.fault.drop) { done(0, 'dropped'); req.socket.destroy(); return; }
     const err = (status, code, message) => {
       done(status, code);
-      if (service === 'dynamodb' || service === 'sqs') return jsonError(res, status, code, message, service);
+      if (service === 'dynamodb' || (service === 'sqs' && !params)) return jsonError(res, status, code, message, service);
       return xmlError(res, status, code, message, service === 'sts');
     };
     if (!action) return err(400, 'InvalidAction', 'Could not find operation');
