@@ -11,7 +11,8 @@
 
 static const char help[] =
     "usage: pool-pop --resource-class CLASS [options]\n"
-    "Receives messages from the class's queue (10 at a time), deletes what it\n"
+    "Receives messages from the class's queue (up to 10 at a time, never more than\n"
+    "still needed), deletes what it\n"
     "takes, and prints the candidates one a line: id<TAB>type<TAB>usage-class.\n"
     "Messages that do not match the filters are put back with a delay;\n"
     "malformed ones are dropped with a log line. Stops when --max candidates are\n"
@@ -82,7 +83,9 @@ pool_pop_main(int argc, char **argv)
 		int fresh = 0, n = 0;
 
 		cJSON_AddStringToObject(b, "QueueUrl", url.p);
-		cJSON_AddNumberToObject(b, "MaxNumberOfMessages", 10);
+		/* Take no more than still needed: under contention, a message held
+		 * invisible by one caller is one the others cannot have. */
+		cJSON_AddNumberToObject(b, "MaxNumberOfMessages", (double)(max - found < 10 ? max - found : 10));
 		cJSON_AddNumberToObject(b, "WaitTimeSeconds", 0);
 		cJSON_AddNumberToObject(b, "VisibilityTimeout", 30);
 		c = sqs_call(&a, "ReceiveMessage", b, &resp, &e);

@@ -29,17 +29,21 @@ p95() { sort -n "$1" | awk '{ v[NR] = $1 } END { i = int(NR * 0.95 + 0.999); if 
 ms() { date +%s%N | cut -c1-13; }
 calls() { curl -fsS "$SIM_CONTROL/calls" | grep -c '"service"'; }
 
-# measure NAME CMD...: RUNS runs of CMD: wall ms, CPU ms (user+sys), peak RSS KiB.
+# measure NAME CMD...: RUNS rounds of 10 sequential runs of CMD: per run,
+# wall ms and CPU ms (user + system, from /usr/bin/time over the 10), and
+# the peak RSS KiB of one run.
 measure() {
 	name=$1
 	shift
 	: > "$tmp/$name.wall"; : > "$tmp/$name.cpu"; : > "$tmp/$name.rss"
 	for _ in $(seq "$RUNS"); do
-		/usr/bin/time -f '%e %U %S %M' -o "$tmp/t" "$@" >/dev/null 2>&1
-		read -r e u s m < "$tmp/t"
-		echo "$e" | awk '{ print $1 * 1000 }' >> "$tmp/$name.wall"
-		echo "$u $s" | awk '{ print ($1 + $2) * 1000 }' >> "$tmp/$name.cpu"
-		echo "$m" >> "$tmp/$name.rss"
+		t0=$(date +%s%N)
+		/usr/bin/time -f '%U %S' -o "$tmp/t" sh -c 'for i in 1 2 3 4 5 6 7 8 9 10; do "$@" >/dev/null 2>&1; done' sh "$@"
+		t1=$(date +%s%N)
+		echo "$t0 $t1" | awk '{ printf "%.1f\n", ($2 - $1) / 1e7 }' >> "$tmp/$name.wall"
+		tail -n 1 "$tmp/t" | awk '{ printf "%.1f\n", ($1 + $2) * 100 }' >> "$tmp/$name.cpu"
+		/usr/bin/time -f '%M' -o "$tmp/t" "$@" >/dev/null 2>&1
+		tail -n 1 "$tmp/t" >> "$tmp/$name.rss"
 	done
 }
 
@@ -57,12 +61,15 @@ ours_ir=$(valgrind --tool=callgrind --callgrind-out-file="$tmp/cg" state-get --k
 
 echo "bench: agent idle loop, ${IDLE_SECONDS}s each" >&2
 # Ours: the agent's wait, one process: heartbeat every 5 s, poll every 0.25 s.
+# An instance record with no run id: the agent waits for one.
 state-cas --threshold-in 7200 --resource-class large i-0000000000000bbb1 none created >/dev/null 2>&1
 c0=$(calls)
-/usr/bin/time -f '%U %S %M' -o "$tmp/agent" timeout "$IDLE_SECONDS" state-watch i-0000000000000bbb1 --for no-run-id \
+/usr/bin/time -f '%U %S %M' -o "$tmp/agent" timeout "$IDLE_SECONDS" state-watch i-0000000000000bbb1 --for run-id \
 	--heartbeat 5 --poll-min 250 --poll-max 250 --deadline 0 >/dev/null 2>&1
 ours_req=$(($(calls) - c0))
-read -r u s ours_idle_rss < "$tmp/agent"
+read -r u s ours_idle_rss <<X2
+$(tail -n 1 "$tmp/agent")
+X2
 ours_idle_cpu=$(echo "$u $s" | awk '{ print $1 + $2 }')
 # The same loop as a bash + AWS CLI agent would write it.
 cat > "$tmp/cli-agent.sh" <<X
@@ -80,7 +87,9 @@ X
 c0=$(calls)
 /usr/bin/time -f '%U %S %M' -o "$tmp/cliagent" bash "$tmp/cli-agent.sh" >/dev/null 2>&1
 cli_req=$(($(calls) - c0))
-read -r u s cli_idle_rss < "$tmp/cliagent"
+read -r u s cli_idle_rss <<X2
+$(tail -n 1 "$tmp/cliagent")
+X2
 cli_idle_cpu=$(echo "$u $s" | awk '{ print $1 + $2 }')
 
 echo "bench: warm and cold provisioning" >&2
@@ -143,14 +152,15 @@ cat > "$out" <<X
 Written by \`make bench\` ($(date -u +%Y-%m-%d)); every figure below comes from
 that one run. Machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo),
 $(sed -n 's/^PRETTY_NAME="\(.*\)"/\1/p' /etc/os-release); ec2-runner-pool $(cat VERSION),
-AWS CLI $(aws --version 2>&1 | cut -d' ' -f1 | cut -d/ -f2) (Debian's awscli), Node $(node --version) for the stack.
+$(aws --version 2>&1 | cut -d' ' -f1,2) (Debian's awscli), Node $(node --version) for the stack.
 Everything runs against the local stack (\`docs/local-stack.md\`) over HTTPS,
 with every signature checked; the stack shares the 2 cores with what is
 measured, so absolute times are upper bounds. Figures: median (min-max).
 
 ## 1. One call as a process
 
-$RUNS runs each; CPU is user + system of the process, from \`/usr/bin/time\`.
+$RUNS rounds of 10 sequential runs each; wall and CPU (user + system, from
+\`/usr/bin/time\`) per run, averaged over each round of 10; RSS of one run.
 
 | call | tool | wall ms | CPU ms | peak RSS KiB |
 |---|---|---|---|---|
@@ -159,11 +169,11 @@ $RUNS runs each; CPU is user + system of the process, from \`/usr/bin/time\`.
 | SQS ReceiveMessage | \`pool-pop\` (empty queue) | $(stats "$tmp/ours_recv.wall") | $(stats "$tmp/ours_recv.cpu") | $(stats "$tmp/ours_recv.rss") |
 | SQS ReceiveMessage | \`aws sqs receive-message\` | $(stats "$tmp/cli_recv.wall") | $(stats "$tmp/cli_recv.cpu") | $(stats "$tmp/cli_recv.rss") |
 
-Ratios (medians, AWS CLI / ours): GetItem wall $(ratio "$(median "$tmp/cli_get.wall")" "$(median "$tmp/ours_get.wall")"),
-RSS $(ratio "$(median "$tmp/cli_get.rss")" "$(median "$tmp/ours_get.rss")"). The tools' CPU time is below
-\`/usr/bin/time\`'s 10 ms resolution, so it reads 0; instruction counts are the
-steadier figure: one \`state-get\` end to end (process start, TLS handshake,
-SigV4, request, JSON) is **${ours_ir:-n/a} instructions** (\`valgrind --tool=callgrind\`).
+Ratios (medians, AWS CLI / ours), GetItem: wall $(ratio "$(median "$tmp/cli_get.wall")" "$(median "$tmp/ours_get.wall")"),
+CPU $(ratio "$(median "$tmp/cli_get.cpu")" "$(median "$tmp/ours_get.cpu")"), RSS $(ratio "$(median "$tmp/cli_get.rss")" "$(median "$tmp/ours_get.rss")").
+Instruction counts, steadier than times: one \`state-get\` end to end (process
+start, TLS handshake with BearSSL, SigV4, request, JSON) is
+**${ours_ir:-n/a} instructions** (\`valgrind --tool=callgrind\`).
 
 ## 2. Agent idle cost
 
