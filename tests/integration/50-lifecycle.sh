@@ -21,6 +21,8 @@ queued() {
 }
 label_runners() { gh-runner list --label "$1" --status online 2>/dev/null | wc -l | tr -d ' '; }
 
+# The pre-runner script runs on each new instance before its first registration.
+export INPUT_PRE_RUNNER_SCRIPT='echo prepared > "$EC2RP_ROOT/pre-runner-ran"'
 expect 0 "refresh sets everything up" ec2rp-refresh
 expect 0 "refresh twice: the second changes nothing" ec2rp-refresh
 check "and says so" err_has "nothing changed"
@@ -31,6 +33,7 @@ expect 0 "cold provision of 2" env GITHUB_RUN_ID=101 INPUT_INSTANCE_COUNT=2 ec2r
 A=$(sed -n 1p "$T_OUT"); B=$(sed -n 2p "$T_OUT")
 check "two instance ids printed" sh -c "[ -n '$A' ] && [ -n '$B' ] && [ '$A' != '$B' ]"
 check "one fleet request" [ $(($(fleets) - f0)) -eq 1 ]
+check "the pre-runner script ran on the new instance" [ -f "$SIM_DIR/instances/$A/root/pre-runner-ran" ]
 check "both records running for run 101" sh -c "[ \"\$(state-get --consistent $A $B | cut -f2,3 | sort -u)\" = \"running	101\" ]"
 check "both runners online with label 101" [ "$(label_runners 101)" -eq 2 ]
 job=$(sim POST /jobs '{"label":"101","script":"test -n \"$EC2RP_ROOT\" && echo on-instance"}' | sed -n 's/.*"id": *\([0-9]*\).*/\1/p')
