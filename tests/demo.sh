@@ -13,7 +13,7 @@ show() { state-scan --kind instance | awk -F '\t' '{ printf "        %-20s %-10s
 
 step "starting the local AWS + GitHub stack"
 SIM_DIR=$(sh tests/sim/stack start) || { echo "demo: the stack did not start" >&2; exit 1; }
-trap 'sh tests/sim/stack stop "$SIM_DIR" >/dev/null 2>&1' EXIT INT TERM
+trap 'sh tests/sim/stack stop "$SIM_DIR" >/dev/null 2>&1; rm -rf "$SIM_DIR"' EXIT INT TERM
 # shellcheck disable=SC1091
 . "$SIM_DIR/env"
 export GITHUB_REPOSITORY=octo/demo INPUT_AMI=ami-0123456789abcdef0 INPUT_IDLE_TIME_SEC=20

@@ -12,11 +12,13 @@ IDLE_SECONDS=${BENCH_IDLE_SECONDS:-60}
 out=docs/benchmarks.md
 tmp=$(mktemp -d)
 
-command -v aws >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -q awscli >/dev/null 2>&1
-command -v aws >/dev/null 2>&1 || { echo "bench: the AWS CLI (Debian's awscli) is needed for the comparisons" >&2; exit 1; }
+# Debian's AWS CLI (v2), whatever else may be on PATH.
+[ -x /usr/bin/aws ] || DEBIAN_FRONTEND=noninteractive apt-get install -y -q awscli >/dev/null 2>&1
+[ -x /usr/bin/aws ] || { echo "bench: Debian's awscli is needed for the comparisons" >&2; exit 1; }
+aws() { /usr/bin/aws "$@"; }
 
 SIM_DIR=$(sh tests/sim/stack start) || exit 1
-trap 'sh tests/sim/stack stop "$SIM_DIR"; rm -rf "$tmp"' EXIT INT TERM
+trap 'sh tests/sim/stack stop "$SIM_DIR"; rm -rf "$tmp" "$SIM_DIR"' EXIT INT TERM
 # shellcheck disable=SC1091
 . "$SIM_DIR/env"
 E=$AWS_ENDPOINT_URL
@@ -54,9 +56,9 @@ Q=$(pool-init large | cut -f2)
 
 echo "bench: one call" >&2
 measure ours_get state-get --kind config bench-value
-measure cli_get aws dynamodb get-item --endpoint-url "$E" --table-name ec2-runner-pool --key '{"pk":{"S":"cfg#bench-value"}}'
+measure cli_get /usr/bin/aws dynamodb get-item --endpoint-url "$E" --table-name ec2-runner-pool --key '{"pk":{"S":"cfg#bench-value"}}'
 measure ours_recv pool-pop --resource-class small
-measure cli_recv aws sqs receive-message --endpoint-url "$E" --queue-url "$(pool-init small | cut -f2)"
+measure cli_recv /usr/bin/aws sqs receive-message --endpoint-url "$E" --queue-url "$(pool-init small | cut -f2)"
 ours_ir=$(valgrind --tool=callgrind --callgrind-out-file="$tmp/cg" state-get --kind config bench-value 2>&1 >/dev/null | sed -n 's/.*Collected : *\([0-9]*\).*/\1/p')
 
 echo "bench: agent idle loop, ${IDLE_SECONDS}s each" >&2
@@ -77,10 +79,10 @@ end=\$((\$(date +%s) + $IDLE_SECONDS)); next=0
 while [ \$(date +%s) -lt \$end ]; do
 	now=\$(date +%s)
 	if [ \$now -ge \$next ]; then
-		aws dynamodb put-item --endpoint-url "$E" --table-name ec2-runner-pool --item "{\"pk\":{\"S\":\"hb#i-0000000000000bbb2\"},\"at\":{\"N\":\"\$now\"}}"
+		/usr/bin/aws dynamodb put-item --endpoint-url "$E" --table-name ec2-runner-pool --item "{\"pk\":{\"S\":\"hb#i-0000000000000bbb2\"},\"at\":{\"N\":\"\$now\"}}"
 		next=\$((now + 5))
 	fi
-	aws dynamodb get-item --endpoint-url "$E" --table-name ec2-runner-pool --key '{"pk":{"S":"i#i-0000000000000bbb2"}}' >/dev/null
+	/usr/bin/aws dynamodb get-item --endpoint-url "$E" --table-name ec2-runner-pool --key '{"pk":{"S":"i#i-0000000000000bbb2"}}' >/dev/null
 	sleep 0.25
 done
 X

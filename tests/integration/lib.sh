@@ -58,7 +58,7 @@ stack_start() {
 	trap 'stack_stop' EXIT INT TERM
 }
 stack_stop() {
-	[ -n "${SIM_DIR:-}" ] && sh tests/sim/stack stop "$SIM_DIR" >/dev/null 2>&1
+	[ -n "${SIM_DIR:-}" ] && sh tests/sim/stack stop "$SIM_DIR" >/dev/null 2>&1 && rm -rf "$SIM_DIR"
 	SIM_DIR=
 	rm -rf "$T_TMP"
 }
