@@ -4,6 +4,7 @@
 . tests/integration/lib.sh
 stack_start
 state-init >/dev/null
+printf v | state-put config x
 KEY=$AWS_ACCESS_KEY_ID
 SECRET=$AWS_SECRET_ACCESS_KEY
 # nokeys CMD...: CMD with no credentials in the environment and no files.
@@ -43,9 +44,11 @@ node "$T_TMP/creds.js" &
 cpid=$!
 i=0; while [ ! -s "$T_TMP/port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 port=$(cat "$T_TMP/port")
-expect 0 "container credentials (full URI + token)" nokeys env AWS_CONTAINER_CREDENTIALS_FULL_URI="http://127.0.0.1:$port/creds" \
+mkdir -p "$T_TMP/empty"
+# (a profile comes before container credentials in the chain: no files here)
+expect 0 "container credentials (full URI + token)" nokeys env HOME="$T_TMP/empty" AWS_CONTAINER_CREDENTIALS_FULL_URI="http://127.0.0.1:$port/creds" \
 	AWS_CONTAINER_AUTHORIZATION_TOKEN="Bearer ctok" state-scan --kind config
-expect 3 "container credentials with a wrong token: refused" nokeys env AWS_CONTAINER_CREDENTIALS_FULL_URI="http://127.0.0.1:$port/creds" \
+expect 3 "container credentials with a wrong token: refused" nokeys env HOME="$T_TMP/empty" AWS_CONTAINER_CREDENTIALS_FULL_URI="http://127.0.0.1:$port/creds" \
 	AWS_CONTAINER_AUTHORIZATION_TOKEN="Bearer nope" state-scan
 kill "$cpid"
 expect 0 "environment keys win over a broken profile" env HOME="$T_TMP/home" AWS_PROFILE=nosuch state-scan --kind config
