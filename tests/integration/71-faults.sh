@@ -1,0 +1,61 @@
+#!/bin/sh
+# The same kind of workload over a network that fails: throttling, 5xx and
+# dropped connections on every service, a capacity error, instances that never
+# boot or never register, provisions and agents killed with SIGKILL at random
+# points. Then refresh, and the invariants hold.
+. tests/integration/lib.sh
+. tests/integration/invariants.sh
+stack_start
+export GITHUB_REPOSITORY=octo/faults INPUT_AMI=ami-0123456789abcdef0 INPUT_IDLE_TIME_SEC=600
+export EC2RP_COLD_TIMEOUT_SEC=8 EC2RP_WARM_TIMEOUT_SEC=5 EC2RP_CLAIM_MARGIN_SEC=2 EC2RP_RELEASE_TIMEOUT_SEC=8
+export EC2RP_ORPHAN_GRACE_SEC=0 AWS_MAX_ATTEMPTS=5
+ec2rp-refresh >/dev/null 2>&1
+GITHUB_RUN_ID=seed INPUT_INSTANCE_COUNT=6 ec2rp-provision >/dev/null 2>&1
+GITHUB_RUN_ID=seed ec2rp-release >/dev/null 2>&1
+
+FAULTS='{"seed":11,"dynamodb":{"throttle":0.08,"error5xx":0.04,"drop":0.03},
+ "sqs":{"throttle":0.08,"error5xx":0.04,"drop":0.03},"ec2":{"throttle":0.08,"error5xx":0.04,"drop":0.03},
+ "instances":["never-register","never-boot"]}'
+sim POST /faults "$FAULTS" >/dev/null
+live=$T_TMP/live
+mkdir -p "$live"
+for r in $(seq 1 8); do
+	( GITHUB_RUN_ID=f$r INPUT_INSTANCE_COUNT=2 ec2rp-provision > "$live/f$r" 2>/dev/null \
+		|| { echo "f$r" >> "$T_TMP/failed"; rm -f "$live/f$r"; } ) &
+	echo $! > "$T_TMP/pid.f$r"
+done
+# SIGKILL two provisions part-way.
+sleep 1
+killed=""
+# pkill_tree PID: SIGKILL a process and everything below it.
+pkill_tree() { for c in $(ps -o pid= --ppid "$1" 2>/dev/null); do pkill_tree "$c"; done; kill -9 "$1" 2>/dev/null; }
+for r in 3 6; do
+	pkill_tree "$(cat "$T_TMP/pid.f$r")"
+	killed="$killed f$r"
+	rm -f "$live/f$r"
+done
+wait
+sim POST /faults '{"capacity":1}' >/dev/null
+GITHUB_RUN_ID=cap INPUT_INSTANCE_COUNT=20 ec2rp-provision >/dev/null 2>&1 && echo "# capacity provision unexpectedly succeeded"
+sim POST /faults '{"capacity":null}' >/dev/null
+inv_no_double "$live"
+# Kill one live run's agent, then release everything (faults still on).
+victim=$(cat "$live"/* 2>/dev/null | head -n 1)
+if [ -n "$victim" ]; then
+	pid=$(sim GET /instances | tr -d '\n ' | grep -o "\"id\":\"$victim\"[^}]*}[^}]*\"pid\":[0-9]*" | sed 's/.*"pid"://')
+	[ -n "$pid" ] && kill -9 "-$pid" 2>/dev/null
+fi
+for f in "$live"/*; do [ -f "$f" ] && ( GITHUB_RUN_ID=$(basename "$f") ec2rp-release >/dev/null 2>&1 ) & done
+wait
+injected=$(sim GET /faults | tr -d '\n ' | sed 's/.*"injected":{\([^}]*\)}.*/\1/')
+calls=$(sim GET /calls | grep -c '"service"')
+sim POST /reset-faults >/dev/null
+# Let every claim and creation of the killed and failed runs expire, then refresh.
+sleep 17
+expect 0 "refresh after the storm" ec2rp-refresh
+failed="$killed cap $(cat "$T_TMP/failed" 2>/dev/null)"
+# shellcheck disable=SC2086
+inv_failed_clean $failed
+inv_settled large
+echo "# faults: $calls calls; injected: $injected; killed provisions:$killed, one agent; leaks: ${INV_LEAKS:-0}, doubles: ${INV_DOUBLES:-0}"
+done_testing

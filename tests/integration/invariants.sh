@@ -1,0 +1,58 @@
+# Sourced by the reliability tests: the pool's invariants, checked from the
+# stack's ground truth (EC2 instances, the table, the queues, the runners).
+
+# inv_no_double RUNS_DIR: each file RUNS_DIR/RUN lists the instances a live
+# run got; no instance may be in two, and each record must name its run.
+inv_no_double() {
+	doubles=$(cat "$1"/* 2>/dev/null | sort | uniq -d | wc -l | tr -d ' ')
+	check "no instance handed to two live runs ($doubles doubles)" [ "$doubles" -eq 0 ]
+	wrong=0
+	for f in "$1"/*; do
+		[ -s "$f" ] || continue
+		run=$(basename "$f")
+		for id in $(cat "$f"); do
+			owner=$(state-get --consistent "$id" 2>/dev/null | cut -f3)
+			[ "$owner" = "$run" ] || wrong=$((wrong + 1))
+		done
+	done
+	check "every live run's instance is recorded as its own ($wrong wrong)" [ "$wrong" -eq 0 ]
+	INV_DOUBLES=$((${INV_DOUBLES:-0} + doubles + wrong))
+}
+
+# inv_failed_clean RUN...: a failed provision leaves nothing owned by its run.
+inv_failed_clean() {
+	left=0
+	for run in "$@"; do
+		n=$(state-scan --run-id "$run" 2>/dev/null | grep -vc '	terminated	')
+		left=$((left + n))
+	done
+	check "failed provisions own nothing ($# failed, $left records left)" [ "$left" -eq 0 ]
+}
+
+# inv_settled CLASS...: after the last refresh, every instance EC2 runs under
+# the pool's tag is tracked and live: running or claimed for a run, or idle
+# and in its pool queue exactly once; nothing else runs.
+inv_settled() {
+	: > "$T_TMP/inv.pool"
+	for class in "$@"; do
+		pool-pop --resource-class "$class" --max 100 >> "$T_TMP/inv.pool" 2>/dev/null
+		while IFS="$(printf '\t')" read -r id type usage; do
+			pool-push --resource-class "$class" --instance-type "$type" --usage-class "$usage" "$id" >/dev/null 2>&1
+		done < "$T_TMP/inv.pool"
+	done
+	dup=$(cut -f1 "$T_TMP/inv.pool" | sort | uniq -d | wc -l | tr -d ' ')
+	bad=0
+	n=0
+	for id in $(ec2-list --state pending,running 2>/dev/null | cut -f1); do
+		n=$((n + 1))
+		st=$(state-get --consistent "$id" 2>/dev/null | cut -f2)
+		case $st in
+		running | claimed) ;;
+		idle) grep -q "^$id	" "$T_TMP/inv.pool" || { bad=$((bad + 1)); echo "# $id idle but not in the pool"; } ;;
+		*) bad=$((bad + 1)); echo "# $id runs in EC2 but its record is '${st:-missing}'" ;;
+		esac
+	done
+	check "all $n instances EC2 runs are live and tracked ($bad not)" [ "$bad" -eq 0 ]
+	check "no instance is in the pool twice ($dup)" [ "$dup" -eq 0 ]
+	INV_LEAKS=$((${INV_LEAKS:-0} + bad + dup))
+}
