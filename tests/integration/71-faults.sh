@@ -45,7 +45,8 @@ if [ -n "$victim" ]; then
 	pid=$(sim GET /instances | tr -d '\n ' | grep -o "\"id\":\"$victim\"[^}]*}[^}]*\"pid\":[0-9]*" | sed 's/.*"pid"://')
 	[ -n "$pid" ] && kill -9 "-$pid" 2>/dev/null
 fi
-for f in "$live"/*; do [ -f "$f" ] && ( GITHUB_RUN_ID=$(basename "$f") ec2rp-release >/dev/null 2>&1 ) & done
+# Release every run, the killed ones too (they may have got as far as running).
+for run in $(ls "$live") $killed; do ( GITHUB_RUN_ID=$run ec2rp-release >/dev/null 2>&1 ) & done
 wait
 injected=$(sim GET /faults | tr -d '\n ' | sed 's/.*"injected":{\([^}]*\)}.*/\1/')
 calls=$(sim GET /calls | grep -c '"service"')
@@ -53,6 +54,7 @@ sim POST /reset-faults >/dev/null
 # Let every claim and creation of the killed and failed runs expire, then refresh.
 sleep 17
 expect 0 "refresh after the storm" ec2rp-refresh
+# Nothing may be owned by a run that failed or was killed (and then released).
 failed="$killed cap $(cat "$T_TMP/failed" 2>/dev/null)"
 # shellcheck disable=SC2086
 inv_failed_clean $failed

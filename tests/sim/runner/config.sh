@@ -7,8 +7,14 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 api=${GITHUB_API_URL:?GITHUB_API_URL is not set}
 ca=${SIM_CA:-${AWS_CA_BUNDLE:-}}
-post() { curl -sS -f ${ca:+--cacert "$ca"} -X POST --data-urlencode "$2" ${3:+--data-urlencode "$3"} \
-	${4:+--data-urlencode "$4"} ${5:+--data-urlencode "$5"} ${6:+--data-urlencode "$6"} "$api/_sim/$1"; }
+# post ENDPOINT TOKEN [FIELD=VALUE...]: the token goes on stdin, never on a
+# command line where ps would show it.
+post() {
+	ep=$1 tok=$2
+	shift 2
+	set -- ${1:+--data-urlencode "$1"} ${2:+--data-urlencode "$2"} ${3:+--data-urlencode "$3"} ${4:+--data-urlencode "$4"}
+	printf '%s' "$tok" | curl -sS -f ${ca:+--cacert "$ca"} -X POST --data-urlencode "token@-" "$@" "$api/_sim/$ep"
+}
 fail() { echo "config.sh: error: $*" >&2; exit 1; }
 
 if [ "${1:-}" = remove ]; then
@@ -24,7 +30,7 @@ if [ "${1:-}" = remove ]; then
 	[ -f "$here/.runner" ] || fail "not configured"
 	[ -n "$token" ] || fail "missing --token"
 	id=$(sed -n 's/.*"agentId": *\([0-9]*\).*/\1/p' "$here/.runner")
-	post remove "token=$token" "id=$id" >/dev/null || fail "removal refused"
+	post remove "$token" "id=$id" >/dev/null || fail "removal refused"
 	rm -f "$here/.runner" "$here/.credentials"
 	echo "Runner removed successfully"
 	exit 0
@@ -50,7 +56,7 @@ done
 [ -n "$token" ] || fail "missing --token"
 case $url in https://*/*) ;; *) fail "--url must be https://HOST/OWNER[/REPO]" ;; esac
 [ "$defaults" = 1 ] && labels="self-hosted,Linux,X64${labels:+,$labels}"
-id=$(post register "token=$token" "name=$name" "labels=$labels" "replace=$replace" "ephemeral=$ephemeral") \
+id=$(post register "$token" "name=$name" "labels=$labels" "replace=$replace" "ephemeral=$ephemeral") \
 	|| fail "registration refused (bad token, or a runner exists with the same name)"
 mkdir -p "$here/$work"
 printf '{ "agentId": %s, "agentName": "%s", "poolId": 1, "gitHubUrl": "%s", "ephemeral": %s }\n' \

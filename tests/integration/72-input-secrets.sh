@@ -1,0 +1,97 @@
+#!/bin/sh
+# Bad input, table-driven: each gets its exit code and a line naming the
+# input, and changes nothing (no request reaches the stack). Then secrets:
+# through a whole lifecycle, the GitHub token, the registration token and the
+# AWS secret appear in no log, output, summary or command line.
+. tests/integration/lib.sh
+stack_start
+export GITHUB_REPOSITORY=octo/bad INPUT_AMI=ami-0123456789abcdef0 GITHUB_RUN_ID=77
+ec2rp-refresh >/dev/null 2>&1
+NL=$(printf 'a\nb')
+BIG=$(head -c 9000 /dev/zero | tr '\0' x)
+
+# table: expected exit | what the message names | command (eval'd)
+cat > "$T_TMP/table" <<'X'
+2|instance-count|env INPUT_INSTANCE_COUNT=-1 ec2rp-provision
+2|instance-count|env INPUT_INSTANCE_COUNT=0 ec2rp-provision
+2|instance-count|env INPUT_INSTANCE_COUNT=101 ec2rp-provision
+2|instance-count|env INPUT_INSTANCE_COUNT=99999999999999999999 ec2rp-provision
+2|instance-count|env INPUT_INSTANCE_COUNT='2; rm -rf /' ec2rp-provision
+2|resource-class|env INPUT_RESOURCE_CLASS='Large!' ec2rp-provision
+2|usage-class|env INPUT_USAGE_CLASS=cheap ec2rp-provision
+2|allowed-instance-types|env INPUT_ALLOWED_INSTANCE_TYPES='m5.*;reboot' ec2rp-provision
+2|allowed-instance-types|env INPUT_ALLOWED_INSTANCE_TYPES="$NL" ec2rp-provision
+2|subnet-ids|env INPUT_SUBNET_IDS='subnet-1 subnet-2' ec2rp-provision
+2|max-runtime-min|env INPUT_MAX_RUNTIME_MIN=0 ec2rp-provision
+2|run-id|env GITHUB_RUN_ID= ec2rp-provision
+2|run-id|env GITHUB_RUN_ID='1$(id)' ec2rp-provision
+2|run-id|env GITHUB_RUN_ID="$NL" ec2rp-release
+2|ami|env INPUT_AMI= ec2rp-refresh
+2|ami|env INPUT_AMI='ami-`id`' ec2rp-refresh
+2|security-group-ids|env INPUT_SECURITY_GROUP_IDS='sg-1,' ec2rp-refresh
+2|idle-time-sec|env INPUT_IDLE_TIME_SEC=abc ec2rp-refresh
+2|pre-runner-script|env INPUT_PRE_RUNNER_SCRIPT="$BIG" ec2rp-refresh
+2|resource-class-config|env INPUT_RESOURCE_CLASS_CONFIG='{"x":' ec2rp-refresh
+2|resource-class-config|env INPUT_RESOURCE_CLASS_CONFIG='{"x":{"cpu":"many","mem":1}}' ec2rp-refresh
+2|github-token|env -u GITHUB_TOKEN ec2rp-refresh
+2|iam-instance-profile|env INPUT_IAM_INSTANCE_PROFILE='a b' ec2rp-refresh
+2|mode|env INPUT_MODE=destroy ec2rp-entrypoint
+2|mode|env -u INPUT_MODE ec2rp-entrypoint
+2|pool|env INPUT_MODE=release INPUT_POOL='../etc' ec2rp-entrypoint
+2|instance id|state-cas --run-id 1 "i-0123$NL" idle claimed
+2|instance id|pool-push --resource-class large 'i-$(reboot)'
+2|--run-id|state-cas --run-id "$(printf 'r\377')" i-0123456789abcdef0 idle claimed
+2|--count|ec2-launch --count 1e3 --resource-class large --run-id 1
+2|--class-config|ec2-launch --count 1 --resource-class large --run-id 1 --class-config '[]'
+2|--instance-types|pool-pop --resource-class large --instance-types '**,'
+2|--scope|gh-runner --scope '../../x' list
+2|--heartbeat|state-watch i-0123456789abcdef0 --for run-id --heartbeat 0
+2|--timeout|runner-wait --run-id 1 --signal registered --timeout -1 i-0123456789abcdef0
+2|PATH|imds-get ../../etc/passwd
+2|AWS_REGION|env AWS_REGION='us east 1' state-scan
+2|AWS_ENDPOINT_URL|env AWS_ENDPOINT_URL='file:///etc/passwd' state-scan
+2|AWS_MAX_ATTEMPTS|env AWS_MAX_ATTEMPTS=x state-scan
+4|localhost port 1|env AWS_ENDPOINT_URL=https://localhost:1 AWS_MAX_ATTEMPTS=1 state-scan
+3|SignatureDoesNotMatch|env AWS_SECRET_ACCESS_KEY=wrong state-scan
+X
+n=0
+while IFS='|' read -r code names cmd; do
+	n=$((n + 1))
+	tables=$(state-scan --kind config 2>/dev/null | md5sum)
+	before=$(sim GET /calls | grep -c '"service"')
+	eval "$cmd" > "$T_OUT" 2> "$T_ERR" < /dev/null
+	got=$?
+	after=$(sim GET /calls | grep -c '"service"')
+	[ "$code" -ne 2 ] || [ "$before" -eq "$after" ] || got="$got (and it sent $((after - before)) requests)"
+	if [ "$got" = "$code" ] && grep -qF -- "$names" "$T_ERR" && [ "$(state-scan --kind config 2>/dev/null | md5sum)" = "$tables" ]; then
+		ok "bad input $n ($names): exit $code, named, nothing changed"
+	else
+		not_ok "bad input $n: $cmd" "exit $got (want $code); stderr: $(head -c 300 "$T_ERR")"
+	fi
+done < "$T_TMP/table"
+check "at least 30 bad inputs ($n)" [ "$n" -ge 30 ]
+
+# Secrets through a whole lifecycle in GitHub Actions mode.
+mkdir -p "$T_TMP/gh"
+export GITHUB_ACTIONS=true GITHUB_OUTPUT=$T_TMP/gh/out GITHUB_STEP_SUMMARY=$T_TMP/gh/summary
+( while :; do ps -eo args >> "$T_TMP/ps"; sleep 0.1; done ) &
+watcher=$!
+{
+	ec2rp-refresh
+	GITHUB_RUN_ID=901 INPUT_INSTANCE_COUNT=2 ec2rp-provision
+	GITHUB_RUN_ID=901 ec2rp-release
+	gh-runner registration-token > /dev/null
+} > "$T_TMP/gh/stdout" 2> "$T_TMP/gh/stderr"
+kill "$watcher"
+
+REG=$(state-get --kind config registration-token | cut -f2)
+REM=$(state-get --kind config remove-token | cut -f2)
+check "a registration token was stored" [ -n "$REG" ]
+for s in "$GITHUB_TOKEN" "$REG" "$REM" "$AWS_SECRET_ACCESS_KEY"; do
+	hits=$(grep -rlF -- "$s" "$T_TMP/gh" "$T_TMP/ps" "$SIM_DIR"/instances/*/console.log "$SIM_DIR"/instances/*/root/runner.log 2>/dev/null |
+		while read -r f; do grep -aF -- "$s" "$f" | grep -qav '^::add-mask::' && echo "$f"; done)
+	check "secret ${s%"${s#????}"}... in no log, output, summary or command line" [ -z "$hits" ]
+	[ -z "$hits" ] || echo "# found in: $hits"
+done
+check "command lines were sampled during the run ($(grep -c . "$T_TMP/ps") lines)" [ -s "$T_TMP/ps" ]
+done_testing
