@@ -111,6 +111,15 @@ http_init(struct http *h, struct err *e)
 	}
 	h->connect_timeout_ms = 3000;
 	h->timeout_ms = 30000;
+	/* A whole request's limit; a service that drips bytes is cut off here. */
+	{
+		const char *t = getenv("EC2RP_HTTP_TIMEOUT_SEC");
+		char *end;
+		long v = t ? strtol(t, &end, 10) : 0;
+
+		if (t && *t && *end == '\0' && v >= 1 && v <= 600)
+			h->timeout_ms = v * 1000;
+	}
 	if (ca == NULL || *ca == '\0')
 		ca = getenv("EC2RP_CA_BUNDLE");
 	/* BearSSL has no default store: curl needs a file. */
@@ -187,8 +196,11 @@ http_request(struct http *h, const char *method, const char *url,
 		int permanent = rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
 		    rc == CURLE_SSL_CERTPROBLEM || rc == CURLE_URL_MALFORMAT || rc == CURLE_UNSUPPORTED_PROTOCOL;
 
-		err_set(e, permanent ? ERR_PERMANENT : ERR_TEMPORARY, "%s",
-		    h->errbuf[0] ? h->errbuf : curl_easy_strerror(rc));
+		if (rc == CURLE_WRITE_ERROR)
+			err_set(e, ERR_TEMPORARY, "response larger than 16 MiB: refused");
+		else
+			err_set(e, permanent ? ERR_PERMANENT : ERR_TEMPORARY, "%s",
+			    h->errbuf[0] ? h->errbuf : curl_easy_strerror(rc));
 		return -1;
 	}
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);

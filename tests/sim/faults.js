@@ -4,7 +4,8 @@
 //   { "seed": 1,
 //     "dynamodb": { "throttle": 0.1, "error5xx": 0.05, "drop": 0.02, "latencyMs": 50 },
 //     "sqs": {...}, "ec2": {...}, "sts": {...},
-//     "next": [ { "service": "dynamodb", "action": "GetItem", "count": 2, "code": "ThrottlingException", "status": 400 } ],
+//     "next": [ { "service": "dynamodb", "action": "GetItem", "count": 2, "code": "ThrottlingException", "status": 400 },
+//               { "service": "ec2", "hostile": "truncated" } ],   // truncated, oversized, garbage, html, drip
 //     "capacity": 1,                      // CreateFleet launches at most this many (then InsufficientInstanceCapacity)
 //     "instances": ["never-boot", "never-heartbeat", "never-register"],  // the next instances, in order
 //     "github": ["primary", "secondary", "5xx"]                          // the next GitHub API calls
@@ -49,7 +50,8 @@ class Faults {
       const n = this.next[i];
       if (--n.count <= 0) this.next.splice(i, 1);
       this.count(n.code || 'drop');
-      out.fault = n.drop ? { drop: true } : { status: n.status || 400, code: n.code, message: n.message || 'Injected fault' };
+      out.fault = n.drop ? { drop: true } : n.hostile ? { hostile: n.hostile }
+        : { status: n.status || 400, code: n.code, message: n.message || 'Injected fault' };
       return out;
     }
     if (c.drop && this.rand() < c.drop) { this.count('drop'); out.fault = { drop: true }; return out; }

@@ -94,6 +94,31 @@ function ttlOp(target, body, res) {
   return send({ TimeToLiveDescription: t && t.Enabled ? { TimeToLiveStatus: 'ENABLED', AttributeName: t.AttributeName } : { TimeToLiveStatus: 'DISABLED' } });
 }
 
+// A broken service: answers that are cut short, too big, not the protocol's,
+// or that drip. The client must fail cleanly.
+function hostile(kind, service, res, done) {
+  const xml = service === 'ec2' || service === 'sts';
+  const good = xml ? '<DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><reservationSet><item>'
+    : '{"Items":[{"pk":{"S":"i#i-0123456789abcdef0"},"state":';
+  const type = xml ? 'text/xml' : 'application/x-amz-json-1.0';
+  done(200, 'hostile-' + kind);
+  if (kind === 'truncated') { res.writeHead(200, { 'content-type': type, 'content-length': String(good.length + 100) }); res.write(good); return res.socket.destroy(); }
+  if (kind === 'oversized') {
+    res.writeHead(200, { 'content-type': type });
+    const chunk = Buffer.alloc(1 << 20, xml ? '<a>' : '[');
+    let n = 0;
+    const more = () => { while (n < 40) { n++; if (!res.write(chunk)) return res.once('drain', more); } res.end(); };
+    return more();
+  }
+  if (kind === 'garbage') { res.writeHead(200, { 'content-type': type }); return res.end(Buffer.from([0, 0xff, 0xfe, 0x3c, 0x00, 0x7b])); }
+  if (kind === 'html') { res.writeHead(502, { 'content-type': 'text/html' }); return res.end('<html><body>Bad Gateway</body></html>'); }
+  // drip: one byte a second, longer than any client should wait
+  res.writeHead(200, { 'content-type': type });
+  let i = 0;
+  const t = setInterval(() => { if (i >= good.length || res.destroyed) { clearInterval(t); return res.end(); } res.write(good[i++]); }, 1000);
+  res.on('close', () => clearInterval(t));
+}
+
 function stsResponse(action, inner) {
   return `<${action}Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><${action}Result>${inner}</${action}Result>` +
     `<ResponseMetadata><RequestId>${crypto.randomUUID()}</RequestId></ResponseMetadata></${action}Response>`;
@@ -134,6 +159,7 @@ async function main() {
     const d = faults.decide(service, action);
     if (d.latencyMs) await new Promise((r) => setTimeout(r, d.latencyMs));
     if (d.fault && d.fault.drop) { done(0, 'dropped'); req.socket.destroy(); return; }
+    if (d.fault && d.fault.hostile) return hostile(d.fault.hostile, service, res, done);
     const err = (status, code, message) => {
       done(status, code);
       if (service === 'dynamodb' || (service === 'sqs' && !params)) return jsonError(res, status, code, message, service);
