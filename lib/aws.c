@@ -163,10 +163,9 @@ call(struct aws *a, const char *content_type, const char *target, const char *bo
 			if (kind == RETRY_NO && retry_skew_code(code) && a->skew != 0 && attempt == 1)
 				kind = RETRY_TRANSIENT;
 			if (kind == RETRY_NO || attempt >= a->max_attempts) {
-				err_set(e, kind == RETRY_NO ? ERR_PERMANENT : ERR_TEMPORARY, "%s%s%s%s (HTTP %ld%s)",
-				    code[0] ? code : "error", msg[0] ? ": " : "", msg,
-				    kind == RETRY_NO ? "" : ", retries exhausted", resp->status,
-				    kind == RETRY_NO ? "" : "");
+				err_set(e, kind == RETRY_NO ? ERR_PERMANENT : ERR_TEMPORARY, "%s%s%s (HTTP %ld%s)",
+				    code[0] ? code : "error", msg[0] ? ": " : "", msg, resp->status,
+				    kind == RETRY_NO ? "" : ", retries exhausted");
 				e->status = resp->status;
 				err_code(e, code);
 				goto done;
