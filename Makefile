@@ -37,7 +37,7 @@ SCRIPTS  := $(sort $(notdir $(wildcard sh/ec2rp-*)))
 # after the test summary, which must be the last line).
 .SECONDARY:
 
-.PHONY: all deps test unit fuzz bench demo rootfs dist docs lint clean distclean
+.PHONY: all deps test unit fuzz soak bench demo rootfs dist docs lint clean distclean
 all: build/bin/ec2rp $(SCRIPTS:%=build/bin/%)
 
 # The mode scripts, the agent and the bootstrap sit beside the tools.
@@ -107,6 +107,12 @@ test: all unit $(FUZZERS)
 FUZZ_SECONDS ?= 300
 fuzz: $(FUZZERS)
 	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZERS)
+
+# The races of the test run, for longer (SOAK_ROUNDS rounds).
+SOAK_ROUNDS ?= 20
+soak: all
+	sh tests/sim/install.sh
+	RACE_ROUNDS=$(SOAK_ROUNDS) sh tests/integration/70-races.sh
 
 bench: all
 	sh tests/sim/install.sh
