@@ -30,9 +30,11 @@ step "a job runs on label 1001"
 # shellcheck disable=SC2016 # the job script expands on the runner
 job=$(curl -fsS -X POST -H 'content-type: application/json' \
 	--data '{"label":"1001","script":"echo hello from $(hostname) on run 1001"}' "$SIM_CONTROL/jobs")
-echo "        queued: $job"
+id=$(printf '%s' "$job" | sed -n 's/.*"id": *\([0-9]*\).*/\1/p')
 sleep 3
-curl -fsS "$SIM_CONTROL/runners" | head -c 600; echo
+echo "        job $id: $(curl -fsS "$SIM_CONTROL/jobs/$id" | tr -d '\n' | sed 's/.*"status": *"\([a-z_]*\)".*"conclusion": *"\{0,1\}\([a-z]*\).*"runner": *"\([^"]*\)".*/\1 (\2) on \3/')"
+echo "        GitHub runners:"
+gh-runner list | awk -F '\t' '{ printf "        %-22s %-8s labels %s\n", $2, $3, $5 }'
 
 step "release run 1001: both back to the pool"
 GITHUB_RUN_ID=1001 ec2rp-release 2>&1 | sed 's/^/        /'
@@ -53,5 +55,6 @@ sleep $((INPUT_IDLE_TIME_SEC + 2))
 step "refresh: expired instances terminated"
 ec2rp-refresh 2>&1 | sed 's/^/        /'
 show
-curl -fsS "$SIM_CONTROL/instances" | head -c 800; echo
+echo "        EC2:"
+ec2-list | awk -F '\t' '{ printf "        %-20s %s\n", $1, $2 }'
 step "done; stopping the stack"
