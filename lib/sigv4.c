@@ -102,6 +102,22 @@ sigv4_amz_date(long long t, char out[17])
 	return 0;
 }
 
+static int
+is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* The path is sent as is, so a '%' must start a real escape. */
+int
+sigv4_path_ok(const char *path)
+{
+	for (; *path; path++)
+		if (*path == '%' && !(is_hex(path[1]) && is_hex(path[2])))
+			return 0;
+	return 1;
+}
+
 int
 sigv4_canonical_path(struct buf *out, const char *path, int normalize)
 {
@@ -110,7 +126,7 @@ sigv4_canonical_path(struct buf *out, const char *path, int normalize)
 	size_t *lens;
 	size_t nseg = 0, i, len = strlen(path);
 	const char *p = path, *end = path + len;
-	int r = -1;
+	int r = -1, dir = 0; /* dir: the normalised path ends in '/' */
 
 	if (len == 0)
 		return buf_addc(out, '/');
@@ -128,13 +144,18 @@ sigv4_canonical_path(struct buf *out, const char *path, int normalize)
 		while (p < end && *p != '/')
 			p++;
 		n = (size_t)(p - s);
+		/* "/a/b/.." is "/a/", as in RFC 3986's examples. */
+		dir = p < end;
 		if (p < end)
 			p++;
-		if (n == 0 || (n == 1 && s[0] == '.'))
+		if (n == 0 || (n == 1 && s[0] == '.')) {
+			dir = dir || n == 1;
 			continue;
+		}
 		if (n == 2 && s[0] == '.' && s[1] == '.') {
 			if (nseg > 0)
 				nseg--;
+			dir = 1;
 			continue;
 		}
 		segs[nseg] = s;
@@ -145,7 +166,7 @@ sigv4_canonical_path(struct buf *out, const char *path, int normalize)
 	for (i = 0; i < nseg; i++) {
 		if (buf_add(&norm, segs[i], lens[i]))
 			goto done;
-		if ((i + 1 < nseg || path[len - 1] == '/') && buf_addc(&norm, '/'))
+		if ((i + 1 < nseg || dir) && buf_addc(&norm, '/'))
 			goto done;
 	}
 	r = uri_encode(out, norm.p, norm.len, 1);
@@ -394,6 +415,10 @@ sigv4_sign(const struct sigv4_input *in, struct sigv4_output *out, struct err *e
 	buf_reset(&out->authorization);
 	if (sigv4_amz_date(in->now, out->amz_date)) {
 		err_set(e, ERR_INPUT, "signing time out of range");
+		return -1;
+	}
+	if (!sigv4_path_ok(in->path ? in->path : "/")) {
+		err_set(e, ERR_INPUT, "malformed percent-escape in the path");
 		return -1;
 	}
 	memcpy(date, out->amz_date, 8);

@@ -37,8 +37,8 @@ struct sigv4_output {
 	struct buf canonical_request, string_to_sign, authorization;
 };
 
-/* Signs in. Returns 0, or -1 with e set (ERR_INPUT for a malformed query
- * escape or a time out of range, ERR_LOCAL when out of memory). The caller
+/* Signs in. Returns 0, or -1 with e set (ERR_INPUT for a malformed path or
+ * query escape or a time out of range, ERR_LOCAL when out of memory). The caller
  * sends X-Amz-Date, Authorization and, when session_token is set,
  * X-Amz-Security-Token. out must be zeroed before the first use. */
 int sigv4_sign(const struct sigv4_input *in, struct sigv4_output *out, struct err *e);
@@ -48,6 +48,8 @@ void sigv4_output_free(struct sigv4_output *out);
 void sigv4_hex_sha256(const void *data, size_t n, char out[65]);
 /* "20150830T123600Z" for t; -1 if t is out of range. */
 int sigv4_amz_date(long long t, char out[17]);
+/* 1 if every '%' in path starts a %XX escape, else 0. */
+int sigv4_path_ok(const char *path);
 /* Appends the canonical URI of path (RFC 3986 dot segments removed and
  * slashes collapsed when normalize is set; each byte outside the unreserved
  * set percent-encoded). */

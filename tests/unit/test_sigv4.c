@@ -228,9 +228,20 @@ test_steps(void)
 	sigv4_canonical_path(&b, "/a/./b/../c//d/", 1);
 	t_streq(b.p, "/a/c/d/", "dot segments removed, slashes collapsed");
 	buf_reset(&b);
-	sigv4_canonical_path(&b, "/a b/%", 0);
-	t_streq(b.p, "/a%20b/%25", "unnormalised path encoded as is");
+	sigv4_canonical_path(&b, "/a b/%41/./", 0);
+	t_streq(b.p, "/a%20b/%2541/./", "unnormalised path encoded as is");
 	buf_reset(&b);
+	sigv4_canonical_path(&b, "/a/b/..", 1);
+	t_streq(b.p, "/a/", "a final .. leaves a trailing slash");
+	buf_reset(&b);
+	sigv4_canonical_path(&b, "/a/.", 1);
+	t_streq(b.p, "/a/", "a final . leaves a trailing slash");
+	buf_reset(&b);
+	sigv4_canonical_path(&b, "/../../a", 1);
+	t_streq(b.p, "/a", ".. above the root stays at the root");
+	buf_reset(&b);
+	t_ok(sigv4_path_ok("/a%2Fb%e9") && !sigv4_path_ok("/a%") && !sigv4_path_ok("/%4") &&
+	    !sigv4_path_ok("/%g0"), "path escapes checked");
 	sigv4_canonical_path(&b, "", 1);
 	t_streq(b.p, "/", "empty path is /");
 	buf_reset(&b);
@@ -268,6 +279,20 @@ test_sensitivity(void)
 	sigv4_sign(&in, &b, &e);
 	t_ok(strcmp(a.signature, b.signature) != 0, "time changes the signature");
 	t_ok(strstr(b.authorization.p, "secret") == NULL, "secret never in the header");
+	/* Malformed input is ERR_INPUT; the outputs stay freeable. */
+	in.path = "/a%zz";
+	t_ok(sigv4_sign(&in, &b, &e) == -1 && e.cls == ERR_INPUT, "bad path escape refused");
+	in.path = "/";
+	in.query = "a=%4";
+	t_ok(sigv4_sign(&in, &b, &e) == -1 && e.cls == ERR_INPUT, "bad query escape refused");
+	in.query = NULL;
+	in.now = -5;
+	t_ok(sigv4_sign(&in, &b, &e) == -1 && e.cls == ERR_INPUT, "time before 1970 refused");
+	in.now = 1700000000;
+	in.omit_session_token = 1;
+	t_ok(sigv4_sign(&in, &b, &e) == 0 &&
+	    strstr(b.authorization.p, "SignedHeaders=host;x-amz-date;x-amz-target,") != NULL &&
+	    strstr(b.canonical_request.p, "tok") == NULL, "omitted session token is not signed");
 	sigv4_output_free(&a);
 	sigv4_output_free(&b);
 }
