@@ -46,27 +46,45 @@ terminate_some(struct aws *a, char *const *ids, int n, int print, struct err *e)
 	return 0;
 }
 
-int
-ec2_terminate(struct aws *a, char *const *ids, int n, int print, struct err *e)
+/* After a refused batch: one call per id, so one bad id spoils only itself. */
+static int
+one_by_one(struct aws *a, char *const *ids, int n, int print, struct err *e)
 {
 	struct err one;
 	int i, r = 0;
 
-	if (n == 0 || terminate_some(a, ids, n, print, e) == 0)
-		return 0;
-	if (e->cls != ERR_PERMANENT)
-		return -1;
-	/* One bad id spoils the batch: go one by one. */
 	for (i = 0; i < n; i++) {
-		if (terminate_some(a, &ids[i], 1, print, &one) == 0)
+		if (n > 1 && terminate_some(a, &ids[i], 1, print, &one) == 0)
 			continue;
+		if (n == 1)
+			one = *e; /* the batch was this id alone: its answer stands */
 		if (strcmp(one.code, "InvalidInstanceID.NotFound") == 0) {
 			if (print)
 				printf("%s\tgone\tgone\n", ids[i]);
 			continue;
 		}
+		if (print)
+			printf("%s\terror\t%s\n", ids[i], one.code[0] ? one.code : "-");
 		*e = one;
 		r = -1;
+	}
+	return r;
+}
+
+int
+ec2_terminate(struct aws *a, char *const *ids, int n, int print, struct err *e)
+{
+	int at, k, r = 0;
+
+	for (at = 0; at < n; at += k) {
+		k = n - at < EC2_TERMINATE_BATCH ? n - at : EC2_TERMINATE_BATCH;
+		if (terminate_some(a, ids + at, k, print, e) == 0)
+			continue;
+		/* Retries exhausted: one by one would only make it worse. */
+		if (e->cls != ERR_PERMANENT)
+			return -1;
+		if (one_by_one(a, ids + at, k, print, e))
+			r = -1;
 	}
 	return r;
 }

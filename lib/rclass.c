@@ -25,8 +25,9 @@ rclass_find(const struct rclass_set *s, const char *name)
 static int
 whole(const cJSON *v, int min, int max, int *out)
 {
-	if (!cJSON_IsNumber(v) || v->valuedouble != (double)(int)v->valuedouble ||
-	    v->valuedouble < min || v->valuedouble > max)
+	/* Range first: casting a huge double to int is undefined. */
+	if (!cJSON_IsNumber(v) || v->valuedouble < min || v->valuedouble > max ||
+	    v->valuedouble != (double)(int)v->valuedouble)
 		return -1;
 	*out = (int)v->valuedouble;
 	return 0;
@@ -43,7 +44,7 @@ rclass_load(struct rclass_set *s, const char *config, struct err *e)
 		s->c[s->n++] = builtin[i];
 	if (config == NULL || *config == '\0')
 		return 0;
-	doc = cJSON_Parse(config);
+	doc = cJSON_ParseWithOpts(config, NULL, 1); /* nothing may follow the object */
 	if (!cJSON_IsObject(doc)) {
 		cJSON_Delete(doc);
 		err_set(e, ERR_INPUT, "resource class config is not a JSON object");

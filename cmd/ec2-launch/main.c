@@ -3,37 +3,78 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "cli.h"
 #include "ec2.h"
+#include "fleet.h"
+#include "log.h"
 #include "names.h"
 #include "poolmsg.h"
-#include "query.h"
 #include "rclass.h"
 
 static const char help[] =
     "usage: ec2-launch --count N --resource-class CLASS --run-id RUN [options]\n"
-    "       ec2-launch --list-classes [--class-config JSON]\n"
-    "Launches N instances with one CreateFleet (type instant) from the pool's\n"
-    "launch template: the class gives the vCPU count and the least memory, the\n"
-    "globs the allowed types, one override per subnet. Tags: pool, run id, class.\n"
-    "All or nothing: if fewer than N come back, those are terminated.\n"
-    "Prints id<TAB>instance-type<TAB>subnet per instance.\n"
-    "  --class-config JSON  {\"CLASS\": {\"cpu\": N, \"mem\": MiB}, ...} on top of the\n"
-    "                       built-in small, medium, large, xlarge, 2xlarge\n"
-    "  --subnet-ids a,b     subnets, one override each\n"
+    "       ec2-launch --list-classes [--class-config JSON|@FILE]\n"
+    "Launches N (1-100) instances with one CreateFleet (type instant) from the\n"
+    "launch template's default version: the class gives the exact vCPU count and\n"
+    "the least memory, the globs the allowed types, one override per subnet.\n"
+    "Tags: pool, run id, class. All or nothing: if fewer than N come back, those\n"
+    "are terminated. Prints id<TAB>instance-type<TAB>subnet per instance.\n"
+    "  --class-config JSON  {\"CLASS\": {\"cpu\": N, \"mem\": MiB}, ...} (or @FILE\n"
+    "                       holding it) on top of the built-in classes: small 2\n"
+    "                       vCPU 4096 MiB, medium 2/8192, large 4/16384, xlarge\n"
+    "                       8/32768, 2xlarge 16/65536; cpu 1-448, mem 512 up\n"
+    "  --list-classes       print the class names, one a line, and stop\n"
+    "  --subnet-ids a,b     up to 20 subnets, one override each\n"
     "  --usage-class U      spot or on-demand (default on-demand)\n"
-    "  --allowed-types G    comma-separated instance-type globs\n"
+    "  --allowed-types G    up to 20 comma-separated instance-type globs (m6i.*)\n"
     "  --template NAME      launch template (default: the pool's name)\n"
     "  --pool NAME          the pool (default EC2RP_POOL, else ec2-runner-pool)\n"
-    "Exit: 0 all launched, 2 bad usage, 3 refused, 4 no capacity or retries\n"
-    "exhausted (nothing left running), 5 local failure.\n";
+    "  --json               JSON Lines: instanceId, instanceType, subnetId\n"
+    "Exit: 0 all launched, 2 bad usage, 3 refused (no type matches, bad\n"
+    "template), 4 no capacity or retries exhausted (what came is terminated),\n"
+    "5 local failure.\n";
 
+/* --class-config's value: the JSON itself, or @FILE to read it from. */
 static int
-capacity_code(const char *c)
+class_config(const char *opt, struct buf *out)
 {
-	return strstr(c, "InsufficientInstanceCapacity") || strstr(c, "InsufficientCapacity") ||
-	    strcmp(c, "MaxSpotInstanceCountExceeded") == 0 || strcmp(c, "SpotMaxPriceTooLow") == 0 ||
-	    strcmp(c, "UnfulfillableCapacity") == 0;
+	char chunk[4096];
+	size_t got;
+	FILE *f;
+	int bad;
+
+	if (opt == NULL || opt[0] != '@')
+		return buf_adds(out, opt ? opt : "");
+	if ((f = fopen(opt + 1, "rb")) == NULL)
+		return -1;
+	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0 && out->len <= 65536)
+		buf_add(out, chunk, got);
+	/* A directory opens but does not read: not an empty config. */
+	bad = ferror(f) || out->len > 65536;
+	fclose(f);
+	return bad ? -1 : buf_adds(out, "");
+}
+
+static void
+print_instance(const struct fleet_instance *in, int json)
+{
+	cJSON *o;
+	char *s;
+
+	if (!json) {
+		printf("%s\t%s\t%s\n", in->id, in->type, in->subnet);
+		return;
+	}
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "instanceId", in->id);
+	cJSON_AddStringToObject(o, "instanceType", in->type);
+	cJSON_AddStringToObject(o, "subnetId", in->subnet);
+	if ((s = cJSON_PrintUnformatted(o)) != NULL)
+		printf("%s\n", s);
+	cJSON_free(s);
+	cJSON_Delete(o);
 }
 
 int
@@ -44,155 +85,119 @@ ec2_launch_main(int argc, char **argv)
 		{ "class-config", required_argument, 0, 'C' }, { "subnet-ids", required_argument, 0, 's' },
 		{ "usage-class", required_argument, 0, 'u' }, { "allowed-types", required_argument, 0, 't' },
 		{ "template", required_argument, 0, 'T' }, { "pool", required_argument, 0, 'p' },
-		{ "list-classes", no_argument, 0, 'L' }, { 0, 0, 0, 0 } };
-	const char *pool_opt = NULL, *pool, *cname = NULL, *run = NULL, *config = NULL, *subnets = "";
-	const char *usage = "on-demand", *globs = "", *template = NULL;
-	char *ids[100];
-	char code[128] = "";
+		{ "list-classes", no_argument, 0, 'L' }, { "json", no_argument, 0, 'j' }, { 0, 0, 0, 0 } };
+	const char *pool_opt = NULL, *cname = NULL, *config = NULL;
+	char *ids[FLEET_MAX];
 	long long count = 0;
-	int c, list = 0, n = 0, sub;
-	const struct rclass *rc;
+	int c, list = 0, json = 0, i;
+	struct fleet_req req = { NULL, 0, "on-demand", "", "", NULL, NULL, NULL };
+	static struct fleet_result result; /* 8 KB: not on the stack */
+	struct fleet_result *res = &result;
 	struct rclass_set set;
-	struct buf b = BUF_INIT, out = BUF_INIT;
-	struct xml *doc = NULL, *it, *id;
+	struct buf b = BUF_INIT, cfg = BUF_INIT;
+	struct xml *doc = NULL;
 	struct aws a;
 	struct err e;
-	char num[32];
 
 	if (cli_start("ec2-launch", argc, argv, help))
 		return 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'n' && cli_int(optarg, 1, 100, &count))
-			return cli_usage("invalid --count: 1 to 100");
+		if (c == 'n' && cli_int(optarg, 1, FLEET_MAX, &count))
+			return cli_usage("invalid --count: 1 to %d", FLEET_MAX);
 		else if (c == 'c')
 			cname = optarg;
 		else if (c == 'r')
-			run = optarg;
+			req.run_id = optarg;
 		else if (c == 'C')
 			config = optarg;
 		else if (c == 's')
-			subnets = optarg;
+			req.subnets = optarg;
 		else if (c == 'u')
-			usage = optarg;
+			req.usage = optarg;
 		else if (c == 't')
-			globs = optarg;
+			req.globs = optarg;
 		else if (c == 'T')
-			template = optarg;
+			req.template = optarg;
 		else if (c == 'p')
 			pool_opt = optarg;
 		else if (c == 'L')
 			list = 1;
+		else if (c == 'j')
+			json = 1;
 		else if (c == '?')
 			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
 	}
 	if (optind != argc)
 		return cli_usage("unexpected argument: %.40s", argv[optind]);
-	if (rclass_load(&set, config, &e))
+	if (class_config(config, &cfg) || strlen(cfg.p ? cfg.p : "") != cfg.len)
+		return cli_usage("invalid --class-config: cannot read %.100s (at most 64 KB of text)", config);
+	if (rclass_load(&set, cfg.p, &e))
 		return cli_usage("invalid --class-config: %s", e.msg);
+	buf_free(&cfg);
 	if (list) {
-		size_t i;
-
-		for (i = 0; i < set.n; i++)
+		for (i = 0; i < (int)set.n; i++)
 			printf("%s\n", set.c[i].name);
 		return 0;
 	}
 	if (count == 0)
 		return cli_usage("--count is required");
-	if (cname == NULL || (rc = rclass_find(&set, cname)) == NULL)
+	if (cname == NULL || (req.rc = rclass_find(&set, cname)) == NULL)
 		return cli_usage("--resource-class must name a known class (see --list-classes)");
-	if (run == NULL || !names_run_id(run))
+	if (req.run_id == NULL || !names_run_id(req.run_id))
 		return cli_usage("--run-id is required: 1-64 of A-Z a-z 0-9 _ . -");
-	if (*subnets && !ec2_valid_ids(subnets, "subnet-"))
+	if (*req.subnets && !ec2_valid_ids(req.subnets, "subnet-"))
 		return cli_usage("invalid --subnet-ids: comma-separated subnet-<hex> ids");
-	if (strcmp(usage, "spot") && strcmp(usage, "on-demand"))
+	if (strcmp(req.usage, "spot") && strcmp(req.usage, "on-demand"))
 		return cli_usage("invalid --usage-class: spot or on-demand");
-	if (*globs && !poolmsg_valid_globs(globs))
+	if (*req.globs && !poolmsg_valid_globs(req.globs))
 		return cli_usage("invalid --allowed-types: comma-separated globs of a-z 0-9 . - * ?");
-	if ((pool = names_pool_of(pool_opt)) == NULL)
+	if ((req.pool = names_pool_of(pool_opt)) == NULL)
 		return cli_usage("invalid pool name: use 1-40 of A-Z a-z 0-9 _ -");
-	if (template && !names_pool(template))
+	if (req.template && !names_pool(req.template))
 		return cli_usage("invalid --template name");
+	if (req.template == NULL)
+		req.template = req.pool;
+	req.count = (int)count;
+	if (fleet_query(&b, &req, &e)) /* the limits the checks above do not cover */
+		return e.cls == ERR_INPUT ? cli_usage("invalid request: %s", e.msg) : cli_fail(&e, "build the request");
 
-	query_add(&b, "Action", "CreateFleet");
-	query_add(&b, "Version", EC2_VERSION);
-	query_add(&b, "Type", "instant");
-	snprintf(num, sizeof(num), "%lld", count);
-	query_add(&b, "TargetCapacitySpecification.TotalTargetCapacity", num);
-	query_add(&b, "TargetCapacitySpecification.DefaultTargetCapacityType", usage);
-	if (strcmp(usage, "spot") == 0)
-		query_add(&b, "SpotOptions.AllocationStrategy", "price-capacity-optimized");
-	query_add(&b, "LaunchTemplateConfigs.1.LaunchTemplateSpecification.LaunchTemplateName", template ? template : pool);
-	query_add(&b, "LaunchTemplateConfigs.1.LaunchTemplateSpecification.Version", "$Default");
-	/* One override per subnet (or one without a subnet), each with the requirements. */
-	for (sub = 1; sub == 1 || *subnets; sub++) {
-		const char *pre = "LaunchTemplateConfigs.1.Overrides";
-		const char *g = globs;
-		int j = 1;
-
-		if (*subnets) {
-			size_t len = strcspn(subnets, ",");
-			char s[32];
-
-			snprintf(s, sizeof(s), "%.*s", (int)len, subnets);
-			query_addf(&b, s, "%s.%d.SubnetId", pre, sub);
-			subnets += len + (subnets[len] == ',');
-		}
-		snprintf(num, sizeof(num), "%d", rc->cpu);
-		query_addf(&b, num, "%s.%d.InstanceRequirements.VCpuCount.Min", pre, sub);
-		query_addf(&b, num, "%s.%d.InstanceRequirements.VCpuCount.Max", pre, sub);
-		snprintf(num, sizeof(num), "%d", rc->mem);
-		query_addf(&b, num, "%s.%d.InstanceRequirements.MemoryMiB.Min", pre, sub);
-		while (*g) {
-			size_t len = strcspn(g, ",");
-			char one[64];
-
-			snprintf(one, sizeof(one), "%.*s", (int)len, g);
-			query_addf(&b, one, "%s.%d.InstanceRequirements.AllowedInstanceTypes.%d", pre, sub, j++);
-			g += len + (g[len] == ',');
-		}
-	}
-	query_add(&b, "TagSpecification.1.ResourceType", "instance");
-	query_add(&b, "TagSpecification.1.Tag.1.Key", EC2_TAG_POOL);
-	query_add(&b, "TagSpecification.1.Tag.1.Value", pool);
-	query_add(&b, "TagSpecification.1.Tag.2.Key", EC2_TAG_RUN);
-	query_add(&b, "TagSpecification.1.Tag.2.Value", run);
-	query_add(&b, "TagSpecification.1.Tag.3.Key", EC2_TAG_CLASS);
-	query_add(&b, "TagSpecification.1.Tag.3.Value", rc->name);
-
-	if (aws_init(&a, "ec2", &e))
+	if (aws_init(&a, "ec2", &e)) {
+		buf_free(&b);
 		return cli_fail(&e, "set up EC2");
-	if (aws_query(&a, b.p, &doc, &e)) {
+	}
+	c = aws_query(&a, b.p, &doc, &e);
+	buf_free(&b);
+	if (c) {
 		aws_free(&a);
 		return cli_fail(&e, "create the fleet");
 	}
-	for (it = xml_find(doc, "fleetInstanceSet/item"); it; it = xml_next(it))
-		for (id = xml_find(it, "instanceIds/item"); id && n < 100; id = xml_next(id)) {
-			ids[n++] = id->text;
-			buf_addf(&out, "%s\t%s\t%s\n", id->text, xml_text(it, "instanceType"),
-			    xml_text(it, "launchTemplateAndOverrides/overrides/subnetId")[0]
-			    ? xml_text(it, "launchTemplateAndOverrides/overrides/subnetId") : "-");
-		}
-	it = xml_find(doc, "errorSet/item");
-	if (it)
-		snprintf(code, sizeof(code), "%s", xml_text(it, "errorCode"));
-	if (n < count) {
+	fleet_parse(doc, res);
+	xml_free(doc);
+	if (res->n != count || res->dropped) {
+		const char *left = "terminated";
 		struct err te;
 
 		/* All or nothing: give back what did come. */
-		if (n && ec2_terminate(&a, ids, n, 0, &te))
-			fprintf(stderr, "ec2-launch: warning: could not terminate the partial fleet: %s\n", te.msg);
-		err_set(&e, capacity_code(code) ? ERR_TEMPORARY : ERR_PERMANENT,
-		    "got %d of %lld instances (%s: %s); terminated the %d that came", n, count,
-		    code[0] ? code : "no error given", it ? xml_text(it, "errorMessage") : "", n);
-		err_code(&e, code);
-		xml_free(doc);
+		for (i = 0; i < res->n; i++)
+			ids[i] = res->in[i].id;
+		if (res->n && ec2_terminate(&a, ids, res->n, 0, &te)) {
+			left = "could not terminate (the pool's refresh will)";
+			for (i = 0; i < res->n; i++)
+				log_msg(LOG_WARN, "left running: %s (%s)", ids[i], te.msg);
+		}
+		if (res->dropped)
+			err_set(&e, ERR_PERMANENT, "EC2 answered %d instance ids that are malformed or too many; "
+			    "%s the %d good ones", res->dropped, left, res->n);
+		else
+			err_set(&e, res->temporary ? ERR_TEMPORARY : ERR_PERMANENT,
+			    "got %d of %lld instances (%s: %s); %s the %d that came", res->n, count,
+			    res->code[0] ? res->code : "no error given", res->msg, left, res->n);
+		err_code(&e, res->code);
 		aws_free(&a);
 		return cli_fail(&e, "launch");
 	}
-	fputs(out.p ? out.p : "", stdout);
-	xml_free(doc);
+	for (i = 0; i < res->n; i++)
+		print_instance(&res->in[i], json);
 	aws_free(&a);
-	buf_free(&b);
-	buf_free(&out);
 	return 0;
 }

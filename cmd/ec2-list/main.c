@@ -3,16 +3,29 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "cli.h"
 #include "ec2.h"
 #include "isotime.h"
 #include "names.h"
 #include "query.h"
 
+#define MAX_PAGES 1000 /* of 1000 instances each */
+
 static const char help[] =
     "usage: ec2-list [--state S1,S2] [--run-id RUN] [--launched-before EPOCH] [--json] [--pool NAME]\n"
     "Lists the instances tagged with the pool (DescribeInstances, all pages):\n"
-    "id<TAB>state<TAB>type<TAB>run-id<TAB>launch-time (epoch seconds).\n"
+    "id<TAB>state<TAB>type<TAB>run-id<TAB>launch-time (epoch seconds); '-' for\n"
+    "an empty or unprintable field.\n"
+    "  --state S1,S2          only these states: pending, running, shutting-down,\n"
+    "                         terminated, stopping, stopped\n"
+    "  --run-id RUN           only the instances tagged with this run id\n"
+    "  --launched-before T    only those launched before epoch second T (an\n"
+    "                         instance without a readable launch time is left out)\n"
+    "  --json                 JSON Lines: instanceId, state, instanceType, runId,\n"
+    "                         launchTime\n"
+    "  --pool NAME            the pool (default EC2RP_POOL, else ec2-runner-pool)\n"
     "Exit: 0 something listed, 1 none, 2 bad usage, 3 refused,\n"
     "4 retries exhausted, 5 local failure.\n";
 
@@ -27,6 +40,37 @@ tag(const struct xml *inst, const char *key)
 	return "";
 }
 
+/* A field of a tab-separated line: "-" for empty, or for a value (a tag
+ * anyone could set) with a tab or line break that would split the record. */
+static const char *
+cell(const char *v)
+{
+	const char *p;
+
+	for (p = v; *p; p++)
+		if ((unsigned char)*p < ' ' || *p == 0x7f)
+			return "-";
+	return *v ? v : "-";
+}
+
+/* One JSON line; cJSON escapes what EC2 (or whoever tagged) put in the values. */
+static void
+print_json(const struct xml *i, long long t)
+{
+	cJSON *o = cJSON_CreateObject();
+	char *s;
+
+	cJSON_AddStringToObject(o, "instanceId", xml_text(i, "instanceId"));
+	cJSON_AddStringToObject(o, "state", xml_text(i, "instanceState/name"));
+	cJSON_AddStringToObject(o, "instanceType", xml_text(i, "instanceType"));
+	cJSON_AddStringToObject(o, "runId", tag(i, EC2_TAG_RUN));
+	cJSON_AddNumberToObject(o, "launchTime", (double)t);
+	if ((s = cJSON_PrintUnformatted(o)) != NULL)
+		printf("%s\n", s);
+	cJSON_free(s);
+	cJSON_Delete(o);
+}
+
 int
 ec2_list_main(int argc, char **argv)
 {
@@ -37,15 +81,17 @@ ec2_list_main(int argc, char **argv)
 	const char *pool_opt = NULL, *pool, *states = "", *run = NULL;
 	long long before = 0;
 	struct buf next = BUF_INIT;
-	int c, n = 0, json = 0, f;
+	int c, n = 0, json = 0, f, states_set = 0, pages = 0;
 	struct aws a;
 	struct err e;
 
 	if (cli_start("ec2-list", argc, argv, help))
 		return 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 's')
+		if (c == 's') {
 			states = optarg;
+			states_set = 1;
+		}
 		else if (c == 'r')
 			run = optarg;
 		else if (c == 'b' && cli_int(optarg, 0, 253402300799LL, &before))
@@ -64,6 +110,8 @@ ec2_list_main(int argc, char **argv)
 	{
 		const char *s = states;
 
+		if (states_set && (*s == '\0' || s[strlen(s) - 1] == ','))
+			return cli_usage("invalid --state: comma-separated EC2 states (pending, running, ...)");
 		while (*s) {
 			size_t len = strcspn(s, ","), i;
 			int ok = 0;
@@ -117,21 +165,29 @@ ec2_list_main(int argc, char **argv)
 			for (i = xml_find(r, "instancesSet/item"); i; i = xml_next(i)) {
 				long long t = 0;
 
-				isotime_parse(xml_text(i, "launchTime"), &t);
+				/* Undated is never "launched before": callers terminate what is. */
+				if (isotime_parse(xml_text(i, "launchTime"), &t) && before)
+					continue;
 				if (before && t >= before)
 					continue;
 				if (json)
-					printf("{\"instanceId\":\"%s\",\"state\":\"%s\",\"instanceType\":\"%s\",\"runId\":\"%s\",\"launchTime\":%lld}\n",
-					    xml_text(i, "instanceId"), xml_text(i, "instanceState/name"), xml_text(i, "instanceType"),
-					    tag(i, EC2_TAG_RUN), t);
+					print_json(i, t);
 				else
-					printf("%s\t%s\t%s\t%s\t%lld\n", xml_text(i, "instanceId"), xml_text(i, "instanceState/name"),
-					    xml_text(i, "instanceType"), tag(i, EC2_TAG_RUN)[0] ? tag(i, EC2_TAG_RUN) : "-", t);
+					printf("%s\t%s\t%s\t%s\t%lld\n", cell(xml_text(i, "instanceId")),
+					    cell(xml_text(i, "instanceState/name")), cell(xml_text(i, "instanceType")),
+					    cell(tag(i, EC2_TAG_RUN)), t);
 				n++;
 			}
 		buf_reset(&next);
 		buf_adds(&next, xml_text(doc, "nextToken"));
 		xml_free(doc);
+		if (next.len && ++pages == MAX_PAGES) {
+			/* A service that never stops paging (same token again) must not loop us forever. */
+			aws_free(&a);
+			buf_free(&next);
+			err_set(&e, ERR_PERMANENT, "more than %d pages of instances", MAX_PAGES);
+			return cli_fail(&e, "list the instances");
+		}
 	} while (next.len);
 	aws_free(&a);
 	buf_free(&next);

@@ -12,16 +12,21 @@
 static const char help[] =
     "usage: ec2-template --ami AMI [options]\n"
     "Ensures the launch template named after the pool: creates it when missing;\n"
-    "when the default version differs from the wanted content, creates a new\n"
-    "version and makes it the default; else changes nothing. Instance metadata:\n"
-    "IMDSv2 required, tags in metadata. Prints created|updated|unchanged,\n"
-    "the template id and the default version.\n"
+    "when the default version differs from the wanted content (compared field\n"
+    "by field), creates a new version and makes it the default; else changes\n"
+    "nothing. Instance metadata: IMDSv2 required, endpoint enabled, tags in\n"
+    "metadata; shutdown terminates. Prints created|updated|unchanged<TAB>the\n"
+    "template id<TAB>the default version.\n"
+    "  --ami AMI                 image: ami- and 8 or 17 hex digits\n"
     "  --instance-profile NAME   IAM instance profile of the instances\n"
-    "  --security-group-ids a,b  security groups\n"
-    "  --user-data-file F        user data (at most 16 KB; base64-encoded here)\n"
+    "  --security-group-ids a,b  security groups (sg- ids)\n"
+    "  --user-data-file F        user data (at most 16384 bytes; base64-encoded here)\n"
     "  --key-name K              SSH key pair\n"
     "  --pool NAME               the pool (default EC2RP_POOL, else ec2-runner-pool)\n"
+    "  --json                    one JSON line: result, launchTemplateId, version\n"
     "Exit: 0 done, 2 bad usage, 3 refused, 4 retries exhausted, 5 local failure.\n";
+
+#define USER_DATA_MAX 16384 /* EC2's limit on the raw bytes */
 
 struct want {
 	const char *ami, *profile, *sgs, *key;
@@ -56,25 +61,145 @@ add_data(struct buf *b, const struct want *w)
 	}
 }
 
-/* 1 if the described data d equals w. */
+/* 1 if two base64 texts are the same bytes (EC2 may wrap lines). */
+static int
+same_b64(const char *x, const char *y)
+{
+	for (;;) {
+		while (*x == '\n' || *x == '\r' || *x == ' ' || *x == '\t')
+			x++;
+		while (*y == '\n' || *y == '\r' || *y == ' ' || *y == '\t')
+			y++;
+		if (*x != *y)
+			return 0;
+		if (*x == '\0')
+			return 1;
+		x++;
+		y++;
+	}
+}
+
+/* 1 if the described groups are the wanted ones, in any order. */
+static int
+same_groups(const struct xml *d, const char *want)
+{
+	const struct xml *g;
+	int n = 0, m = 0;
+	const char *s;
+
+	for (s = want; s && *s; s += strcspn(s, ",") + (s[strcspn(s, ",")] == ','))
+		m++;
+	for (g = xml_find(d, "securityGroupIdSet/item"); g; g = xml_next(g)) {
+		size_t len = strlen(g->text);
+		int found = 0;
+
+		for (s = want; s && *s && !found; s += strcspn(s, ",") + (s[strcspn(s, ",")] == ','))
+			found = strcspn(s, ",") == len && strncmp(s, g->text, len) == 0;
+		if (!found)
+			return 0;
+		n++;
+	}
+	return n == m;
+}
+
+/* 1 if the described data d equals w, field by field. */
 static int
 same(const struct xml *d, const struct want *w)
 {
-	struct buf sgs = BUF_INIT;
-	const struct xml *g;
+	return d && strcmp(xml_text(d, "imageId"), w->ami) == 0 &&
+	    same_b64(xml_text(d, "userData"), w->user_data.p ? w->user_data.p : "") &&
+	    strcmp(xml_text(d, "iamInstanceProfile/name"), w->profile ? w->profile : "") == 0 &&
+	    strcmp(xml_text(d, "keyName"), w->key ? w->key : "") == 0 && same_groups(d, w->sgs) &&
+	    strcmp(xml_text(d, "metadataOptions/httpTokens"), "required") == 0 &&
+	    strcmp(xml_text(d, "metadataOptions/httpEndpoint"), "enabled") == 0 &&
+	    strcmp(xml_text(d, "metadataOptions/instanceMetadataTags"), "enabled") == 0 &&
+	    strcmp(xml_text(d, "instanceInitiatedShutdownBehavior"), "terminate") == 0;
+}
+
+/* 1 if s is 1 to max printable ASCII characters. */
+static int
+printable(const char *s, size_t max)
+{
+	size_t n = strlen(s), i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] < ' ' || s[i] > '~')
+			return 0;
+	return n > 0 && n <= max;
+}
+
+/* An id from the answer, printed only if it has an id's shape. */
+static const char *
+cell(const char *id)
+{
+	return strncmp(id, "lt-", 3) == 0 && strspn(id + 3, "0123456789abcdef") == strlen(id + 3) && id[3] ? id : "-";
+}
+
+/* One call: Action on the pool's template, with the data when w is set. */
+static int
+call(struct aws *a, const char *action, const char *pool, const struct want *w, const char *extra,
+    const char *value, struct xml **doc, struct err *e)
+{
+	struct buf b = BUF_INIT;
 	int r;
 
-	for (g = xml_find(d, "securityGroupIdSet/item"); g; g = xml_next(g))
-		buf_addf(&sgs, "%s%s", sgs.len ? "," : "", g->text);
-	r = strcmp(xml_text(d, "imageId"), w->ami) == 0 &&
-	    strcmp(xml_text(d, "userData"), w->user_data.p ? w->user_data.p : "") == 0 &&
-	    strcmp(xml_text(d, "iamInstanceProfile/name"), w->profile ? w->profile : "") == 0 &&
-	    strcmp(xml_text(d, "keyName"), w->key ? w->key : "") == 0 &&
-	    strcmp(sgs.p ? sgs.p : "", w->sgs ? w->sgs : "") == 0 &&
-	    strcmp(xml_text(d, "metadataOptions/httpTokens"), "required") == 0 &&
-	    strcmp(xml_text(d, "metadataOptions/instanceMetadataTags"), "enabled") == 0;
-	buf_free(&sgs);
+	query_add(&b, "Action", action);
+	query_add(&b, "Version", EC2_VERSION);
+	query_add(&b, "LaunchTemplateName", pool);
+	if (extra)
+		query_add(&b, extra, value);
+	if (w)
+		add_data(&b, w);
+	r = aws_query(a, b.p, doc, e);
+	buf_free(&b);
 	return r;
+}
+
+/* Makes the template right; fills the result word, id and default version. */
+static int
+ensure(struct aws *a, const char *pool, const struct want *w, const char **result, char *id, char *ver,
+    struct err *e)
+{
+	struct xml *doc = NULL, *v;
+
+	if (call(a, "DescribeLaunchTemplateVersions", pool, NULL, "LaunchTemplateVersion.1", "$Default", &doc, e)) {
+		if (strcmp(e->code, "InvalidLaunchTemplateName.NotFoundException") != 0)
+			return -1;
+		if (call(a, "CreateLaunchTemplate", pool, w, NULL, NULL, &doc, e))
+			return -1;
+		snprintf(id, 64, "%s", xml_text(doc, "launchTemplate/launchTemplateId"));
+		snprintf(ver, 16, "%s", xml_text(doc, "launchTemplate/latestVersionNumber"));
+		if (ver[0] == '\0')
+			snprintf(ver, 16, "1");
+		xml_free(doc);
+		*result = "created";
+		return 0;
+	}
+	v = xml_find(doc, "launchTemplateVersionSet/item");
+	snprintf(id, 64, "%s", xml_text(v, "launchTemplateId"));
+	snprintf(ver, 16, "%s", xml_text(v, "versionNumber"));
+	if (v && same(xml_child(v, "launchTemplateData"), w)) {
+		xml_free(doc);
+		*result = "unchanged";
+		return 0;
+	}
+	/* A new version, then make it the default. */
+	xml_free(doc);
+	if (call(a, "CreateLaunchTemplateVersion", pool, w, NULL, NULL, &doc, e))
+		return -1;
+	snprintf(ver, 16, "%s", xml_text(doc, "launchTemplateVersion/versionNumber"));
+	if (id[0] == '\0')
+		snprintf(id, 64, "%s", xml_text(doc, "launchTemplateVersion/launchTemplateId"));
+	xml_free(doc);
+	if (ver[0] == '\0' || strspn(ver, "0123456789") != strlen(ver)) {
+		err_set(e, ERR_PERMANENT, "EC2 answered no version number for the new version");
+		return -1;
+	}
+	if (call(a, "ModifyLaunchTemplate", pool, NULL, "SetDefaultVersion", ver, &doc, e))
+		return -1;
+	xml_free(doc);
+	*result = "updated";
+	return 0;
 }
 
 int
@@ -83,15 +208,14 @@ ec2_template_main(int argc, char **argv)
 	static const struct option opts[] = { { "ami", required_argument, 0, 'a' },
 		{ "instance-profile", required_argument, 0, 'i' }, { "security-group-ids", required_argument, 0, 's' },
 		{ "user-data-file", required_argument, 0, 'u' }, { "key-name", required_argument, 0, 'k' },
-		{ "pool", required_argument, 0, 'p' }, { 0, 0, 0, 0 } };
-	const char *pool_opt = NULL, *pool, *file = NULL, *result;
+		{ "pool", required_argument, 0, 'p' }, { "json", no_argument, 0, 'j' }, { 0, 0, 0, 0 } };
+	const char *pool_opt = NULL, *pool, *file = NULL, *result = "";
 	struct want w = { NULL, NULL, NULL, NULL, BUF_INIT };
-	struct buf b = BUF_INIT, raw = BUF_INIT;
-	struct xml *doc = NULL, *v;
+	struct buf raw = BUF_INIT;
 	char id[64] = "", ver[16] = "";
 	struct aws a;
 	struct err e;
-	int c;
+	int c, json = 0, r;
 
 	if (cli_start("ec2-template", argc, argv, help))
 		return 0;
@@ -108,6 +232,8 @@ ec2_template_main(int argc, char **argv)
 			w.key = optarg;
 		else if (c == 'p')
 			pool_opt = optarg;
+		else if (c == 'j')
+			json = 1;
 		else
 			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
 	}
@@ -115,13 +241,13 @@ ec2_template_main(int argc, char **argv)
 		return cli_usage("unexpected argument: %.40s", argv[optind]);
 	if (w.ami == NULL || !ec2_valid_ids(w.ami, "ami-") || strchr(w.ami, ','))
 		return cli_usage("--ami is required: ami- and 8 or 17 hex digits");
-	if (w.sgs && !ec2_valid_ids(w.sgs, "sg-"))
+	if (w.sgs && (!*w.sgs || !ec2_valid_ids(w.sgs, "sg-")))
 		return cli_usage("invalid --security-group-ids: comma-separated sg-<hex> ids");
-	if (w.profile && (strlen(w.profile) > 128 || strspn(w.profile,
+	if (w.profile && (!*w.profile || strlen(w.profile) > 128 || strspn(w.profile,
 	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+=,.@_-") != strlen(w.profile)))
-		return cli_usage("invalid --instance-profile name");
-	if (w.key && (strlen(w.key) > 255 || strchr(w.key, '\n')))
-		return cli_usage("invalid --key-name");
+		return cli_usage("invalid --instance-profile name: 1-128 of A-Z a-z 0-9 + = , . @ _ -");
+	if (w.key && !printable(w.key, 255))
+		return cli_usage("invalid --key-name: 1-255 printable ASCII characters");
 	if ((pool = names_pool_of(pool_opt)) == NULL || strlen(pool) < 3)
 		return cli_usage("invalid pool name: use 3-40 of A-Z a-z 0-9 _ - (launch template names need 3)");
 	if (file) {
@@ -131,68 +257,34 @@ ec2_template_main(int argc, char **argv)
 
 		if (f == NULL)
 			return cli_usage("cannot read --user-data-file %.100s", file);
-		while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0 && raw.len <= 16384)
+		while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0 && raw.len <= USER_DATA_MAX)
 			buf_add(&raw, chunk, got);
+		c = ferror(f);
 		fclose(f);
-		if (raw.len > 16384)
-			return cli_usage("--user-data-file is over EC2's 16384-byte limit");
+		if (c)
+			return cli_usage("cannot read --user-data-file %.100s", file);
+		if (raw.len > USER_DATA_MAX)
+			return cli_usage("--user-data-file is over EC2's %d-byte limit", USER_DATA_MAX);
 		base64_encode(&w.user_data, raw.p ? raw.p : "", raw.len);
+		buf_free(&raw);
 	}
 	if (aws_init(&a, "ec2", &e))
 		return cli_fail(&e, "set up EC2");
-	query_add(&b, "Action", "DescribeLaunchTemplateVersions");
-	query_add(&b, "Version", EC2_VERSION);
-	query_add(&b, "LaunchTemplateName", pool);
-	query_add(&b, "LaunchTemplateVersion.1", "$Default");
-	if (aws_query(&a, b.p, &doc, &e) == 0) {
-		v = xml_find(doc, "launchTemplateVersionSet/item");
-		snprintf(id, sizeof(id), "%s", xml_text(v, "launchTemplateId"));
-		snprintf(ver, sizeof(ver), "%s", xml_text(v, "versionNumber"));
-		if (v && same(xml_child(v, "launchTemplateData"), &w)) {
-			result = "unchanged";
-		} else {
-			/* A new version, then make it the default. */
-			buf_reset(&b);
-			query_add(&b, "Action", "CreateLaunchTemplateVersion");
-			query_add(&b, "Version", EC2_VERSION);
-			query_add(&b, "LaunchTemplateName", pool);
-			add_data(&b, &w);
-			xml_free(doc);
-			if (aws_query(&a, b.p, &doc, &e))
-				goto fail;
-			snprintf(ver, sizeof(ver), "%s", xml_text(doc, "launchTemplateVersion/versionNumber"));
-			xml_free(doc);
-			buf_reset(&b);
-			query_add(&b, "Action", "ModifyLaunchTemplate");
-			query_add(&b, "Version", EC2_VERSION);
-			query_add(&b, "LaunchTemplateName", pool);
-			query_add(&b, "SetDefaultVersion", ver);
-			if (aws_query(&a, b.p, &doc, &e))
-				goto fail;
-			result = "updated";
-		}
-	} else if (strcmp(e.code, "InvalidLaunchTemplateName.NotFoundException") == 0) {
-		buf_reset(&b);
-		query_add(&b, "Action", "CreateLaunchTemplate");
-		query_add(&b, "Version", EC2_VERSION);
-		query_add(&b, "LaunchTemplateName", pool);
-		add_data(&b, &w);
-		if (aws_query(&a, b.p, &doc, &e))
-			goto fail;
-		snprintf(id, sizeof(id), "%s", xml_text(doc, "launchTemplate/launchTemplateId"));
-		snprintf(ver, sizeof(ver), "1");
-		result = "created";
-	} else {
-		goto fail;
-	}
-	printf("%s\t%s\t%s\n", result, id, ver);
-	xml_free(doc);
+	r = ensure(&a, pool, &w, &result, id, ver, &e);
+	/* Another run created it between our look and our create: look again. */
+	if (r && strcmp(e.code, "InvalidLaunchTemplateName.AlreadyExistsException") == 0)
+		r = ensure(&a, pool, &w, &result, id, ver, &e);
 	aws_free(&a);
-	buf_free(&b);
-	buf_free(&raw);
 	buf_free(&w.user_data);
+	if (r == 0 && (ver[0] == '\0' || strlen(ver) > 9 || strspn(ver, "0123456789") != strlen(ver))) {
+		err_set(&e, ERR_PERMANENT, "EC2 answered a malformed version number");
+		r = -1;
+	}
+	if (r)
+		return cli_fail(&e, "ensure the launch template");
+	if (json)
+		printf("{\"result\":\"%s\",\"launchTemplateId\":\"%s\",\"version\":%s}\n", result, cell(id), ver);
+	else
+		printf("%s\t%s\t%s\n", result, cell(id), ver);
 	return 0;
-fail:
-	aws_free(&a);
-	return cli_fail(&e, "ensure the launch template");
 }

@@ -7,11 +7,13 @@
 
 static const char help[] =
     "usage: ec2-terminate INSTANCE-ID...\n"
-    "Terminates the instances with one TerminateInstances call; if EC2 refuses\n"
-    "the batch (one unknown id), one call per instance. Prints\n"
-    "id<TAB>previous-state<TAB>current-state; an instance EC2 no longer knows is\n"
-    "'gone', which is not an error.\n"
-    "Exit: 0 done, 2 bad usage, 3 refused, 4 retries exhausted, 5 local failure.\n";
+    "Terminates the instances with one TerminateInstances call (per 1000 ids);\n"
+    "if EC2 refuses the batch (an unknown id, a forbidden one), one call per\n"
+    "instance. Prints id<TAB>previous-state<TAB>current-state; an instance EC2\n"
+    "no longer knows is 'gone<TAB>gone', which is not an error; one EC2 refused\n"
+    "is 'error<TAB>CODE'.\n"
+    "Exit: 0 all terminating or gone, 2 bad usage (nothing sent), 3 refused,\n"
+    "4 retries exhausted, 5 local failure.\n";
 
 int
 ec2_terminate_main(int argc, char **argv)

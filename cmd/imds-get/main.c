@@ -7,10 +7,14 @@
 
 static const char help[] =
     "usage: imds-get PATH...\n"
-    "Reads instance metadata with an IMDSv2 session token, one line per PATH\n"
-    "(below /latest/, e.g. meta-data/instance-id, meta-data/placement/region).\n"
-    "AWS_EC2_METADATA_SERVICE_ENDPOINT overrides the address.\n"
-    "Exit: 0 done, 2 bad usage, 3 refused or not found, 4 unreachable, 5 no service.\n";
+    "Reads instance metadata with one IMDSv2 session token, one line per PATH\n"
+    "(below /latest/, e.g. meta-data/instance-id, meta-data/placement/region,\n"
+    "meta-data/tags/instance/KEY; at most 256 of A-Z a-z 0-9 / - _ . :); a\n"
+    "value of several lines (a listing) prints them as they come.\n"
+    "AWS_EC2_METADATA_SERVICE_ENDPOINT overrides the address;\n"
+    "AWS_EC2_METADATA_DISABLED=true refuses.\n"
+    "Exit: 0 done, 2 bad usage, 3 refused or not found, 4 unreachable after the\n"
+    "token or HTTP 5xx, 5 no metadata service (or disabled).\n";
 
 int
 imds_get_main(int argc, char **argv)
@@ -26,7 +30,8 @@ imds_get_main(int argc, char **argv)
 		return cli_usage("expected at least one PATH");
 	for (i = 1; i < argc; i++)
 		if (strspn(argv[i], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-_.:") !=
-		    strlen(argv[i]) || strstr(argv[i], "..") || argv[i][0] == '/')
+		    strlen(argv[i]) || strstr(argv[i], "..") || argv[i][0] == '/' ||
+		    argv[i][0] == '\0' || strlen(argv[i]) > 256)
 			return cli_usage("invalid PATH '%.40s'", argv[i]);
 	if (http_init(&h, &e))
 		return cli_fail(&e, "set up HTTP");

@@ -17,6 +17,12 @@ function esc(s) {
 }
 function hex(n) { return crypto.randomBytes(n).toString('hex').slice(0, n); }
 function reqId() { return crypto.randomUUID(); }
+// Whether any process of an instance's group is left (its user data may
+// have exited and left children behind).
+function groupAlive(proc) {
+  if (!proc) return false;
+  try { process.kill(-proc.pid, 0); return true; } catch (e) { return e.code === 'EPERM'; }
+}
 
 class Ec2Error extends Error {
   constructor(code, message, status) { super(message); this.code = code; this.status = status || 400; }
@@ -199,15 +205,19 @@ class Ec2 {
     if (!['spot', 'on-demand'].includes(usage)) throw new Ec2Error('InvalidParameterValue', `Invalid DefaultTargetCapacityType ${usage}`);
     const cfgs = list(p, 'LaunchTemplateConfigs');
     if (!cfgs.length) throw new Ec2Error('MissingParameter', 'The request must contain the parameter LaunchTemplateConfigs');
-    const c = sub(p, `LaunchTemplateConfigs.${cfgs[0]}`);
-    const t = this.findTemplate({ LaunchTemplateName: c['LaunchTemplateSpecification.LaunchTemplateName'], LaunchTemplateId: c['LaunchTemplateSpecification.LaunchTemplateId'] });
-    const data = t.versions[this.version(t, c['LaunchTemplateSpecification.Version']) - 1];
-    const overrides = list(c, 'Overrides').map((i) => sub(c, `Overrides.${i}`));
-    if (!overrides.length) overrides.push({});
+    // Every (template, override, matching type) is one launch option; the
+    // first is used, as the lowest-price strategy would pick one pool.
     const options = [];
-    for (const o of overrides) {
-      if (o.SubnetId && !/^subnet-[0-9a-f]{8,17}$/.test(o.SubnetId)) throw new Ec2Error('InvalidSubnetID.Malformed', `Invalid subnet id: "${o.SubnetId}"`);
-      for (const ty of this.candidates(o)) options.push({ type: ty.name, subnet: o.SubnetId || 'subnet-0000000000000000a' });
+    for (const ci of cfgs) {
+      const c = sub(p, `LaunchTemplateConfigs.${ci}`);
+      const t = this.findTemplate({ LaunchTemplateName: c['LaunchTemplateSpecification.LaunchTemplateName'], LaunchTemplateId: c['LaunchTemplateSpecification.LaunchTemplateId'] });
+      const version = this.version(t, c['LaunchTemplateSpecification.Version']);
+      const overrides = list(c, 'Overrides').map((i) => sub(c, `Overrides.${i}`));
+      if (!overrides.length) overrides.push({});
+      for (const o of overrides) {
+        if (o.SubnetId && !/^subnet-[0-9a-f]{8,17}$/.test(o.SubnetId)) throw new Ec2Error('InvalidSubnetID.Malformed', `Invalid subnet id: "${o.SubnetId}"`);
+        for (const ty of this.candidates(o)) options.push({ type: ty.name, subnet: o.SubnetId || 'subnet-0000000000000000a', t, version, data: t.versions[version - 1] });
+      }
     }
     const tags = {};
     for (const i of list(p, 'TagSpecification')) {
@@ -228,12 +238,12 @@ class Ec2 {
       }
     }
     const launched = [];
-    for (let i = 0; i < ok; i++) launched.push(this.launch(options[0], data, tags, usage));
+    for (let i = 0; i < ok; i++) launched.push(this.launch(options[0], options[0].data, tags, usage));
     const byType = {};
     for (const inst of launched) (byType[inst.type + ' ' + inst.subnet] = byType[inst.type + ' ' + inst.subnet] || []).push(inst);
     const set = Object.values(byType).map((g) => `<item><instanceIds>${g.map((x) => `<item>${x.id}</item>`).join('')}</instanceIds>` +
       `<instanceType>${g[0].type}</instanceType><lifecycle>${usage}</lifecycle><launchTemplateAndOverrides><launchTemplateSpecification>` +
-      `<launchTemplateId>${t.id}</launchTemplateId><version>${this.version(t, c['LaunchTemplateSpecification.Version'])}</version></launchTemplateSpecification>` +
+      `<launchTemplateId>${options[0].t.id}</launchTemplateId><version>${options[0].version}</version></launchTemplateSpecification>` +
       `<overrides><subnetId>${g[0].subnet}</subnetId><instanceType>${g[0].type}</instanceType></overrides></launchTemplateAndOverrides></item>`).join('');
     const errs = errors.map((e) => `<item><errorCode>${e.code}</errorCode><errorMessage>${esc(e.message)}</errorMessage><lifecycle>${usage}</lifecycle></item>`).join('');
     return this.wrap('CreateFleet', `<fleetId>fleet-${crypto.randomUUID()}</fleetId><errorSet>${errs}</errorSet><fleetInstanceSet>${set}</fleetInstanceSet>`);
@@ -277,7 +287,7 @@ class Ec2 {
   }
 
   startImds(inst) {
-    const tokens = new Set();
+    const tokens = new Map(); // token -> expiry (ms)
     const role = 'ec2-runner-pool-instance';
     inst.imds = http.createServer((req, res) => {
       const send = (code, body, type) => { res.writeHead(code, { 'content-type': type || 'text/plain' }); res.end(body); };
@@ -286,11 +296,11 @@ class Ec2 {
         const ttl = Number(req.headers['x-aws-ec2-metadata-token-ttl-seconds']);
         if (!(ttl >= 1 && ttl <= 21600)) return send(400, 'Bad TTL');
         const t = crypto.randomBytes(24).toString('base64');
-        tokens.add(t);
+        tokens.set(t, Date.now() + ttl * 1000);
         return send(200, t);
       }
       if (req.method !== 'GET') return send(405, 'Method Not Allowed');
-      if (!tokens.has(req.headers['x-aws-ec2-metadata-token'])) return send(401, 'Unauthorized');
+      if (!(tokens.get(req.headers['x-aws-ec2-metadata-token']) > Date.now())) return send(401, 'Unauthorized');
       const md = {
         '/latest/meta-data/instance-id': inst.id,
         '/latest/meta-data/instance-type': inst.type,
@@ -307,7 +317,7 @@ class Ec2 {
         const token = crypto.randomBytes(48).toString('base64');
         const expires = this.clock() + this.credTtl * 1000;
         // An instance that must never heartbeat gets credentials nothing accepts.
-        if (inst.fault !== 'never-heartbeat') this.verifier.addKey(ak, sk, token, expires);
+        if (inst.fault !== 'never-heartbeat') this.verifier.addKey(ak, sk, token, expires, `arn:aws:sts::123456789012:assumed-role/${role}/${inst.id}`);
         return send(200, JSON.stringify({ Code: 'Success', LastUpdated: new Date(this.clock()).toISOString(), Type: 'AWS-HMAC',
           AccessKeyId: ak, SecretAccessKey: sk, Token: token, Expiration: new Date(expires).toISOString().replace(/\.\d+Z$/, 'Z') }), 'application/json');
       }
@@ -322,7 +332,9 @@ class Ec2 {
 
   kill(inst) {
     if (inst.imds) { inst.imds.close(); inst.imds = null; }
-    if (inst.proc && !inst.exited) {
+    // The group, not the leader: user data that backgrounds a daemon and
+    // exits leaves the daemon in the group.
+    if (inst.proc) {
       try { process.kill(-inst.proc.pid, 'SIGTERM'); } catch (e) { /* gone */ }
       const p = inst.proc;
       setTimeout(() => { try { process.kill(-p.pid, 'SIGKILL'); } catch (e) { /* gone */ } }, 1500).unref();
@@ -357,6 +369,11 @@ class Ec2 {
   aDescribeInstances(p) {
     const ids = this.ids(p);
     const filters = list(p, 'Filter').map((i) => ({ name: p[`Filter.${i}.Name`], values: list(p, `Filter.${i}.Value`).map((j) => p[`Filter.${i}.Value.${j}`]) }));
+    const known = ['instance-state-name', 'instance-id', 'tag-key', 'instance-type'];
+    // Checked up front: an empty result must not hide a bad filter.
+    for (const f of filters) {
+      if (!known.includes(f.name) && !/^tag:./.test(f.name || '')) throw new Ec2Error('InvalidParameterValue', `The filter '${f.name}' is invalid`);
+    }
     let all = ids.length ? ids.map((id) => this.instances.get(id)) : [...this.instances.values()];
     for (const f of filters) {
       const test = (inst) => {
@@ -364,8 +381,7 @@ class Ec2 {
         if (f.name === 'instance-id') return f.values.includes(inst.id);
         if (f.name === 'tag-key') return f.values.some((v) => v in inst.tags);
         if (f.name && f.name.startsWith('tag:')) return f.values.includes(inst.tags[f.name.slice(4)]);
-        if (f.name === 'instance-type') return f.values.includes(inst.type);
-        throw new Ec2Error('InvalidParameterValue', `The filter '${f.name}' is invalid`);
+        return f.values.includes(inst.type); // instance-type
       };
       all = all.filter(test);
     }
@@ -377,7 +393,7 @@ class Ec2 {
     const items = page.map((inst) => `<item><reservationId>r-${inst.id.slice(2)}</reservationId><ownerId>123456789012</ownerId><instancesSet><item>` +
       `<instanceId>${inst.id}</instanceId><imageId>${inst.image}</imageId><instanceState><code>${STATE_CODES[inst.state]}</code><name>${inst.state}</name></instanceState>` +
       `<instanceType>${inst.type}</instanceType><launchTime>${inst.launchTime}</launchTime><subnetId>${inst.subnet}</subnetId>` +
-      `<instanceLifecycle>${inst.usage === 'spot' ? 'spot' : ''}</instanceLifecycle>` +
+      (inst.usage === 'spot' ? '<instanceLifecycle>spot</instanceLifecycle>' : '') +
       `<tagSet>${Object.entries(inst.tags).map(([k, v]) => `<item><key>${esc(k)}</key><value>${esc(v)}</value></item>`).join('')}</tagSet></item></instancesSet></item>`);
     return this.wrap('DescribeInstances', `<reservationSet>${items.join('')}</reservationSet>${next}`);
   }
@@ -391,12 +407,12 @@ class Ec2 {
 
   inspect() {
     return [...this.instances.values()].map((i) => ({ id: i.id, state: i.state, type: i.type, subnet: i.subnet, usage: i.usage,
-      tags: i.tags, pid: i.proc ? i.proc.pid : null, alive: !!(i.proc && !i.exited), fault: i.fault || null, launchTime: i.launchTime }));
+      tags: i.tags, pid: i.proc ? i.proc.pid : null, alive: groupAlive(i.proc), exited: !!i.exited, fault: i.fault || null, launchTime: i.launchTime }));
   }
 
   close() {
     for (const inst of this.instances.values()) {
-      if (inst.proc && !inst.exited) { try { process.kill(-inst.proc.pid, 'SIGKILL'); } catch (e) { /* gone */ } }
+      if (inst.proc) { try { process.kill(-inst.proc.pid, 'SIGKILL'); } catch (e) { /* gone */ } }
       if (inst.imds) inst.imds.close();
     }
   }

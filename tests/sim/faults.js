@@ -2,7 +2,8 @@
 // Fault injection: set at start (--faults JSON) and at run time (POST
 // /faults). Random faults use a seeded generator so a run can be repeated.
 //   { "seed": 1,
-//     "dynamodb": { "throttle": 0.1, "error5xx": 0.05, "drop": 0.02, "latencyMs": 50 },
+//     "dynamodb": { "throttle": 0.1, "error5xx": 0.05, "drop": 0.02, "latencyMs": 50,
+//                   "throttleCode": "ProvisionedThroughputExceededException", "error5xxCode": "ServiceUnavailable" },
 //     "sqs": {...}, "ec2": {...}, "sts": {...},
 //     "next": [ { "service": "dynamodb", "action": "GetItem", "count": 2, "code": "ThrottlingException", "status": 400 },
 //               { "service": "ec2", "hostile": "truncated" } ],   // truncated, oversized, garbage, html, drip
@@ -12,6 +13,10 @@
 //   }
 const THROTTLE = { dynamodb: ['ThrottlingException', 400], sqs: ['ThrottlingException', 400], ec2: ['RequestLimitExceeded', 503], sts: ['Throttling', 400] };
 const SERVER = { dynamodb: ['InternalServerError', 500], sqs: ['InternalFailure', 500], ec2: ['InternalError', 500], sts: ['InternalFailure', 500] };
+// The HTTP status each service sends with a code, so a test may name only the code.
+const STATUS = { ThrottlingException: 400, ProvisionedThroughputExceededException: 400, RequestThrottled: 403,
+  RequestLimitExceeded: 503, Throttling: 400, InternalServerError: 500, InternalFailure: 500, InternalError: 500,
+  ServiceUnavailable: 503, InsufficientInstanceCapacity: 500 };
 
 class Faults {
   constructor() { this.reset(); }
@@ -49,18 +54,20 @@ class Faults {
     if (i >= 0) {
       const n = this.next[i];
       if (--n.count <= 0) this.next.splice(i, 1);
-      this.count(n.code || 'drop');
+      this.count(n.code || (n.hostile ? 'hostile-' + n.hostile : 'drop'));
       out.fault = n.drop ? { drop: true } : n.hostile ? { hostile: n.hostile }
-        : { status: n.status || 400, code: n.code, message: n.message || 'Injected fault' };
+        : { status: n.status || STATUS[n.code] || 400, code: n.code || 'InternalError', message: n.message || 'Injected fault' };
       return out;
     }
     if (c.drop && this.rand() < c.drop) { this.count('drop'); out.fault = { drop: true }; return out; }
     if (c.throttle && this.rand() < c.throttle) {
-      const [code, status] = THROTTLE[service]; this.count(code);
+      const code = c.throttleCode || THROTTLE[service][0], status = STATUS[code] || THROTTLE[service][1];
+      this.count(code);
       out.fault = { status, code, message: 'Rate exceeded' }; return out;
     }
     if (c.error5xx && this.rand() < c.error5xx) {
-      const [code, status] = SERVER[service]; this.count(code);
+      const code = c.error5xxCode || SERVER[service][0], status = STATUS[code] || SERVER[service][1];
+      this.count(code);
       out.fault = { status, code, message: 'We encountered an internal error. Please try again.' }; return out;
     }
     return out;

@@ -13,7 +13,13 @@ const dynalite = require('dynalite');
 const { Verifier } = require('./verify');
 const { Ec2, Ec2Error } = require('./ec2');
 const { Faults } = require('./faults');
-const { createGithub } = require('./github');
+// The GitHub part is written separately: start without it if it is missing.
+let createGithub = null;
+try { ({ createGithub } = require('./github')); } catch (e) { if (e.code !== 'MODULE_NOT_FOUND') throw e; }
+const noGithub = {
+  handle: (req, res) => { res.writeHead(503, { 'content-type': 'application/json' }); res.end('{"message":"the GitHub simulator is not installed"}'); },
+  inspect: () => ({ runners: [], jobs: [], missing: 'tests/sim/github.js' }), addJob: () => ({ error: 'no GitHub simulator' }), job: () => null, close: () => {},
+};
 
 const dir = process.argv[2];
 const top = path.resolve(__dirname, '..', '..');
@@ -22,7 +28,8 @@ if (process.argv[3]) faults.set(JSON.parse(process.argv[3]));
 let skewMs = 0;
 const clock = () => Date.now() + skewMs;
 const calls = [];
-const log = (c) => calls.push(Object.assign({ time: new Date().toISOString() }, c));
+// The entry itself is kept (not a copy): its status and code are filled in when the answer is known.
+const log = (c) => { c.time = new Date().toISOString(); calls.push(c); };
 const verifier = new Verifier(clock);
 const KEY = { id: 'AKIDSIMULATOR0000001', secret: crypto.randomBytes(30).toString('base64') };
 verifier.addKey(KEY.id, KEY.secret, null, 0);
@@ -64,8 +71,8 @@ function xmlError(res, status, code, message, sts) {
   res.writeHead(status, { 'content-type': 'text/xml', date: new Date(clock()).toUTCString() });
   const id = crypto.randomUUID();
   res.end(sts
-    ? `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>${id}</RequestId></ErrorResponse>`
-    : `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${code}</Code><Message>${message}</Message></Error></Errors><RequestID>${id}</RequestID></Response>`);
+    ? `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${esc(message)}</Message></Error><RequestId>${id}</RequestId></ErrorResponse>`
+    : `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${code}</Code><Message>${esc(message)}</Message></Error></Errors><RequestID>${id}</RequestID></Response>`);
 }
 
 function proxy(port, req, body, res) {
@@ -119,6 +126,10 @@ function hostile(kind, service, res, done) {
   res.on('close', () => clearInterval(t));
 }
 
+function esc(s) {
+  return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 function stsResponse(action, inner) {
   return `<${action}Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><${action}Result>${inner}</${action}Result>` +
     `<ResponseMetadata><RequestId>${crypto.randomUUID()}</RequestId></ResponseMetadata></${action}Response>`;
@@ -133,7 +144,7 @@ async function main() {
   const sqsApp = buildApp({ logger: false, host: '127.0.0.1', defaultRegion: 'us-east-1' });
   await sqsApp.listen({ port: 0, host: '127.0.0.1' });
   const sqsPort = sqsApp.server.address().port;
-  const github = createGithub({ log, token: GH_TOKEN, clock, faults });
+  const github = createGithub ? createGithub({ dir, log, token: GH_TOKEN, clock, faults }) : noGithub;
   let env = {};
   const ec2 = new Ec2({ dir, verifier, faults, clock, runnerDir: path.join(__dirname, 'runner'), instanceEnv: () => env });
 
@@ -167,12 +178,17 @@ async function main() {
     };
     if (!action) return err(400, 'InvalidAction', 'Could not find operation');
     if (d.fault) return err(d.fault.status, d.fault.code, d.fault.message);
+    let v = { ok: true };
     if (!(service === 'sts' && action === 'AssumeRoleWithWebIdentity')) {
-      const v = await verifier.check(req, body, url);
+      v = await verifier.check(req, body, url);
       if (!v.ok) {
-        if (service === 'ec2') return err(401, 'AuthFailure', v.message);
-        if (service === 'sts') return err(403, v.code === 'SignatureDoesNotMatch' ? v.code : 'InvalidClientTokenId', v.message);
-        if (service === 'sqs') return err(403, v.code === 'UnrecognizedClientException' ? 'InvalidClientTokenId' : v.code, v.message);
+        // Each service words a refusal its own way (and DynamoDB says 400).
+        if (service === 'ec2') return v.skew ? err(400, 'RequestExpired', 'Request has expired.') : err(401, 'AuthFailure', v.message);
+        if (service === 'sts' || service === 'sqs') {
+          const code = v.skew || v.code === 'SignatureDoesNotMatch' ? 'SignatureDoesNotMatch'
+            : v.code === 'UnrecognizedClientException' ? 'InvalidClientTokenId' : v.code;
+          return err(403, code, v.message);
+        }
         return err(400, v.code, v.message);
       }
     }
@@ -185,8 +201,9 @@ async function main() {
     if (service === 'sts') {
       if (action === 'GetCallerIdentity') {
         done(200);
-        res.writeHead(200, { 'content-type': 'text/xml' });
-        return res.end(stsResponse('GetCallerIdentity', '<Arn>arn:aws:iam::123456789012:user/simulator</Arn><UserId>AIDASIMULATOR</UserId><Account>123456789012</Account>'));
+        const who = verifier.keys.get(v.accessKey).arn || 'arn:aws:iam::123456789012:user/simulator';
+        res.writeHead(200, { 'content-type': 'text/xml', date: new Date(clock()).toUTCString() });
+        return res.end(stsResponse('GetCallerIdentity', `<Arn>${esc(who)}</Arn><UserId>${v.accessKey}</UserId><Account>123456789012</Account>`));
       }
       if (action !== 'AssumeRoleWithWebIdentity') return err(400, 'InvalidAction', `Could not find operation ${action}`);
       if (!params.WebIdentityToken) return err(400, 'InvalidIdentityToken', 'The web identity token is missing');
@@ -195,12 +212,14 @@ async function main() {
       const sk = crypto.randomBytes(30).toString('base64');
       const tok = crypto.randomBytes(48).toString('base64');
       const exp = clock() + 3600 * 1000;
-      verifier.addKey(ak, sk, tok, exp);
+      const session = params.RoleSessionName || 'session';
+      const arn = params.RoleArn.replace(':iam::', ':sts::').replace(':role/', ':assumed-role/') + '/' + session;
+      verifier.addKey(ak, sk, tok, exp, arn);
       done(200);
-      res.writeHead(200, { 'content-type': 'text/xml' });
+      res.writeHead(200, { 'content-type': 'text/xml', date: new Date(clock()).toUTCString() });
       return res.end(stsResponse('AssumeRoleWithWebIdentity', `<Credentials><AccessKeyId>${ak}</AccessKeyId><SecretAccessKey>${sk}</SecretAccessKey>` +
         `<SessionToken>${tok}</SessionToken><Expiration>${new Date(exp).toISOString().replace(/\.\d+Z$/, 'Z')}</Expiration></Credentials>` +
-        `<SubjectFromWebIdentityToken>repo:octo/demo</SubjectFromWebIdentityToken><AssumedRoleUser><Arn>${params.RoleArn}/${params.RoleSessionName || 's'}</Arn></AssumedRoleUser>`));
+        `<SubjectFromWebIdentityToken>repo:octo/demo</SubjectFromWebIdentityToken><AssumedRoleUser><Arn>${esc(arn)}</Arn><AssumedRoleId>AROASIMULATOR:${esc(session)}</AssumedRoleId></AssumedRoleUser>`));
     }
     if (params.Version !== '2016-11-15') return err(400, 'MissingParameter', 'The request must contain the parameter Version');
     try {

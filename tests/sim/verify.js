@@ -18,10 +18,11 @@ class Verifier {
     this.keys = new Map(); // access key -> { secret, token, expires (ms) }
     this.clock = clock;    // () => ms, the stack's notion of now
   }
-  addKey(accessKey, secret, token, expiresMs) {
-    this.keys.set(accessKey, { secret, token: token || null, expires: expiresMs || 0 });
+  addKey(accessKey, secret, token, expiresMs, arn) {
+    this.keys.set(accessKey, { secret, token: token || null, expires: expiresMs || 0, arn: arn || null });
   }
-  // Returns null when the request is signed right, else { code, message }.
+  // Returns { ok: true, accessKey, ... } when the request is signed right,
+  // else { code, message } (and skew: true when only the time is off).
   async check(req, body, url) {
     const auth = req.headers['authorization'];
     if (!auth) return { code: 'MissingAuthenticationToken', message: 'Request is missing Authentication Token' };

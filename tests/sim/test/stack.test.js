@@ -2,61 +2,27 @@
 // The local stack's own tests: it is trusted by everything else.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert');
-const https = require('https');
-const http = require('http');
 const fs = require('fs');
 const path = require('path');
-const { execFileSync } = require('child_process');
 const { SignatureV4 } = require('@smithy/signature-v4');
 const { Sha256 } = require('@aws-crypto/sha256-js');
+const { Stack, request: plain, sleep } = require('../testlib');
 
-const stackCmd = path.join(__dirname, '..', 'stack');
-let dir, env, ca, started;
-
-function loadEnv(d) {
-  const o = {};
-  for (const line of fs.readFileSync(path.join(d, 'env'), 'utf8').split('\n')) {
-    const m = /^export (\w+)='(.*)'$/.exec(line);
-    if (m) o[m[1]] = m[2];
-  }
-  return o;
-}
-
-function request(url, { method = 'POST', headers = {}, body = '' } = {}) {
-  const u = new URL(url);
-  const mod = u.protocol === 'https:' ? https : http;
-  return new Promise((resolve, reject) => {
-    const r = mod.request({ method, hostname: u.hostname, port: u.port, path: u.pathname + u.search, headers, ca },
-      (res) => { const c = []; res.on('data', (d) => c.push(d)); res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(c).toString() })); });
-    r.on('error', reject);
-    r.end(body);
-  });
-}
-
-async function signed(service, headers, body, { secret, key, date } = {}) {
-  const u = new URL(env.AWS_ENDPOINT_URL);
-  const signer = new SignatureV4({ credentials: { accessKeyId: key || env.AWS_ACCESS_KEY_ID, secretAccessKey: secret || env.AWS_SECRET_ACCESS_KEY },
-    region: 'us-east-1', service, sha256: Sha256 });
-  const req = await signer.sign({ method: 'POST', protocol: 'https:', hostname: u.hostname, port: Number(u.port), path: '/',
-    headers: Object.assign({ host: u.host }, headers), body }, { signingDate: date || new Date() });
-  return request(env.AWS_ENDPOINT_URL + '/', { headers: req.headers, body });
-}
-const ddb = (op, obj, o) => signed('dynamodb', { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `DynamoDB_20120810.${op}` }, JSON.stringify(obj), o);
-const sqs = (op, obj, o) => signed('sqs', { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AmazonSQS.${op}` }, JSON.stringify(obj), o);
-const ec2 = (params, o) => signed('ec2', { 'content-type': 'application/x-www-form-urlencoded' }, new URLSearchParams(Object.assign({ Version: '2016-11-15' }, params)).toString(), o);
-const control = (p, body) => request(env.SIM_CONTROL + p, body === undefined ? { method: 'GET' } : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+let s, dir, env, started;
+const request = (url, o) => s.request(url, o);
+const ddb = (op, obj, o) => s.ddb(op, obj, o);
+const sqs = (op, obj, o) => s.sqs(op, obj, o);
+const ec2 = (params, o) => s.ec2(params, o);
+const control = (p, body) => s.control(p, body);
 
 before(() => {
-  const t0 = Date.now();
-  dir = execFileSync('sh', [stackCmd, 'start']).toString().trim();
-  started = Date.now() - t0;
-  env = loadEnv(dir);
-  ca = fs.readFileSync(env.AWS_CA_BUNDLE);
+  s = new Stack();
+  ({ dir, env, startMs: started } = s);
 });
 
-after(() => { execFileSync('sh', [stackCmd, 'stop', dir]); });
+after(() => s.stop());
 
-test('starts in a few seconds', () => { assert.ok(started < 10000, `took ${started} ms`); });
+test('starts in a few seconds', () => { assert.ok(started < 5000, `took ${started} ms`); });
 
 test('signed DynamoDB request passes over HTTPS with the generated CA', async () => {
   const r = await ddb('ListTables', {});
@@ -216,9 +182,21 @@ test('GitHub: token auth, registration tokens, pagination', async () => {
 });
 
 test('stop leaves no process and no port behind', async () => {
-  const d2 = execFileSync('sh', [stackCmd, 'start']).toString().trim();
-  const e2 = loadEnv(d2);
-  execFileSync('sh', [stackCmd, 'stop', d2]);
-  assert.throws(() => process.kill(Number(e2.SIM_PID), 0));
-  await assert.rejects(request(e2.SIM_CONTROL + '/instances', { method: 'GET' }));
+  const s2 = new Stack();
+  const e2 = s2.env;
+  await s2.template('lt-stop', '(trap "" HUP TERM; sleep 300) &\necho $! > daemon.pid\nsleep 300\n');
+  const { ids: [id] } = await s2.fleet('lt-stop', 1);
+  const pidFile = path.join(s2.dir, 'instances', id, 'daemon.pid');
+  await s2.until(() => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8').trim(), 5000, 'boot');
+  const daemon = Number(fs.readFileSync(pidFile, 'utf8'));
+  const inst = await s2.instance(id);
+  const imds = /AWS_EC2_METADATA_SERVICE_ENDPOINT=([^\0]+)/.exec(fs.readFileSync(`/proc/${inst.pid}/environ`).toString())[1];
+  s2.stop();
+  assert.throws(() => process.kill(Number(e2.SIM_PID), 0), 'the supervisor is gone');
+  assert.throws(() => process.kill(inst.pid, 0), 'the user data shell is gone');
+  await sleep(100);
+  assert.throws(() => process.kill(daemon, 0), 'a daemon that ignores SIGTERM is gone too');
+  for (const url of [e2.SIM_CONTROL, e2.AWS_ENDPOINT_URL, e2.AWS_ENDPOINT_URL_HTTP, e2.GITHUB_API_URL, imds]) {
+    await assert.rejects(plain(url, { method: 'GET', ca: s.ca }), /ECONNREFUSED/, `${url} is closed`);
+  }
 });

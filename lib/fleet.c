@@ -1,0 +1,215 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "fleet.h"
+#include "names.h"
+#include "poolmsg.h"
+#include "query.h"
+
+/* As in ec2.h, which this pure module does not include (it pulls in aws.h). */
+#define EC2_API "2016-11-15"
+
+/* Copies the next comma-separated item of *list into one (at most max
+ * characters) and moves past it. 0, or -1 when it is empty or too long. */
+static int
+next_item(const char **list, char *one, size_t max)
+{
+	size_t len = strcspn(*list, ",");
+
+	if (len == 0 || len > max)
+		return -1;
+	memcpy(one, *list, len);
+	one[len] = '\0';
+	*list += len + ((*list)[len] == ',');
+	return 0;
+}
+
+static int
+valid_subnet(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > 7 && strncmp(s, "subnet-", 7) == 0 && (n - 7 == 8 || n - 7 == 17) &&
+	    strspn(s + 7, "0123456789abcdef") == n - 7;
+}
+
+/* Counts the items of a comma-separated list, each checked; -1 if one is bad. */
+static int
+count_items(const char *list, size_t max, int (*ok)(const char *))
+{
+	char one[64];
+	int n = 0;
+
+	if (*list && list[strlen(list) - 1] == ',')
+		return -1;
+	while (*list) {
+		if (next_item(&list, one, max) || (ok && !ok(one)))
+			return -1;
+		n++;
+	}
+	return n;
+}
+
+static int
+overrides(struct buf *b, const struct fleet_req *r, int sub, const char *subnet)
+{
+	const char *pre = "LaunchTemplateConfigs.1.Overrides";
+	const char *g = r->globs;
+	char num[16], one[64];
+	int j = 1, rc = 0;
+
+	if (subnet)
+		rc |= query_addf(b, subnet, "%s.%d.SubnetId", pre, sub);
+	/* vCPU exact, memory at least: the class says what a job needs. */
+	snprintf(num, sizeof(num), "%d", r->rc->cpu);
+	rc |= query_addf(b, num, "%s.%d.InstanceRequirements.VCpuCount.Min", pre, sub);
+	rc |= query_addf(b, num, "%s.%d.InstanceRequirements.VCpuCount.Max", pre, sub);
+	snprintf(num, sizeof(num), "%d", r->rc->mem);
+	rc |= query_addf(b, num, "%s.%d.InstanceRequirements.MemoryMiB.Min", pre, sub);
+	while (*g && next_item(&g, one, 30) == 0)
+		rc |= query_addf(b, one, "%s.%d.InstanceRequirements.AllowedInstanceTypes.%d", pre, sub, j++);
+	return rc;
+}
+
+int
+fleet_query(struct buf *b, const struct fleet_req *r, struct err *e)
+{
+	const char *s = r->subnets;
+	char num[16], one[64];
+	int nsub, nglob, i, rc = 0;
+
+	if (r->count < 1 || r->count > FLEET_MAX) {
+		err_set(e, ERR_INPUT, "count must be 1 to %d", FLEET_MAX);
+		return -1;
+	}
+	if (strcmp(r->usage, "spot") != 0 && strcmp(r->usage, "on-demand") != 0) {
+		err_set(e, ERR_INPUT, "usage class must be spot or on-demand");
+		return -1;
+	}
+	if ((nsub = count_items(r->subnets, 24, valid_subnet)) < 0 || nsub > FLEET_MAX_SUBNETS) {
+		err_set(e, ERR_INPUT, "subnets: at most %d comma-separated subnet-<hex> ids", FLEET_MAX_SUBNETS);
+		return -1;
+	}
+	if (*r->globs && !poolmsg_valid_globs(r->globs)) {
+		nglob = -1;
+	} else {
+		nglob = count_items(r->globs, 30, NULL);
+	}
+	if (nglob < 0 || nglob > FLEET_MAX_GLOBS) {
+		err_set(e, ERR_INPUT, "allowed types: at most %d comma-separated globs of a-z 0-9 . - * ?, each at most 30",
+		    FLEET_MAX_GLOBS);
+		return -1;
+	}
+	if (!names_pool(r->template) || !names_pool(r->pool) || !names_run_id(r->run_id) ||
+	    !names_class(r->rc->name)) {
+		err_set(e, ERR_INPUT, "template, pool, run id or class name is malformed");
+		return -1;
+	}
+	rc |= query_add(b, "Action", "CreateFleet");
+	rc |= query_add(b, "Version", EC2_API);
+	rc |= query_add(b, "Type", "instant");
+	snprintf(num, sizeof(num), "%d", r->count);
+	rc |= query_add(b, "TargetCapacitySpecification.TotalTargetCapacity", num);
+	rc |= query_add(b, "TargetCapacitySpecification.DefaultTargetCapacityType", r->usage);
+	if (strcmp(r->usage, "spot") == 0)
+		rc |= query_add(b, "SpotOptions.AllocationStrategy", "price-capacity-optimized");
+	rc |= query_add(b, "LaunchTemplateConfigs.1.LaunchTemplateSpecification.LaunchTemplateName", r->template);
+	rc |= query_add(b, "LaunchTemplateConfigs.1.LaunchTemplateSpecification.Version", "$Default");
+	/* One override per subnet, or one without a subnet: each carries the requirements. */
+	if (nsub == 0)
+		rc |= overrides(b, r, 1, NULL);
+	for (i = 1; i <= nsub && next_item(&s, one, 24) == 0; i++)
+		rc |= overrides(b, r, i, one);
+	rc |= query_add(b, "TagSpecification.1.ResourceType", "instance");
+	rc |= query_add(b, "TagSpecification.1.Tag.1.Key", "ec2-runner-pool:pool");
+	rc |= query_add(b, "TagSpecification.1.Tag.1.Value", r->pool);
+	rc |= query_add(b, "TagSpecification.1.Tag.2.Key", "ec2-runner-pool:run-id");
+	rc |= query_add(b, "TagSpecification.1.Tag.2.Value", r->run_id);
+	rc |= query_add(b, "TagSpecification.1.Tag.3.Key", "ec2-runner-pool:resource-class");
+	rc |= query_add(b, "TagSpecification.1.Tag.3.Value", r->rc->name);
+	if (rc) {
+		err_set(e, ERR_LOCAL, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+int
+fleet_capacity_code(const char *code)
+{
+	static const char *const cap[] = { "InsufficientInstanceCapacity", "InsufficientHostCapacity",
+		"InsufficientCapacity", "InsufficientCapacityOnHost", "MaxSpotInstanceCountExceeded",
+		"SpotMaxPriceTooLow", "UnfulfillableCapacity", "capacity-not-available", NULL };
+	int i;
+
+	for (i = 0; cap[i]; i++)
+		if (strcmp(code, cap[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Copies an answer's value if it is short and printable, else "-". */
+static void
+field(char *dst, size_t n, const char *src)
+{
+	size_t len = strlen(src), i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)src[i] <= ' ' || (unsigned char)src[i] >= 0x7f)
+			break;
+	if (len == 0 || len >= n || i < len)
+		snprintf(dst, n, "-");
+	else
+		memcpy(dst, src, len + 1);
+}
+
+/* The answer ends up in a one-line error message. */
+static void
+one_line(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < ' ' || *s == 0x7f)
+			*s = ' ';
+}
+
+void
+fleet_parse(const struct xml *doc, struct fleet_result *r)
+{
+	const struct xml *it, *id;
+	int first_other = 1;
+
+	memset(r, 0, sizeof(*r));
+	r->temporary = 1;
+	for (it = xml_find(doc, "fleetInstanceSet/item"); it; it = xml_next(it))
+		for (id = xml_find(it, "instanceIds/item"); id; id = xml_next(id)) {
+			struct fleet_instance *in = &r->in[r->n];
+
+			if (r->n == FLEET_MAX || !names_instance_id(id->text)) {
+				r->dropped++;
+				continue;
+			}
+			memcpy(in->id, id->text, strlen(id->text) + 1);
+			field(in->type, sizeof(in->type), xml_text(it, "instanceType"));
+			field(in->subnet, sizeof(in->subnet), xml_text(it, "launchTemplateAndOverrides/overrides/subnetId"));
+			r->n++;
+		}
+	for (it = xml_find(doc, "errorSet/item"); it; it = xml_next(it)) {
+		const char *code = xml_text(it, "errorCode");
+		int cap = fleet_capacity_code(code);
+
+		/* Report the first error that waiting will not fix, if any. */
+		if (r->errors == 0 || (!cap && first_other)) {
+			snprintf(r->code, sizeof(r->code), "%s", code);
+			snprintf(r->msg, sizeof(r->msg), "%s", xml_text(it, "errorMessage"));
+			one_line(r->code);
+			one_line(r->msg);
+		}
+		if (!cap) {
+			first_other = 0;
+			r->temporary = 0;
+		}
+		r->errors++;
+	}
+	if (r->errors == 0)
+		r->temporary = 0;
+}
