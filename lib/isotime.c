@@ -40,8 +40,10 @@ valid(unsigned y, unsigned mo, unsigned d, unsigned h, unsigned mi, unsigned s)
 {
 	static const unsigned mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 
-	(void)y;
-	return mo >= 1 && mo <= 12 && d >= 1 && d <= mdays[mo - 1] && h < 24 && mi < 60 && s < 61;
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return mo >= 1 && mo <= 12 && d >= 1 && d <= mdays[mo - 1] && (mo != 2 || d < 29 || leap) &&
+	    h < 24 && mi < 60 && s < 61;
 }
 
 int
@@ -81,32 +83,73 @@ isotime_parse(const char *s, long long *out)
 	return 0;
 }
 
+/* Reads a three-letter English month name: 1..12, or 0. */
+static unsigned
+month(const char **s)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	unsigned mo;
+
+	for (mo = 0; mo < 12; mo++)
+		if (strncmp(*s, months + 3 * mo, 3) == 0) {
+			*s += 3;
+			return mo + 1;
+		}
+	return 0;
+}
+
+/* Reads "hh:mm:ss". */
+static int
+hms(const char **s, unsigned *h, unsigned *mi, unsigned *sec)
+{
+	return digits(s, 2, h) || *(*s)++ != ':' || digits(s, 2, mi) || *(*s)++ != ':' ||
+	    digits(s, 2, sec) ? -1 : 0;
+}
+
 int
 isotime_parse_http(const char *s, long long *out)
 {
-	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
 	unsigned d, y, h, mi, sec, mo;
-	const char *m;
+	const char *comma = strchr(s, ',');
 
-	/* Skip the day name and the comma. */
-	m = strchr(s, ',');
-	if (m == NULL)
+	if (comma == NULL) {
+		/* asctime: "Sun Nov  6 08:49:37 1994"; the day is space-padded. */
+		const char *sp = strchr(s, ' ');
+
+		if (sp == NULL || sp - s != 3)
+			return -1;
+		s = sp + 1;
+		if ((mo = month(&s)) == 0 || *s++ != ' ')
+			return -1;
+		if (*s == ' ')
+			s++;
+		if (*s < '0' || *s > '9')
+			return -1;
+		d = (unsigned)(*s++ - '0');
+		if (*s >= '0' && *s <= '9')
+			d = d * 10 + (unsigned)(*s++ - '0');
+		if (*s++ != ' ' || hms(&s, &h, &mi, &sec) || *s++ != ' ' || digits(&s, 4, &y) || *s != '\0')
+			return -1;
+	} else {
+		/* RFC 1123 "Sun, 06 Nov 1994 08:49:37 GMT" or RFC 850
+		 * "Sunday, 06-Nov-94 08:49:37 GMT". */
+		s = comma + 1;
+		if (*s++ != ' ' || digits(&s, 2, &d))
+			return -1;
+		if (*s == '-') {
+			s++;
+			if ((mo = month(&s)) == 0 || *s++ != '-' || digits(&s, 2, &y))
+				return -1;
+			/* Two-digit years: the nearer century, as RFC 9110 asks. */
+			y += y < 70 ? 2000 : 1900;
+		} else if (*s++ != ' ' || (mo = month(&s)) == 0 || *s++ != ' ' || digits(&s, 4, &y)) {
+			return -1;
+		}
+		if (*s++ != ' ' || hms(&s, &h, &mi, &sec) || strcmp(s, " GMT") != 0)
+			return -1;
+	}
+	if (!valid(y, mo, d, h, mi, sec))
 		return -1;
-	s = m + 1;
-	while (*s == ' ')
-		s++;
-	if (digits(&s, 2, &d) || *s++ != ' ')
-		return -1;
-	for (mo = 0; mo < 12; mo++)
-		if (strncmp(s, months + 3 * mo, 3) == 0)
-			break;
-	if (mo == 12)
-		return -1;
-	s += 3;
-	if (*s++ != ' ' || digits(&s, 4, &y) || *s++ != ' ' || digits(&s, 2, &h) || *s++ != ':' ||
-	    digits(&s, 2, &mi) || *s++ != ':' || digits(&s, 2, &sec) || strcmp(s, " GMT") != 0 ||
-	    !valid(y, mo + 1, d, h, mi, sec))
-		return -1;
-	*out = isotime_days(y, mo + 1, d) * 86400 + h * 3600 + mi * 60 + sec;
+	*out = isotime_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
 	return 0;
 }

@@ -8,7 +8,8 @@ long long isotime_days(long long y, unsigned m, unsigned d);
 /* Parses "2015-08-30T12:36:00Z", with optional fraction (".123") and an
  * optional "+hh:mm"/"-hh:mm" offset instead of Z. 0, or -1 if malformed. */
 int isotime_parse(const char *s, long long *out);
-/* Parses an HTTP date: "Sun, 06 Nov 1994 08:49:37 GMT" (RFC 1123).
+/* Parses an HTTP date: "Sun, 06 Nov 1994 08:49:37 GMT" (RFC 1123), and the
+ * obsolete forms "Sunday, 06-Nov-94 08:49:37 GMT" and "Sun Nov  6 08:49:37 1994".
  * 0, or -1 if malformed. */
 int isotime_parse_http(const char *s, long long *out);
 

@@ -102,6 +102,14 @@ state_cas_body(const struct state_cas *c, const char **op)
 	const char *cond, *update;
 	int bad = 0;
 
+	/* Only the table's transitions, and never an empty run id in a condition. */
+	if (!state_allowed(c->from, c->to) || (c->run_id == NULL && c->to != ST_CREATED && c->to != ST_TERMINATED) ||
+	    b == NULL || names == NULL || vals == NULL) {
+		cJSON_Delete(b);
+		cJSON_Delete(names);
+		cJSON_Delete(vals);
+		return NULL;
+	}
 	snprintf(pk, sizeof(pk), "i#%s", c->id);
 	bad |= put(b, "TableName", cJSON_CreateString(c->table));
 	if (c->to == ST_CREATED) {
@@ -151,7 +159,7 @@ state_cas_body(const struct state_cas *c, const char **op)
 		bad |= put(names, "#th", cJSON_CreateString("threshold"));
 		bad |= put(names, "#run", cJSON_CreateString("runId"));
 		bad |= put(vals, ":th", num(c->threshold));
-		bad |= put(vals, ":run", attr("S", c->run_id ? c->run_id : ""));
+		bad |= put(vals, ":run", attr("S", c->run_id));
 		if (c->to == ST_CLAIMED) {
 			/* The claim: idle, unowned and not expired; exclusive by condition. */
 			update = "SET #st = :to, #run = :run, #th = :th, #up = :now";
@@ -187,6 +195,17 @@ field(const cJSON *item, const char *name)
 	return cJSON_IsString(v) && v->valuestring[0] ? v->valuestring : "-";
 }
 
+/* Appends s with control characters (tab, newline) as spaces, so that a
+ * record stays one line of tab-separated fields. */
+static int
+text(struct buf *out, const char *s)
+{
+	for (; *s; s++)
+		if (buf_addc(out, (unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s))
+			return -1;
+	return 0;
+}
+
 int
 state_line(const cJSON *item, int json, struct buf *out)
 {
@@ -210,10 +229,10 @@ state_line(const cJSON *item, int json, struct buf *out)
 	if (kind > KIND_CONFIG)
 		return -1;
 	if (!json) {
-		if (buf_adds(out, pk + plen))
+		if (text(out, pk + plen))
 			return -1;
 		for (i = 0; fields[kind][i]; i++)
-			if (buf_addc(out, '\t') || buf_adds(out, field(item, fields[kind][i])))
+			if (buf_addc(out, '\t') || text(out, field(item, fields[kind][i])))
 				return -1;
 		return 0;
 	}

@@ -30,11 +30,14 @@ struct state_cas {
 	const char *resource_class, *instance_type, *usage_class; /* for creation */
 };
 /* The PutItem (creation) or UpdateItem body of one transition; *op is
- * "PutItem" or "UpdateItem". NULL when out of memory. */
+ * "PutItem" or "UpdateItem". NULL when from -> to is not a transition of
+ * the table, when it needs a run id (all but creation and termination) and
+ * run_id is NULL, or when out of memory. */
 cJSON *state_cas_body(const struct state_cas *c, const char **op);
 
-/* One record as a line: tab-separated fields (empty values as "-"), or a
- * JSON object when json is set. kind is taken from the item's key.
+/* One record as a line: tab-separated fields (empty values as "-", control
+ * characters as spaces so a record stays one line), or a JSON object (exact
+ * values) when json is set. kind is taken from the item's key.
  * 0, or -1 if the item is not a record of ours. */
 int state_line(const cJSON *item, int json, struct buf *out);
 

@@ -4,10 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
+#include "clock.h"
 #include "ddb.h"
+#include "log.h"
 #include "names.h"
 #include "state.h"
 
@@ -16,13 +17,15 @@ static const char help[] =
     "Polls, with one strongly consistent BatchGetItem a round, until every\n"
     "instance has SIGNAL for RUN and a heartbeat younger than --heartbeat-age.\n"
     "Prints one line per instance: id, then ok / no-signal / wrong-run /\n"
-    "stale-heartbeat / no-heartbeat.\n"
+    "stale-heartbeat / no-heartbeat (--json: JSON Lines {\"id\",\"result\"}).\n"
+    "Temporary errors are logged and retried in the next round until the timeout.\n"
     "  --timeout SEC        give up after SEC (default 300)\n"
     "  --interval MS        between rounds (default 250)\n"
     "  --heartbeat-age SEC  (default 30)\n"
+    "  --json               JSON Lines\n"
     "  --pool NAME          the pool (default EC2RP_POOL, else ec2-runner-pool)\n"
     "Exit: 0 all ok, 1 timed out (see the lines), 2 bad usage, 3 refused,\n"
-    "4 retries exhausted, 5 local failure.\n";
+    "4 retries exhausted (still failing at the timeout), 5 local failure.\n";
 
 static const cJSON *
 find(const cJSON *items, const char *pk)
@@ -38,18 +41,39 @@ find(const cJSON *items, const char *pk)
 	return NULL;
 }
 
+/* The result of one instance in one round. */
+static const char *
+judge(const cJSON *items, const char *sigpk, const char *hbpk, const char *sig, const char *run,
+    long long now, long long age)
+{
+	const cJSON *s = find(items, sigpk), *h = find(items, hbpk);
+	const char *got = ddb_s(s, "signal"), *grun = ddb_s(s, "runId");
+	long long at;
+
+	if (got == NULL || strcmp(got, sig) != 0)
+		return "no-signal";
+	if (grun == NULL || strcmp(grun, run) != 0)
+		return "wrong-run";
+	if (ddb_n(h, "at", &at))
+		return "no-heartbeat";
+	if (now - at > age)
+		return "stale-heartbeat";
+	return "ok";
+}
+
 int
 runner_wait_main(int argc, char **argv)
 {
 	static const struct option opts[] = { { "run-id", required_argument, 0, 'r' },
 		{ "signal", required_argument, 0, 's' }, { "timeout", required_argument, 0, 't' },
 		{ "interval", required_argument, 0, 'i' }, { "heartbeat-age", required_argument, 0, 'a' },
-		{ "pool", required_argument, 0, 'p' }, { 0, 0, 0, 0 } };
+		{ "json", no_argument, 0, 'j' }, { "pool", required_argument, 0, 'p' }, { 0, 0, 0, 0 } };
 	const char *pool_opt = NULL, *run = NULL, *sig = NULL, *table;
-	long long timeout = 300, interval = 250, age = 30, start;
+	long long timeout = 300, interval = 250, age = 30, end;
 	const char **keys, **result;
 	struct buf *pks;
-	int c, n, i, all = 0;
+	size_t nkeys = 0, k;
+	int c, n, i, all = 0, json = 0, failed = 0;
 	struct aws a;
 	struct err e;
 
@@ -70,6 +94,8 @@ runner_wait_main(int argc, char **argv)
 			return cli_usage("invalid --interval: milliseconds from 10 to 60000");
 		else if (c == 'a' && cli_int(optarg, 1, 86400, &age))
 			return cli_usage("invalid --heartbeat-age: seconds from 1 to 86400");
+		else if (c == 'j')
+			json = 1;
 		else if (c == 'p')
 			pool_opt = optarg;
 		else if (c == '?')
@@ -90,55 +116,70 @@ runner_wait_main(int argc, char **argv)
 		err_set(&e, ERR_LOCAL, "out of memory");
 		return cli_fail(&e, "wait");
 	}
+	/* pks[2i], pks[2i+1]: the signal and heartbeat keys of argv id i; keys
+	 * holds each once (BatchGetItem refuses a duplicate key). */
 	for (i = 0; i < n; i++) {
-		state_pk(&pks[2 * i], KIND_SIGNAL, argv[optind + i]);
-		state_pk(&pks[2 * i + 1], KIND_HEARTBEAT, argv[optind + i]);
-		keys[2 * i] = pks[2 * i].p;
-		keys[2 * i + 1] = pks[2 * i + 1].p;
+		if (state_pk(&pks[2 * i], KIND_SIGNAL, argv[optind + i]) ||
+		    state_pk(&pks[2 * i + 1], KIND_HEARTBEAT, argv[optind + i])) {
+			err_set(&e, ERR_LOCAL, "out of memory");
+			return cli_fail(&e, "wait");
+		}
+		for (k = 0; k < nkeys && strcmp(keys[k], pks[2 * i].p) != 0; k++)
+			;
+		if (k == nkeys) {
+			keys[nkeys++] = pks[2 * i].p;
+			keys[nkeys++] = pks[2 * i + 1].p;
+		}
 	}
 	if (aws_init(&a, "dynamodb", &e))
 		return cli_fail(&e, "set up DynamoDB");
-	start = cli_now();
+	end = clock_now_ms() + timeout * 1000;
 	for (;;) {
-		struct timespec ts = { (time_t)(interval / 1000), (long)(interval % 1000) * 1000000L };
-		long long now;
+		long long left;
 		cJSON *items;
 
-		if (ddb_batch_get(&a, table, keys, 2 * (size_t)n, 1, &items, &e)) {
-			aws_free(&a);
-			return cli_fail(&e, "read the signals");
-		}
-		now = cli_now();
-		all = 1;
-		for (i = 0; i < n; i++) {
-			const cJSON *s = find(items, keys[2 * i]), *h = find(items, keys[2 * i + 1]);
-			const char *got = ddb_s(s, "signal"), *grun = ddb_s(s, "runId");
-			long long at;
+		if (ddb_batch_get(&a, table, keys, nkeys, 1, &items, &e)) {
+			/* Throttling or a blip mid-wait costs a round, not the provision. */
+			failed = 1;
+			if (e.cls != ERR_TEMPORARY)
+				break;
+			log_msg(LOG_WARN, "reading the signals: %s; retrying", e.msg);
+		} else {
+			long long now = clock_now();
 
-			if (got == NULL || strcmp(got, sig) != 0)
-				result[i] = "no-signal";
-			else if (grun == NULL || strcmp(grun, run) != 0)
-				result[i] = "wrong-run";
-			else if (ddb_n(h, "at", &at))
-				result[i] = "no-heartbeat";
-			else if (now - at > age)
-				result[i] = "stale-heartbeat";
-			else
-				result[i] = "ok";
-			all &= strcmp(result[i], "ok") == 0;
+			failed = 0;
+			all = 1;
+			for (i = 0; i < n; i++) {
+				result[i] = judge(items, pks[2 * i].p, pks[2 * i + 1].p, sig, run, now, age);
+				all &= strcmp(result[i], "ok") == 0;
+			}
+			cJSON_Delete(items);
+			if (all)
+				break;
 		}
-		cJSON_Delete(items);
-		if (all || now - start >= timeout)
+		left = end - clock_now_ms();
+		if (left <= 0)
 			break;
-		nanosleep(&ts, NULL);
+		clock_sleep_ms((long)(left < interval ? left : interval));
 	}
 	aws_free(&a);
-	for (i = 0; i < n; i++)
-		printf("%s\t%s\n", argv[optind + i], result[i]);
+	/* Refused, or still failing at the timeout: the error, not a timeout. */
+	if (failed) {
+		c = cli_fail(&e, "read the signals");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if (json)
+			printf("{\"id\":\"%s\",\"result\":\"%s\"}\n", argv[optind + i], result[i]);
+		else
+			printf("%s\t%s\n", argv[optind + i], result[i]);
+	}
+	c = all ? 0 : 1;
+out:
 	for (i = 0; i < 2 * n; i++)
 		buf_free(&pks[i]);
 	free(pks);
 	free(keys);
 	free(result);
-	return all ? 0 : 1;
+	return c;
 }

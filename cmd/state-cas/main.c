@@ -16,8 +16,9 @@ static const char help[] =
     "  idle->claimed  claimed->idle  created|running|idle|claimed->terminated\n"
     "Options:\n"
     "  --run-id RUN          the run id the condition checks (or the claim sets)\n"
-    "  --threshold-in SEC    new threshold: now + SEC (default 0)\n"
+    "  --threshold-in SEC    new threshold: now + SEC\n"
     "  --threshold EPOCH     new threshold, absolute\n"
+    "  (one of the two is required, except for ->terminated, which sets none)\n"
     "  --resource-class C, --instance-type T, --usage-class U   (creation)\n"
     "  --pool NAME           the pool (default EC2RP_POOL, else ec2-runner-pool)\n"
     "Exit: 0 moved, 1 the condition failed (lost the race), 2 bad usage,\n"
@@ -33,7 +34,7 @@ state_cas_main(int argc, char **argv)
 		{ "pool", required_argument, 0, 'p' }, { 0, 0, 0, 0 } };
 	struct state_cas cas;
 	const char *pool_opt = NULL, *op;
-	long long v, in_sec = 0, at = -1;
+	long long v, in_sec = -1, at = -1;
 	struct aws a;
 	struct err e;
 	cJSON *body;
@@ -93,10 +94,18 @@ state_cas_main(int argc, char **argv)
 		return cli_usage("no such transition: %s -> %s", argv[optind + 1], argv[optind + 2]);
 	if (cas.run_id == NULL && cas.to != ST_TERMINATED && cas.to != ST_CREATED)
 		return cli_usage("--run-id is required for %s -> %s", argv[optind + 1], argv[optind + 2]);
+	/* A forgotten threshold would default to now: a record expired at birth. */
+	if (in_sec >= 0 && at >= 0)
+		return cli_usage("give --threshold-in or --threshold, not both");
+	if (in_sec < 0 && at < 0 && cas.to != ST_TERMINATED)
+		return cli_usage("--threshold-in or --threshold is required for %s -> %s", argv[optind + 1],
+		    argv[optind + 2]);
+	if ((in_sec >= 0 || at >= 0) && cas.to == ST_TERMINATED)
+		return cli_usage("-> terminated sets no threshold");
 	if ((cas.table = names_pool_of(pool_opt)) == NULL)
 		return cli_usage("invalid pool name: use 1-40 of A-Z a-z 0-9 _ -");
 	cas.now = cli_now();
-	cas.threshold = at >= 0 ? at : cas.now + in_sec;
+	cas.threshold = at >= 0 ? at : cas.now + (in_sec > 0 ? in_sec : 0);
 	if ((body = state_cas_body(&cas, &op)) == NULL) {
 		err_set(&e, ERR_LOCAL, "out of memory");
 		return cli_fail(&e, "build the request");

@@ -17,7 +17,8 @@ static const char help[] =
     "  signal:    id signal run-id at\n"
     "  heartbeat: id at\n"
     "  config:    name value\n"
-    "Tab-separated, '-' for an empty field; --json prints JSON Lines.\n"
+    "Tab-separated, '-' for an empty field, in the order asked; --json prints\n"
+    "JSON Lines (exact values; text lines show control characters as spaces).\n"
     "  --consistent  strongly consistent reads (default: eventually consistent)\n"
     "  --pool NAME   the pool (default EC2RP_POOL, else ec2-runner-pool)\n"
     "Exit: 0 all found, 1 some not found (the rest printed), 2 bad usage,\n"
@@ -33,6 +34,7 @@ state_get_main(int argc, char **argv)
 	int kind = KIND_INSTANCE, consistent = 0, json = 0, c, i, n, r;
 	struct buf *pks, line = BUF_INIT;
 	const char **keys;
+	size_t nkeys = 0, k;
 	struct aws a;
 	struct err e;
 	cJSON *items, *it;
@@ -66,13 +68,20 @@ state_get_main(int argc, char **argv)
 		err_set(&e, ERR_LOCAL, "out of memory");
 		return cli_fail(&e, "read");
 	}
+	/* Each key once: BatchGetItem refuses a request with a duplicate key. */
 	for (i = 0; i < n; i++) {
-		state_pk(&pks[i], kind, argv[optind + i]);
-		keys[i] = pks[i].p;
+		if (state_pk(&pks[i], kind, argv[optind + i])) {
+			err_set(&e, ERR_LOCAL, "out of memory");
+			return cli_fail(&e, "read");
+		}
+		for (k = 0; k < nkeys && strcmp(keys[k], pks[i].p) != 0; k++)
+			;
+		if (k == nkeys)
+			keys[nkeys++] = pks[i].p;
 	}
 	if (aws_init(&a, "dynamodb", &e))
 		return cli_fail(&e, "set up DynamoDB");
-	r = ddb_batch_get(&a, table, keys, (size_t)n, consistent, &items, &e);
+	r = ddb_batch_get(&a, table, keys, nkeys, consistent, &items, &e);
 	aws_free(&a);
 	if (r)
 		return cli_fail(&e, "read the records");
@@ -84,7 +93,7 @@ state_get_main(int argc, char **argv)
 		cJSON_ArrayForEach(it, items) {
 			const char *pk = ddb_s(it, "pk");
 
-			if (pk && strcmp(pk, keys[i]) == 0 && state_line(it, json, &line) == 0) {
+			if (pk && strcmp(pk, pks[i].p) == 0 && state_line(it, json, &line) == 0) {
 				printf("%s\n", line.p);
 				buf_reset(&line);
 				found = 1;

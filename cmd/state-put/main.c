@@ -18,7 +18,8 @@ static const char help[] =
     "Writes one record: a signal (e.g. registered, deregistered) with its run id\n"
     "and time, a heartbeat, or a configuration value (secrets such as tokens come\n"
     "on stdin, never on the command line); delete removes an instance's signal\n"
-    "and heartbeat. Signals and heartbeats expire by TTL after a day.\n"
+    "and heartbeat. Signals and heartbeats expire by TTL after a day. A config\n"
+    "value is one line of text (a final newline is dropped), at most 64 KiB.\n"
     "Exit: 0 done, 2 bad usage, 3 refused, 4 retries exhausted, 5 local failure.\n";
 
 static cJSON *
@@ -84,8 +85,18 @@ state_put_main(int argc, char **argv)
 			while ((got = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
 				if (value.len + got > 65536 || buf_add(&value, chunk, got))
 					return cli_usage("the value on stdin is over 64 KiB");
-			if (value.len == 0 || memchr(value.p, '\0', value.len))
-				return cli_usage("config needs a non-empty text value on stdin");
+			/* One line of text, so that state-get | cut -f2 gives it back:
+			 * a final newline (echo) is dropped, other control characters refused. */
+			if (value.len && value.p[value.len - 1] == '\n')
+				value.p[--value.len] = '\0';
+			if (value.len && value.p[value.len - 1] == '\r')
+				value.p[--value.len] = '\0';
+			if (value.len == 0)
+				return cli_usage("config needs a non-empty value on stdin");
+			for (got = 0; got < value.len; got++)
+				if ((unsigned char)value.p[got] < 0x20 || value.p[got] == 0x7f)
+					return cli_usage("the value on stdin has a control character (tab, newline, ...): "
+					    "it must be one line of text");
 			kind = KIND_CONFIG;
 			/* registration-token, remove-token: secrets; their expiry is not. */
 			if (strlen(ops[1]) > 6 && strcmp(ops[1] + strlen(ops[1]) - 6, "-token") == 0)

@@ -52,7 +52,7 @@ state_watch_main(int argc, char **argv)
 		{ "poll-max", required_argument, 0, 'M' }, { "deadline", required_argument, 0, 'd' },
 		{ "pool", required_argument, 0, 'p' }, { 0, 0, 0, 0 } };
 	const char *pool_opt = NULL, *table, *id, *mode = NULL;
-	long long hb_sec = 5, pmin = 250, pmax = 2000, deadline = 0, next_hb = 0, interval;
+	long long hb_sec = 5, pmin = 250, pmax = 2000, deadline = 0, next_hb = 0, next_poll = 0, interval;
 	struct buf pk = BUF_INIT, hbk = BUF_INIT;
 	cJSON *get, *resp;
 	struct aws a;
@@ -109,7 +109,7 @@ state_watch_main(int argc, char **argv)
 	cJSON_AddStringToObject(cJSON_AddObjectToObject(cJSON_AddObjectToObject(get, "Key"), "pk"), "S", pk.p);
 	interval = pmin;
 	for (;;) {
-		long long t = clock_now_ms();
+		long long t = clock_now_ms(), wait;
 		const cJSON *item;
 		const char *run, *st;
 		char seen[80];
@@ -117,14 +117,19 @@ state_watch_main(int argc, char **argv)
 		if (deadline && t / 1000 >= deadline)
 			break;
 		if (t >= next_hb) {
-			if (heartbeat(&a, table, hbk.p, &e) && e.cls != ERR_TEMPORARY)
-				goto fail;
+			if (heartbeat(&a, table, hbk.p, &e)) {
+				if (e.cls != ERR_TEMPORARY)
+					goto fail;
+				log_msg(LOG_WARN, "heartbeat: %s; retrying", e.msg);
+			}
 			next_hb = t + hb_sec * 1000;
 		}
-		if (ddb_call(&a, "GetItem", get, &resp, &e)) {
+		if (t < next_poll) {
+			/* Woken for the heartbeat only. */
+		} else if (ddb_call(&a, "GetItem", get, &resp, &e)) {
 			if (e.cls != ERR_TEMPORARY)
 				goto fail;
-			log_msg(LOG_WARN, "%s; retrying", e.msg);
+			log_msg(LOG_WARN, "reading the record: %s; retrying", e.msg);
 		} else {
 			long long th;
 
@@ -154,7 +159,17 @@ state_watch_main(int argc, char **argv)
 			snprintf(last, sizeof(last), "%s", seen);
 			cJSON_Delete(resp);
 		}
-		clock_sleep_ms((long)interval);
+		/* Sleep to the next poll, but wake for a heartbeat or the deadline. */
+		t = clock_now_ms();
+		if (t >= next_poll)
+			next_poll = t + interval;
+		wait = next_poll - t;
+		if (next_hb - t < wait)
+			wait = next_hb - t;
+		if (deadline && deadline * 1000 - t < wait)
+			wait = deadline * 1000 - t;
+		if (wait > 0)
+			clock_sleep_ms((long)wait);
 	}
 	cJSON_Delete(get);
 	aws_free(&a);
@@ -164,5 +179,7 @@ state_watch_main(int argc, char **argv)
 fail:
 	cJSON_Delete(get);
 	aws_free(&a);
+	buf_free(&pk);
+	buf_free(&hbk);
 	return cli_fail(&e, "watch the record");
 }

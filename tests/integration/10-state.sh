@@ -14,12 +14,13 @@ check "second state-init changes nothing" out_has unchanged
 
 expect 0 "create a record" state-cas --run-id 100 --threshold-in 600 --resource-class large \
 	--instance-type m5.xlarge --usage-class on-demand $I1 none created
-expect 1 "creating it again loses (exit 1)" state-cas --run-id 100 $I1 none created
-expect 1 "created -> running with the wrong run id loses" state-cas --run-id 999 $I1 created running
+expect 1 "creating it again loses (exit 1)" state-cas --run-id 100 --threshold-in 600 $I1 none created
+expect 1 "created -> running with the wrong run id loses" state-cas --run-id 999 --threshold-in 60 $I1 created running
 expect 0 "created -> running" state-cas --run-id 100 --threshold-in 3600 $I1 created running
 expect 0 "state-get reads it" state-get --consistent $I1
 check "record line has state, run id, class, type, usage" \
 	sh -c "grep -q \"^$I1	running	100	[0-9]*	large	m5.xlarge	on-demand\$\" $T_OUT"
+expect 1 "running -> terminated with the wrong run id loses" state-cas --run-id 101 $I1 running terminated
 expect 0 "running -> idle clears the run id" state-cas --run-id 100 --threshold-in 600 $I1 running idle
 expect 0 "state-get after release" state-get --consistent $I1
 check "idle record has no run id" sh -c "grep -q \"^$I1	idle	-	\" $T_OUT"
@@ -29,9 +30,9 @@ check "the error names the transition" err_has "no such transition: idle -> runn
 # The claim race: two processes, one idle instance, many rounds.
 wins_total=0
 double=0
-for round in $(seq 1 25); do
+for round in $(seq 1 50); do
 	state-cas --run-id "r$round" --threshold-in 600 $I2 none created >/dev/null 2>&1 || true
-	state-cas --run-id "r$round" $I2 created running >/dev/null 2>&1
+	state-cas --run-id "r$round" --threshold-in 600 $I2 created running >/dev/null 2>&1
 	state-cas --run-id "r$round" --threshold-in 600 $I2 running idle >/dev/null 2>&1
 	state-cas --run-id "a$round" --threshold-in 60 $I2 idle claimed > /dev/null 2>&1 &
 	pa=$!
@@ -50,11 +51,13 @@ for round in $(seq 1 25); do
 	# back to idle for the next round
 	state-cas --run-id "$owner" --threshold-in 600 $I2 claimed idle >/dev/null 2>&1
 done
-check "25 racing claims: exactly one winner each, and it owns the record (failures: $double)" [ "$double" -eq 0 ]
-echo "# claim race: 25 rounds, $wins_total wins, $double double or lost claims"
+check "every round had a winner ($wins_total wins in 50 rounds)" [ "$wins_total" -eq 50 ]
+check "50 racing claims: exactly one winner each, and it owns the record (failures: $double)" [ "$double" -eq 0 ]
+echo "# claim race: 50 rounds, $wins_total wins, $double double or lost claims"
 
 I3=i-0123456789abcdef2
-state-cas --run-id x --threshold-in 600 $I3 none created >/dev/null
+expect 0 "creation with an absolute --threshold" state-cas --run-id x --threshold 4102444800 $I3 none created
+check "stored as given" [ "$(state-get --consistent $I3 | cut -f4)" = 4102444800 ]
 state-cas --run-id x --threshold-in 600 $I3 created running >/dev/null
 state-cas --run-id x --threshold-in 0 $I3 running idle >/dev/null
 sleep 1
@@ -76,16 +79,19 @@ expect 0 "scan --json" state-scan --kind signal --json
 check "JSON line" out_has "\"signal\":\"registered\""
 expect 0 "delete signal and heartbeat" state-put delete $I1
 expect 1 "signal gone" state-get --kind signal $I1
-
-# runner-wait: a signal for the run and a fresh heartbeat.
-state-put signal $I2 registered --run-id r9 >/dev/null
-state-put heartbeat $I2 >/dev/null
-expect 0 "runner-wait sees signal and heartbeat" runner-wait --run-id r9 --signal registered --timeout 5 $I2
-check "runner-wait prints ok" out_has "$I2	ok"
-expect 1 "runner-wait times out on a missing signal" runner-wait --run-id r9 --signal registered --timeout 1 $I1
-check "runner-wait names the reason" out_has "$I1	no-signal"
-expect 1 "wrong run id" runner-wait --run-id other --signal registered --timeout 1 $I2
-check "reason wrong-run" out_has "wrong-run"
+expect 1 "heartbeat gone" state-get --kind heartbeat $I1
+expect 0 "a value from echo: the final newline is dropped" sh -c 'echo 3600 | state-put config idle-time-sec'
+expect 0 "read back" state-get --consistent --kind config idle-time-sec
+check "one line, value without newline" [ "$(cat "$T_OUT")" = "idle-time-sec	3600" ]
+expect 2 "a value with a tab is refused" sh -c 'printf "a\tb" | state-put config idle-time-sec'
+expect 2 "a two-line value is refused" sh -c 'printf "a\nb\n" | state-put config idle-time-sec'
+check "names the problem" err_has "control character"
+expect 0 "the old value is untouched" state-get --consistent --kind config idle-time-sec
+check "still 3600" out_has "idle-time-sec	3600"
+expect 1 "state-get: one found, one missing: exit 1" state-get --consistent $I2 i-0000000000000000f
+check "the found one is printed" [ "$(cut -f1 "$T_OUT")" = "$I2" ]
+expect 0 "state-get: a repeated key is read once, printed twice" state-get --consistent $I2 $I2
+check "two lines" [ "$(lines "$T_OUT")" -eq 2 ]
 
 # state-watch: returns when the run id appears; heartbeats on the way.
 state-cas --run-id w1 --threshold-in 600 i-00000000000000aa0 none created >/dev/null
@@ -96,6 +102,20 @@ check "printed the run id" out_has w1
 expect 0 "state-watch --for no-run-id waits for the release" state-watch i-00000000000000aa0 --for no-run-id --poll-max 300 --deadline $(($(date +%s) + 10))
 expect 0 "state-watch wrote a heartbeat" state-get --kind heartbeat i-00000000000000aa0
 expect 1 "state-watch stops at its deadline" state-watch i-00000000000000aa0 --for run-id --deadline $(($(date +%s) + 1))
+# Three throttles exhaust one GetItem's retries: the watch logs it and goes on.
+sim POST /faults '{"next":[{"service":"dynamodb","action":"GetItem","count":3,"code":"ThrottlingException","status":400}]}' >/dev/null
+( sleep 1; state-cas --run-id w2 --threshold-in 600 i-00000000000000aa0 idle claimed >/dev/null ) &
+expect 0 "state-watch rides out a failed read" state-watch i-00000000000000aa0 --for run-id --poll-max 300 --deadline $(($(date +%s) + 15))
+wait
+check "it printed the new run id" out_has w2
+check "and logged the failed read" err_has "retrying"
+sim POST /faults '{"next":[{"service":"dynamodb","action":"PutItem","count":3,"code":"ThrottlingException","status":400}]}' >/dev/null
+( sleep 1; state-cas --run-id w2 --threshold-in 600 i-00000000000000aa0 claimed idle >/dev/null ) &
+expect 0 "state-watch rides out a failed heartbeat" state-watch i-00000000000000aa0 --for no-run-id --heartbeat 1 --poll-max 300 --deadline $(($(date +%s) + 15))
+wait
+check "and logged the failed heartbeat" err_has "heartbeat"
+sim POST /reset-faults >/dev/null
+expect 3 "state-watch: a refusal is fatal" env AWS_SECRET_ACCESS_KEY=wrong state-watch i-00000000000000aa0 --for run-id --deadline $(($(date +%s) + 10))
 
 # Bad input: exit 2, one line naming the input, nothing sent.
 before=$(sim GET /calls | grep -c '"service"')
@@ -105,6 +125,11 @@ expect 2 "run id with a shell metacharacter" state-cas --run-id 'a;rm -rf /' $I1
 expect 2 "run id with a newline" state-cas --run-id "$(printf 'a\nb')" $I1 idle claimed
 expect 2 "unknown state" state-cas --run-id 1 $I1 idle flying
 expect 2 "negative threshold" state-cas --run-id 1 --threshold-in -5 $I1 claimed idle
+expect 2 "no threshold for a claim" state-cas --run-id 1 $I1 idle claimed
+check "says a threshold is required" err_has "--threshold-in or --threshold is required"
+expect 2 "both threshold forms" state-cas --run-id 1 --threshold-in 5 --threshold 9999999999 $I1 claimed idle
+expect 2 "a threshold on termination" state-cas --threshold-in 5 $I1 idle terminated
+expect 2 "claim without a run id" state-cas --threshold-in 5 $I1 idle claimed
 expect 2 "bad pool name" state-scan --pool 'no/slash'
 expect 2 "bad config name" state-get --kind config 'UPPER'
 expect 2 "empty config value" state-put config empty-value < /dev/null

@@ -2,29 +2,48 @@
 // The GitHub REST simulator: registration/remove tokens, runners (list with
 // pagination, get, delete), generate-jitconfig, rate-limit headers and
 // faults; plus the private endpoints the fake runner (runner/) talks to,
-// standing in for the runner's own protocol.
+// standing in for the runner's own protocol. Served under "" (like
+// api.github.com) or "/api/v3" (like Enterprise Server).
 const crypto = require('crypto');
 
-function createGithub({ log, token, clock, faults }) {
+const DOCS = 'https://docs.github.com/rest';
+const LIMIT = 5000;
+const DEFAULT_LABELS = ['self-hosted', 'Linux', 'X64'];
+const ONLINE_MS = 5000; // a runner not heard from for this long is offline
+// Rate-limit faults: status, message, extra headers (as functions of the reset time).
+const LIMITS = {
+  primary: [403, 'API rate limit exceeded for user ID 1.', (reset) => ({ 'x-ratelimit-remaining': '0', 'x-ratelimit-used': String(LIMIT), 'x-ratelimit-reset': String(reset) })],
+  primary429: [429, 'API rate limit exceeded for user ID 1.', (reset) => ({ 'x-ratelimit-remaining': '0', 'x-ratelimit-used': String(LIMIT), 'x-ratelimit-reset': String(reset) })],
+  secondary: [429, 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', () => ({ 'retry-after': '1' })],
+  secondary403: [403, 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', () => ({ 'retry-after': '1' })],
+  '5xx': [502, 'Server Error', () => ({})],
+};
+
+// dir is unused (the state lives in memory); faults is the stack's Faults
+// (optional); clock returns milliseconds (tests move it to expire tokens).
+function createGithub({ log = () => {}, token, clock = Date.now, faults = null } = {}) {
   const runners = new Map(); // id -> { id, name, labels, scope, lastSeen, busy, ephemeral }
   const tokens = new Map();  // token -> { kind, scope, expires }
   const jobs = [];
+  const ownFaults = [];      // set with fault(kind, n) when there is no Faults
   let nextRunner = 1, nextJob = 1;
-  const limit = { remaining: 5000 };
+  let used = 0;
 
-  const online = (r) => clock() - r.lastSeen < 5000;
+  const online = (r) => clock() - r.lastSeen < ONLINE_MS;
   const runnerJson = (r) => ({ id: r.id, name: r.name, os: 'Linux', status: online(r) ? 'online' : 'offline', busy: r.busy,
-    labels: r.labels.map((l, i) => ({ id: i + 1, name: l, type: 'custom' })), runner_group_id: 1 });
+    ephemeral: r.ephemeral, runner_group_id: 1,
+    labels: r.labels.map((l, i) => ({ id: i + 1, name: l, type: DEFAULT_LABELS.includes(l) ? 'read-only' : 'custom' })) });
+  const resetAt = () => Math.floor(clock() / 1000) + 3600;
 
   function send(res, status, body, extra) {
-    limit.remaining = Math.max(0, limit.remaining - 1);
-    const h = Object.assign({ 'content-type': 'application/json; charset=utf-8', 'x-ratelimit-limit': '5000',
-      'x-ratelimit-remaining': String(limit.remaining), 'x-ratelimit-reset': String(Math.floor(clock() / 1000) + 3600),
-      'x-ratelimit-used': String(5000 - limit.remaining), 'x-ratelimit-resource': 'core', 'x-github-request-id': crypto.randomUUID() }, extra || {});
+    used = Math.min(LIMIT, used + 1);
+    const h = Object.assign({ 'content-type': 'application/json; charset=utf-8', 'x-ratelimit-limit': String(LIMIT),
+      'x-ratelimit-remaining': String(LIMIT - used), 'x-ratelimit-reset': String(resetAt()),
+      'x-ratelimit-used': String(used), 'x-ratelimit-resource': 'core', 'x-github-request-id': crypto.randomUUID() }, extra || {});
     res.writeHead(status, h);
-    res.end(body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body));
+    res.end(body === undefined ? '' : JSON.stringify(body));
   }
-  const fail = (res, status, message, extra) => send(res, status, { message, documentation_url: 'https://docs.github.com/rest' }, extra);
+  const fail = (res, status, message, extra) => send(res, status, { message, documentation_url: DOCS }, extra);
   const text = (res, status, body) => { res.writeHead(status, { 'content-type': 'text/plain' }); res.end(body); };
 
   function issue(kind, scope) {
@@ -33,37 +52,53 @@ function createGithub({ log, token, clock, faults }) {
     tokens.set(t, { kind, scope, expires });
     return { token: t, expires_at: new Date(expires).toISOString().replace(/\.\d+Z$/, 'Z') };
   }
+  // A token is good for one purpose (registration or removal), one scope,
+  // and one hour; within that it may be used many times, as on GitHub.
   function validToken(t, kind) {
     const v = tokens.get(t);
     return v && v.kind === kind && v.expires > clock() ? v : null;
   }
-  function form(body) { return Object.fromEntries(new URLSearchParams(body.toString())); }
+  const form = (body) => Object.fromEntries(new URLSearchParams((body || '').toString()));
+  // https://github.com/OWNER/REPO -> OWNER/REPO; https://github.com/ORG -> ORG.
+  const urlScope = (u) => { try { return new URL(u).pathname.replace(/^\/+|\/+$/g, ''); } catch (e) { return null; } };
+  const nameTaken = (name, scope) => [...runners.values()].find((r) => r.name === name && r.scope === scope);
 
-  // The fake runner's private protocol (plain text, so sh + curl can use it).
+  function register(name, labels, scope, ephemeral) {
+    const r = { id: nextRunner++, name, labels, scope, lastSeen: 0, busy: false, ephemeral };
+    runners.set(r.id, r);
+    return r;
+  }
+
+  // The fake runner's private protocol (form posts, plain text answers, so
+  // that sh + curl can use it).
   function runnerProtocol(req, res, p, body) {
     const f = form(body);
     if (p === '/_sim/register') {
       const t = validToken(f.token, 'registration');
-      if (!t) return text(res, 401, 'Invalid registration token');
+      if (!t) return text(res, 401, 'Invalid registration token (unknown, expired or not a registration token)');
+      if (f.url !== undefined && urlScope(f.url) !== t.scope) return text(res, 404, `The token is not for ${f.url}`);
+      if (!f.name) return text(res, 400, 'A runner name is required');
       if (faults && faults.rejectRegistration(f.name)) return text(res, 403, 'Registration refused (fault)');
       const labels = (f.labels || '').split(',').filter(Boolean);
-      const existing = [...runners.values()].find((r) => r.name === f.name && r.scope === t.scope);
+      if (!labels.length) return text(res, 400, 'A runner needs at least one label');
+      const existing = nameTaken(f.name, t.scope);
       if (existing && f.replace !== '1') return text(res, 409, 'A runner exists with the same name');
       if (existing) runners.delete(existing.id);
-      const r = { id: nextRunner++, name: f.name, labels, scope: t.scope, lastSeen: 0, busy: false, ephemeral: f.ephemeral === '1' };
-      runners.set(r.id, r);
+      const r = register(f.name, labels, t.scope, f.ephemeral === '1');
       log({ service: 'github', action: 'RunnerRegister', status: 200, detail: `${r.name} ${labels.join(',')}` });
       return text(res, 200, `${r.id}\n`);
     }
     if (p === '/_sim/remove') {
-      if (!validToken(f.token, 'remove')) return text(res, 401, 'Invalid remove token');
+      const t = validToken(f.token, 'remove');
+      if (!t) return text(res, 401, 'Invalid remove token (unknown, expired or not a remove token)');
       const r = runners.get(Number(f.id));
+      if (r && r.scope !== t.scope) return text(res, 404, 'The token is not for this runner\'s scope');
       if (r) runners.delete(r.id);
-      log({ service: 'github', action: 'RunnerRemove', status: 200, detail: f.id });
+      log({ service: 'github', action: 'RunnerRemove', status: 200, detail: String(f.id) });
       return text(res, 200, 'removed\n');
     }
     const r = runners.get(Number(f.id));
-    if (!r) return text(res, 404, 'No such runner');
+    if (!r) return text(res, 404, 'Runner registration has been deleted from the server');
     if (p === '/_sim/poll') {
       r.lastSeen = clock();
       if (r.busy) return text(res, 200, 'busy\n');
@@ -75,65 +110,83 @@ function createGithub({ log, token, clock, faults }) {
       return text(res, 200, `job ${job.id}\n${job.script}`);
     }
     if (p === '/_sim/done') {
-      const job = jobs.find((j) => j.id === Number(f.job));
-      if (job) { job.status = 'completed'; job.conclusion = f.conclusion; job.output = f.output || ''; }
+      const job = jobs.find((j) => j.id === Number(f.job) && j.runner === r.name && j.status === 'in_progress');
+      if (!job) return text(res, 404, 'No such job in progress on this runner');
+      job.status = 'completed';
+      job.conclusion = ['success', 'failure', 'cancelled'].includes(f.conclusion) ? f.conclusion : 'failure';
+      job.output = f.output || '';
       r.busy = false;
       r.lastSeen = clock();
-      if (r.ephemeral) runners.delete(r.id);
+      if (r.ephemeral) runners.delete(r.id); // an ephemeral runner takes one job, then is gone
       return text(res, 200, 'ok\n');
     }
     if (p === '/_sim/offline') { r.lastSeen = 0; return text(res, 200, 'ok\n'); }
     return text(res, 404, 'Not Found');
   }
 
-  function handle(req, res, body) {
-    const url = new URL(req.url, 'http://x');
-    let p = url.pathname.replace(/^\/api\/v3/, '');
-    if (p.startsWith('/_sim/')) return runnerProtocol(req, res, p, body);
-    const auth = req.headers.authorization || '';
-    const m = /^(?:Bearer|token) (.+)$/.exec(auth);
+  function api(req, res, p, url, body) {
+    const m = /^(?:Bearer|token) +(\S+)$/i.exec(req.headers.authorization || '');
     if (!m || m[1] !== token) return fail(res, 401, 'Bad credentials');
-    const lf = faults && faults.githubLimit();
-    if (lf === 'primary') return fail(res, 403, 'API rate limit exceeded', { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(clock() / 1000) + 1) });
-    if (lf === 'secondary') return fail(res, 429, 'You have exceeded a secondary rate limit.', { 'retry-after': '1' });
-    if (lf === '5xx') return fail(res, 502, 'Server Error');
+    const lf = ownFaults.shift() || (faults && faults.githubLimit());
+    if (lf && LIMITS[lf]) { const [st, msg, hdr] = LIMITS[lf]; return fail(res, st, msg, hdr(Math.floor(clock() / 1000) + 1)); }
     const sm = /^\/(repos\/[^/]+\/[^/]+|orgs\/[^/]+)\/actions\/runners(\/.*)?$/.exec(p);
     if (!sm) return fail(res, 404, 'Not Found');
     const scope = sm[1].replace(/^repos\/|^orgs\//, '');
     const rest = sm[2] || '';
-    log({ service: 'github', action: `${req.method} ${rest || '/'}`, status: 200 });
-    if (req.method === 'POST' && rest === '/registration-token') return send(res, 201, issue('registration', scope));
-    if (req.method === 'POST' && rest === '/remove-token') return send(res, 201, issue('remove', scope));
-    if (req.method === 'POST' && rest === '/generate-jitconfig') {
+    if (rest === '/registration-token' || rest === '/remove-token') {
+      if (req.method !== 'POST') return fail(res, 404, 'Not Found');
+      return send(res, 201, issue(rest === '/registration-token' ? 'registration' : 'remove', scope));
+    }
+    if (rest === '/generate-jitconfig') {
+      if (req.method !== 'POST') return fail(res, 404, 'Not Found');
       let b;
       try { b = JSON.parse(body.toString() || '{}'); } catch (e) { return fail(res, 400, 'Problems parsing JSON'); }
-      if (!b.name || !Array.isArray(b.labels) || !b.labels.length) return fail(res, 422, 'Invalid request: name and labels are required');
-      const r = { id: nextRunner++, name: b.name, labels: b.labels, scope, lastSeen: 0, busy: false, ephemeral: true };
-      runners.set(r.id, r);
-      return send(res, 201, { runner: runnerJson(r), encoded_jit_config: Buffer.from(JSON.stringify({ id: r.id, scope })).toString('base64') });
+      for (const k of ['name', 'runner_group_id', 'labels']) {
+        if (b[k] === undefined) return fail(res, 422, `Invalid input: object is missing required key: ${k}`);
+      }
+      if (typeof b.name !== 'string' || !b.name) return fail(res, 422, 'Invalid input: name must be a non-empty string');
+      if (!Number.isInteger(b.runner_group_id)) return fail(res, 422, 'Invalid input: runner_group_id must be an integer');
+      if (!Array.isArray(b.labels) || !b.labels.length || b.labels.length > 100 || b.labels.some((l) => typeof l !== 'string' || !l)) {
+        return fail(res, 422, 'Invalid input: labels must be 1 to 100 non-empty strings');
+      }
+      if (b.runner_group_id !== 1) return fail(res, 404, 'Not Found');
+      if (nameTaken(b.name, scope)) return fail(res, 409, `Already exists - A runner with the name ${b.name} already exists.`);
+      const r = register(b.name, b.labels, scope, true);
+      const jit = Buffer.from(JSON.stringify({ agentId: r.id, agentName: r.name, scope })).toString('base64');
+      return send(res, 201, { runner: runnerJson(r), encoded_jit_config: jit });
     }
-    if (req.method === 'GET' && rest === '') {
+    if (rest === '') {
+      if (req.method !== 'GET') return fail(res, 404, 'Not Found');
       const per = Math.min(100, Math.max(1, Number(url.searchParams.get('per_page')) || 30));
-      const page = Math.max(1, Number(url.searchParams.get('page')) || 1);
+      const page = Math.max(1, Math.floor(Number(url.searchParams.get('page'))) || 1);
       const all = [...runners.values()].filter((r) => r.scope === scope);
       const last = Math.max(1, Math.ceil(all.length / per));
+      const base = `${req.headers['x-forwarded-proto'] || (req.socket && req.socket.encrypted ? 'https' : 'http')}://${req.headers.host}${url.pathname}`;
       const links = [];
-      const base = `${req.headers['x-forwarded-proto'] || 'https'}://${req.headers.host}${req.url.split('?')[0]}`;
       if (page < last) links.push(`<${base}?per_page=${per}&page=${page + 1}>; rel="next"`, `<${base}?per_page=${per}&page=${last}>; rel="last"`);
-      return send(res, 200, { total_count: all.length, runners: all.slice((page - 1) * per, page * per).map(runnerJson) }, links.length ? { link: links.join(', ') } : {});
+      if (page > 1) links.push(`<${base}?per_page=${per}&page=${page - 1}>; rel="prev"`, `<${base}?per_page=${per}&page=1>; rel="first"`);
+      const body = { total_count: all.length, runners: all.slice((page - 1) * per, page * per).map(runnerJson) };
+      return send(res, 200, body, links.length ? { link: links.join(', ') } : {});
     }
     const idm = /^\/(\d+)$/.exec(rest);
-    if (idm) {
-      const r = runners.get(Number(idm[1]));
-      if (!r || r.scope !== scope) return fail(res, 404, 'Not Found');
-      if (req.method === 'GET') return send(res, 200, runnerJson(r));
-      if (req.method === 'DELETE') {
-        if (r.busy) return fail(res, 422, `Bad request - Runner "${r.name}" is still running a job"`);
-        runners.delete(r.id);
-        return send(res, 204);
-      }
+    if (!idm) return fail(res, 404, 'Not Found');
+    const r = runners.get(Number(idm[1]));
+    if (!r || r.scope !== scope) return fail(res, 404, 'Not Found');
+    if (req.method === 'GET') return send(res, 200, runnerJson(r));
+    if (req.method === 'DELETE') {
+      if (r.busy) return fail(res, 422, `Bad request - Runner "${r.name}" is still running a job.`);
+      runners.delete(r.id);
+      return send(res, 204);
     }
     return fail(res, 404, 'Not Found');
+  }
+
+  function handle(req, res, body) {
+    const url = new URL(req.url, 'http://x');
+    const p = url.pathname.replace(/^\/api\/v3(?=\/)/, '');
+    if (p.startsWith('/_sim/')) return runnerProtocol(req, res, p, body);
+    res.on('finish', () => log({ service: 'github', action: `${req.method} ${p}`, status: res.statusCode }));
+    return api(req, res, p, url, body);
   }
 
   return {
@@ -144,8 +197,14 @@ function createGithub({ log, token, clock, faults }) {
       return job;
     },
     job(id) { return jobs.find((j) => j.id === id) || null; },
-    inspect() { return { runners: [...runners.values()].map(runnerJson).map((r, i) => Object.assign(r, { scope: [...runners.values()][i].scope })), jobs }; },
+    inspect() { return { runners: [...runners.values()].map((r) => Object.assign(runnerJson(r), { scope: r.scope })), jobs }; },
+    // The next n API calls answer with a rate-limit fault (a key of LIMITS).
+    fault(kind, n = 1) {
+      if (!LIMITS[kind]) throw new Error(`unknown GitHub fault ${kind}`);
+      for (let i = 0; i < n; i++) ownFaults.push(kind);
+    },
+    close() { runners.clear(); tokens.clear(); },
   };
 }
 
-module.exports = { createGithub };
+module.exports = { createGithub, LIMITS };

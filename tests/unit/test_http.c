@@ -1,0 +1,705 @@
+/* The HTTP layer and everything that sits on it, against a scripted server
+ * forked from this test on 127.0.0.1: one connection for many requests,
+ * the headers we keep, timeouts, the retry loop of aws.c (503 retried, 400
+ * not, throttling, attempts, transport errors), clock-skew correction,
+ * credentials refreshed before they expire, IMDSv2 tokens, container and
+ * web-identity credentials. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "aws.h"
+#include "clock.h"
+#include "creds.h"
+#include "http.h"
+#include "t.h"
+
+/* One scripted answer. */
+struct reply {
+	const char *status;  /* "200 OK" */
+	const char *headers; /* extra header lines, each ending in \r\n */
+	const char *body;
+	int delay_ms;        /* wait before answering */
+};
+
+static char logpath[64];
+static char base[64];   /* http://127.0.0.1:PORT */
+static pid_t server = -1;
+
+/* Reads one request head and body; 0, or -1 when the client closed. */
+static int
+read_request(int c, int log)
+{
+	char head[16384], *cl;
+	size_t n = 0;
+	long len = 0;
+
+	while (n + 1 < sizeof(head)) {
+		if (read(c, head + n, 1) != 1)
+			return -1;
+		n++;
+		if (n >= 4 && memcmp(head + n - 4, "\r\n\r\n", 4) == 0)
+			break;
+	}
+	head[n] = '\0';
+	for (cl = head; (cl = strchr(cl, '\n')) != NULL; cl++)
+		if (strncasecmp(cl + 1, "content-length:", 15) == 0)
+			len = strtol(cl + 16, NULL, 10);
+	if (write(log, head, n) < 0)
+		return -1;
+	while (len > 0) {
+		char chunk[4096];
+		ssize_t got = read(c, chunk, len < (long)sizeof(chunk) ? (size_t)len : sizeof(chunk));
+
+		if (got <= 0)
+			return -1;
+		if (write(log, chunk, (size_t)got) < 0)
+			return -1;
+		len -= got;
+	}
+	return write(log, "\n--\n", 4) < 0 ? -1 : 0;
+}
+
+/* The child: answers requests from the script in order, on any connection;
+ * logs "CONN" for each connection and every request in full. */
+static void
+serve(int ls, const struct reply *script, int n)
+{
+	int log = -1, i = 0;
+	FILE *f = fopen(logpath, "w");
+
+	signal(SIGPIPE, SIG_IGN);
+	if (f)
+		log = dup(fileno(f));
+	for (;;) {
+		int c = accept(ls, NULL, NULL);
+
+		if (c < 0)
+			_exit(1);
+		if (write(log, "CONN\n", 5) < 0)
+			_exit(1);
+		while (read_request(c, log) == 0) {
+			struct reply r = { "500 Internal Server Error", "", "script exhausted", 0 };
+			char out[8192];
+			int len;
+
+			if (i < n)
+				r = script[i++];
+			if (r.delay_ms)
+				usleep((useconds_t)r.delay_ms * 1000);
+			len = snprintf(out, sizeof(out), "HTTP/1.1 %s\r\n%sContent-Length: %zu\r\n\r\n%s", r.status,
+			    r.headers, strlen(r.body), r.body);
+			if (write(c, out, (size_t)len) != len)
+				break;
+		}
+		close(c);
+	}
+}
+
+static void
+start(const struct reply *script, int n)
+{
+	struct sockaddr_in sa;
+	socklen_t sl = sizeof(sa);
+	int ls = socket(AF_INET, SOCK_STREAM, 0);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (ls < 0 || bind(ls, (struct sockaddr *)&sa, sizeof(sa)) || listen(ls, 8) ||
+	    getsockname(ls, (struct sockaddr *)&sa, &sl)) {
+		perror("listen");
+		exit(1);
+	}
+	snprintf(base, sizeof(base), "http://127.0.0.1:%d", ntohs(sa.sin_port));
+	fflush(stdout);
+	server = fork();
+	if (server == 0)
+		serve(ls, script, n);
+	close(ls);
+}
+
+/* Stops the server and returns what it logged (free it). */
+static char *
+stop(void)
+{
+	char *log;
+
+	if (server > 0) {
+		kill(server, SIGTERM);
+		waitpid(server, NULL, 0);
+		server = -1;
+	}
+	log = t_slurp(logpath, NULL);
+	return log ? log : calloc(1, 1);
+}
+
+static int
+count(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	for (; (hay = strstr(hay, needle)) != NULL; hay += strlen(needle))
+		n++;
+	return n;
+}
+
+/* A port nothing listens on. */
+static int
+closed_port(void)
+{
+	struct sockaddr_in sa;
+	socklen_t sl = sizeof(sa);
+	int s = socket(AF_INET, SOCK_STREAM, 0), port;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	bind(s, (struct sockaddr *)&sa, sizeof(sa));
+	getsockname(s, (struct sockaddr *)&sa, &sl);
+	port = ntohs(sa.sin_port);
+	close(s);
+	return port;
+}
+
+static void
+test_keepalive(void)
+{
+	static const struct reply script[] = {
+		{ "200 OK",
+		    "Date: Tue, 14 Nov 2023 22:13:20 GMT\r\nx-amzn-RequestId: req-1\r\n"
+		    "X-Amzn-Query-Error: AWS.SimpleQueueService.NonExistentQueue;Sender\r\n"
+		    "Content-Type: application/x-amz-json-1.0\r\nX-Other: ignored\r\n",
+		    "{\"a\":1}", 0 },
+		{ "503 Service Unavailable", "Retry-After: 7\r\nLink: <https://x/?page=2>; rel=\"next\"\r\n"
+		    "x-ratelimit-remaining: 4999\r\nX-RateLimit-Reset: 1700000000\r\n", "busy", 0 },
+		{ "200 OK", "x-amz-request-id: req-3\r\n", "", 0 },
+	};
+	const char *hdrs[] = { "X-Test: one", NULL };
+	struct http_response r = { 0 };
+	struct http h;
+	struct err e;
+	char url[128], *log;
+	int ok;
+
+	start(script, 3);
+	http_init(&h, &e);
+	snprintf(url, sizeof(url), "%s/first", base);
+	ok = http_request(&h, "POST", url, hdrs, "hello", 5, &r, &e) == 0;
+	t_ok(ok && r.status == 200, "POST answered 200");
+	t_streq(r.body.p, "{\"a\":1}", "body");
+	t_streq(r.date, "Tue, 14 Nov 2023 22:13:20 GMT", "Date kept");
+	t_streq(r.request_id, "req-1", "x-amzn-RequestId kept (any case)");
+	t_streq(r.query_error, "AWS.SimpleQueueService.NonExistentQueue;Sender", "x-amzn-query-error kept");
+	t_streq(r.content_type, "application/x-amz-json-1.0", "content-type kept");
+
+	snprintf(url, sizeof(url), "%s/second", base);
+	t_ok(http_request(&h, "GET", url, NULL, NULL, 0, &r, &e) == 0 && r.status == 503,
+	    "a 503 is a response, not an error: no retry in this layer");
+	t_streq(r.retry_after, "7", "Retry-After kept");
+	t_streq(r.link, "<https://x/?page=2>; rel=\"next\"", "Link kept");
+	t_streq(r.ratelimit_remaining, "4999", "x-ratelimit-remaining kept");
+	t_streq(r.ratelimit_reset, "1700000000", "x-ratelimit-reset kept");
+	t_streq(r.date, "", "headers of the previous response are cleared");
+	t_streq(r.body.p, "busy", "body replaced, not appended");
+
+	snprintf(url, sizeof(url), "%s/third", base);
+	http_request(&h, "PUT", url, NULL, "", 0, &r, &e);
+	t_streq(r.request_id, "req-3", "x-amz-request-id kept");
+	t_inteq(h.requests, 3, "three requests counted");
+	t_inteq(h.connects, 1, "one connection made for three requests");
+	log = stop();
+	t_inteq(count(log, "CONN\n"), 1, "the server saw one connection");
+	t_ok(strstr(log, "POST /first HTTP/1.1\r\n") && strstr(log, "GET /second HTTP/1.1\r\n") &&
+	    strstr(log, "PUT /third HTTP/1.1\r\n"), "methods and paths as asked");
+	t_ok(strstr(log, "X-Test: one\r\n") != NULL, "caller's header sent");
+	t_ok(strstr(log, "\r\n\r\nhello\n--") != NULL, "POST body sent");
+	t_ok(strstr(log, "Expect:") == NULL, "no Expect: 100-continue round trip");
+	t_ok(strstr(log, "User-Agent: ec2-runner-pool/") != NULL, "our User-Agent");
+	free(log);
+	http_response_free(&r);
+	http_free(&h);
+}
+
+static void
+test_failures(void)
+{
+	static const struct reply slow[] = { { "200 OK", "", "late", 1500 } };
+	struct http_response r = { 0 };
+	struct http h;
+	struct err e;
+	char url[160];
+	long long t0;
+
+	http_init(&h, &e);
+	h.timeout_ms = 200;
+	start(slow, 1);
+	snprintf(url, sizeof(url), "%s/path?X-Amz-Security-Token=SECRETTOKEN", base);
+	t0 = clock_now_ms();
+	t_ok(http_request(&h, "GET", url, NULL, NULL, 0, &r, &e) == -1, "a slow answer times out");
+	t_ok(clock_now_ms() - t0 < 1200, "within the total timeout (%lld ms)", clock_now_ms() - t0);
+	t_inteq(e.cls, ERR_TEMPORARY, "a timeout is temporary");
+	t_inteq(r.status, 0, "no status");
+	t_ok(strstr(e.msg, "SECRETTOKEN") == NULL && strstr(e.msg, "/path") == NULL,
+	    "the message has no URL path or query: %s", e.msg);
+	free(stop());
+
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/p?token=SECRETTOKEN", closed_port());
+	t_ok(http_request(&h, "GET", url, NULL, NULL, 0, &r, &e) == -1 && e.cls == ERR_TEMPORARY,
+	    "connection refused is temporary");
+	t_ok(strstr(e.msg, "SECRETTOKEN") == NULL, "no secret in: %s", e.msg);
+	t_ok(http_request(&h, "GET", "ftp://127.0.0.1/x", NULL, NULL, 0, &r, &e) == -1 && e.cls == ERR_PERMANENT,
+	    "a protocol other than http(s) is refused for good");
+	http_response_free(&r);
+	http_free(&h);
+}
+
+/* aws.c with a controlled clock and a recorded sleep. */
+static long long fake_now = 1700000000;
+static long slept[16];
+static int nslept;
+
+static long long
+fake_clock(void)
+{
+	return fake_now;
+}
+
+static void
+fake_sleep(long ms)
+{
+	if (nslept < 16)
+		slept[nslept] = ms;
+	nslept++;
+}
+
+static int
+client(struct aws *a, const char *service, struct err *e)
+{
+	setenv("AWS_ENDPOINT_URL", base, 1);
+	nslept = 0;
+	if (aws_init(a, service, e))
+		return -1;
+	a->clock = fake_clock;
+	a->sleep_ms = fake_sleep;
+	return 0;
+}
+
+static void
+aws_env(void)
+{
+	static const char *const vars[] = { "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_SQS",
+		"AWS_ENDPOINT_URL_EC2", "AWS_ENDPOINT_URL_STS", "AWS_SESSION_TOKEN", "AWS_PROFILE",
+		"AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+		"AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_MAX_ATTEMPTS", NULL };
+	int i;
+
+	for (i = 0; vars[i]; i++)
+		unsetenv(vars[i]);
+	setenv("AWS_REGION", "us-east-1", 1);
+	setenv("AWS_ACCESS_KEY_ID", "AKIDTEST", 1);
+	setenv("AWS_SECRET_ACCESS_KEY", "secrettest", 1);
+	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+	setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent", 1);
+	setenv("AWS_CONFIG_FILE", "/nonexistent", 1);
+}
+
+#define UNAVAILABLE { "503 Service Unavailable", "", "{\"__type\":\"ServiceUnavailable\",\"message\":\"busy\"}", 0 }
+
+static void
+test_aws_retries(void)
+{
+	static const struct reply three503[] = { UNAVAILABLE, UNAVAILABLE, UNAVAILABLE };
+	static const struct reply then_ok[] = { UNAVAILABLE, { "200 OK", "", "{\"TableNames\":[]}", 0 } };
+	static const struct reply refused[] = { { "400 Bad Request", "",
+		"{\"__type\":\"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException\","
+		"\"message\":\"The conditional request failed\"}", 0 } };
+	static const struct reply throttled[] = {
+		{ "400 Bad Request", "", "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ThrottlingException\"}", 0 },
+		{ "200 OK", "", "{}", 0 } };
+	static const struct reply validation[] = { { "400 Bad Request", "",
+		"{\"__type\":\"com.amazon.coral.validate#ValidationException\",\"message\":\"bad key\"}", 0 } };
+	struct buf resp = BUF_INIT;
+	struct aws a;
+	struct err e;
+	char *log;
+
+	aws_env();
+	start(three503, 3);
+	client(&a, "dynamodb", &e);
+	t_ok(aws_json(&a, "DynamoDB_20120810.ListTables", "{}", &resp, &e) == -1, "503 three times fails");
+	t_inteq(e.cls, ERR_TEMPORARY, "temporary after retries");
+	t_inteq(e.status, 503, "status kept");
+	t_ok(strstr(e.msg, "retries exhausted") != NULL, "message says retries ran out: %s", e.msg);
+	t_inteq(a.attempts, 3, "three attempts (AWS_MAX_ATTEMPTS default)");
+	t_inteq(a.retries, 2, "two retries");
+	t_inteq(nslept, 2, "slept between attempts, not after the last");
+	t_ok(slept[0] >= 0 && slept[0] < 100 && slept[1] >= 0 && slept[1] < 200,
+	    "full jitter below 100 ms then 200 ms (%ld, %ld)", slept[0], slept[1]);
+	t_inteq(a.http.connects, 1, "retries reuse the connection");
+	aws_free(&a);
+	log = stop();
+	t_inteq(count(log, "POST / HTTP/1.1"), 3, "server saw three requests");
+	t_inteq(count(log, "X-Amz-Target: DynamoDB_20120810.ListTables\r\n"), 3, "X-Amz-Target sent");
+	t_inteq(count(log, "Content-Type: application/x-amz-json-1.0\r\n"), 3, "JSON 1.0 content type");
+	t_ok(strstr(log, "Authorization: AWS4-HMAC-SHA256 Credential=AKIDTEST/20231114/us-east-1/dynamodb/"
+	    "aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=") != NULL,
+	    "signed for the region and service");
+	t_ok(strstr(log, "X-Amz-Date: 20231114T221320Z\r\n") != NULL, "signed with the client's clock");
+	t_ok(strstr(log, "secrettest") == NULL, "the secret key never travels");
+	free(log);
+
+	start(then_ok, 2);
+	client(&a, "dynamodb", &e);
+	t_ok(aws_json(&a, "DynamoDB_20120810.ListTables", "{}", &resp, &e) == 0, "503 then 200 succeeds");
+	t_streq(resp.p, "{\"TableNames\":[]}", "body of the good answer");
+	t_inteq(a.attempts, 2, "two attempts");
+	aws_free(&a);
+	free(stop());
+
+	start(refused, 1);
+	client(&a, "dynamodb", &e);
+	t_ok(aws_json(&a, "DynamoDB_20120810.PutItem", "{}", &resp, &e) == -1, "failed condition fails");
+	t_inteq(e.cls, ERR_PERMANENT, "a refusal is permanent");
+	t_streq(e.code, "ConditionalCheckFailedException", "code without the namespace");
+	t_inteq(e.status, 400, "status 400");
+	t_ok(strstr(e.msg, "The conditional request failed") != NULL, "message kept: %s", e.msg);
+	t_inteq(a.attempts, 1, "never retried");
+	t_inteq(nslept, 0, "no sleep");
+	aws_free(&a);
+	free(stop());
+
+	start(validation, 1);
+	client(&a, "dynamodb", &e);
+	t_ok(aws_json(&a, "DynamoDB_20120810.GetItem", "{}", &resp, &e) == -1 && e.cls == ERR_PERMANENT &&
+	    strcmp(e.code, "ValidationException") == 0 && a.attempts == 1, "validation error: one attempt");
+	aws_free(&a);
+	free(stop());
+
+	start(throttled, 2);
+	client(&a, "dynamodb", &e);
+	t_ok(aws_json(&a, "DynamoDB_20120810.GetItem", "{}", &resp, &e) == 0, "throttled then served");
+	t_ok(nslept == 1 && slept[0] >= 0 && slept[0] < 500, "throttling backs off from 500 ms (%ld)", slept[0]);
+	aws_free(&a);
+	free(stop());
+
+	setenv("AWS_MAX_ATTEMPTS", "1", 1);
+	start(three503, 3);
+	client(&a, "sqs", &e);
+	t_ok(aws_json(&a, "AmazonSQS.ListQueues", "{}", &resp, &e) == -1 && e.cls == ERR_TEMPORARY &&
+	    a.attempts == 1 && nslept == 0, "AWS_MAX_ATTEMPTS=1: no retry");
+	aws_free(&a);
+	log = stop();
+	t_ok(strstr(log, "X-Amz-Target: AmazonSQS.ListQueues\r\n") && strstr(log, "/sqs/aws4_request"),
+	    "SQS JSON protocol: target and signing name");
+	free(log);
+
+	setenv("AWS_MAX_ATTEMPTS", "many", 1);
+	t_ok(aws_init(&a, "sqs", &e) == -1 && e.cls == ERR_INPUT, "malformed AWS_MAX_ATTEMPTS refused");
+	aws_free(&a);
+	unsetenv("AWS_MAX_ATTEMPTS");
+
+	/* Nothing listens: transport errors are retried, then temporary. */
+	snprintf(base, sizeof(base), "http://127.0.0.1:%d", closed_port());
+	client(&a, "dynamodb", &e);
+	t_ok(aws_json(&a, "DynamoDB_20120810.GetItem", "{}", &resp, &e) == -1 && e.cls == ERR_TEMPORARY,
+	    "unreachable endpoint: temporary");
+	t_ok(a.attempts == 3 && nslept == 2, "transport errors retried (%ld attempts)", a.attempts);
+	t_ok(strstr(e.msg, "after 3 attempts") != NULL, "message counts attempts: %s", e.msg);
+	aws_free(&a);
+	buf_free(&resp);
+}
+
+static void
+test_aws_query(void)
+{
+	static const struct reply script[] = {
+		{ "503 Service Unavailable", "", "<Response><Errors><Error><Code>RequestLimitExceeded</Code>"
+		    "<Message>slow down</Message></Error></Errors><RequestID>r1</RequestID></Response>", 0 },
+		{ "200 OK", "", "<DescribeInstancesResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">"
+		    "<requestId>r2</requestId><reservationSet/></DescribeInstancesResponse>", 0 },
+		{ "400 Bad Request", "", "<Response><Errors><Error><Code>InvalidParameterValue</Code>"
+		    "<Message>bad &amp; worse</Message></Error></Errors><RequestID>r3</RequestID></Response>", 0 },
+		{ "500 Internal Server Error", "", "<html>not xml", 0 },
+		{ "500 Internal Server Error", "", "<html>not xml", 0 },
+		{ "500 Internal Server Error", "", "<html>not xml", 0 },
+	};
+	struct xml *doc = NULL;
+	struct aws a;
+	struct err e;
+	char *log;
+
+	aws_env();
+	start(script, 6);
+	client(&a, "ec2", &e);
+	t_ok(aws_query(&a, "Action=DescribeInstances&Version=2016-11-15", &doc, &e) == 0,
+	    "EC2 throttling (RequestLimitExceeded) retried, then parsed");
+	t_ok(nslept == 1 && slept[0] < 500, "with the throttling backoff (%ld)", slept[0]);
+	t_streq(xml_text(doc, "requestId"), "r2", "XML document returned");
+	xml_free(doc);
+	t_ok(aws_query(&a, "Action=RunInstances&Version=2016-11-15", &doc, &e) == -1 && doc == NULL,
+	    "EC2 refusal fails");
+	t_ok(e.cls == ERR_PERMANENT && strcmp(e.code, "InvalidParameterValue") == 0, "code from Response/Errors");
+	t_ok(strstr(e.msg, "bad & worse") != NULL, "message decoded: %s", e.msg);
+	t_ok(aws_query(&a, "Action=DescribeInstances&Version=2016-11-15", &doc, &e) == -1 &&
+	    e.cls == ERR_TEMPORARY, "500 with garbage: retried, then temporary");
+	aws_free(&a);
+	log = stop();
+	t_ok(strstr(log, "Content-Type: application/x-www-form-urlencoded; charset=utf-8\r\n") != NULL,
+	    "form-encoded body");
+	t_ok(strstr(log, "/ec2/aws4_request") != NULL && strstr(log, "X-Amz-Target") == NULL,
+	    "signed for ec2, no X-Amz-Target");
+	t_ok(strstr(log, "\r\n\r\nAction=RunInstances&Version=2016-11-15\n") != NULL, "body sent as given");
+	free(log);
+}
+
+static void
+test_skew(void)
+{
+	/* Our clock says 22:13:20; the service says 23:13:20. */
+	static const struct reply script[] = {
+		{ "400 Bad Request", "Date: Tue, 14 Nov 2023 23:13:20 GMT\r\n",
+		    "{\"__type\":\"com.amazon.coral.service#InvalidSignatureException\","
+		    "\"message\":\"Signature expired: 20231114T221320Z is now earlier than 20231114T230820Z\"}", 0 },
+		{ "200 OK", "Date: Tue, 14 Nov 2023 23:13:21 GMT\r\n", "{}", 0 },
+		{ "200 OK", "", "{}", 0 },
+	};
+	static const struct reply twice[] = {
+		{ "400 Bad Request", "Date: Tue, 14 Nov 2023 23:13:20 GMT\r\n",
+		    "{\"__type\":\"InvalidSignatureException\",\"message\":\"Signature expired\"}", 0 },
+		{ "400 Bad Request", "Date: Tue, 14 Nov 2023 23:13:20 GMT\r\n",
+		    "{\"__type\":\"InvalidSignatureException\",\"message\":\"Signature expired\"}", 0 },
+	};
+	struct buf resp = BUF_INIT;
+	struct aws a;
+	struct err e;
+	char *log, *second;
+
+	aws_env();
+	start(script, 3);
+	client(&a, "dynamodb", &e);
+	t_ok(aws_json(&a, "DynamoDB_20120810.GetItem", "{}", &resp, &e) == 0, "skewed clock corrected");
+	t_inteq(a.attempts, 2, "one extra attempt");
+	t_inteq(a.skew, 3601, "offset learnt from Date");
+	aws_json(&a, "DynamoDB_20120810.GetItem", "{}", &resp, &e);
+	aws_free(&a);
+	log = stop();
+	second = strstr(log, "--\n");
+	t_ok(strstr(log, "X-Amz-Date: 20231114T221320Z\r\n") != NULL, "first signed with our clock");
+	t_ok(second && strstr(second, "X-Amz-Date: 20231114T231320Z\r\n") != NULL,
+	    "retry re-signed with the service's time");
+	t_ok(strstr(log, "X-Amz-Date: 20231114T231321Z\r\n") != NULL, "later calls keep the correction");
+	free(log);
+
+	start(twice, 2);
+	client(&a, "dynamodb", &e);
+	t_ok(aws_json(&a, "DynamoDB_20120810.GetItem", "{}", &resp, &e) == -1 && e.cls == ERR_PERMANENT &&
+	    a.attempts == 2, "a second skew error is not retried again");
+	t_streq(e.code, "InvalidSignatureException", "code kept");
+	aws_free(&a);
+	free(stop());
+	buf_free(&resp);
+}
+
+static void
+test_imds(void)
+{
+	static const struct reply script[] = {
+		{ "200 OK", "", "TOKEN-ONE", 0 },
+		{ "200 OK", "", "i-0123456789abcdef0", 0 },
+		{ "200 OK", "", "eu-west-1a", 0 },
+		{ "401 Unauthorized", "", "", 0 },
+		{ "200 OK", "", "TOKEN-TWO", 0 },
+		{ "200 OK", "", "i-0123456789abcdef0", 0 },
+		{ "404 Not Found", "", "", 0 },
+	};
+	struct buf out = BUF_INIT;
+	struct http h;
+	struct err e;
+	char *log, url[96];
+
+	http_init(&h, &e);
+	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+	t_ok(imds_get(&h, "meta-data/instance-id", &out, &e) == -1 && e.cls == ERR_LOCAL && h.requests == 0,
+	    "AWS_EC2_METADATA_DISABLED=true: refused, nothing sent");
+	unsetenv("AWS_EC2_METADATA_DISABLED");
+	start(script, 7);
+	snprintf(url, sizeof(url), "%s/", base);
+	setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", url, 1);
+	t_ok(imds_get(&h, "meta-data/instance-id", &out, &e) == 0, "instance-id");
+	t_streq(out.p, "i-0123456789abcdef0", "its value");
+	t_ok(imds_get(&h, "meta-data/placement/availability-zone", &out, &e) == 0 &&
+	    strcmp(out.p, "eu-west-1a") == 0, "second path, token reused");
+	t_ok(imds_get(&h, "meta-data/instance-id", &out, &e) == 0, "a refused token is replaced");
+	t_ok(imds_get(&h, "meta-data/nothing", &out, &e) == -1 && e.cls == ERR_PERMANENT, "404 is permanent");
+	t_inteq(h.connect_timeout_ms, 3000, "short timeouts only for metadata");
+	log = stop();
+	t_inteq(count(log, "PUT /latest/api/token HTTP/1.1\r\n"), 2, "two tokens asked for");
+	t_ok(strstr(log, "X-aws-ec2-metadata-token-ttl-seconds: 21600\r\n") != NULL, "token TTL asked");
+	t_inteq(count(log, "X-aws-ec2-metadata-token: TOKEN-ONE\r\n"), 3, "first token used until refused");
+	t_inteq(count(log, "X-aws-ec2-metadata-token: TOKEN-TWO\r\n"), 2, "then the new one");
+	t_ok(strstr(log, "GET /latest/meta-data/instance-id HTTP/1.1\r\n") != NULL, "path below /latest/");
+	free(log);
+
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d", closed_port());
+	setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", url, 1);
+	t_ok(imds_get(&h, "meta-data/instance-id", &out, &e) == -1, "no metadata service");
+	unsetenv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
+	buf_free(&out);
+	http_free(&h);
+}
+
+static void
+test_remote_creds(void)
+{
+	static const struct reply container[] = {
+		{ "200 OK", "", "{\"AccessKeyId\":\"ASIACONT\",\"SecretAccessKey\":\"secretcont\",\"Token\":\"tokcont\","
+		    "\"Expiration\":\"2023-11-14T22:23:20Z\"}", 0 },
+		{ "200 OK", "", "{\"TableNames\":[]}", 0 },
+		{ "200 OK", "", "{\"TableNames\":[]}", 0 },
+		{ "200 OK", "", "{\"AccessKeyId\":\"ASIACON2\",\"SecretAccessKey\":\"secretcon2\",\"Token\":\"tokcon2\","
+		    "\"Expiration\":\"2023-11-14T23:13:20Z\"}", 0 },
+		{ "200 OK", "", "{\"TableNames\":[]}", 0 },
+	};
+	static const struct reply sts[] = {
+		{ "200 OK", "", "<AssumeRoleWithWebIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"
+		    "<AssumeRoleWithWebIdentityResult><Credentials><AccessKeyId>ASIAWEB</AccessKeyId>"
+		    "<SecretAccessKey>secretweb</SecretAccessKey><SessionToken>tokweb</SessionToken>"
+		    "<Expiration>2023-11-14T23:13:20Z</Expiration></Credentials></AssumeRoleWithWebIdentityResult>"
+		    "</AssumeRoleWithWebIdentityResponse>", 0 },
+		{ "403 Forbidden", "", "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidIdentityToken</Code>"
+		    "<Message>expired</Message></Error></ErrorResponse>", 0 },
+		{ "200 OK", "", "<AssumeRoleWithWebIdentityResponse/>", 0 },
+	};
+	/* The IMDS session token of test_imds is still good: no PUT here. */
+	static const struct reply imds[] = {
+		{ "200 OK", "", "ci-role\n", 0 },
+		{ "200 OK", "", "{\"Code\":\"Success\",\"AccessKeyId\":\"ASIAIMDS\",\"SecretAccessKey\":\"secretimds\","
+		    "\"Token\":\"tokimds\",\"Expiration\":\"2023-11-14T23:13:20Z\"}", 0 },
+		{ "200 OK", "", "", 0 },
+	};
+	struct buf resp = BUF_INIT;
+	struct creds c = { 0 };
+	struct http h;
+	struct aws a;
+	struct err e;
+	char url[96], tokfile[64], *log;
+	FILE *f;
+
+	/* Container credentials that expire in 10 minutes: kept while more
+	 * than 5 are left, reloaded after. */
+	aws_env();
+	unsetenv("AWS_ACCESS_KEY_ID");
+	unsetenv("AWS_SECRET_ACCESS_KEY");
+	start(container, 5);
+	snprintf(url, sizeof(url), "%s/v2/credentials/abc", base);
+	setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", url, 1);
+	setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", "Bearer container-secret", 1);
+	client(&a, "dynamodb", &e);
+	t_ok(aws_json(&a, "DynamoDB_20120810.ListTables", "{}", &resp, &e) == 0, "container credentials used");
+	t_streq(a.creds.source, "container", "source");
+	t_inteq(a.creds.expires, 1700000600, "Expiration parsed");
+	fake_now += 299;
+	t_ok(aws_json(&a, "DynamoDB_20120810.ListTables", "{}", &resp, &e) == 0 &&
+	    strcmp(a.creds.access_key.p, "ASIACONT") == 0, "5 min 1 s left: kept");
+	fake_now += 2;
+	t_ok(aws_json(&a, "DynamoDB_20120810.ListTables", "{}", &resp, &e) == 0 &&
+	    strcmp(a.creds.access_key.p, "ASIACON2") == 0, "under 5 min left: reloaded");
+	fake_now = 1700000000;
+	aws_free(&a);
+	log = stop();
+	t_inteq(count(log, "GET /v2/credentials/abc HTTP/1.1\r\n"), 2, "credentials fetched twice");
+	t_ok(strstr(log, "Authorization: Bearer container-secret\r\n") != NULL, "authorization token sent");
+	t_ok(strstr(log, "X-Amz-Security-Token: tokcont\r\n") && strstr(log, "X-Amz-Security-Token: tokcon2\r\n"),
+	    "each session token sent with its requests");
+	t_ok(strstr(log, "Credential=ASIACON2/") != NULL, "and signed with the new keys");
+	free(log);
+	unsetenv("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+	unsetenv("AWS_CONTAINER_AUTHORIZATION_TOKEN");
+
+	/* Web identity: an unsigned, form-encoded POST to STS. */
+	http_init(&h, &e);
+	snprintf(tokfile, sizeof(tokfile), "/tmp/test_http.%d.token", (int)getpid());
+	f = fopen(tokfile, "w");
+	if (f) {
+		fputs("eyJ.web+token/=\n", f);
+		fclose(f);
+	}
+	start(sts, 3);
+	setenv("AWS_ENDPOINT_URL_STS", base, 1);
+	setenv("AWS_WEB_IDENTITY_TOKEN_FILE", tokfile, 1);
+	setenv("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/ci", 1);
+	setenv("AWS_ROLE_SESSION_NAME", "run 42", 1);
+	t_ok(creds_load(&c, &h, fake_now, &e) == 0, "web identity credentials");
+	t_streq(c.source, "web-identity", "source");
+	t_ok(strcmp(c.access_key.p, "ASIAWEB") == 0 && strcmp(c.secret_key.p, "secretweb") == 0 &&
+	    strcmp(c.session_token.p, "tokweb") == 0, "keys and token from the XML");
+	t_inteq(c.expires, 1700003600, "Expiration parsed");
+	t_ok(creds_load(&c, &h, fake_now, &e) == -1 && e.cls == ERR_PERMANENT, "STS refusal is permanent");
+	t_streq(e.code, "InvalidIdentityToken", "STS code kept");
+	t_ok(strstr(e.msg, "eyJ") == NULL, "the token is not in the message");
+	t_ok(creds_load(&c, &h, fake_now, &e) == -1 && e.cls == ERR_PERMANENT,
+	    "an answer without credentials is refused");
+	log = stop();
+	t_ok(strstr(log, "POST / HTTP/1.1\r\n") != NULL && strstr(log, "Authorization") == NULL,
+	    "unsigned POST");
+	t_ok(strstr(log, "Action=AssumeRoleWithWebIdentity&Version=2011-06-15&"
+	    "RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fci&RoleSessionName=run%2042&"
+	    "WebIdentityToken=eyJ.web%2Btoken%2F%3D\n") != NULL, "form fields encoded, token line ended");
+	free(log);
+	unsetenv("AWS_WEB_IDENTITY_TOKEN_FILE");
+	unsetenv("AWS_ROLE_ARN");
+	unsetenv("AWS_ROLE_SESSION_NAME");
+	unsetenv("AWS_ENDPOINT_URL_STS");
+	unlink(tokfile);
+
+	/* Instance metadata is the last link. */
+	unsetenv("AWS_EC2_METADATA_DISABLED");
+	start(imds, 3);
+	setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", base, 1);
+	t_ok(creds_load(&c, &h, fake_now, &e) == 0, "instance role credentials");
+	t_ok(strcmp(c.source, "imds") == 0 && strcmp(c.access_key.p, "ASIAIMDS") == 0 &&
+	    strcmp(c.session_token.p, "tokimds") == 0 && c.expires == 1700003600, "keys, token, expiry");
+	t_ok(creds_load(&c, &h, fake_now, &e) == -1 && e.cls == ERR_LOCAL, "an instance without a role");
+	log = stop();
+	t_ok(strstr(log, "GET /latest/meta-data/iam/security-credentials/ HTTP/1.1\r\n") &&
+	    strstr(log, "GET /latest/meta-data/iam/security-credentials/ci-role HTTP/1.1\r\n"),
+	    "role listed, then its credentials (newline trimmed)");
+	free(log);
+	unsetenv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
+	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+	creds_free(&c);
+	http_free(&h);
+	buf_free(&resp);
+}
+
+int
+main(void)
+{
+	snprintf(logpath, sizeof(logpath), "/tmp/test_http.%d.log", (int)getpid());
+	signal(SIGPIPE, SIG_IGN);
+	/* The server is local: a proxy from the environment must not get in the way. */
+	unsetenv("http_proxy");
+	unsetenv("https_proxy");
+	unsetenv("all_proxy");
+	unsetenv("ALL_PROXY");
+	unsetenv("HTTPS_PROXY");
+	test_keepalive();
+	test_failures();
+	test_aws_retries();
+	test_aws_query();
+	test_skew();
+	test_imds();
+	test_remote_creds();
+	unlink(logpath);
+	return t_done();
+}

@@ -1,0 +1,307 @@
+/* lib/state: the transitions of docs/state-model.md as exact request bodies,
+ * record keys, and records as output lines. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "state.h"
+#include "t.h"
+
+#define ID "i-0123456789abcdef0"
+
+/* A string member of a body, or "" when absent. */
+static const char *
+str(const cJSON *o, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+
+	return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+/* The S or N of placeholder name in ExpressionAttributeValues, or "". */
+static const char *
+val(const cJSON *b, const char *name)
+{
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(b,
+	    "ExpressionAttributeValues"), name);
+	const char *s = str(a, "S");
+
+	return *s ? s : str(a, "N");
+}
+
+/* 1 if every #name and :value in the expressions is defined and every
+ * defined one is used: DynamoDB refuses a body that breaks either rule. */
+static int
+placeholders_match(const cJSON *b)
+{
+	const char *exprs[2] = { str(b, "UpdateExpression"), str(b, "ConditionExpression") };
+	const char *maps[2] = { "ExpressionAttributeNames", "ExpressionAttributeValues" };
+	char all[512], tok[32];
+	const cJSON *it;
+	size_t i, n;
+	int m;
+
+	snprintf(all, sizeof(all), "%s %s ", exprs[0], exprs[1]);
+	/* Defined and unused? */
+	for (m = 0; m < 2; m++)
+		cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(b, maps[m])) {
+			const char *p = all;
+
+			snprintf(tok, sizeof(tok), "%s", it->string);
+			n = strlen(tok);
+			while ((p = strstr(p, tok)) != NULL && (isalnum((unsigned char)p[n]) || p[n] == '_'))
+				p += n;
+			if (p == NULL)
+				return 0;
+		}
+	/* Used and undefined? */
+	for (i = 0; all[i]; i++) {
+		if (all[i] != '#' && all[i] != ':')
+			continue;
+		for (n = 0; n + 1 < sizeof(tok) && (all[i + n] == all[i] || isalnum((unsigned char)all[i + n])); n++)
+			tok[n] = all[i + n];
+		tok[n] = '\0';
+		if (!cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(b, maps[tok[0] == ':']), tok))
+			return 0;
+		i += n - 1;
+	}
+	return 1;
+}
+
+static cJSON *
+cas(int from, int to, const char *run, const char **op)
+{
+	struct state_cas c = { "pool", ID, from, to, run, 2000, 1000, NULL, NULL, NULL };
+
+	*op = "?";
+	return state_cas_body(&c, op);
+}
+
+static void
+test_names(void)
+{
+	int i;
+
+	for (i = ST_NONE; i <= ST_TERMINATED; i++)
+		t_inteq(state_parse(state_name(i)), i, "state %s round trip", state_name(i));
+	t_inteq(state_parse("Idle"), -1, "states are lower case");
+	t_inteq(state_parse(""), -1, "empty state");
+	t_inteq(state_parse("idle "), -1, "no trailing space");
+	t_streq(state_name(-1), "?", "name of a bad state");
+	t_streq(state_name(6), "?", "name past the end");
+	t_inteq(state_kind("instance"), KIND_INSTANCE, "kind instance");
+	t_inteq(state_kind("config"), KIND_CONFIG, "kind config");
+	t_inteq(state_kind("signals"), -1, "unknown kind");
+}
+
+static void
+test_pk(void)
+{
+	struct buf b = BUF_INIT;
+
+	state_pk(&b, KIND_INSTANCE, ID);
+	t_streq(b.p, "i#" ID, "instance key");
+	state_pk(&b, KIND_SIGNAL, ID);
+	t_streq(b.p, "sig#" ID, "signal key replaces the previous one");
+	state_pk(&b, KIND_HEARTBEAT, ID);
+	t_streq(b.p, "hb#" ID, "heartbeat key");
+	state_pk(&b, KIND_CONFIG, "idle-time-sec");
+	t_streq(b.p, "cfg#idle-time-sec", "config key");
+	buf_free(&b);
+}
+
+/* The whole table, both ways: what is allowed and what is not. */
+static void
+test_allowed(void)
+{
+	static const char *const table[] = { "none created", "created running", "claimed running",
+		"running idle", "idle claimed", "claimed idle", "created terminated", "running terminated",
+		"idle terminated", "claimed terminated" };
+	char pair[32];
+	int from, to, want, count = 0;
+	size_t i;
+
+	for (from = ST_NONE; from <= ST_TERMINATED; from++)
+		for (to = ST_NONE; to <= ST_TERMINATED; to++) {
+			snprintf(pair, sizeof(pair), "%s %s", state_name(from), state_name(to));
+			want = 0;
+			for (i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+				want |= strcmp(pair, table[i]) == 0;
+			if (state_allowed(from, to) != want)
+				t_ok(0, "%s -> %s allowed is %d, want %d", state_name(from), state_name(to),
+				    state_allowed(from, to), want);
+			count += state_allowed(from, to);
+		}
+	t_inteq(count, 10, "exactly the 10 transitions of the table are allowed");
+	t_ok(!state_allowed(-1, ST_CREATED) && !state_allowed(ST_IDLE, 9), "out-of-range states refused");
+}
+
+static void
+test_create(void)
+{
+	struct state_cas c = { "pool", ID, ST_NONE, ST_CREATED, "77", 1600, 1000, "large", "m5.xlarge", "spot" };
+	const char *op = "?";
+	cJSON *b = state_cas_body(&c, &op);
+	char *s = cJSON_PrintUnformatted(b);
+
+	t_streq(op, "PutItem", "creation is a PutItem");
+	t_streq(s, "{\"TableName\":\"pool\",\"Item\":{\"pk\":{\"S\":\"i#" ID "\"},\"state\":{\"S\":\"created\"},"
+	    "\"runId\":{\"S\":\"77\"},\"threshold\":{\"N\":\"1600\"},\"updatedAt\":{\"N\":\"1000\"},"
+	    "\"resourceClass\":{\"S\":\"large\"},\"instanceType\":{\"S\":\"m5.xlarge\"},\"usageClass\":{\"S\":\"spot\"}},"
+	    "\"ConditionExpression\":\"attribute_not_exists(pk)\"}", "creation body, exactly");
+	cJSON_free(s);
+	cJSON_Delete(b);
+
+	/* Without a run id or the optional attributes: they are absent, never "". */
+	c.run_id = NULL;
+	c.resource_class = c.instance_type = c.usage_class = NULL;
+	b = state_cas_body(&c, &op);
+	s = cJSON_PrintUnformatted(b);
+	t_ok(b != NULL && strstr(s, "runId") == NULL && strstr(s, "resourceClass") == NULL &&
+	    strstr(s, "\"\"") == NULL, "creation without run id: no runId attribute, no empty strings");
+	cJSON_free(s);
+	cJSON_Delete(b);
+}
+
+/* Each update transition: its condition and update, exactly. */
+static void
+test_updates(void)
+{
+	static const struct {
+		int from, to;
+		const char *cond, *update;
+	} cases[] = {
+		{ ST_CREATED, ST_RUNNING, "#st = :from AND #run = :run", "SET #st = :to, #th = :th, #up = :now" },
+		{ ST_CLAIMED, ST_RUNNING, "#st = :from AND #run = :run", "SET #st = :to, #th = :th, #up = :now" },
+		{ ST_RUNNING, ST_IDLE, "#st = :from AND #run = :run", "SET #st = :to, #th = :th, #up = :now REMOVE #run" },
+		{ ST_CLAIMED, ST_IDLE, "#st = :from AND #run = :run", "SET #st = :to, #th = :th, #up = :now REMOVE #run" },
+		{ ST_IDLE, ST_CLAIMED, "#st = :from AND attribute_not_exists(#run) AND #th > :now",
+		    "SET #st = :to, #run = :run, #th = :th, #up = :now" },
+	};
+	const char *op;
+	size_t i;
+	cJSON *b;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *f = state_name(cases[i].from), *to = state_name(cases[i].to);
+
+		b = cas(cases[i].from, cases[i].to, "r-1", &op);
+		t_streq(op, "UpdateItem", "%s -> %s is an UpdateItem", f, to);
+		t_streq(str(cJSON_GetObjectItem(cJSON_GetObjectItem(b, "Key"), "pk"), "S"), "i#" ID,
+		    "%s -> %s keyed i#ID", f, to);
+		t_streq(str(b, "TableName"), "pool", "%s -> %s table", f, to);
+		t_streq(str(b, "ConditionExpression"), cases[i].cond, "%s -> %s condition", f, to);
+		t_streq(str(b, "UpdateExpression"), cases[i].update, "%s -> %s update", f, to);
+		t_ok(strcmp(val(b, ":from"), f) == 0 && strcmp(val(b, ":to"), to) == 0 &&
+		    strcmp(val(b, ":run"), "r-1") == 0 && strcmp(val(b, ":th"), "2000") == 0 &&
+		    strcmp(val(b, ":now"), "1000") == 0, "%s -> %s values", f, to);
+		t_streq(str(cJSON_GetObjectItem(b, "ExpressionAttributeNames"), "#run"), "runId",
+		    "%s -> %s #run is runId", f, to);
+		t_ok(placeholders_match(b), "%s -> %s: every placeholder defined and used", f, to);
+		cJSON_Delete(b);
+		b = cas(cases[i].from, cases[i].to, NULL, &op);
+		t_ok(b == NULL, "%s -> %s without a run id is refused", f, to);
+	}
+}
+
+static void
+test_terminate(void)
+{
+	const char *op;
+	cJSON *b;
+	int from;
+
+	for (from = ST_CREATED; from <= ST_CLAIMED; from++) {
+		b = cas(from, ST_TERMINATED, NULL, &op);
+		t_streq(str(b, "ConditionExpression"), "#st = :from", "%s -> terminated: state only", state_name(from));
+		t_streq(str(b, "UpdateExpression"), "SET #st = :to, #up = :now, #ttl = :ttl REMOVE #run",
+		    "%s -> terminated: ttl set, run id removed", state_name(from));
+		t_streq(val(b, ":ttl"), "605800", "ttl is now + 7 days");
+		t_streq(val(b, ":from"), state_name(from), "expected state %s", state_name(from));
+		t_ok(placeholders_match(b), "%s -> terminated: placeholders", state_name(from));
+		cJSON_Delete(b);
+	}
+	b = cas(ST_RUNNING, ST_TERMINATED, "r-1", &op);
+	t_streq(str(b, "ConditionExpression"), "#st = :from AND #run = :run", "terminate with a run id checks it");
+	t_streq(val(b, ":run"), "r-1", "the run id checked");
+	t_ok(placeholders_match(b), "terminate with a run id: placeholders");
+	cJSON_Delete(b);
+}
+
+static void
+test_refused(void)
+{
+	const char *op = "unset";
+
+	t_ok(cas(ST_IDLE, ST_RUNNING, "r", &op) == NULL, "idle -> running refused");
+	t_ok(cas(ST_TERMINATED, ST_IDLE, "r", &op) == NULL, "terminated -> idle refused");
+	t_ok(cas(ST_TERMINATED, ST_TERMINATED, NULL, &op) == NULL, "terminated -> terminated refused");
+	t_ok(cas(ST_NONE, ST_RUNNING, "r", &op) == NULL, "none -> running refused");
+	t_ok(cas(ST_IDLE, ST_IDLE, "r", &op) == NULL, "idle -> idle refused");
+}
+
+static void
+line_is(const char *json, int as_json, const char *want, const char *name)
+{
+	cJSON *item = cJSON_Parse(json);
+	struct buf b = BUF_INIT;
+
+	t_ok(item != NULL, "%s: test item parses", name);
+	if (want == NULL)
+		t_inteq(state_line(item, as_json, &b), -1, "%s", name);
+	else if (t_inteq(state_line(item, as_json, &b), 0, "%s: formatted", name))
+		t_streq(b.p, want, "%s", name);
+	cJSON_Delete(item);
+	buf_free(&b);
+}
+
+static void
+test_lines(void)
+{
+	const char *inst = "{\"pk\":{\"S\":\"i#" ID "\"},\"state\":{\"S\":\"running\"},\"runId\":{\"S\":\"42-2\"},"
+	    "\"threshold\":{\"N\":\"1700000000\"},\"resourceClass\":{\"S\":\"large\"},"
+	    "\"instanceType\":{\"S\":\"m5.xlarge\"},\"usageClass\":{\"S\":\"on-demand\"},\"updatedAt\":{\"N\":\"1\"}}";
+
+	line_is(inst, 0, ID "\trunning\t42-2\t1700000000\tlarge\tm5.xlarge\ton-demand", "instance line");
+	line_is(inst, 1, "{\"kind\":\"instance\",\"id\":\"" ID "\",\"state\":\"running\",\"runId\":\"42-2\","
+	    "\"threshold\":\"1700000000\",\"resourceClass\":\"large\",\"instanceType\":\"m5.xlarge\","
+	    "\"usageClass\":\"on-demand\"}", "instance JSON line");
+	line_is("{\"pk\":{\"S\":\"i#" ID "\"},\"state\":{\"S\":\"idle\"}}", 0, ID "\tidle\t-\t-\t-\t-\t-",
+	    "missing fields are '-'");
+	line_is("{\"pk\":{\"S\":\"i#" ID "\"},\"state\":{\"S\":\"idle\"},\"runId\":{\"S\":\"\"}}", 0,
+	    ID "\tidle\t-\t-\t-\t-\t-", "an empty run id is '-'");
+	line_is("{\"pk\":{\"S\":\"sig#" ID "\"},\"signal\":{\"S\":\"registered\"},\"runId\":{\"S\":\"9\"},"
+	    "\"at\":{\"N\":\"12\"},\"ttl\":{\"N\":\"99\"}}", 0, ID "\tregistered\t9\t12", "signal line");
+	line_is("{\"pk\":{\"S\":\"sig#" ID "\"},\"signal\":{\"S\":\"bootstrap-failed\"},\"at\":{\"N\":\"12\"}}", 1,
+	    "{\"kind\":\"signal\",\"id\":\"" ID "\",\"signal\":\"bootstrap-failed\",\"at\":\"12\"}",
+	    "signal JSON line without run id");
+	line_is("{\"pk\":{\"S\":\"hb#" ID "\"},\"at\":{\"N\":\"1234\"},\"ttl\":{\"N\":\"99\"}}", 0, ID "\t1234",
+	    "heartbeat line");
+	line_is("{\"pk\":{\"S\":\"cfg#registration-token\"},\"value\":{\"S\":\"AB\\tC\\nD\"}}", 0,
+	    "registration-token\tAB C D", "text line: tab and newline in a value become spaces");
+	line_is("{\"pk\":{\"S\":\"cfg#registration-token\"},\"value\":{\"S\":\"AB\\tC\\nD\"}}", 1,
+	    "{\"kind\":\"config\",\"name\":\"registration-token\",\"value\":\"AB\\tC\\nD\"}",
+	    "JSON line keeps the exact value");
+	line_is("{\"pk\":{\"S\":\"job#x\"},\"value\":{\"S\":\"v\"}}", 0, NULL, "foreign key refused");
+	line_is("{\"state\":{\"S\":\"idle\"}}", 0, NULL, "item without a key refused");
+	line_is("{\"pk\":{\"N\":\"5\"}}", 0, NULL, "numeric key refused");
+	line_is("{\"pk\":{\"S\":\"i#" ID "\"},\"state\":{\"BOOL\":true},\"threshold\":\"5\"}", 0,
+	    ID "\t-\t-\t-\t-\t-\t-", "attributes of the wrong shape are '-'");
+}
+
+int
+main(void)
+{
+	test_names();
+	test_pk();
+	test_allowed();
+	test_create();
+	test_updates();
+	test_terminate();
+	test_refused();
+	test_lines();
+	return t_done();
+}
