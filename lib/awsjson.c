@@ -42,7 +42,7 @@ awsjson_error(const char *body, size_t n, const char *query_error,
 		copy(msg, msgsz, m->valuestring, strlen(m->valuestring));
 	if (cJSON_IsString(t))
 		type = t->valuestring;
-	if (query_error && *query_error) {
+	if (query_error && strcspn(query_error, ";") > 0) {
 		/* "AWS.SimpleQueueService.NonExistentQueue;Sender": the code is before ';'. */
 		copy(code, codesz, query_error, strcspn(query_error, ";"));
 		r = 0;

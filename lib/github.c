@@ -1,9 +1,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "clock.h"
 #include "github.h"
+#include "isotime.h"
 
 int
 github_init(struct github *g, const char *token, struct err *e)
@@ -48,44 +50,140 @@ github_runners_path(struct buf *out, const char *scope)
 	return buf_addf(out, slash ? "/repos/%s/actions/runners" : "/orgs/%s/actions/runners", scope);
 }
 
+/* Skips spaces and tabs. */
+static const char *
+skip_ws(const char *p)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+/* 1 if the rel value of n bytes at v holds the token "next" (rel may list
+ * several space-separated relations, RFC 8288 3.3). */
+static int
+rel_has_next(const char *v, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t w;
+
+		while (i < n && v[i] == ' ')
+			i++;
+		for (w = 0; i + w < n && v[i + w] != ' '; w++)
+			;
+		if (w == 4 && strncasecmp(v + i, "next", 4) == 0)
+			return 1;
+		i += w;
+	}
+	return 0;
+}
+
 int
 github_link_next(const char *link, struct buf *out)
 {
 	const char *p = link ? link : "";
 
 	buf_reset(out);
-	/* Parts are "<URL>; rel=\"next\"", separated by commas. */
-	while (*p) {
-		size_t n = strcspn(p, ",");
-		const char *lt = memchr(p, '<', n), *gt = lt ? memchr(lt, '>', n - (size_t)(lt - p)) : NULL;
-		char part[2048];
+	/* Links are "<URL>; param=value; ..." separated by commas. A URL may
+	 * hold commas and a quoted value may too, so both are read whole. */
+	for (;;) {
+		const char *url, *gt;
+		int next = 0;
 
-		if (lt && gt && n < sizeof(part)) {
-			memcpy(part, p, n);
-			part[n] = '\0';
-			if (strstr(part + (gt - p), "rel=\"next\""))
-				return buf_add(out, lt + 1, (size_t)(gt - lt - 1));
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (*p != '<')
+			return 0; /* the end, or malformed: no next page */
+		url = p + 1;
+		gt = strchr(url, '>');
+		if (gt == NULL)
+			return 0;
+		p = skip_ws(gt + 1);
+		while (*p == ';') {
+			const char *name = skip_ws(p + 1), *v;
+			size_t nlen = strcspn(name, "=;, \t"), vlen;
+
+			p = skip_ws(name + nlen);
+			if (*p != '=')
+				continue; /* a parameter without a value */
+			p = skip_ws(p + 1);
+			if (*p == '"') {
+				v = p + 1;
+				vlen = strcspn(v, "\"");
+				if (v[vlen] != '"')
+					return 0;
+				p = v + vlen + 1;
+			} else {
+				v = p;
+				vlen = strcspn(v, ";, \t");
+				p = v + vlen;
+			}
+			if (nlen == 3 && strncasecmp(name, "rel", 3) == 0 && rel_has_next(v, vlen))
+				next = 1;
+			p = skip_ws(p);
 		}
-		p += n + (p[n] == ',');
+		if (*p != ',' && *p != '\0')
+			return 0;
+		if (next)
+			return buf_add(out, url, (size_t)(gt - url));
 	}
-	return 0;
+}
+
+/* Parses a decimal number of at most max digits; -1 if it is not one. */
+static long long
+digits(const char *s, size_t max)
+{
+	long long v = 0;
+	size_t i;
+
+	if (s == NULL || *s == '\0' || strlen(s) > max)
+		return -1;
+	for (i = 0; s[i]; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
 }
 
 long
 github_rate_wait(long status, const char *retry_after, const char *remaining,
     const char *reset, long long now)
 {
+	long long v, at;
+
 	if (status != 403 && status != 429)
 		return -1;
-	if (retry_after && *retry_after)
-		return strtol(retry_after, NULL, 10);
-	if (remaining && strcmp(remaining, "0") == 0 && reset && *reset) {
-		long long r = strtoll(reset, NULL, 10) - now;
-
-		return r < 0 ? 0 : (long)r;
+	if (retry_after && *retry_after) {
+		/* Retry-After is delay-seconds or an HTTP date (RFC 9110 10.2.3). */
+		if ((v = digits(retry_after, 9)) >= 0)
+			return (long)v;
+		if (isotime_parse_http(retry_after, &at) == 0)
+			return at > now ? (long)(at - now) : 0;
+		return 60;
 	}
-	/* A secondary limit without a hint: wait a minute, as GitHub advises. */
+	if (remaining && strcmp(remaining, "0") == 0) {
+		/* The primary limit is spent: wait until it resets. */
+		if ((at = digits(reset, 12)) < 0)
+			return 60;
+		return at > now ? (long)(at - now) : 0;
+	}
+	/* A secondary limit without a hint: wait a minute, as GitHub advises.
+	 * A 403 without rate-limit headers is a refusal. */
 	return status == 429 ? 60 : -1;
+}
+
+int
+github_same_api(const char *base, const char *url)
+{
+	size_t n = strlen(base);
+
+	/* The prefix alone is not enough: "https://api.github.com.evil" starts
+	 * with "https://api.github.com" too. */
+	return n > 0 && strncmp(url, base, n) == 0 &&
+	    (url[n] == '\0' || url[n] == '/' || url[n] == '?');
 }
 
 int
@@ -102,7 +200,7 @@ github_call(struct github *g, const char *method, const char *path, cJSON **out,
 		*out = NULL;
 	if (strncmp(path, "http", 4) == 0) {
 		/* A Link URL must stay on our API host: never send the token elsewhere. */
-		if (strncmp(path, g->base.p, g->base.len) != 0) {
+		if (!github_same_api(g->base.p, path)) {
 			err_set(e, ERR_PERMANENT, "GitHub pagination pointed to another host");
 			return -1;
 		}

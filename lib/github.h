@@ -28,11 +28,18 @@ int github_call(struct github *g, const char *method, const char *path, cJSON **
 /* The runners path of a scope: "owner/repo" -> /repos/owner/repo/actions/runners,
  * "org" -> /orgs/org/actions/runners. -1 if scope is malformed. */
 int github_runners_path(struct buf *out, const char *scope);
-/* Pure: the URL of rel="next" in a Link header into out ("" if none). */
+/* Pure: the URL of rel="next" in a Link header (RFC 8288) into out ("" if
+ * none or malformed). 0, or -1 out of memory. */
 int github_link_next(const char *link, struct buf *out);
-/* Pure: seconds to wait before retrying a rate-limited answer; -1 if it is not one. */
+/* Pure: seconds to wait before retrying a 403/429 that is a rate limit;
+ * -1 if it is not one. Retry-After (seconds or an HTTP date) first, then an
+ * x-ratelimit-remaining of 0 until x-ratelimit-reset (epoch seconds), then
+ * 60 for a 429 without hints. now is epoch seconds. */
 long github_rate_wait(long status, const char *retry_after, const char *remaining,
     const char *reset, long long now);
+/* Pure: 1 if url is on the API at base (base itself, or base followed by
+ * '/' or '?'), so the token may be sent to it; else 0. */
+int github_same_api(const char *base, const char *url);
 void github_free(struct github *g);
 
 #endif

@@ -8,6 +8,8 @@
 int
 query_add(struct buf *b, const char *name, const char *value)
 {
+	if (name == NULL || value == NULL || *name == '\0')
+		return -1;
 	if ((b->len && buf_addc(b, '&')) || uri_encode(b, name, strlen(name), 0) || buf_addc(b, '='))
 		return -1;
 	return uri_encode(b, value, strlen(value), 0);

@@ -8,6 +8,7 @@
 struct parser {
 	const char *p, *end;
 	int depth;
+	long nodes;
 	const char *why; /* what is wrong, for the error message */
 };
 
@@ -15,6 +16,13 @@ static int
 is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Control bytes other than tab, LF and CR are not XML characters. */
+static int
+is_control(char c)
+{
+	return (unsigned char)c < 0x20 && c != '\t' && c != '\n' && c != '\r';
 }
 
 static int
@@ -55,7 +63,9 @@ add_utf8(struct buf *b, unsigned long cp)
 	char u[4];
 	size_t n;
 
-	if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+	/* Only what XML 1.0 calls a Char may be referenced (section 2.2). */
+	if ((cp < 0x20 && cp != 0x9 && cp != 0xA && cp != 0xD) || cp > 0x10FFFF ||
+	    (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE || cp == 0xFFFF)
 		return -1;
 	if (cp < 0x80) {
 		u[0] = (char)cp;
@@ -137,6 +147,21 @@ name_len(struct parser *ps)
 	while (ps->p < ps->end && is_name(*ps->p))
 		ps->p++;
 	return (size_t)(ps->p - s);
+}
+
+/* 1 if the n bytes at s are a name as namespaces allow it: not starting
+ * with a digit, '-' or '.', and at most one ':' with text on both sides. */
+static int
+qname_ok(const char *s, size_t n)
+{
+	const char *colon = memchr(s, ':', n);
+
+	if (n == 0 || (s[0] >= '0' && s[0] <= '9') || s[0] == '-' || s[0] == '.')
+		return 0;
+	if (colon == NULL)
+		return 1;
+	return colon > s && colon < s + n - 1 && memchr(colon + 1, ':', (size_t)(s + n - colon - 1)) == NULL &&
+	    qname_ok(colon + 1, (size_t)(s + n - colon - 1));
 }
 
 static char *
@@ -258,9 +283,6 @@ content(struct parser *ps, struct xml *x, const char *tag, size_t taglen)
 				goto fail;
 			*tail = c;
 			tail = &c->next;
-		} else if (*ps->p == '\0') {
-			ps->why = "NUL byte";
-			goto fail;
 		} else {
 			if (buf_addc(&text, *ps->p++))
 				goto fail;
@@ -284,6 +306,11 @@ element(struct parser *ps)
 		ps->why = "nested too deeply";
 		return NULL;
 	}
+	/* Each element costs ~100 bytes of memory for as few as 4 of input. */
+	if (++ps->nodes > XML_MAX_NODES) {
+		ps->why = "too many elements";
+		return NULL;
+	}
 	if (ps->p == ps->end || *ps->p != '<') {
 		ps->why = "expected an element";
 		return NULL;
@@ -291,7 +318,7 @@ element(struct parser *ps)
 	ps->p++;
 	tag = ps->p;
 	taglen = name_len(ps);
-	if (taglen == 0) {
+	if (!qname_ok(tag, taglen)) {
 		ps->why = "malformed start tag";
 		return NULL;
 	}
@@ -321,18 +348,27 @@ fail:
 int
 xml_parse(const char *s, size_t n, struct xml **out, struct err *e)
 {
-	struct parser ps = { s, s + n, 0, NULL };
+	struct parser ps = { NULL, NULL, 0, 0, NULL };
 	struct xml *x = NULL;
+	size_t i;
 
 	*out = NULL;
+	if (s == NULL) {
+		s = "";
+		n = 0;
+	}
+	ps.p = s;
+	ps.end = s + n;
 	if (n > XML_MAX_SIZE) {
 		err_set(e, ERR_PERMANENT, "XML response too large (%zu bytes)", n);
 		return -1;
 	}
-	if (memchr(s, '\0', n)) {
-		err_set(e, ERR_PERMANENT, "malformed XML response: NUL byte");
-		return -1;
-	}
+	/* No control bytes anywhere, NUL included: not even in CDATA or comments. */
+	for (i = 0; i < n; i++)
+		if (is_control(s[i])) {
+			err_set(e, ERR_PERMANENT, "malformed XML response: control byte at byte %zu", i);
+			return -1;
+		}
 	if (misc(&ps) || (x = element(&ps)) == NULL || misc(&ps)) {
 		xml_free(x);
 		err_set(e, ERR_PERMANENT, "malformed XML response: %s at byte %ld",
@@ -412,6 +448,20 @@ xml_text(const struct xml *x, const char *path)
 	return f && f->text ? f->text : "";
 }
 
+/* Copies s into dst, truncated, with control characters made spaces: the
+ * code and message end up in one-line errors and logs. */
+static void
+one_line(char *dst, size_t sz, const char *s)
+{
+	size_t o = 0;
+
+	if (sz == 0)
+		return;
+	for (; *s && o + 1 < sz; s++)
+		dst[o++] = (unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s;
+	dst[o] = '\0';
+}
+
 int
 xml_aws_error(const struct xml *doc, char *code, size_t codesz, char *msg, size_t msgsz)
 {
@@ -425,7 +475,7 @@ xml_aws_error(const struct xml *doc, char *code, size_t codesz, char *msg, size_
 		err = xml_child(doc, "Error");
 	if (err == NULL || xml_text(err, "Code")[0] == '\0')
 		return 0;
-	snprintf(code, codesz, "%s", xml_text(err, "Code"));
-	snprintf(msg, msgsz, "%s", xml_text(err, "Message"));
+	one_line(code, codesz, xml_text(err, "Code"));
+	one_line(msg, msgsz, xml_text(err, "Message"));
 	return 1;
 }

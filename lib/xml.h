@@ -15,11 +15,16 @@ struct xml {
 	struct xml *next;   /* next sibling */
 };
 
+/* Limits: nesting, input size (as large as the HTTP layer takes), and
+ * elements (a full DescribeInstances page of 1000 has ~150 000). */
 #define XML_MAX_DEPTH 64
-#define XML_MAX_SIZE (8u * 1024 * 1024)
+#define XML_MAX_SIZE (16u * 1024 * 1024)
+#define XML_MAX_NODES 500000L
 
 /* Parses n bytes of s. 0 with *out set, or -1 with e set (ERR_PERMANENT:
- * the service sent something that is not well-formed XML). */
+ * the service sent something that is not well-formed XML, or past a limit).
+ * Strict: one root; no DOCTYPE; no control bytes but tab, LF, CR; character
+ * references only to XML characters. */
 int xml_parse(const char *s, size_t n, struct xml **out, struct err *e);
 void xml_free(struct xml *x);
 /* The first child named name, or NULL. */
@@ -31,7 +36,8 @@ struct xml *xml_find(const struct xml *x, const char *path);
 /* The text of the element at path below x, or "" (never NULL). */
 const char *xml_text(const struct xml *x, const char *path);
 /* Finds an AWS error in either shape (Response/Errors/Error as EC2 sends it,
- * ErrorResponse/Error as STS sends it): 1 with code/msg filled, else 0. */
+ * ErrorResponse/Error as STS sends it): 1 with code/msg filled (truncated,
+ * control characters made spaces), else 0 (code/msg untouched). */
 int xml_aws_error(const struct xml *doc, char *code, size_t codesz, char *msg, size_t msgsz);
 
 #endif

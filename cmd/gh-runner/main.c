@@ -11,38 +11,72 @@
 #include "log.h"
 
 static const char help[] =
-    "usage: gh-runner [--scope OWNER/REPO|ORG] [--token-file F] COMMAND\n"
-    "  registration-token      print token<TAB>expires (epoch seconds)\n"
-    "  remove-token            likewise\n"
+    "usage: gh-runner [--scope OWNER/REPO|ORG] [--token-file F] [--json] COMMAND\n"
+    "Self-hosted runners of a repository or an organisation (GitHub REST API).\n"
+    "Commands:\n"
+    "  registration-token       a token to register runners (valid one hour):\n"
+    "                           prints token<TAB>expires-at (epoch seconds)\n"
+    "  remove-token             a token to remove runners: likewise\n"
     "  list [--label L] [--status online|offline]\n"
-    "                          id<TAB>name<TAB>status<TAB>busy<TAB>labels\n"
-    "  delete RUNNER-ID...     delete runners\n"
-    "  delete-offline --label L  delete the offline, idle runners that have label L;\n"
-    "                          prints the deleted ids\n"
-    "The token comes from GITHUB_TOKEN or --token-file, never the command line;\n"
-    "the scope defaults to GITHUB_REPOSITORY; GITHUB_API_URL selects Enterprise Server.\n"
-    "Exit: 0 done, 1 nothing listed, 2 bad usage, 3 refused, 4 retries exhausted,\n"
-    "5 local failure.\n";
+    "                           the runners, every page: one a line,\n"
+    "                           id<TAB>name<TAB>status<TAB>busy|idle<TAB>labels (comma-separated)\n"
+    "  delete RUNNER-ID...      deletes runners; prints each deleted id\n"
+    "  delete-offline --label L deletes the offline, idle runners that have label L\n"
+    "                           (all pages are read first); prints each deleted id\n"
+    "Options:\n"
+    "  --scope S                OWNER/REPO or ORG (default GITHUB_REPOSITORY)\n"
+    "  --token-file F           read the GitHub token from F (default GITHUB_TOKEN)\n"
+    "  --label L, --status S    list filters (label: 1-128 bytes, no commas or\n"
+    "                           control characters)\n"
+    "  --json                   JSON Lines: {\"token\",\"expiresAt\"}; list:\n"
+    "                           {\"id\",\"name\",\"status\",\"busy\",\"labels\"}; deletes: {\"id\"}\n"
+    "The token never comes from the command line. Tokens are printed only by\n"
+    "registration-token and remove-token (their job) and masked in the logs.\n"
+    "Environment: GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL (Enterprise\n"
+    "Server; default https://api.github.com).\n"
+    "Exit codes:\n"
+    "  0 done, 1 nothing listed, or a runner to delete was not found (the\n"
+    "  others are deleted), 2 bad usage (no request made), 3 refused (bad\n"
+    "  credentials, no access, a runner busy), 4 retries exhausted (5xx, rate\n"
+    "  limits, network), 5 local failure (no token, unreadable token file).\n";
 
+#define TOKEN_MAX 1024
+#define MAX_IDS 10000
+
+/* The token from file, or else GITHUB_TOKEN. NULL with e set when none. */
 static char *
-read_token(const char *file)
+read_token(const char *file, struct err *e)
 {
-	FILE *f;
-	char buf[512];
+	char buf[TOKEN_MAX + 2];
+	char *t = NULL;
 	size_t n;
+	FILE *f;
 
 	if (file == NULL) {
-		const char *t = getenv("GITHUB_TOKEN");
+		const char *v = getenv("GITHUB_TOKEN");
 
-		return t && *t ? strdup(t) : NULL;
+		if (v == NULL || *v == '\0')
+			err_set(e, ERR_LOCAL, "GITHUB_TOKEN is not set (or use --token-file)");
+		else if ((t = strdup(v)) == NULL)
+			err_set(e, ERR_LOCAL, "out of memory");
+		return t;
 	}
-	if ((f = fopen(file, "r")) == NULL)
+	if ((f = fopen(file, "r")) == NULL) {
+		err_set(e, ERR_LOCAL, "cannot read the --token-file");
 		return NULL;
+	}
 	n = fread(buf, 1, sizeof(buf) - 1, f);
 	fclose(f);
 	buf[n] = '\0';
 	buf[strcspn(buf, "\r\n")] = '\0';
-	return buf[0] ? strdup(buf) : NULL;
+	if (strlen(buf) > TOKEN_MAX)
+		err_set(e, ERR_INPUT, "the --token-file holds more than a token (over %d bytes)", TOKEN_MAX);
+	else if (buf[0] == '\0')
+		err_set(e, ERR_LOCAL, "the --token-file is empty");
+	else if ((t = strdup(buf)) == NULL)
+		err_set(e, ERR_LOCAL, "out of memory");
+	memset(buf, 0, sizeof(buf));
+	return t;
 }
 
 /* 1 if the runner has the label. */
@@ -60,19 +94,246 @@ has_label(const cJSON *r, const char *label)
 	return 0;
 }
 
+/* Prints s with tabs and line breaks as spaces: one field, one line. */
+static void
+put_field(const char *s)
+{
+	for (; *s; s++)
+		putchar(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s);
+}
+
+static void
+print_json(cJSON *o)
+{
+	char *s = cJSON_PrintUnformatted(o);
+
+	if (s)
+		printf("%s\n", s);
+	cJSON_free(s);
+	cJSON_Delete(o);
+}
+
+static void
+print_runner(const cJSON *rn, int json)
+{
+	const cJSON *nm = cJSON_GetObjectItem(rn, "name"), *st = cJSON_GetObjectItem(rn, "status"), *l;
+	const char *name = cJSON_IsString(nm) ? nm->valuestring : "?", *sts = cJSON_IsString(st) ? st->valuestring : "?";
+	double id = cJSON_GetObjectItem(rn, "id")->valuedouble;
+	int busy = cJSON_IsTrue(cJSON_GetObjectItem(rn, "busy")), first = 1;
+
+	if (json) {
+		cJSON *o = cJSON_CreateObject(), *labels;
+
+		cJSON_AddNumberToObject(o, "id", id);
+		cJSON_AddStringToObject(o, "name", name);
+		cJSON_AddStringToObject(o, "status", sts);
+		cJSON_AddBoolToObject(o, "busy", busy);
+		labels = cJSON_AddArrayToObject(o, "labels");
+		cJSON_ArrayForEach(l, cJSON_GetObjectItem(rn, "labels")) {
+			const cJSON *ln = cJSON_GetObjectItem(l, "name");
+
+			if (cJSON_IsString(ln))
+				cJSON_AddItemToArray(labels, cJSON_CreateString(ln->valuestring));
+		}
+		print_json(o);
+		return;
+	}
+	printf("%.0f\t", id);
+	put_field(name);
+	putchar('\t');
+	put_field(sts);
+	printf("\t%s\t", busy ? "busy" : "idle");
+	cJSON_ArrayForEach(l, cJSON_GetObjectItem(rn, "labels")) {
+		const cJSON *ln = cJSON_GetObjectItem(l, "name");
+
+		if (!cJSON_IsString(ln))
+			continue;
+		if (!first)
+			putchar(',');
+		put_field(ln->valuestring);
+		first = 0;
+	}
+	putchar('\n');
+}
+
+/* Deletes runner id. 0 deleted, 1 not found, -1 error (e set). */
+static int
+delete_one(struct github *g, const char *path, const char *id, int json, struct err *e)
+{
+	struct buf url = BUF_INIT;
+	int r;
+
+	buf_addf(&url, "%s/%s", path, id);
+	r = github_call(g, "DELETE", url.p, NULL, NULL, e);
+	buf_free(&url);
+	if (r && e->status == 404) {
+		log_msg(LOG_WARN, "runner %s: not found", id);
+		return 1;
+	}
+	if (r) {
+		log_msg(LOG_ERROR, "runner %s: not deleted: %s", id, e->msg);
+		return -1;
+	}
+	if (json) {
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddRawToObject(o, "id", id);
+		print_json(o);
+	} else {
+		printf("%s\n", id);
+	}
+	fflush(stdout);
+	return 0;
+}
+
+/* Deletes ids[0..n): all are tried. The exit code: the worst error's class,
+ * else 1 if one was not found, else 0. */
+static int
+delete_all(struct github *g, const char *path, char **ids, int n, int json)
+{
+	int i, worst = 0, missing = 0;
+	struct err e;
+
+	for (i = 0; i < n; i++) {
+		int r = delete_one(g, path, ids[i], json, &e);
+
+		if (r == 1)
+			missing = 1;
+		else if (r < 0 && worst != ERR_PERMANENT)
+			worst = e.cls;
+	}
+	return worst ? worst : missing;
+}
+
+/* list and delete-offline: reads every page; lists the matching runners, or
+ * collects the offline idle ones into *ids (deleting while paging would
+ * shift the pages and skip runners). 0 or -1. */
+static int
+scan(struct github *g, const char *path, const char *label, const char *status, int json, char ***ids, int *nids,
+    int *nlisted, struct err *e)
+{
+	struct buf url = BUF_INIT, next = BUF_INIT;
+	cJSON *doc = NULL;
+	int r = -1;
+
+	buf_addf(&url, "%s?per_page=100", path);
+	for (;;) {
+		const cJSON *rn;
+
+		if (github_call(g, "GET", url.p, &doc, &next, e))
+			goto done;
+		cJSON_ArrayForEach(rn, cJSON_GetObjectItem(doc, "runners")) {
+			const cJSON *id = cJSON_GetObjectItem(rn, "id"), *st = cJSON_GetObjectItem(rn, "status");
+			const char *sts = cJSON_IsString(st) ? st->valuestring : "?";
+			char num[24];
+			char **more;
+
+			if (!cJSON_IsNumber(id) || id->valuedouble < 0 || (label && !has_label(rn, label)) ||
+			    (status && strcmp(sts, status)))
+				continue;
+			if (ids == NULL) {
+				print_runner(rn, json);
+				++*nlisted;
+				continue;
+			}
+			if (strcmp(sts, "offline") || cJSON_IsTrue(cJSON_GetObjectItem(rn, "busy")) || *nids >= MAX_IDS)
+				continue;
+			snprintf(num, sizeof(num), "%.0f", id->valuedouble);
+			if ((more = realloc(*ids, (size_t)(*nids + 1) * sizeof(**ids))) == NULL ||
+			    (more[*nids] = strdup(num)) == NULL) {
+				if (more)
+					*ids = more;
+				err_set(e, ERR_LOCAL, "out of memory");
+				goto done;
+			}
+			*ids = more;
+			++*nids;
+		}
+		cJSON_Delete(doc);
+		doc = NULL;
+		if (next.len == 0)
+			break;
+		buf_reset(&url);
+		buf_adds(&url, next.p);
+	}
+	r = 0;
+done:
+	cJSON_Delete(doc);
+	buf_free(&url);
+	buf_free(&next);
+	return r;
+}
+
+/* registration-token / remove-token. 0 or -1. */
+static int
+token(struct github *g, const char *path, const char *cmd, int json, struct err *e)
+{
+	struct buf url = BUF_INIT;
+	cJSON *doc = NULL;
+	const cJSON *t, *x;
+	long long exp = 0;
+	int r = -1;
+
+	buf_addf(&url, "%s/%s", path, cmd);
+	if (github_call(g, "POST", url.p, &doc, NULL, e))
+		goto done;
+	t = cJSON_GetObjectItem(doc, "token");
+	x = cJSON_GetObjectItem(doc, "expires_at");
+	if (!cJSON_IsString(t) || !*t->valuestring || strpbrk(t->valuestring, "\t\r\n") || !cJSON_IsString(x) ||
+	    isotime_parse(x->valuestring, &exp)) {
+		err_set(e, ERR_PERMANENT, "GitHub's answer lacks a token or its expires_at");
+		goto done;
+	}
+	log_secret(t->valuestring);
+	if (json) {
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "token", t->valuestring);
+		cJSON_AddNumberToObject(o, "expiresAt", (double)exp);
+		print_json(o);
+	} else {
+		printf("%s\t%lld\n", t->valuestring, exp);
+	}
+	r = 0;
+done:
+	cJSON_Delete(doc);
+	buf_free(&url);
+	return r;
+}
+
+static int
+valid_runner_id(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n >= 1 && n <= 18 && strspn(s, "0123456789") == n;
+}
+
+static int
+valid_label(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 0 || n > 128 || strchr(s, ','))
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
 int
 gh_runner_main(int argc, char **argv)
 {
 	static const struct option opts[] = { { "scope", required_argument, 0, 's' },
 		{ "token-file", required_argument, 0, 'f' }, { "label", required_argument, 0, 'l' },
-		{ "status", required_argument, 0, 'S' }, { 0, 0, 0, 0 } };
+		{ "status", required_argument, 0, 'S' }, { "json", no_argument, 0, 'j' }, { 0, 0, 0, 0 } };
 	const char *scope = getenv("GITHUB_REPOSITORY"), *file = NULL, *label = NULL, *status = NULL, *cmd;
-	struct buf path = BUF_INIT, next = BUF_INIT, url = BUF_INIT;
+	struct buf path = BUF_INIT;
 	struct github g;
 	struct err e;
-	char *token;
-	cJSON *doc = NULL;
-	int c, i, n = 0, r = 0;
+	char *tok, **ids = NULL;
+	int c, i, json = 0, nids = 0, nlisted = 0, r = 0;
 
 	if (cli_start("gh-runner", argc, argv, help))
 		return 0;
@@ -85,123 +346,74 @@ gh_runner_main(int argc, char **argv)
 			label = optarg;
 		else if (c == 'S')
 			status = optarg;
+		else if (c == 'j')
+			json = 1;
 		else
 			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
 	}
 	if (optind == argc)
-		return cli_usage("expected a command");
+		return cli_usage("expected a command: registration-token, remove-token, list, delete, delete-offline");
 	cmd = argv[optind++];
-	if (scope == NULL || github_runners_path(&path, scope))
-		return cli_usage("invalid or missing --scope: OWNER/REPO or ORG (or set GITHUB_REPOSITORY)");
-	if (label && (strlen(label) > 128 || strpbrk(label, ",\n\r")))
-		return cli_usage("invalid --label");
+	if (strcmp(cmd, "registration-token") && strcmp(cmd, "remove-token") && strcmp(cmd, "list") &&
+	    strcmp(cmd, "delete") && strcmp(cmd, "delete-offline"))
+		return cli_usage("unknown command '%.30s'", cmd);
+	if (scope == NULL || *scope == '\0')
+		return cli_usage("no scope: use --scope OWNER/REPO or ORG, or set GITHUB_REPOSITORY");
+	if (github_runners_path(&path, scope))
+		return cli_usage("invalid --scope '%.60s': OWNER/REPO or ORG", scope);
+	if (label && !valid_label(label))
+		return cli_usage("invalid --label: 1-128 bytes, no commas or control characters");
 	if (status && strcmp(status, "online") && strcmp(status, "offline"))
-		return cli_usage("invalid --status: online or offline");
+		return cli_usage("invalid --status '%.20s': online or offline", status);
+	if ((label || status) && strcmp(cmd, "list") && strcmp(cmd, "delete-offline"))
+		return cli_usage("--label and --status go with list (and --label with delete-offline)");
+	if (strcmp(cmd, "delete-offline") == 0 && (label == NULL || status))
+		return cli_usage("delete-offline needs --label (and takes no --status)");
 	if (strcmp(cmd, "delete") == 0) {
 		if (optind == argc)
 			return cli_usage("delete expects runner ids");
 		for (i = optind; i < argc; i++)
-			if (strspn(argv[i], "0123456789") != strlen(argv[i]) || strlen(argv[i]) > 18 || !*argv[i])
-				return cli_usage("invalid runner id '%.30s'", argv[i]);
-	} else if (strcmp(cmd, "delete-offline") == 0 && label == NULL) {
-		return cli_usage("delete-offline needs --label");
-	} else if (strcmp(cmd, "registration-token") && strcmp(cmd, "remove-token") && strcmp(cmd, "list") &&
-	    strcmp(cmd, "delete-offline")) {
-		return cli_usage("unknown command '%.30s'", cmd);
+			if (!valid_runner_id(argv[i]))
+				return cli_usage("invalid runner id '%.30s': a number", argv[i]);
 	} else if (optind != argc) {
 		return cli_usage("unexpected argument: %.40s", argv[optind]);
 	}
-	if ((token = read_token(file)) == NULL)
-		return cli_usage(file ? "cannot read a token from --token-file" : "GITHUB_TOKEN is not set");
-	log_secret(token);
-	if (github_init(&g, token, &e)) {
-		free(token);
+	if ((tok = read_token(file, &e)) == NULL)
+		return cli_fail(&e, "get a GitHub token");
+	log_secret(tok);
+	c = github_init(&g, tok, &e);
+	memset(tok, 0, strlen(tok));
+	free(tok);
+	if (c)
 		return cli_fail(&e, "set up GitHub");
-	}
-	memset(token, 0, strlen(token));
-	free(token);
 	if (strcmp(cmd, "registration-token") == 0 || strcmp(cmd, "remove-token") == 0) {
-		const cJSON *t, *x;
-		long long exp = 0;
-
-		buf_addf(&path, "/%s", cmd);
-		if (github_call(&g, "POST", path.p, &doc, NULL, &e))
+		if (token(&g, path.p, cmd, json, &e))
 			goto fail;
-		t = cJSON_GetObjectItem(doc, "token");
-		x = cJSON_GetObjectItem(doc, "expires_at");
-		if (!cJSON_IsString(t) || !cJSON_IsString(x) || isotime_parse(x->valuestring, &exp)) {
-			err_set(&e, ERR_PERMANENT, "GitHub's token answer lacks token or expires_at");
-			goto fail;
-		}
-		log_secret(t->valuestring);
-		printf("%s\t%lld\n", t->valuestring, exp);
 	} else if (strcmp(cmd, "delete") == 0) {
-		for (i = optind; i < argc; i++) {
-			buf_reset(&url);
-			buf_addf(&url, "%s/%s", path.p, argv[i]);
-			if (github_call(&g, "DELETE", url.p, NULL, NULL, &e))
-				goto fail;
-		}
+		r = delete_all(&g, path.p, argv + optind, argc - optind, json);
+	} else if (strcmp(cmd, "list") == 0) {
+		if (scan(&g, path.p, label, status, json, NULL, NULL, &nlisted, &e))
+			goto fail;
+		r = nlisted ? 0 : 1;
 	} else {
-		/* list / delete-offline: every page. */
-		buf_adds(&url, path.p);
-		buf_adds(&url, "?per_page=100");
-		for (;;) {
-			const cJSON *rn;
-
-			if (github_call(&g, "GET", url.p, &doc, &next, &e))
-				goto fail;
-			cJSON_ArrayForEach(rn, cJSON_GetObjectItem(doc, "runners")) {
-				const cJSON *id = cJSON_GetObjectItem(rn, "id"), *nm = cJSON_GetObjectItem(rn, "name");
-				const cJSON *st = cJSON_GetObjectItem(rn, "status"), *busy = cJSON_GetObjectItem(rn, "busy");
-				const char *sts = cJSON_IsString(st) ? st->valuestring : "?";
-
-				if (!cJSON_IsNumber(id) || (label && !has_label(rn, label)) || (status && strcmp(sts, status)))
-					continue;
-				if (strcmp(cmd, "delete-offline") == 0) {
-					struct buf du = BUF_INIT;
-
-					if (strcmp(sts, "offline") || cJSON_IsTrue(busy))
-						continue;
-					buf_addf(&du, "%s/%.0f", path.p, id->valuedouble);
-					c = github_call(&g, "DELETE", du.p, NULL, NULL, &e);
-					buf_free(&du);
-					if (c)
-						goto fail;
-					printf("%.0f\n", id->valuedouble);
-				} else {
-					const cJSON *l;
-					int first = 1;
-
-					printf("%.0f\t%s\t%s\t%s\t", id->valuedouble, cJSON_IsString(nm) ? nm->valuestring : "?",
-					    sts, cJSON_IsTrue(busy) ? "busy" : "idle");
-					cJSON_ArrayForEach(l, cJSON_GetObjectItem(rn, "labels")) {
-						const cJSON *ln = cJSON_GetObjectItem(l, "name");
-
-						printf("%s%s", first ? "" : ",", cJSON_IsString(ln) ? ln->valuestring : "");
-						first = 0;
-					}
-					printf("\n");
-				}
-				n++;
-			}
-			cJSON_Delete(doc);
-			doc = NULL;
-			if (next.len == 0)
-				break;
-			buf_reset(&url);
-			buf_adds(&url, next.p);
-		}
-		r = strcmp(cmd, "list") == 0 && n == 0 ? 1 : 0;
+		if (scan(&g, path.p, label, NULL, json, &ids, &nids, &nlisted, &e))
+			goto fail;
+		r = delete_all(&g, path.p, ids, nids, json);
+		/* Gone meanwhile (another refresh, the runner itself): fine here. */
+		if (r == 1)
+			r = 0;
 	}
-	cJSON_Delete(doc);
+	for (i = 0; i < nids; i++)
+		free(ids[i]);
+	free(ids);
 	github_free(&g);
 	buf_free(&path);
-	buf_free(&next);
-	buf_free(&url);
 	return r;
 fail:
-	cJSON_Delete(doc);
+	for (i = 0; i < nids; i++)
+		free(ids[i]);
+	free(ids);
 	github_free(&g);
+	buf_free(&path);
 	return cli_fail(&e, cmd);
 }

@@ -1,4 +1,4 @@
-/* pool-init: ensure one queue per resource class. */
+/* pool-init: ensure one queue per resource class, with the pool's settings. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,34 +8,154 @@
 #include "sqs.h"
 
 static const char help[] =
-    "usage: pool-init [--pool NAME] CLASS...\n"
-    "Ensures the pool's SQS queue of each resource class exists (named\n"
-    "POOL-CLASS; 14 days retention). Prints 'class<TAB>queue-url<TAB>created|unchanged'.\n"
-    "Exit: 0 done, 2 bad usage, 3 refused, 4 retries exhausted, 5 local failure.\n";
+    "usage: pool-init [--pool NAME] [--json] CLASS...\n"
+    "Ensures the pool's SQS queue of each resource class: a standard queue named\n"
+    "POOL-CLASS that keeps messages 14 days (the most SQS allows) and short-polls\n"
+    "by default (pool-pop chooses its wait per call). Creates a missing queue,\n"
+    "corrects the settings of an existing one, and leaves the rest alone.\n"
+    "Prints class<TAB>queue-url<TAB>created|updated|unchanged, one class a line.\n"
+    "Options:\n"
+    "  --json                JSON Lines: {\"resourceClass\",\"queueUrl\",\"result\"}\n"
+    "  --pool NAME           the pool (default EC2RP_POOL, else ec2-runner-pool)\n"
+    "Exit codes:\n"
+    "  0 every queue is there, 2 bad usage (nothing changed), 3 refused,\n"
+    "  4 retries exhausted, 5 local failure. Classes before a failure are done\n"
+    "  and printed.\n";
+
+/* The settings every pool queue has; SQS takes attribute values as strings. */
+static const char *const attrs[][2] = {
+	{ "MessageRetentionPeriod", "1209600" },
+	{ "ReceiveMessageWaitTimeSeconds", "0" },
+};
+#define NATTRS (sizeof(attrs) / sizeof(attrs[0]))
 
 static int
-missing_queue(const struct err *e)
+has_code(const struct err *e, const char *a, const char *b)
 {
-	return strcmp(e->code, "AWS.SimpleQueueService.NonExistentQueue") == 0 ||
-	    strcmp(e->code, "QueueDoesNotExist") == 0;
+	return strcmp(e->code, a) == 0 || strcmp(e->code, b) == 0;
+}
+
+static cJSON *
+attributes(void)
+{
+	cJSON *o = cJSON_CreateObject();
+	size_t i;
+
+	for (i = 0; i < NATTRS; i++)
+		cJSON_AddStringToObject(o, attrs[i][0], attrs[i][1]);
+	return o;
+}
+
+/* Creates the queue with the settings. 0 created, 1 it exists already with
+ * other settings (*url not set), -1 error. */
+static int
+create(struct aws *a, const char *pool, const char *rclass, struct buf *url, struct err *e)
+{
+	cJSON *b = cJSON_CreateObject(), *resp = NULL;
+	struct buf name = BUF_INIT;
+	const cJSON *u;
+	int r = -1;
+
+	sqs_queue_name(&name, pool, rclass);
+	cJSON_AddStringToObject(b, "QueueName", name.p);
+	cJSON_AddItemToObject(b, "Attributes", attributes());
+	if (sqs_call(a, "CreateQueue", b, &resp, e)) {
+		/* Someone created it meanwhile, differently: correct it instead. */
+		if (has_code(e, "QueueNameExists", "QueueAlreadyExists"))
+			r = 1;
+		goto done;
+	}
+	u = cJSON_GetObjectItem(resp, "QueueUrl");
+	if (!cJSON_IsString(u)) {
+		err_set(e, ERR_PERMANENT, "CreateQueue answered without a QueueUrl");
+		goto done;
+	}
+	buf_reset(url);
+	r = buf_adds(url, u->valuestring);
+done:
+	cJSON_Delete(b);
+	cJSON_Delete(resp);
+	buf_free(&name);
+	return r;
+}
+
+/* Sets the settings that differ. 0 unchanged, 1 updated, -1 error. */
+static int
+correct(struct aws *a, const char *url, struct err *e)
+{
+	cJSON *b = cJSON_CreateObject(), *names, *resp = NULL, *set = NULL;
+	const cJSON *have;
+	size_t i;
+	int r = -1, differ = 0;
+
+	cJSON_AddStringToObject(b, "QueueUrl", url);
+	names = cJSON_AddArrayToObject(b, "AttributeNames");
+	for (i = 0; i < NATTRS; i++)
+		cJSON_AddItemToArray(names, cJSON_CreateString(attrs[i][0]));
+	if (sqs_call(a, "GetQueueAttributes", b, &resp, e))
+		goto done;
+	have = cJSON_GetObjectItem(resp, "Attributes");
+	for (i = 0; i < NATTRS; i++) {
+		const cJSON *v = cJSON_GetObjectItem(have, attrs[i][0]);
+
+		differ |= !cJSON_IsString(v) || strcmp(v->valuestring, attrs[i][1]) != 0;
+	}
+	r = 0;
+	if (differ) {
+		set = cJSON_CreateObject();
+		cJSON_AddStringToObject(set, "QueueUrl", url);
+		cJSON_AddItemToObject(set, "Attributes", attributes());
+		r = sqs_call(a, "SetQueueAttributes", set, NULL, e) ? -1 : 1;
+	}
+done:
+	cJSON_Delete(b);
+	cJSON_Delete(resp);
+	cJSON_Delete(set);
+	return r;
+}
+
+static void
+print(const char *rclass, const char *url, const char *result, int json)
+{
+	if (json) {
+		cJSON *o = cJSON_CreateObject();
+		char *s;
+
+		cJSON_AddStringToObject(o, "resourceClass", rclass);
+		cJSON_AddStringToObject(o, "queueUrl", url);
+		cJSON_AddStringToObject(o, "result", result);
+		s = cJSON_PrintUnformatted(o);
+		if (s)
+			printf("%s\n", s);
+		cJSON_free(s);
+		cJSON_Delete(o);
+	} else {
+		printf("%s\t%s\t%s\n", rclass, url, result);
+	}
+	fflush(stdout);
 }
 
 int
 pool_init_main(int argc, char **argv)
 {
-	static const struct option opts[] = { { "pool", required_argument, 0, 'p' }, { 0, 0, 0, 0 } };
+	static const struct option opts[] = { { "pool", required_argument, 0, 'p' }, { "json", no_argument, 0, 'j' },
+		{ 0, 0, 0, 0 } };
 	const char *pool_opt = NULL, *pool;
-	struct buf url = BUF_INIT, name = BUF_INIT;
+	struct buf url = BUF_INIT;
 	struct aws a;
 	struct err e;
-	int c, i;
+	char what[80];
+	int c, i, json = 0;
 
 	if (cli_start("pool-init", argc, argv, help))
 		return 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c != 'p')
+		if (c == 'p')
+			pool_opt = optarg;
+		else if (c == 'j')
+			json = 1;
+		else
 			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
-		pool_opt = optarg;
 	}
 	if (optind == argc)
 		return cli_usage("expected at least one resource class");
@@ -43,39 +163,33 @@ pool_init_main(int argc, char **argv)
 		if (!names_class(argv[i]))
 			return cli_usage("invalid resource class '%.40s': use 1-32 of a-z 0-9 -", argv[i]);
 	if ((pool = names_pool_of(pool_opt)) == NULL)
-		return cli_usage("invalid pool name: use 1-40 of A-Z a-z 0-9 _ -");
+		return cli_usage("invalid pool name (--pool or EC2RP_POOL): use 1-40 of A-Z a-z 0-9 _ -");
 	if (aws_init(&a, "sqs", &e))
 		return cli_fail(&e, "set up SQS");
 	for (i = optind; i < argc; i++) {
-		const char *result = "unchanged";
+		const char *result = "created";
 
 		if (sqs_queue_url(&a, pool, argv[i], &url, &e)) {
-			cJSON *b, *resp = NULL;
-			const cJSON *u;
-
-			if (!missing_queue(&e))
+			if (!has_code(&e, "AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist"))
 				goto fail;
-			sqs_queue_name(&name, pool, argv[i]);
-			b = cJSON_CreateObject();
-			cJSON_AddStringToObject(b, "QueueName", name.p);
-			cJSON_AddStringToObject(cJSON_AddObjectToObject(b, "Attributes"), "MessageRetentionPeriod", "1209600");
-			c = sqs_call(&a, "CreateQueue", b, &resp, &e);
-			cJSON_Delete(b);
-			if (c)
+			c = create(&a, pool, argv[i], &url, &e);
+			if (c < 0 || (c == 1 && sqs_queue_url(&a, pool, argv[i], &url, &e)))
 				goto fail;
-			u = cJSON_GetObjectItem(resp, "QueueUrl");
-			buf_reset(&url);
-			buf_adds(&url, cJSON_IsString(u) ? u->valuestring : "?");
-			cJSON_Delete(resp);
-			result = "created";
+			if (c == 0) {
+				print(argv[i], url.p, result, json);
+				continue;
+			}
 		}
-		printf("%s\t%s\t%s\n", argv[i], url.p, result);
+		if ((c = correct(&a, url.p, &e)) < 0)
+			goto fail;
+		print(argv[i], url.p, c ? "updated" : "unchanged", json);
 	}
 	aws_free(&a);
 	buf_free(&url);
-	buf_free(&name);
 	return 0;
 fail:
 	aws_free(&a);
-	return cli_fail(&e, "ensure the queue");
+	buf_free(&url);
+	snprintf(what, sizeof(what), "ensure the queue of class %s", argv[i]);
+	return cli_fail(&e, what);
 }

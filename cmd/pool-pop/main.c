@@ -8,26 +8,253 @@
 #include "names.h"
 #include "poolmsg.h"
 #include "sqs.h"
+#include "sqsbatch.h"
 
 static const char help[] =
     "usage: pool-pop --resource-class CLASS [options]\n"
-    "Receives messages from the class's queue (up to 10 at a time, never more than\n"
-    "still needed), deletes what it\n"
-    "takes, and prints the candidates one a line: id<TAB>type<TAB>usage-class.\n"
-    "Messages that do not match the filters are put back with a delay;\n"
-    "malformed ones are dropped with a log line. Stops when --max candidates are\n"
-    "found, the queue is empty, or only already-seen instances come back.\n"
-    "A candidate is only a candidate: claim it with state-cas idle claimed.\n"
-    "  --max N               how many (1-100, default 1)\n"
-    "  --usage-class U       only spot or only on-demand\n"
-    "  --instance-types G    comma-separated globs, e.g. 'm5.*,c6i.large'\n"
-    "  --requeue-delay SEC   delay for put-back messages (default 5)\n"
-    "  --json                JSON Lines\n"
+    "Takes idle instances out of the pool: receives messages from the class's\n"
+    "queue (POOL-CLASS, up to 10 a call), deletes what it takes, and prints the\n"
+    "candidates one a line: instance-id<TAB>instance-type<TAB>usage-class\n"
+    "('-' for a field the message did not carry).\n"
+    "Messages that do not match the filters are sent again with a delay (then\n"
+    "deleted); malformed ones, and ones of another class, are deleted with a\n"
+    "log line; a second copy of a taken instance is deleted. Stops when --max\n"
+    "candidates are found, the queue is empty, or only instances already seen\n"
+    "come back. The pool is at-least-once: a candidate is only a candidate,\n"
+    "claim it with state-cas ID idle claimed.\n"
+    "Options:\n"
+    "  --resource-class C    the class (1-32 of a-z 0-9 -), required\n"
+    "  --max N               how many candidates at most (1-100, default 1)\n"
+    "  --usage-class U       only spot or only on-demand instances\n"
+    "  --instance-types G    only types matching one of the comma-separated globs\n"
+    "                        ('*' any run, '?' one character), e.g. 'm5.*,c6i.large'\n"
+    "  --requeue-delay SEC   delay of the messages sent back (0-900, default 5)\n"
+    "  --wait SEC            long-poll each receive up to SEC seconds (0-20,\n"
+    "                        default 1; 0 short-polls, which on SQS may miss\n"
+    "                        messages of a small queue)\n"
+    "  --json                JSON Lines: the messages taken, as pool-push wrote them\n"
     "  --pool NAME           the pool (default EC2RP_POOL, else ec2-runner-pool)\n"
-    "Exit: 0 found some, 1 none (queue empty), 2 bad usage, 3 refused,\n"
-    "4 retries exhausted, 5 local failure.\n";
+    "Exit codes:\n"
+    "  0 found at least one (also when a later call failed: the candidates\n"
+    "    taken are printed, the failure logged), 1 none (queue empty or no\n"
+    "    match), 2 bad usage, 3 refused (e.g. no such queue), 4 retries\n"
+    "    exhausted, 5 local failure.\n";
 
 #define MAX_SEEN 1000
+#define VISIBILITY_SEC 30
+
+struct seen {
+	char id[20];
+	int taken;  /* printed as a candidate (else sent back) */
+	int round;  /* the round it was first seen in */
+};
+
+struct pop {
+	struct aws a;
+	const char *url, *rclass, *usage, *globs;
+	long long max, delay, wait;
+	int json, found, printed, round;
+	struct seen seen[MAX_SEEN];
+	int nseen;
+};
+
+static struct seen *
+seen_find(struct pop *p, const char *id)
+{
+	int i;
+
+	for (i = 0; i < p->nseen; i++)
+		if (strcmp(p->seen[i].id, id) == 0)
+			return &p->seen[i];
+	return NULL;
+}
+
+/* Adds an entry {Id, key: value} to the batch body's Entries. */
+static cJSON *
+add_entry(cJSON *batch, const char *id, const char *key, const char *value)
+{
+	cJSON *list = cJSON_GetObjectItem(batch, "Entries"), *en = cJSON_CreateObject();
+
+	if (list == NULL)
+		list = cJSON_AddArrayToObject(batch, "Entries");
+	cJSON_AddStringToObject(en, "Id", id);
+	cJSON_AddStringToObject(en, key, value);
+	cJSON_AddItemToArray(list, en);
+	return en;
+}
+
+/* Removes entry id from the batch body (its requeue failed: keep the original). */
+static void
+drop_entry(cJSON *batch, const char *id)
+{
+	cJSON *list = cJSON_GetObjectItem(batch, "Entries"), *en;
+	int i = 0;
+
+	cJSON_ArrayForEach(en, list) {
+		const cJSON *v = cJSON_GetObjectItem(en, "Id");
+
+		if (cJSON_IsString(v) && strcmp(v->valuestring, id) == 0) {
+			cJSON_DeleteItemFromArray(list, i);
+			return;
+		}
+		i++;
+	}
+}
+
+static void
+print_candidate(const struct pop *p, const struct poolmsg *m)
+{
+	struct buf line = BUF_INIT;
+
+	if (p->json && poolmsg_encode(m, m->pushed_at, &line) == 0)
+		printf("%s\n", line.p);
+	else if (!p->json)
+		printf("%s\t%s\t%s\n", m->id, m->type[0] ? m->type : "-", m->usage[0] ? m->usage : "-");
+	buf_free(&line);
+}
+
+/* Decides what to do with one received message: take it (1), send it back
+ * (0, *delay set), or delete it (-1). *fresh is set to 0 only for an
+ * instance seen before: a queue that gives nothing else is done. */
+static int
+judge(struct pop *p, const char *body, const char *mid, struct poolmsg *m, long long *delay, int *fresh)
+{
+	struct seen *s;
+
+	*delay = p->delay;
+	*fresh = 1; /* a malformed message deleted is progress too */
+	if (body == NULL || poolmsg_parse(body, m)) {
+		log_msg(LOG_WARN, "deleted a malformed pool message (MessageId %.80s)", mid);
+		return -1;
+	}
+	if (m->rclass[0] && strcmp(m->rclass, p->rclass) != 0) {
+		log_msg(LOG_WARN, "deleted the message of %s: it is of class %s, not %s", m->id, m->rclass, p->rclass);
+		return -1;
+	}
+	if ((s = seen_find(p, m->id)) != NULL) {
+		*fresh = 0;
+		/* A second copy: at-least-once delivery, or our own message sent
+		 * back earlier. Keep one copy of what we did not take. */
+		if (s->taken || s->round == p->round)
+			return -1;
+		return 0;
+	}
+	if (p->nseen < MAX_SEEN) {
+		s = &p->seen[p->nseen++];
+		snprintf(s->id, sizeof(s->id), "%s", m->id);
+		s->round = p->round;
+		s->taken = 0;
+	}
+	if (p->found < p->max && poolmsg_matches(m, p->usage, p->globs)) {
+		if (s)
+			s->taken = 1;
+		return 1;
+	}
+	if (p->found >= p->max)
+		*delay = 0; /* a match we do not need: straight back for others */
+	return 0;
+}
+
+/* One receive and what follows. 1: something new came, go on; 0: stop
+ * (queue empty, or only seen ones came back); -1: a call failed. */
+static int
+round_trip(struct pop *p, struct err *e)
+{
+	cJSON *rq = cJSON_CreateObject(), *resp = NULL, *msg, *back = cJSON_CreateObject(),
+	    *del = cJSON_CreateObject();
+	struct poolmsg taken[10];
+	int ntaken = 0, fresh = 0, k = 0, i, r = -1;
+	long long want = p->max - p->found;
+
+	/* Without filters take no more than still needed: under contention a
+	 * message held invisible by one caller is one the others cannot have.
+	 * With filters mismatches are likely: look at 10 at a time. */
+	if (*p->usage || *p->globs || want > 10)
+		want = 10;
+	p->round++;
+	cJSON_AddStringToObject(rq, "QueueUrl", p->url);
+	cJSON_AddNumberToObject(rq, "MaxNumberOfMessages", (double)want);
+	cJSON_AddNumberToObject(rq, "WaitTimeSeconds", (double)p->wait);
+	cJSON_AddNumberToObject(rq, "VisibilityTimeout", VISIBILITY_SEC);
+	cJSON_AddStringToObject(back, "QueueUrl", p->url);
+	cJSON_AddStringToObject(del, "QueueUrl", p->url);
+	if (sqs_call(&p->a, "ReceiveMessage", rq, &resp, e))
+		goto done;
+	cJSON_ArrayForEach(msg, cJSON_GetObjectItem(resp, "Messages")) {
+		const cJSON *body = cJSON_GetObjectItem(msg, "Body"), *rh = cJSON_GetObjectItem(msg, "ReceiptHandle");
+		const cJSON *mid = cJSON_GetObjectItem(msg, "MessageId");
+		struct poolmsg m;
+		long long delay;
+		char id[16];
+		int verdict, is_new;
+
+		if (!cJSON_IsString(rh) || k >= 10)
+			continue;
+		snprintf(id, sizeof(id), "e%d", k++);
+		verdict = judge(p, cJSON_IsString(body) ? body->valuestring : NULL,
+		    cJSON_IsString(mid) ? mid->valuestring : "?", &m, &delay, &is_new);
+		fresh |= is_new;
+		if (verdict == 1) {
+			taken[ntaken++] = m;
+			p->found++;
+		} else if (verdict == 0) {
+			cJSON *en = add_entry(back, id, "MessageBody", body->valuestring);
+
+			cJSON_AddNumberToObject(en, "DelaySeconds", (double)delay);
+		}
+		add_entry(del, id, "ReceiptHandle", rh->valuestring);
+	}
+	if (k == 0) {
+		r = 0; /* empty */
+		goto done;
+	}
+	/* Send back first, then delete: a crash in between duplicates a
+	 * message, never loses one. An original whose copy was not sent stays. */
+	if (cJSON_GetObjectItem(back, "Entries")) {
+		cJSON *sent = NULL, *en;
+
+		if (sqs_call(&p->a, "SendMessageBatch", back, &sent, e))
+			goto done;
+		cJSON_ArrayForEach(en, cJSON_GetObjectItem(back, "Entries")) {
+			const char *id = cJSON_GetObjectItem(en, "Id")->valuestring;
+			struct err fe;
+
+			if (sqsbatch_result(sent, id, NULL, &fe)) {
+				log_msg(LOG_WARN, "could not send a message back (%s); it returns in %d s", fe.msg,
+				    VISIBILITY_SEC);
+				drop_entry(del, id);
+			}
+		}
+		cJSON_Delete(sent);
+	}
+	if (cJSON_GetArraySize(cJSON_GetObjectItem(del, "Entries")) > 0) {
+		cJSON *gone = NULL, *en;
+
+		if (sqs_call(&p->a, "DeleteMessageBatch", del, &gone, e))
+			goto done;
+		cJSON_ArrayForEach(en, cJSON_GetObjectItem(del, "Entries")) {
+			struct err fe;
+
+			/* Not fatal: the message comes back, and a claim decides. */
+			if (sqsbatch_result(gone, cJSON_GetObjectItem(en, "Id")->valuestring, NULL, &fe))
+				log_msg(LOG_WARN, "could not delete a message (%s); it may be seen again", fe.msg);
+		}
+		cJSON_Delete(gone);
+	}
+	for (i = 0; i < ntaken; i++)
+		print_candidate(p, &taken[i]);
+	p->printed += ntaken;
+	fflush(stdout);
+	r = fresh;
+done:
+	if (r < 0)
+		p->found -= ntaken; /* not printed: their messages come back */
+	cJSON_Delete(rq);
+	cJSON_Delete(resp);
+	cJSON_Delete(back);
+	cJSON_Delete(del);
+	return r;
+}
 
 int
 pool_pop_main(int argc, char **argv)
@@ -35,30 +262,35 @@ pool_pop_main(int argc, char **argv)
 	static const struct option opts[] = { { "resource-class", required_argument, 0, 'c' },
 		{ "max", required_argument, 0, 'n' }, { "usage-class", required_argument, 0, 'u' },
 		{ "instance-types", required_argument, 0, 't' }, { "requeue-delay", required_argument, 0, 'd' },
-		{ "json", no_argument, 0, 'j' }, { "pool", required_argument, 0, 'p' }, { 0, 0, 0, 0 } };
-	const char *pool_opt = NULL, *pool, *rclass = NULL, *usage = "", *globs = "";
-	long long max = 1, delay = 5;
-	static char seen[MAX_SEEN][20];
+		{ "wait", required_argument, 0, 'w' }, { "json", no_argument, 0, 'j' },
+		{ "pool", required_argument, 0, 'p' }, { 0, 0, 0, 0 } };
+	static struct pop p; /* the seen list is large: not on the stack */
+	const char *pool_opt = NULL, *pool;
 	struct buf url = BUF_INIT;
-	int c, i, found = 0, nseen = 0, json = 0, stop = 0;
-	struct aws a;
 	struct err e;
+	int c, r = 0;
 
 	if (cli_start("pool-pop", argc, argv, help))
 		return 0;
+	p.max = 1;
+	p.delay = 5;
+	p.wait = 1;
+	p.usage = p.globs = "";
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'c')
-			rclass = optarg;
-		else if (c == 'n' && cli_int(optarg, 1, 100, &max))
-			return cli_usage("invalid --max: 1 to 100");
+			p.rclass = optarg;
+		else if (c == 'n' && cli_int(optarg, 1, 100, &p.max))
+			return cli_usage("invalid --max '%.20s': a whole number from 1 to 100", optarg);
 		else if (c == 'u')
-			usage = optarg;
+			p.usage = optarg;
 		else if (c == 't')
-			globs = optarg;
-		else if (c == 'd' && cli_int(optarg, 0, 900, &delay))
-			return cli_usage("invalid --requeue-delay: seconds from 0 to 900");
+			p.globs = optarg;
+		else if (c == 'd' && cli_int(optarg, 0, 900, &p.delay))
+			return cli_usage("invalid --requeue-delay '%.20s': seconds from 0 to 900", optarg);
+		else if (c == 'w' && cli_int(optarg, 0, 20, &p.wait))
+			return cli_usage("invalid --wait '%.20s': seconds from 0 to 20", optarg);
 		else if (c == 'j')
-			json = 1;
+			p.json = 1;
 		else if (c == 'p')
 			pool_opt = optarg;
 		else if (c == '?')
@@ -66,104 +298,32 @@ pool_pop_main(int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage("unexpected argument: %.40s", argv[optind]);
-	if (rclass == NULL || !names_class(rclass))
-		return cli_usage("--resource-class is required: 1-32 of a-z 0-9 -");
-	if (*usage && strcmp(usage, "spot") && strcmp(usage, "on-demand"))
-		return cli_usage("invalid --usage-class: spot or on-demand");
-	if (*globs && !poolmsg_valid_globs(globs))
-		return cli_usage("invalid --instance-types: comma-separated globs of a-z 0-9 . - * ?");
+	if (p.rclass == NULL)
+		return cli_usage("--resource-class is required");
+	if (!names_class(p.rclass))
+		return cli_usage("invalid --resource-class '%.40s': use 1-32 of a-z 0-9 -", p.rclass);
+	if (*p.usage && !poolmsg_valid_usage(p.usage))
+		return cli_usage("invalid --usage-class '%.20s': spot or on-demand", p.usage);
+	if (*p.globs && !poolmsg_valid_globs(p.globs))
+		return cli_usage("invalid --instance-types: comma-separated globs of a-z 0-9 . - * ?, each 1-64 long");
 	if ((pool = names_pool_of(pool_opt)) == NULL)
-		return cli_usage("invalid pool name: use 1-40 of A-Z a-z 0-9 _ -");
-	if (aws_init(&a, "sqs", &e))
+		return cli_usage("invalid pool name (--pool or EC2RP_POOL): use 1-40 of A-Z a-z 0-9 _ -");
+	if (aws_init(&p.a, "sqs", &e))
 		return cli_fail(&e, "set up SQS");
-	if (sqs_queue_url(&a, pool, rclass, &url, &e))
-		goto fail;
-	while (found < max && !stop) {
-		cJSON *b = cJSON_CreateObject(), *resp = NULL, *msgs, *m, *del, *req;
-		int fresh = 0, n = 0;
-
-		cJSON_AddStringToObject(b, "QueueUrl", url.p);
-		/* Take no more than still needed: under contention, a message held
-		 * invisible by one caller is one the others cannot have. */
-		cJSON_AddNumberToObject(b, "MaxNumberOfMessages", (double)(max - found < 10 ? max - found : 10));
-		cJSON_AddNumberToObject(b, "WaitTimeSeconds", 0);
-		cJSON_AddNumberToObject(b, "VisibilityTimeout", 30);
-		c = sqs_call(&a, "ReceiveMessage", b, &resp, &e);
-		cJSON_Delete(b);
-		if (c)
-			goto fail;
-		msgs = cJSON_GetObjectItem(resp, "Messages");
-		if (cJSON_GetArraySize(msgs) == 0) {
-			cJSON_Delete(resp);
-			break;
-		}
-		del = cJSON_CreateObject();
-		cJSON_AddStringToObject(del, "QueueUrl", url.p);
-		req = cJSON_CreateObject();
-		cJSON_AddStringToObject(req, "QueueUrl", url.p);
-		cJSON_ArrayForEach(m, msgs) {
-			const cJSON *body = cJSON_GetObjectItem(m, "Body"), *rh = cJSON_GetObjectItem(m, "ReceiptHandle");
-			struct poolmsg pm;
-			cJSON *en;
-			char idx[16];
-			int dup = 0;
-
-			if (!cJSON_IsString(rh))
-				continue;
-			snprintf(idx, sizeof(idx), "d%d", n++);
-			en = cJSON_CreateObject();
-			cJSON_AddStringToObject(en, "Id", idx);
-			cJSON_AddStringToObject(en, "ReceiptHandle", rh->valuestring);
-			cJSON_AddItemToArray(cJSON_GetObjectItem(del, "Entries") ? cJSON_GetObjectItem(del, "Entries")
-			    : cJSON_AddArrayToObject(del, "Entries"), en);
-			if (!cJSON_IsString(body) || poolmsg_parse(body->valuestring, &pm)) {
-				log_msg(LOG_WARN, "dropped a malformed pool message");
-				continue;
-			}
-			for (i = 0; i < nseen; i++)
-				dup |= strcmp(seen[i], pm.id) == 0;
-			if (dup)
-				continue; /* at-least-once: a second copy of one we saw */
-			fresh = 1;
-			if (nseen < MAX_SEEN)
-				snprintf(seen[nseen++], sizeof(seen[0]), "%s", pm.id);
-			if (found < max && poolmsg_matches(&pm, usage, globs)) {
-				if (json)
-					printf("{\"instanceId\":\"%s\",\"instanceType\":\"%s\",\"usageClass\":\"%s\"}\n",
-					    pm.id, pm.type, pm.usage);
-				else
-					printf("%s\t%s\t%s\n", pm.id, pm.type[0] ? pm.type : "-", pm.usage[0] ? pm.usage : "-");
-				found++;
-			} else {
-				/* Not for us (or more than asked): back into the queue, later. */
-				cJSON *entries = cJSON_GetObjectItem(req, "Entries"), *r2 = cJSON_CreateObject();
-
-				if (entries == NULL)
-					entries = cJSON_AddArrayToObject(req, "Entries");
-				cJSON_AddStringToObject(r2, "Id", idx);
-				cJSON_AddStringToObject(r2, "MessageBody", body->valuestring);
-				cJSON_AddNumberToObject(r2, "DelaySeconds", (double)delay);
-				cJSON_AddItemToArray(entries, r2);
-			}
-		}
-		fflush(stdout);
-		/* Requeue first, then delete: a crash in between duplicates, never loses. */
-		c = 0;
-		if (cJSON_GetObjectItem(req, "Entries"))
-			c = sqs_call(&a, "SendMessageBatch", req, NULL, &e);
-		if (c == 0 && cJSON_GetObjectItem(del, "Entries"))
-			c = sqs_call(&a, "DeleteMessageBatch", del, NULL, &e);
-		cJSON_Delete(req);
-		cJSON_Delete(del);
-		cJSON_Delete(resp);
-		if (c)
-			goto fail;
-		stop = !fresh; /* only instances we already saw came back */
+	if (sqs_queue_url(&p.a, pool, p.rclass, &url, &e)) {
+		aws_free(&p.a);
+		return cli_fail(&e, "find the pool's queue");
 	}
-	aws_free(&a);
+	p.url = url.p;
+	while (p.found < p.max && (r = round_trip(&p, &e)) == 1)
+		;
+	aws_free(&p.a);
 	buf_free(&url);
-	return found ? 0 : 1;
-fail:
-	aws_free(&a);
-	return cli_fail(&e, "pop from the pool");
+	if (r < 0) {
+		if (p.printed == 0)
+			return cli_fail(&e, "pop from the pool");
+		/* Their messages are gone: the caller must get what was taken. */
+		log_msg(LOG_WARN, "stopped early, %d candidate(s) taken: %s", p.printed, e.msg);
+	}
+	return p.printed ? 0 : 1;
 }

@@ -4,34 +4,122 @@
 #include <string.h>
 
 #include "cli.h"
+#include "log.h"
 #include "names.h"
 #include "poolmsg.h"
 #include "sqs.h"
+#include "sqsbatch.h"
 
 static const char help[] =
     "usage: pool-push --resource-class CLASS [options] INSTANCE-ID...\n"
-    "Sends one message per instance into the class's queue (SendMessageBatch,\n"
-    "10 a call).\n"
-    "  --instance-type T   the instances' type (used by pool-pop's filters)\n"
-    "  --usage-class U     spot or on-demand\n"
-    "  --delay SEC         invisible for SEC seconds first (0-900)\n"
-    "  --pool NAME         the pool (default EC2RP_POOL, else ec2-runner-pool)\n"
-    "Exit: 0 all sent, 2 bad usage, 3 refused (or some entries failed),\n"
-    "4 retries exhausted, 5 local failure.\n";
+    "Puts idle instances into the pool: one message per instance into the\n"
+    "class's queue (POOL-CLASS), 10 a call (SendMessageBatch). The body is JSON:\n"
+    "{\"instanceId\",\"instanceType\",\"usageClass\",\"resourceClass\",\"pushedAt\"}.\n"
+    "Prints instance-id<TAB>message-id for each message sent; an instance whose\n"
+    "message was refused is named in a log line, and the others are still sent.\n"
+    "Options:\n"
+    "  --resource-class C    the class (1-32 of a-z 0-9 -), required\n"
+    "  --instance-type T     the instances' type, e.g. m5.xlarge (pool-pop filters on it)\n"
+    "  --usage-class U       spot or on-demand (pool-pop filters on it)\n"
+    "  --delay SEC           keep the messages invisible for SEC seconds first (0-900)\n"
+    "  --json                JSON Lines: {\"instanceId\",\"messageId\"}\n"
+    "  --pool NAME           the pool (default EC2RP_POOL, else ec2-runner-pool)\n"
+    "Exit codes:\n"
+    "  0 all sent, 2 bad usage (nothing sent), 3 refused (some or all; e.g. no\n"
+    "  such queue), 4 retries exhausted or some entries failed on SQS's side,\n"
+    "  5 local failure. After a failure the lines printed say what was sent.\n";
+
+/* One JSON line; the message id is SQS's, so it is escaped. */
+static void
+print_json(const char *id, const char *mid)
+{
+	cJSON *o = cJSON_CreateObject();
+	char *s;
+
+	cJSON_AddStringToObject(o, "instanceId", id);
+	cJSON_AddStringToObject(o, "messageId", mid);
+	s = cJSON_PrintUnformatted(o);
+	if (s)
+		printf("%s\n", s);
+	cJSON_free(s);
+	cJSON_Delete(o);
+}
+
+/* One SendMessageBatch of ids[0..n) (n <= 10); counts what went in *sent.
+ * Returns the exit class of the worst entry (0 when all went), or -1 when
+ * the call itself failed. */
+static int
+send_batch(struct aws *a, const char *url, struct poolmsg *m, char **ids, int n, long long delay, int json,
+    int *sent, struct err *e)
+{
+	cJSON *b = cJSON_CreateObject(), *entries, *resp = NULL;
+	struct buf body = BUF_INIT;
+	long long now = cli_now();
+	int j, worst = 0, r = -1;
+	char id[8];
+
+	cJSON_AddStringToObject(b, "QueueUrl", url);
+	entries = cJSON_AddArrayToObject(b, "Entries");
+	for (j = 0; j < n; j++) {
+		cJSON *en = cJSON_CreateObject();
+
+		snprintf(m->id, sizeof(m->id), "%s", ids[j]);
+		buf_reset(&body);
+		if (en == NULL || poolmsg_encode(m, now, &body)) {
+			cJSON_Delete(en);
+			err_set(e, ERR_LOCAL, "out of memory");
+			goto done;
+		}
+		snprintf(id, sizeof(id), "m%d", j);
+		cJSON_AddStringToObject(en, "Id", id);
+		cJSON_AddStringToObject(en, "MessageBody", body.p);
+		if (delay)
+			cJSON_AddNumberToObject(en, "DelaySeconds", (double)delay);
+		cJSON_AddItemToArray(entries, en);
+	}
+	if (sqs_call(a, "SendMessageBatch", b, &resp, e))
+		goto done;
+	for (j = 0; j < n; j++) {
+		const char *mid;
+		struct err fe;
+
+		snprintf(id, sizeof(id), "m%d", j);
+		if (sqsbatch_result(resp, id, &mid, &fe)) {
+			log_msg(LOG_ERROR, "%s was not sent: %s", ids[j], fe.msg);
+			/* Permanent beats temporary: retrying the whole will not help. */
+			if (worst != ERR_PERMANENT)
+				worst = fe.cls;
+			continue;
+		}
+		++*sent;
+		if (json)
+			print_json(ids[j], mid);
+		else
+			printf("%s\t%s\n", ids[j], *mid ? mid : "-");
+	}
+	fflush(stdout);
+	r = worst;
+done:
+	cJSON_Delete(b);
+	cJSON_Delete(resp);
+	buf_free(&body);
+	return r;
+}
 
 int
 pool_push_main(int argc, char **argv)
 {
 	static const struct option opts[] = { { "resource-class", required_argument, 0, 'c' },
 		{ "instance-type", required_argument, 0, 't' }, { "usage-class", required_argument, 0, 'u' },
-		{ "delay", required_argument, 0, 'd' }, { "pool", required_argument, 0, 'p' }, { 0, 0, 0, 0 } };
+		{ "delay", required_argument, 0, 'd' }, { "json", no_argument, 0, 'j' },
+		{ "pool", required_argument, 0, 'p' }, { 0, 0, 0, 0 } };
 	const char *pool_opt = NULL, *pool, *rclass = NULL, *type = "", *usage = "";
 	long long delay = 0;
-	struct buf url = BUF_INIT, body = BUF_INIT;
+	struct buf url = BUF_INIT;
 	struct poolmsg m;
 	struct aws a;
 	struct err e;
-	int c, i, j;
+	int c, i, json = 0, worst = 0, sent = 0;
 
 	if (cli_start("pool-push", argc, argv, help))
 		return 0;
@@ -43,73 +131,56 @@ pool_push_main(int argc, char **argv)
 		else if (c == 'u')
 			usage = optarg;
 		else if (c == 'd' && cli_int(optarg, 0, 900, &delay))
-			return cli_usage("invalid --delay: seconds from 0 to 900");
+			return cli_usage("invalid --delay '%.20s': seconds from 0 to 900", optarg);
+		else if (c == 'j')
+			json = 1;
 		else if (c == 'p')
 			pool_opt = optarg;
 		else if (c == '?')
 			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
 	}
-	if (rclass == NULL || !names_class(rclass))
-		return cli_usage("--resource-class is required: 1-32 of a-z 0-9 -");
-	if (strlen(type) > 32 || strspn(type, "abcdefghijklmnopqrstuvwxyz0123456789.-") != strlen(type))
-		return cli_usage("invalid --instance-type");
-	if (*usage && strcmp(usage, "spot") && strcmp(usage, "on-demand"))
-		return cli_usage("invalid --usage-class: spot or on-demand");
+	if (rclass == NULL)
+		return cli_usage("--resource-class is required");
+	if (!names_class(rclass))
+		return cli_usage("invalid --resource-class '%.40s': use 1-32 of a-z 0-9 -", rclass);
+	if (*type && !poolmsg_valid_type(type))
+		return cli_usage("invalid --instance-type '%.40s': use 1-32 of a-z 0-9 . -", type);
+	if (*usage && !poolmsg_valid_usage(usage))
+		return cli_usage("invalid --usage-class '%.20s': spot or on-demand", usage);
 	if (optind == argc)
 		return cli_usage("expected at least one instance id");
 	for (i = optind; i < argc; i++)
 		if (!names_instance_id(argv[i]))
-			return cli_usage("invalid instance id '%.40s'", argv[i]);
+			return cli_usage("invalid instance id '%.40s': i- and 8 or 17 of 0-9 a-f", argv[i]);
 	if ((pool = names_pool_of(pool_opt)) == NULL)
-		return cli_usage("invalid pool name: use 1-40 of A-Z a-z 0-9 _ -");
-	if (aws_init(&a, "sqs", &e))
-		return cli_fail(&e, "set up SQS");
-	if (sqs_queue_url(&a, pool, rclass, &url, &e))
-		goto fail;
+		return cli_usage("invalid pool name (--pool or EC2RP_POOL): use 1-40 of A-Z a-z 0-9 _ -");
 	memset(&m, 0, sizeof(m));
 	snprintf(m.type, sizeof(m.type), "%s", type);
 	snprintf(m.usage, sizeof(m.usage), "%s", usage);
 	snprintf(m.rclass, sizeof(m.rclass), "%s", rclass);
+	if (aws_init(&a, "sqs", &e))
+		return cli_fail(&e, "set up SQS");
+	if (sqs_queue_url(&a, pool, rclass, &url, &e)) {
+		aws_free(&a);
+		return cli_fail(&e, "find the pool's queue");
+	}
 	for (i = optind; i < argc; i += 10) {
-		cJSON *b = cJSON_CreateObject(), *entries, *resp = NULL, *failed;
-		char idx[16];
+		int n = argc - i < 10 ? argc - i : 10;
+		int r = send_batch(&a, url.p, &m, argv + i, n, delay, json, &sent, &e);
 
-		cJSON_AddStringToObject(b, "QueueUrl", url.p);
-		entries = cJSON_AddArrayToObject(b, "Entries");
-		for (j = i; j < argc && j < i + 10; j++) {
-			cJSON *en = cJSON_CreateObject();
-
-			snprintf(m.id, sizeof(m.id), "%s", argv[j]);
-			buf_reset(&body);
-			poolmsg_encode(&m, cli_now(), &body);
-			snprintf(idx, sizeof(idx), "m%d", j - i);
-			cJSON_AddStringToObject(en, "Id", idx);
-			cJSON_AddStringToObject(en, "MessageBody", body.p);
-			if (delay)
-				cJSON_AddNumberToObject(en, "DelaySeconds", (double)delay);
-			cJSON_AddItemToArray(entries, en);
+		if (r < 0) {
+			aws_free(&a);
+			buf_free(&url);
+			if (sent)
+				log_msg(LOG_ERROR, "%d of %d instance(s) were sent before this", sent, argc - optind);
+			return cli_fail(&e, "push to the pool");
 		}
-		c = sqs_call(&a, "SendMessageBatch", b, &resp, &e);
-		cJSON_Delete(b);
-		if (c)
-			goto fail;
-		failed = cJSON_GetObjectItem(resp, "Failed");
-		if (cJSON_GetArraySize(failed) > 0) {
-			const cJSON *f = cJSON_GetArrayItem(failed, 0);
-			const cJSON *code = cJSON_GetObjectItem(f, "Code");
-
-			err_set(&e, ERR_PERMANENT, "%d of the messages were refused (%s)", cJSON_GetArraySize(failed),
-			    cJSON_IsString(code) ? code->valuestring : "?");
-			cJSON_Delete(resp);
-			goto fail;
-		}
-		cJSON_Delete(resp);
+		if (r && worst != ERR_PERMANENT)
+			worst = r;
 	}
 	aws_free(&a);
 	buf_free(&url);
-	buf_free(&body);
-	return 0;
-fail:
-	aws_free(&a);
-	return cli_fail(&e, "push to the pool");
+	if (worst)
+		log_msg(LOG_ERROR, "%d of %d instance(s) were not sent (see above)", argc - optind - sent, argc - optind);
+	return worst;
 }

@@ -57,7 +57,7 @@ Q=$(pool-init large | cut -f2)
 echo "bench: one call" >&2
 measure ours_get state-get --kind config bench-value
 measure cli_get /usr/bin/aws dynamodb get-item --endpoint-url "$E" --table-name ec2-runner-pool --key '{"pk":{"S":"cfg#bench-value"}}'
-measure ours_recv pool-pop --resource-class small
+measure ours_recv pool-pop --resource-class small --wait 0
 measure cli_recv /usr/bin/aws sqs receive-message --endpoint-url "$E" --queue-url "$(pool-init small | cut -f2)"
 ours_ir=$(valgrind --tool=callgrind --callgrind-out-file="$tmp/cg" state-get --kind config bench-value 2>&1 >/dev/null | sed -n 's/.*Collected : *\([0-9]*\).*/\1/p')
 
