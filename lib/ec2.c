@@ -1,4 +1,5 @@
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ec2.h"
@@ -24,8 +25,86 @@ ec2_valid_ids(const char *list, const char *prefix)
 	return 1;
 }
 
+static void
+set(struct ec2_term *t, const char *prev, const char *cur)
+{
+	snprintf(t->prev, sizeof(t->prev), "%s", prev);
+	snprintf(t->cur, sizeof(t->cur), "%s", cur);
+}
+
 static int
-terminate_some(struct aws *a, char *const *ids, int n, int print, struct err *e)
+has_pool_tag(const struct xml *inst, const char *pool)
+{
+	const struct xml *t;
+
+	for (t = xml_find(inst, "tagSet/item"); t; t = xml_next(t))
+		if (strcmp(xml_text(t, "key"), EC2_TAG_POOL) == 0)
+			return strcmp(xml_text(t, "value"), pool) == 0;
+	return 0;
+}
+
+/* One DescribeInstances look-up of up to EC2_FILTER_VALUES ids, every page. */
+static int
+members_some(struct aws *a, const char *pool, char *const *ids, int n, char *where, struct err *e)
+{
+	struct buf next = BUF_INIT;
+	int i, pages = 0, r = 0;
+
+	do {
+		struct buf b = BUF_INIT;
+		struct xml *doc, *res, *it;
+
+		query_add(&b, "Action", "DescribeInstances");
+		query_add(&b, "Version", EC2_VERSION);
+		query_add(&b, "MaxResults", "1000");
+		query_add(&b, "Filter.1.Name", "instance-id");
+		for (i = 0; i < n; i++)
+			query_addf(&b, ids[i], "Filter.1.Value.%d", i + 1);
+		if (next.len)
+			query_add(&b, "NextToken", next.p);
+		if (b.p == NULL) {
+			err_set(e, ERR_LOCAL, "out of memory");
+			r = -1;
+			break;
+		}
+		r = aws_query(a, b.p, &doc, e);
+		buf_free(&b);
+		if (r)
+			break;
+		for (res = xml_find(doc, "reservationSet/item"); res; res = xml_next(res))
+			for (it = xml_find(res, "instancesSet/item"); it; it = xml_next(it))
+				for (i = 0; i < n; i++)
+					if (strcmp(xml_text(it, "instanceId"), ids[i]) == 0)
+						where[i] = has_pool_tag(it, pool) ? EC2_IN_POOL : EC2_OTHER;
+		buf_reset(&next);
+		buf_adds(&next, xml_text(doc, "nextToken"));
+		xml_free(doc);
+		if (next.len && ++pages == 100) {
+			/* At most n instances match: a service still paging is broken. */
+			err_set(e, ERR_PERMANENT, "DescribeInstances kept paging for %d ids", n);
+			r = -1;
+		}
+	} while (r == 0 && next.len);
+	buf_free(&next);
+	return r;
+}
+
+int
+ec2_pool_members(struct aws *a, const char *pool, char *const *ids, int n, char *where, struct err *e)
+{
+	int at, k;
+
+	memset(where, EC2_GONE, (size_t)n);
+	for (at = 0; at < n; at += k) {
+		k = n - at < EC2_FILTER_VALUES ? n - at : EC2_FILTER_VALUES;
+		if (members_some(a, pool, ids + at, k, where + at, e))
+			return -1;
+	}
+	return 0;
+}
+
+static int
+terminate_some(struct aws *a, char *const *ids, int n, struct ec2_term *out, struct err *e)
 {
 	struct buf b = BUF_INIT;
 	struct xml *doc = NULL, *it;
@@ -35,56 +114,109 @@ terminate_some(struct aws *a, char *const *ids, int n, int print, struct err *e)
 	query_add(&b, "Version", EC2_VERSION);
 	for (i = 0; i < n; i++)
 		query_addf(&b, ids[i], "InstanceId.%d", i + 1);
+	if (b.p == NULL) {
+		err_set(e, ERR_LOCAL, "out of memory");
+		return -1;
+	}
 	r = aws_query(a, b.p, &doc, e);
 	buf_free(&b);
 	if (r)
 		return -1;
-	for (it = xml_find(doc, "instancesSet/item"); it && print; it = xml_next(it))
-		printf("%s\t%s\t%s\n", xml_text(it, "instanceId"), xml_text(it, "previousState/name"),
-		    xml_text(it, "currentState/name"));
+	for (it = xml_find(doc, "instancesSet/item"); it; it = xml_next(it))
+		for (i = 0; i < n; i++)
+			if (strcmp(xml_text(it, "instanceId"), ids[i]) == 0)
+				set(&out[i], xml_text(it, "previousState/name"), xml_text(it, "currentState/name"));
 	xml_free(doc);
 	return 0;
 }
 
 /* After a refused batch: one call per id, so one bad id spoils only itself. */
 static int
-one_by_one(struct aws *a, char *const *ids, int n, int print, struct err *e)
+one_by_one(struct aws *a, char *const *ids, int n, struct ec2_term *out, struct err *e)
 {
 	struct err one;
 	int i, r = 0;
 
 	for (i = 0; i < n; i++) {
-		if (n > 1 && terminate_some(a, &ids[i], 1, print, &one) == 0)
+		if (n > 1 && terminate_some(a, &ids[i], 1, &out[i], &one) == 0)
 			continue;
 		if (n == 1)
 			one = *e; /* the batch was this id alone: its answer stands */
 		if (strcmp(one.code, "InvalidInstanceID.NotFound") == 0) {
-			if (print)
-				printf("%s\tgone\tgone\n", ids[i]);
+			set(&out[i], "gone", "gone");
 			continue;
 		}
-		if (print)
-			printf("%s\terror\t%s\n", ids[i], one.code[0] ? one.code : "-");
+		set(&out[i], "error", one.code[0] ? one.code : "-");
 		*e = one;
 		r = -1;
 	}
 	return r;
 }
 
-int
-ec2_terminate(struct aws *a, char *const *ids, int n, int print, struct err *e)
+/* Terminates the ids (all of them, no guard), in batches. */
+static int
+terminate_all(struct aws *a, char *const *ids, int n, struct ec2_term *out, struct err *e)
 {
 	int at, k, r = 0;
 
 	for (at = 0; at < n; at += k) {
 		k = n - at < EC2_TERMINATE_BATCH ? n - at : EC2_TERMINATE_BATCH;
-		if (terminate_some(a, ids + at, k, print, e) == 0)
+		if (terminate_some(a, ids + at, k, out + at, e) == 0)
 			continue;
 		/* Retries exhausted: one by one would only make it worse. */
 		if (e->cls != ERR_PERMANENT)
 			return -1;
-		if (one_by_one(a, ids + at, k, print, e))
+		if (one_by_one(a, ids + at, k, out + at, e))
 			r = -1;
 	}
+	return r;
+}
+
+int
+ec2_terminate(struct aws *a, char *const *ids, int n, const char *pool, struct ec2_term *out, struct err *e)
+{
+	char **mine = NULL, *where = NULL;
+	struct ec2_term *res = NULL;
+	int i, m = 0, refused = 0, r = -1;
+
+	for (i = 0; i < n; i++)
+		set(&out[i], "error", "not-attempted");
+	if (pool == NULL)
+		return terminate_all(a, ids, n, out, e);
+	/* The guard: what EC2 does not show under the pool's tag is never touched. */
+	mine = calloc((size_t)n, sizeof(*mine));
+	where = malloc((size_t)n);
+	res = calloc((size_t)n, sizeof(*res));
+	if (mine == NULL || where == NULL || res == NULL) {
+		err_set(e, ERR_LOCAL, "out of memory");
+		goto out;
+	}
+	if (ec2_pool_members(a, pool, ids, n, where, e)) {
+		for (i = 0; i < n; i++)
+			set(&out[i], "refused", "pool-lookup-failed");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if (where[i] == EC2_IN_POOL)
+			mine[m++] = ids[i];
+		else if (where[i] == EC2_GONE)
+			set(&out[i], "gone", "gone");
+		else {
+			set(&out[i], "refused", "not-in-pool");
+			refused++;
+		}
+	}
+	r = m ? terminate_all(a, mine, m, res, e) : 0;
+	for (i = 0, m = 0; i < n; i++)
+		if (where[i] == EC2_IN_POOL)
+			out[i] = res[m++];
+	if (refused && r == 0) {
+		err_set(e, ERR_PERMANENT, "%d instance(s) not in pool %s were left alone", refused, pool);
+		r = -1;
+	}
+out:
+	free(mine);
+	free(where);
+	free(res);
 	return r;
 }

@@ -68,6 +68,32 @@ RE_SUBNETS='subnet-[0-9a-f]{8,17}(,subnet-[0-9a-f]{8,17})*'
 RE_SGS='sg-[0-9a-f]{8,17}(,sg-[0-9a-f]{8,17})*'
 RE_GLOBS='[a-z0-9.*-]+(,[a-z0-9.*-]+)*'
 RE_USAGE='spot|on-demand'
+# URLs that go into user data: https and RFC 3986 characters only (quoting
+# keeps the sub-delimiters & $ ' ( ) inert there).
+RE_URL="https://[][A-Za-z0-9._~:/?#@!\$&'()*+,;=%-]+"
+RE_URL_SERVER='https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?'
+RE_SHA256='[0-9a-f]{64}'
+
+# need_class_config VALUE: a resource class configuration is a JSON object
+# given inline; the tools' @FILE form must never be reachable from an input.
+need_class_config() {
+	case $1 in
+	'' | '{'* | ' '*'{'*) ;;
+	*) bad resource-class-config "must be a JSON object like {\"large\": {\"cpu\": 4, \"mem\": 16384}}" ;;
+	esac
+}
+
+# config_get NAME: prints a configuration value from the table. The status
+# is state-get's: 0 found, 1 not set, 2 and up the read failed (nothing
+# printed), which the caller must tell from "not set".
+config_get() {
+	_cv=$(state-get --kind config "$1" < /dev/null) || return $?
+	printf '%s\n' "${_cv#*	}"
+}
+
+# pool_label: the label every runner of this pool carries besides its run
+# id, so that cleanup never touches another pool's or anyone else's runners.
+pool_label() { printf 'ec2rp-pool-%s' "$EC2RP_POOL"; }
 
 # field FILE ID N: column N of ID's line in a tab-separated file.
 field() { awk -F '\t' -v id="$2" -v n="$3" '$1 == id { print $n; exit }' "$1"; }

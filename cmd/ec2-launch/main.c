@@ -88,6 +88,7 @@ ec2_launch_main(int argc, char **argv)
 		{ "list-classes", no_argument, 0, 'L' }, { "json", no_argument, 0, 'j' }, { 0, 0, 0, 0 } };
 	const char *pool_opt = NULL, *cname = NULL, *config = NULL;
 	char *ids[FLEET_MAX];
+	struct ec2_term res_term[FLEET_MAX];
 	long long count = 0;
 	int c, list = 0, json = 0, i;
 	struct fleet_req req = { NULL, 0, "on-demand", "", "", NULL, NULL, NULL };
@@ -180,7 +181,7 @@ ec2_launch_main(int argc, char **argv)
 		/* All or nothing: give back what did come. */
 		for (i = 0; i < res->n; i++)
 			ids[i] = res->in[i].id;
-		if (res->n && ec2_terminate(&a, ids, res->n, 0, &te)) {
+		if (res->n && ec2_terminate(&a, ids, res->n, NULL, res_term, &te)) {
 			left = "could not terminate (the pool's refresh will)";
 			for (i = 0; i < res->n; i++)
 				log_msg(LOG_WARN, "left running: %s (%s)", ids[i], te.msg);

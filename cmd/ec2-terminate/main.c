@@ -1,37 +1,63 @@
-/* ec2-terminate: terminate instances, in one call, else one by one. */
+/* ec2-terminate: terminate instances, in one call, else one by one; with
+ * --pool, only those EC2 shows under the pool's tag. */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cli.h"
 #include "ec2.h"
 #include "names.h"
 
 static const char help[] =
-    "usage: ec2-terminate INSTANCE-ID...\n"
+    "usage: ec2-terminate [--pool NAME] INSTANCE-ID...\n"
     "Terminates the instances with one TerminateInstances call (per 1000 ids);\n"
     "if EC2 refuses the batch (an unknown id, a forbidden one), one call per\n"
     "instance. Prints id<TAB>previous-state<TAB>current-state; an instance EC2\n"
     "no longer knows is 'gone<TAB>gone', which is not an error; one EC2 refused\n"
     "is 'error<TAB>CODE'.\n"
-    "Exit: 0 all terminating or gone, 2 bad usage (nothing sent), 3 refused,\n"
-    "4 retries exhausted, 5 local failure.\n";
+    "  --pool NAME   the guard: first looks the ids up (DescribeInstances) and\n"
+    "                terminates only those EC2 shows tagged with pool NAME; the\n"
+    "                others are 'refused<TAB>not-in-pool' and left alone (all\n"
+    "                are 'refused<TAB>pool-lookup-failed' if the look-up fails)\n"
+    "Exit: 0 all terminating or gone, 2 bad usage (nothing sent), 3 refused\n"
+    "(by EC2, or by the guard), 4 retries exhausted, 5 local failure.\n";
 
 int
 ec2_terminate_main(int argc, char **argv)
 {
+	static const struct option opts[] = { { "pool", required_argument, 0, 'p' }, { 0, 0, 0, 0 } };
+	const char *pool = NULL;
+	struct ec2_term *out;
 	struct aws a;
 	struct err e;
-	int i, r;
+	int c, i, n, r;
 
 	if (cli_start("ec2-terminate", argc, argv, help))
 		return 0;
-	if (argc < 2)
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'p' && (pool = names_pool_of(optarg)) == NULL)
+			return cli_usage("invalid --pool: use 1-40 of A-Z a-z 0-9 _ -");
+		if (c == '?')
+			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
+	}
+	n = argc - optind;
+	if (n < 1)
 		return cli_usage("expected at least one instance id");
-	for (i = 1; i < argc; i++)
+	for (i = optind; i < argc; i++)
 		if (!names_instance_id(argv[i]))
 			return cli_usage("invalid instance id '%.40s'", argv[i]);
-	if (aws_init(&a, "ec2", &e))
+	if ((out = calloc((size_t)n, sizeof(*out))) == NULL) {
+		err_set(&e, ERR_LOCAL, "out of memory");
+		return cli_fail(&e, "terminate");
+	}
+	if (aws_init(&a, "ec2", &e)) {
+		free(out);
 		return cli_fail(&e, "set up EC2");
-	r = ec2_terminate(&a, argv + 1, argc - 1, 1, &e);
+	}
+	r = ec2_terminate(&a, argv + optind, n, pool, out, &e);
 	aws_free(&a);
+	for (i = 0; i < n; i++)
+		printf("%s\t%s\t%s\n", argv[optind + i], out[i].prev, out[i].cur);
+	free(out);
 	return r ? cli_fail(&e, "terminate") : 0;
 }

@@ -122,5 +122,5 @@ for id in $(ec2-list --state pending,running | cut -f1); do
 	st=$(record "$id" | cut -f1)
 	check "$id running in EC2 is live in the table ($st)" sh -c "[ '$st' = idle ] || [ '$st' = running ]"
 done
-check "offline runners were removed" [ "$(gh-runner list --status offline --label ec2-runner-pool 2>/dev/null | wc -l)" -eq 0 ]
+check "offline runners were removed" [ "$(gh-runner list --status offline --label ec2rp-pool-ec2-runner-pool 2>/dev/null | wc -l)" -eq 0 ]
 done_testing
