@@ -28,6 +28,7 @@ for round in $(seq "$ROUNDS"); do
 	for run in $prev; do ( GITHUB_RUN_ID=$run ec2rp-release >/dev/null 2>&1 ) & done
 	wait
 	inv_no_double "$live"
+	inv_running_signalled
 	claims=$((claims + $(cat "$T_TMP"/err.r"$round"-* | sed -n 's/.*claimed \([0-9]*\) of.*/\1/p' | awk '{ s += $1 } END { print s + 0 }')))
 	created=$((created + $(cat "$T_TMP"/err.r"$round"-* | sed -n 's/.*== create \([0-9]*\)$/\1/p' | awk '{ s += $1 } END { print s + 0 }')))
 	runs=$((runs + 10))
@@ -40,5 +41,5 @@ wait
 inv_failed_clean $failed
 expect 0 "refresh after the rounds" ec2rp-refresh
 inv_settled large
-echo "# races: $ROUNDS rounds, $runs provisions ($(echo $failed | wc -w) failed), $claims claims from the pool, $created created, double claims: ${INV_DOUBLES:-0}, leaks: ${INV_LEAKS:-0}"
+echo "# races: $ROUNDS rounds, $runs provisions ($(echo $failed | wc -w) failed), $claims claims from the pool, $created created, double claims: ${INV_DOUBLES:-0}, leaks: ${INV_LEAKS:-0}, unsignalled: ${INV_UNSIGNALLED:-0}"
 done_testing

@@ -39,6 +39,11 @@ sim POST /faults '{"capacity":1}' >/dev/null
 GITHUB_RUN_ID=cap INPUT_INSTANCE_COUNT=20 ec2rp-provision >/dev/null 2>&1 && echo "# capacity provision unexpectedly succeeded"
 sim POST /faults '{"capacity":null}' >/dev/null
 inv_no_double "$live"
+# Checked with the faults paused, so that a failed read is not taken for a
+# missing signal; then the same faults again (without new instance faults).
+sim POST /reset-faults >/dev/null
+inv_running_signalled
+sim POST /faults "$(printf '%s' "$FAULTS" | tr -d '\n' | sed 's/, *"instances":[^]]*]//')" >/dev/null
 # Kill one live run's agent, then release everything (faults still on).
 victim=$(cat "$live"/* 2>/dev/null | head -n 1)
 if [ -n "$victim" ]; then
@@ -59,5 +64,15 @@ failed="$killed cap $(cat "$T_TMP/failed" 2>/dev/null)"
 # shellcheck disable=SC2086
 inv_failed_clean $failed
 inv_settled large
-echo "# faults: $calls calls; injected: $injected; killed provisions:$killed, one agent; leaks: ${INV_LEAKS:-0}, doubles: ${INV_DOUBLES:-0}"
+# Faults on the reads refresh decides on (scans, gets, DescribeInstances) as
+# well as on its writes: refreshes may fail, but none terminates a live one.
+inv_live_snapshot "$T_TMP/live-now"
+sim POST /faults '{"seed":5,"dynamodb":{"throttle":0.2,"error5xx":0.15,"drop":0.05},"ec2":{"throttle":0.2,"error5xx":0.15,"drop":0.05},
+ "next":[{"service":"dynamodb","action":"Scan","count":6,"code":"InternalServerError"},{"service":"ec2","action":"DescribeInstances","count":6,"code":"InternalError"},
+ {"service":"dynamodb","action":"BatchGetItem","count":6,"code":"InternalServerError"}]}' >/dev/null
+for i in 1 2 3 4; do AWS_MAX_ATTEMPTS=2 ec2rp-refresh >/dev/null 2>&1; done
+sim POST /reset-faults >/dev/null
+sleep 0.5
+inv_live_kept "$T_TMP/live-now" "by refreshes under read faults"
+echo "# faults: $calls calls; injected: $injected; killed provisions:$killed, one agent; leaks: ${INV_LEAKS:-0}, doubles: ${INV_DOUBLES:-0}, unsignalled: ${INV_UNSIGNALLED:-0}, live killed: ${INV_KILLED:-0}"
 done_testing

@@ -56,3 +56,40 @@ inv_settled() {
 	check "no instance is in the pool twice ($dup)" [ "$dup" -eq 0 ]
 	INV_LEAKS=$((${INV_LEAKS:-0} + bad + dup))
 }
+
+# inv_running_signalled: no record is running without its registration
+# signal: the instance's signal is 'registered' for the record's run id.
+inv_running_signalled() {
+	n=0
+	bad=0
+	state-scan --state running > "$T_TMP/inv.running" 2>/dev/null
+	while IFS="$(printf '\t')" read -r id _ run _; do
+		n=$((n + 1))
+		sig=$(state-get --consistent --kind signal "$id" 2>/dev/null | cut -f2,3)
+		[ "$sig" = "registered	$run" ] || { bad=$((bad + 1)); echo "# $id running for $run with signal '${sig:-none}'"; }
+	done < "$T_TMP/inv.running"
+	check "all $n running records have their registration signal ($bad not)" [ "$bad" -eq 0 ]
+	INV_UNSIGNALLED=$((${INV_UNSIGNALLED:-0} + bad))
+}
+
+# inv_live_snapshot FILE: the instances live now (EC2 runs them and the table
+# has them running, claimed or idle), for inv_live_kept.
+inv_live_snapshot() {
+	: > "$1"
+	for id in $(ec2-list --state pending,running 2>/dev/null | cut -f1); do
+		case $(state-get --consistent "$id" 2>/dev/null | cut -f2) in
+		running | claimed | idle) echo "$id" >> "$1" ;;
+		esac
+	done
+}
+
+# inv_live_kept FILE WHAT: every instance of the snapshot still runs in EC2.
+inv_live_kept() {
+	gone=0
+	ec2-list --state pending,running 2>/dev/null | cut -f1 > "$T_TMP/inv.ec2"
+	for id in $(cat "$1"); do
+		grep -qx "$id" "$T_TMP/inv.ec2" || { gone=$((gone + 1)); echo "# $id was live and is no longer running"; }
+	done
+	check "no live instance terminated $2 ($(grep -c . "$1") live, $gone gone)" [ "$gone" -eq 0 ]
+	INV_KILLED=$((${INV_KILLED:-0} + gone))
+}
