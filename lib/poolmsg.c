@@ -27,6 +27,16 @@ poolmsg_valid_usage(const char *s)
 	return strcmp(s, "spot") == 0 || strcmp(s, "on-demand") == 0;
 }
 
+int
+poolmsg_valid_repo(const char *s)
+{
+	const char *slash = strchr(s, '/');
+	size_t n = strlen(s);
+
+	return n >= 3 && n <= 140 && slash && slash != s && slash[1] != '\0' && strchr(slash + 1, '/') == NULL &&
+	    strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-/") == n;
+}
+
 /* The optional fields may be empty; when set they must have their shape. */
 static int
 valid(const struct poolmsg *m)
@@ -35,6 +45,7 @@ valid(const struct poolmsg *m)
 	    (m->type[0] == '\0' || poolmsg_valid_type(m->type)) &&
 	    (m->usage[0] == '\0' || poolmsg_valid_usage(m->usage)) &&
 	    (m->rclass[0] == '\0' || names_class(m->rclass)) &&
+	    (m->repo[0] == '\0' || poolmsg_valid_repo(m->repo)) &&
 	    m->pushed_at >= 0 && (double)m->pushed_at <= POOLMSG_MAX_TIME;
 }
 
@@ -50,13 +61,14 @@ poolmsg_encode(const struct poolmsg *m, long long pushed_at, struct buf *out)
 	/* Unterminated fields would be read past their end: check first. */
 	if (memchr(c.id, 0, sizeof(c.id)) == NULL || memchr(c.type, 0, sizeof(c.type)) == NULL ||
 	    memchr(c.usage, 0, sizeof(c.usage)) == NULL || memchr(c.rclass, 0, sizeof(c.rclass)) == NULL ||
-	    !valid(&c))
+	    memchr(c.repo, 0, sizeof(c.repo)) == NULL || !valid(&c))
 		return -1;
 	o = cJSON_CreateObject();
 	if (o && cJSON_AddStringToObject(o, "instanceId", c.id) &&
 	    cJSON_AddStringToObject(o, "instanceType", c.type) &&
 	    cJSON_AddStringToObject(o, "usageClass", c.usage) &&
 	    cJSON_AddStringToObject(o, "resourceClass", c.rclass) &&
+	    (c.repo[0] == '\0' || cJSON_AddStringToObject(o, "repository", c.repo)) &&
 	    cJSON_AddNumberToObject(o, "pushedAt", (double)c.pushed_at))
 		s = cJSON_PrintUnformatted(o);
 	if (s)
@@ -103,7 +115,8 @@ poolmsg_parse(const char *body, struct poolmsg *m)
 	if (copy(m->id, sizeof(m->id), cJSON_GetObjectItemCaseSensitive(o, "instanceId"), 1) ||
 	    copy(m->type, sizeof(m->type), cJSON_GetObjectItemCaseSensitive(o, "instanceType"), 0) ||
 	    copy(m->usage, sizeof(m->usage), cJSON_GetObjectItemCaseSensitive(o, "usageClass"), 0) ||
-	    copy(m->rclass, sizeof(m->rclass), cJSON_GetObjectItemCaseSensitive(o, "resourceClass"), 0))
+	    copy(m->rclass, sizeof(m->rclass), cJSON_GetObjectItemCaseSensitive(o, "resourceClass"), 0) ||
+	    copy(m->repo, sizeof(m->repo), cJSON_GetObjectItemCaseSensitive(o, "repository"), 0))
 		goto done;
 	at = cJSON_GetObjectItemCaseSensitive(o, "pushedAt");
 	if (at != NULL) {
@@ -191,9 +204,11 @@ poolmsg_valid_globs(const char *globs)
 }
 
 int
-poolmsg_matches(const struct poolmsg *m, const char *usage, const char *globs)
+poolmsg_matches(const struct poolmsg *m, const char *usage, const char *globs, const char *repo)
 {
 	if (usage && *usage && strcmp(usage, m->usage) != 0)
+		return 0;
+	if (repo && *repo && strcmp(repo, m->repo) != 0)
 		return 0;
 	return poolmsg_types_match(globs, m->type);
 }

@@ -2,8 +2,9 @@
  * pool-pop applies. Pure: no I/O, no clock.
  *
  * The body is JSON: {"instanceId","instanceType","usageClass",
- * "resourceClass","pushedAt"}. Only instanceId is required; the others may
- * be missing (older or hand-made messages) and then read as "" and 0. */
+ * "resourceClass","repository","pushedAt"}. Only instanceId is required; the
+ * others may be missing (older or hand-made messages) and then read as "" and
+ * 0. repository is the repository whose run last had the instance. */
 #ifndef EC2RP_POOLMSG_H
 #define EC2RP_POOLMSG_H
 
@@ -15,6 +16,7 @@ struct poolmsg {
 	char usage[10];  /* spot, on-demand, or "" when unknown */
 	char rclass[33]; /* the resource class, or "" when unknown */
 	long long pushed_at; /* epoch seconds, 0 when unknown */
+	char repo[141];  /* OWNER/NAME of the last run's repository, or "" */
 };
 
 /* Appends m's body (JSON, one line) to out, with pushedAt = pushed_at.
@@ -28,6 +30,9 @@ int poolmsg_parse(const char *body, struct poolmsg *m);
 int poolmsg_valid_type(const char *s);
 /* 1 when s is "spot" or "on-demand". */
 int poolmsg_valid_usage(const char *s);
+/* 1 when s is a repository as GitHub names it: OWNER/NAME, 3-140 of
+ * A-Z a-z 0-9 _ . - with one '/' that is neither first nor last. */
+int poolmsg_valid_repo(const char *s);
 /* 1 if globs is a valid comma-separated list of type globs: 1-512 bytes,
  * each glob 1-64 of a-z 0-9 . - * ?, no empty item. */
 int poolmsg_valid_globs(const char *globs);
@@ -37,7 +42,9 @@ int poolmsg_glob(const char *g, const char *s);
 /* 1 if type matches one of the comma-separated globs (NULL or "" allows all). */
 int poolmsg_types_match(const char *globs, const char *type);
 /* 1 if m passes the filters: usage (NULL or "" allows all, else it must
- * equal m's usage class) and globs as in poolmsg_types_match. */
-int poolmsg_matches(const struct poolmsg *m, const char *usage, const char *globs);
+ * equal m's usage class), globs as in poolmsg_types_match, and repo (NULL or
+ * "" allows all, else it must equal m's repository: a message without one
+ * does not match). */
+int poolmsg_matches(const struct poolmsg *m, const char *usage, const char *globs, const char *repo);
 
 #endif

@@ -73,6 +73,8 @@ RE_USAGE='spot|on-demand'
 RE_URL="https://[][A-Za-z0-9._~:/?#@!\$&'()*+,;=%-]+"
 RE_URL_SERVER='https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?'
 RE_SHA256='[0-9a-f]{64}'
+RE_REUSE='always|same-repository|never'
+RE_REPO='[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+'
 
 # need_class_config VALUE: a resource class configuration is a JSON object
 # given inline; the tools' @FILE form must never be reachable from an input.
@@ -106,4 +108,21 @@ run_id() {
 		r="$r-$GITHUB_RUN_ATTEMPT"
 	fi
 	printf '%s' "$r"
+}
+
+# reuse_policy: the pool's instance-reuse setting (refresh stores it;
+# same-repository until it has). Sets $reuse and $repo (the repository a
+# released instance is tagged with and a claim must match); dies when the
+# setting cannot be read or the repository it needs is missing.
+reuse_policy() {
+	reuse=$(config_get instance-reuse)
+	_st=$?
+	[ "$_st" -le 1 ] || die "could not read the pool's parameters (state-get exit $_st); nothing was changed" "$_st"
+	printf '%s' "$reuse" | grep -Eqx "$RE_REUSE" || reuse=same-repository
+	repo=${GITHUB_REPOSITORY:-}
+	if [ -n "$repo" ] && ! printf '%s' "$repo" | grep -Eqx "$RE_REPO"; then
+		die "invalid GITHUB_REPOSITORY: must be OWNER/NAME, got '$(printable "$repo")'" 2
+	fi
+	[ "$reuse" != same-repository ] || [ -n "$repo" ] \
+		|| die "GITHUB_REPOSITORY is required with instance-reuse same-repository" 2
 }

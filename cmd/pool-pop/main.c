@@ -14,8 +14,8 @@ static const char help[] =
     "usage: pool-pop --resource-class CLASS [options]\n"
     "Takes idle instances out of the pool: receives messages from the class's\n"
     "queue (POOL-CLASS, up to 10 a call), deletes what it takes, and prints the\n"
-    "candidates one a line: instance-id<TAB>instance-type<TAB>usage-class\n"
-    "('-' for a field the message did not carry).\n"
+    "candidates one a line: instance-id<TAB>instance-type<TAB>usage-class<TAB>\n"
+    "repository ('-' for a field the message did not carry).\n"
     "Messages that do not match the filters are sent again with a delay (then\n"
     "deleted); malformed ones, and ones of another class, are deleted with a\n"
     "log line; a second copy of a taken instance is deleted. Stops when --max\n"
@@ -28,6 +28,8 @@ static const char help[] =
     "  --usage-class U       only spot or only on-demand instances\n"
     "  --instance-types G    only types matching one of the comma-separated globs\n"
     "                        ('*' any run, '?' one character), e.g. 'm5.*,c6i.large'\n"
+    "  --repository R        only instances last used by repository R (OWNER/NAME);\n"
+    "                        a message without a repository does not match\n"
     "  --requeue-delay SEC   delay of the messages sent back (0-900, default 5)\n"
     "  --wait SEC            long-poll each receive up to SEC seconds (0-20,\n"
     "                        default 1; 0 short-polls, which on SQS may miss\n"
@@ -51,7 +53,7 @@ struct seen {
 
 struct pop {
 	struct aws a;
-	const char *url, *rclass, *usage, *globs;
+	const char *url, *rclass, *usage, *globs, *repo;
 	long long max, delay, wait;
 	int json, found, printed, round;
 	struct seen seen[MAX_SEEN];
@@ -109,7 +111,8 @@ print_candidate(const struct pop *p, const struct poolmsg *m)
 	if (p->json && poolmsg_encode(m, m->pushed_at, &line) == 0)
 		printf("%s\n", line.p);
 	else if (!p->json)
-		printf("%s\t%s\t%s\n", m->id, m->type[0] ? m->type : "-", m->usage[0] ? m->usage : "-");
+		printf("%s\t%s\t%s\t%s\n", m->id, m->type[0] ? m->type : "-", m->usage[0] ? m->usage : "-",
+		    m->repo[0] ? m->repo : "-");
 	buf_free(&line);
 }
 
@@ -145,7 +148,7 @@ judge(struct pop *p, const char *body, const char *mid, struct poolmsg *m, long 
 		s->round = p->round;
 		s->taken = 0;
 	}
-	if (p->found < p->max && poolmsg_matches(m, p->usage, p->globs)) {
+	if (p->found < p->max && poolmsg_matches(m, p->usage, p->globs, p->repo)) {
 		if (s)
 			s->taken = 1;
 		return 1;
@@ -263,7 +266,7 @@ pool_pop_main(int argc, char **argv)
 		{ "max", required_argument, 0, 'n' }, { "usage-class", required_argument, 0, 'u' },
 		{ "instance-types", required_argument, 0, 't' }, { "requeue-delay", required_argument, 0, 'd' },
 		{ "wait", required_argument, 0, 'w' }, { "json", no_argument, 0, 'j' },
-		{ "pool", required_argument, 0, 'p' }, { 0, 0, 0, 0 } };
+		{ "pool", required_argument, 0, 'p' }, { "repository", required_argument, 0, 'r' }, { 0, 0, 0, 0 } };
 	static struct pop p; /* the seen list is large: not on the stack */
 	const char *pool_opt = NULL, *pool;
 	struct buf url = BUF_INIT;
@@ -275,7 +278,7 @@ pool_pop_main(int argc, char **argv)
 	p.max = 1;
 	p.delay = 5;
 	p.wait = 1;
-	p.usage = p.globs = "";
+	p.usage = p.globs = p.repo = "";
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'c')
 			p.rclass = optarg;
@@ -285,6 +288,8 @@ pool_pop_main(int argc, char **argv)
 			p.usage = optarg;
 		else if (c == 't')
 			p.globs = optarg;
+		else if (c == 'r')
+			p.repo = optarg;
 		else if (c == 'd' && cli_int(optarg, 0, 900, &p.delay))
 			return cli_usage("invalid --requeue-delay '%.20s': seconds from 0 to 900", optarg);
 		else if (c == 'w' && cli_int(optarg, 0, 20, &p.wait))
@@ -306,6 +311,8 @@ pool_pop_main(int argc, char **argv)
 		return cli_usage("invalid --usage-class '%.20s': spot or on-demand", p.usage);
 	if (*p.globs && !poolmsg_valid_globs(p.globs))
 		return cli_usage("invalid --instance-types: comma-separated globs of a-z 0-9 . - * ?, each 1-64 long");
+	if (*p.repo && !poolmsg_valid_repo(p.repo))
+		return cli_usage("invalid --repository '%.40s': OWNER/NAME of A-Z a-z 0-9 _ . -", p.repo);
 	if ((pool = names_pool_of(pool_opt)) == NULL)
 		return cli_usage("invalid pool name (--pool or EC2RP_POOL): use 1-40 of A-Z a-z 0-9 _ -");
 	if (aws_init(&p.a, "sqs", &e))

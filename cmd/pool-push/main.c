@@ -14,13 +14,14 @@ static const char help[] =
     "usage: pool-push --resource-class CLASS [options] INSTANCE-ID...\n"
     "Puts idle instances into the pool: one message per instance into the\n"
     "class's queue (POOL-CLASS), 10 a call (SendMessageBatch). The body is JSON:\n"
-    "{\"instanceId\",\"instanceType\",\"usageClass\",\"resourceClass\",\"pushedAt\"}.\n"
+    "{\"instanceId\",\"instanceType\",\"usageClass\",\"resourceClass\",\"repository\",\"pushedAt\"}.\n"
     "Prints instance-id<TAB>message-id for each message sent; an instance whose\n"
     "message was refused is named in a log line, and the others are still sent.\n"
     "Options:\n"
     "  --resource-class C    the class (1-32 of a-z 0-9 -), required\n"
     "  --instance-type T     the instances' type, e.g. m5.xlarge (pool-pop filters on it)\n"
     "  --usage-class U       spot or on-demand (pool-pop filters on it)\n"
+    "  --repository R        OWNER/NAME of the run that had them (pool-pop filters on it)\n"
     "  --delay SEC           keep the messages invisible for SEC seconds first (0-900)\n"
     "  --json                JSON Lines: {\"instanceId\",\"messageId\"}\n"
     "  --pool NAME           the pool (default EC2RP_POOL, else ec2-runner-pool)\n"
@@ -112,8 +113,8 @@ pool_push_main(int argc, char **argv)
 	static const struct option opts[] = { { "resource-class", required_argument, 0, 'c' },
 		{ "instance-type", required_argument, 0, 't' }, { "usage-class", required_argument, 0, 'u' },
 		{ "delay", required_argument, 0, 'd' }, { "json", no_argument, 0, 'j' },
-		{ "pool", required_argument, 0, 'p' }, { 0, 0, 0, 0 } };
-	const char *pool_opt = NULL, *pool, *rclass = NULL, *type = "", *usage = "";
+		{ "pool", required_argument, 0, 'p' }, { "repository", required_argument, 0, 'r' }, { 0, 0, 0, 0 } };
+	const char *pool_opt = NULL, *pool, *rclass = NULL, *type = "", *usage = "", *repo = "";
 	long long delay = 0;
 	struct buf url = BUF_INIT;
 	struct poolmsg m;
@@ -130,6 +131,8 @@ pool_push_main(int argc, char **argv)
 			type = optarg;
 		else if (c == 'u')
 			usage = optarg;
+		else if (c == 'r')
+			repo = optarg;
 		else if (c == 'd' && cli_int(optarg, 0, 900, &delay))
 			return cli_usage("invalid --delay '%.20s': seconds from 0 to 900", optarg);
 		else if (c == 'j')
@@ -147,6 +150,8 @@ pool_push_main(int argc, char **argv)
 		return cli_usage("invalid --instance-type '%.40s': use 1-32 of a-z 0-9 . -", type);
 	if (*usage && !poolmsg_valid_usage(usage))
 		return cli_usage("invalid --usage-class '%.20s': spot or on-demand", usage);
+	if (*repo && !poolmsg_valid_repo(repo))
+		return cli_usage("invalid --repository '%.40s': OWNER/NAME of A-Z a-z 0-9 _ . -", repo);
 	if (optind == argc)
 		return cli_usage("expected at least one instance id");
 	for (i = optind; i < argc; i++)
@@ -158,6 +163,7 @@ pool_push_main(int argc, char **argv)
 	snprintf(m.type, sizeof(m.type), "%s", type);
 	snprintf(m.usage, sizeof(m.usage), "%s", usage);
 	snprintf(m.rclass, sizeof(m.rclass), "%s", rclass);
+	snprintf(m.repo, sizeof(m.repo), "%s", repo);
 	if (aws_init(&a, "sqs", &e))
 		return cli_fail(&e, "set up SQS");
 	if (sqs_queue_url(&a, pool, rclass, &url, &e)) {

@@ -22,7 +22,7 @@ round_trip(const char *s)
 		abort(); /* everything parse accepts, encode must write */
 	if (poolmsg_parse(b.p, &again) != 0 || memcmp(&m, &again, sizeof(m)) != 0)
 		abort();
-	poolmsg_matches(&m, "spot", "m5.*,c?i.*");
+	poolmsg_matches(&m, "spot", "m5.*,c?i.*", "octo/app");
 	buf_free(&b);
 }
 

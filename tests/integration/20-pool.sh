@@ -81,7 +81,7 @@ sqs_raw SendMessage "{\"QueueUrl\":\"$URL\",\"MessageBody\":\"not json at all\"}
 sqs_raw SendMessage "{\"QueueUrl\":\"$URL\",\"MessageBody\":\"{\\\"instanceId\\\":\\\"i-0000000000000000d\\\",\\\"resourceClass\\\":\\\"small\\\"}\"}" >/dev/null
 pool-push --resource-class large i-0000000000000000e >/dev/null
 expect 0 "malformed and misplaced messages around a good one" pool-pop --resource-class large --max 5
-check "only the good one is a candidate" sh -c "[ \$(wc -l < $T_OUT) -eq 1 ] && grep -q '^i-0000000000000000e	-	-\$' $T_OUT"
+check "only the good one is a candidate" sh -c "[ \$(wc -l < $T_OUT) -eq 1 ] && grep -q '^i-0000000000000000e	-	-	-\$' $T_OUT"
 check "the malformed one is logged" err_has "malformed pool message"
 check "the misplaced one is logged" err_has "i-0000000000000000d"
 expect 1 "both were deleted" pool-pop --resource-class large --max 5
@@ -93,6 +93,18 @@ check "the good one behind it" out_has "i-0000000000000001e"
 # --- batches and request counts
 ids=""
 for i in $(seq 10 34); do ids="$ids i-000000000000000$i"; done
+# --- repositories: same-repository reuse filters on the message's repository
+pool-init repo >/dev/null
+expect 0 "push two instances last used by two repositories" sh -c \
+	'pool-push --resource-class repo --repository octo/a i-0000000000000000a && pool-push --resource-class repo --repository octo/b i-0000000000000000b'
+expect 0 "pop for octo/b" pool-pop --resource-class repo --max 2 --repository octo/b --requeue-delay 0
+check "gets only octo/b's instance, with its repository" [ "$(cat "$T_OUT")" = "i-0000000000000000b	-	-	octo/b" ]
+expect 1 "octo/c gets nothing" pool-pop --resource-class repo --max 2 --repository octo/c --requeue-delay 0
+expect 0 "octo/a's message survived both" pool-pop --resource-class repo --max 2
+check "it is octo/a's" [ "$(cat "$T_OUT")" = "i-0000000000000000a	-	-	octo/a" ]
+expect 2 "push: a repository without an owner" pool-push --resource-class repo --repository app i-0000000000000000a
+expect 2 "pop: a repository with a space" pool-pop --resource-class repo --repository 'octo/a b'
+
 before=$(calls SendMessageBatch)
 # shellcheck disable=SC2086
 expect 0 "push 25 instances" pool-push --resource-class small --instance-type t3.medium $ids

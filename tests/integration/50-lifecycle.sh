@@ -15,8 +15,10 @@ record() { state-get --consistent "$1" | cut -f2,3; }
 queued() {
 	pool-pop --resource-class large --max 100 > "$T_TMP/q" 2>/dev/null
 	cut -f1 "$T_TMP/q" | sort | tr '\n' ' '
-	while IFS="$(printf '\t')" read -r id type usage; do
-		pool-push --resource-class large --instance-type "$type" --usage-class "$usage" "$id" >/dev/null
+	while IFS="$(printf '\t')" read -r id type usage repo; do
+		set -- --resource-class large --instance-type "$type" --usage-class "$usage"
+		[ "$repo" = - ] || set -- "$@" --repository "$repo"
+		pool-push "$@" "$id" >/dev/null
 	done < "$T_TMP/q"
 }
 label_runners() { gh-runner list --label "$1" --status online 2>/dev/null | wc -l | tr -d ' '; }

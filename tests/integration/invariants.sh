@@ -36,8 +36,10 @@ inv_settled() {
 	: > "$T_TMP/inv.pool"
 	for class in "$@"; do
 		pool-pop --resource-class "$class" --max 100 >> "$T_TMP/inv.pool" 2>/dev/null
-		while IFS="$(printf '\t')" read -r id type usage; do
-			pool-push --resource-class "$class" --instance-type "$type" --usage-class "$usage" "$id" >/dev/null 2>&1
+		while IFS="$(printf '\t')" read -r id type usage repo; do
+			set -- --resource-class "$class" --instance-type "$type" --usage-class "$usage"
+			[ "$repo" = - ] || set -- "$@" --repository "$repo"
+			pool-push "$@" "$id" >/dev/null 2>&1
 		done < "$T_TMP/inv.pool"
 	done
 	dup=$(cut -f1 "$T_TMP/inv.pool" | sort | uniq -d | wc -l | tr -d ' ')

@@ -118,8 +118,8 @@ test_poolmsg(void)
 	    "globs do not over-match");
 	t_ok(poolmsg_types_match("c6i.*,m5.*", "m5.large") && !poolmsg_types_match("c6i.*", "m5.large") &&
 	    poolmsg_types_match("", "anything"), "lists");
-	t_ok(poolmsg_matches(&m, "spot", "m5.*") && !poolmsg_matches(&m, "on-demand", "") &&
-	    !poolmsg_matches(&m, "", "c5.*"), "filters");
+	t_ok(poolmsg_matches(&m, "spot", "m5.*", NULL) && !poolmsg_matches(&m, "on-demand", "", NULL) &&
+	    !poolmsg_matches(&m, "", "c5.*", NULL), "filters");
 	t_ok(poolmsg_valid_globs("m5.*,c6i.large") && !poolmsg_valid_globs("m5.*;x") && !poolmsg_valid_globs(",m5") &&
 	    !poolmsg_valid_globs("a,,b") && !poolmsg_valid_globs("M5.*"), "glob lists validated");
 	buf_free(&b);

@@ -185,12 +185,33 @@ test_filters(void)
 {
 	struct poolmsg unknown = { "i-01234567", "", "", "", 0 };
 
-	t_ok(poolmsg_matches(&full, "spot", "m5.*"), "usage and type match");
-	t_ok(poolmsg_matches(&full, "", "") && poolmsg_matches(&full, NULL, NULL), "no filters: all match");
-	t_ok(!poolmsg_matches(&full, "on-demand", ""), "other usage class");
-	t_ok(!poolmsg_matches(&full, "", "c5.*"), "other type");
-	t_ok(!poolmsg_matches(&unknown, "spot", ""), "unknown usage fails a usage filter");
-	t_ok(poolmsg_matches(&unknown, "", ""), "unknown usage passes no filter");
+	t_ok(poolmsg_matches(&full, "spot", "m5.*", NULL), "usage and type match");
+	t_ok(poolmsg_matches(&full, "", "", NULL) && poolmsg_matches(&full, NULL, NULL, NULL), "no filters: all match");
+	t_ok(!poolmsg_matches(&full, "on-demand", "", NULL), "other usage class");
+	t_ok(!poolmsg_matches(&full, "", "c5.*", NULL), "other type");
+	t_ok(!poolmsg_matches(&unknown, "spot", "", NULL), "unknown usage fails a usage filter");
+	t_ok(poolmsg_matches(&unknown, "", "", NULL), "unknown usage passes no filter");
+	{
+		struct poolmsg r = { "i-01234567", "", "", "", 0, "octo/app" }, back;
+		struct buf b = BUF_INIT;
+
+		t_ok(poolmsg_matches(&r, "", "", "octo/app") && poolmsg_matches(&r, "", "", NULL),
+		    "same repository, or no repository filter, matches");
+		t_ok(!poolmsg_matches(&r, "", "", "octo/other") && !poolmsg_matches(&r, "", "", "octo/ap"),
+		    "another repository (or a prefix of it) does not");
+		t_ok(!poolmsg_matches(&unknown, "", "", "octo/app"), "a message without a repository fails a repository filter");
+		t_ok(poolmsg_encode(&r, 5, &b) == 0 && strstr(b.p, "\"repository\":\"octo/app\"") != NULL,
+		    "the repository is encoded");
+		t_ok(poolmsg_parse(b.p, &back) == 0 && strcmp(back.repo, "octo/app") == 0, "and parsed back");
+		buf_free(&b);
+		t_ok(poolmsg_parse("{\"instanceId\":\"i-01234567\",\"repository\":\"a/b/c\"}", &back) == -1 &&
+		    poolmsg_parse("{\"instanceId\":\"i-01234567\",\"repository\":\"noslash\"}", &back) == -1 &&
+		    poolmsg_parse("{\"instanceId\":\"i-01234567\",\"repository\":\"o/r;x\"}", &back) == -1 &&
+		    poolmsg_parse("{\"instanceId\":\"i-01234567\",\"repository\":7}", &back) == -1,
+		    "malformed repositories refused");
+		t_ok(poolmsg_valid_repo("octo/app") && poolmsg_valid_repo("a/b") && !poolmsg_valid_repo("/ab") &&
+		    !poolmsg_valid_repo("ab/") && !poolmsg_valid_repo("") && !poolmsg_valid_repo("a b/c"), "repository names");
+	}
 	t_ok(poolmsg_valid_usage("spot") && poolmsg_valid_usage("on-demand") && !poolmsg_valid_usage("") &&
 	    !poolmsg_valid_usage("Spot") && !poolmsg_valid_usage("ondemand"), "usage classes");
 	t_ok(poolmsg_valid_type("m5.xlarge") && poolmsg_valid_type("u-6tb1.metal") && !poolmsg_valid_type("") &&
