@@ -50,6 +50,20 @@ count_items(const char *list, size_t max, int (*ok)(const char *))
 	return n;
 }
 
+/* EC2 takes up to 64 ASCII characters; ours are printable, no spaces. */
+static int
+valid_token(const char *t)
+{
+	size_t n = strlen(t), i;
+
+	if (n < 1 || n > FLEET_MAX_TOKEN)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (t[i] <= ' ' || t[i] > '~')
+			return 0;
+	return 1;
+}
+
 static int
 overrides(struct buf *b, const struct fleet_req *r, int sub, const char *subnet)
 {
@@ -67,7 +81,8 @@ overrides(struct buf *b, const struct fleet_req *r, int sub, const char *subnet)
 	snprintf(num, sizeof(num), "%d", r->rc->mem);
 	rc |= query_addf(b, num, "%s.%d.InstanceRequirements.MemoryMiB.Min", pre, sub);
 	while (*g && next_item(&g, one, 30) == 0)
-		rc |= query_addf(b, one, "%s.%d.InstanceRequirements.AllowedInstanceTypes.%d", pre, sub, j++);
+		/* The list's wire name is its locationName in EC2's model, singular. */
+		rc |= query_addf(b, one, "%s.%d.InstanceRequirements.AllowedInstanceType.%d", pre, sub, j++);
 	return rc;
 }
 
@@ -105,9 +120,16 @@ fleet_query(struct buf *b, const struct fleet_req *r, struct err *e)
 		err_set(e, ERR_INPUT, "template, pool, run id or class name is malformed");
 		return -1;
 	}
+	if (r->client_token && *r->client_token && !valid_token(r->client_token)) {
+		err_set(e, ERR_INPUT, "client token: 1-%d printable ASCII characters", FLEET_MAX_TOKEN);
+		return -1;
+	}
 	rc |= query_add(b, "Action", "CreateFleet");
 	rc |= query_add(b, "Version", EC2_API);
 	rc |= query_add(b, "Type", "instant");
+	/* A retry after a lost answer must not launch a second fleet. */
+	if (r->client_token && *r->client_token)
+		rc |= query_add(b, "ClientToken", r->client_token);
 	snprintf(num, sizeof(num), "%d", r->count);
 	rc |= query_add(b, "TargetCapacitySpecification.TotalTargetCapacity", num);
 	rc |= query_add(b, "TargetCapacitySpecification.DefaultTargetCapacityType", r->usage);

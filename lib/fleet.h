@@ -11,7 +11,8 @@
 
 #define FLEET_MAX 100        /* instances one launch may ask for */
 #define FLEET_MAX_SUBNETS 20 /* overrides per request; EC2 allows more, the pool needs fewer */
-#define FLEET_MAX_GLOBS 20   /* AllowedInstanceTypes per override */
+#define FLEET_MAX_GLOBS 20   /* AllowedInstanceType.N per override */
+#define FLEET_MAX_TOKEN 64   /* ClientToken: 1-64 ASCII characters */
 
 struct fleet_req {
 	const char *template; /* launch template name; version $Default */
@@ -21,6 +22,9 @@ struct fleet_req {
 	const char *globs;    /* comma-separated instance-type globs, "" for any */
 	const struct rclass *rc;
 	const char *pool, *run_id; /* tag values */
+	const char *client_token;  /* idempotency: the same on every retry of one
+	                            * launch, another for another launch; NULL or ""
+	                            * for none */
 };
 
 /* Appends the whole CreateFleet body (Action and Version included) to b.

@@ -32,6 +32,9 @@ static const char help[] =
     "  --template NAME      launch template (default: the pool's name)\n"
     "  --pool NAME          the pool (default EC2RP_POOL, else ec2-runner-pool)\n"
     "  --json               JSON Lines: instanceId, instanceType, subnetId\n"
+    "  --client-token T     CreateFleet's idempotency token (1-64 printable ASCII);\n"
+    "                       default: a new random one per launch, so a retry\n"
+    "                       after a lost answer gets the same fleet back\n"
     "Exit: 0 all launched, 2 bad usage, 3 refused (no type matches, bad\n"
     "template), 4 no capacity or retries exhausted (what came is terminated),\n"
     "5 local failure.\n";
@@ -77,6 +80,25 @@ print_instance(const struct fleet_instance *in, int json)
 	cJSON_Delete(o);
 }
 
+/* A client token of its own for this launch: every retry of the request
+ * carries it (EC2 then answers with the same fleet), another launch gets
+ * another. */
+static int
+new_token(char *out, size_t sz, const char *run)
+{
+	unsigned char r[8];
+	FILE *f = fopen("/dev/urandom", "rb");
+	int ok = f && fread(r, 1, sizeof(r), f) == sizeof(r);
+
+	if (f)
+		fclose(f);
+	if (!ok)
+		return -1;
+	snprintf(out, sz, "ec2rp-%.40s-%02x%02x%02x%02x%02x%02x%02x%02x", run, r[0], r[1], r[2], r[3], r[4], r[5],
+	    r[6], r[7]);
+	return 0;
+}
+
 int
 ec2_launch_main(int argc, char **argv)
 {
@@ -85,13 +107,15 @@ ec2_launch_main(int argc, char **argv)
 		{ "class-config", required_argument, 0, 'C' }, { "subnet-ids", required_argument, 0, 's' },
 		{ "usage-class", required_argument, 0, 'u' }, { "allowed-types", required_argument, 0, 't' },
 		{ "template", required_argument, 0, 'T' }, { "pool", required_argument, 0, 'p' },
-		{ "list-classes", no_argument, 0, 'L' }, { "json", no_argument, 0, 'j' }, { 0, 0, 0, 0 } };
+		{ "list-classes", no_argument, 0, 'L' }, { "json", no_argument, 0, 'j' },
+		{ "client-token", required_argument, 0, 'k' }, { 0, 0, 0, 0 } };
 	const char *pool_opt = NULL, *cname = NULL, *config = NULL;
 	char *ids[FLEET_MAX];
 	struct ec2_term res_term[FLEET_MAX];
 	long long count = 0;
 	int c, list = 0, json = 0, i;
-	struct fleet_req req = { NULL, 0, "on-demand", "", "", NULL, NULL, NULL };
+	struct fleet_req req = { NULL, 0, "on-demand", "", "", NULL, NULL, NULL, NULL };
+	char token[FLEET_MAX_TOKEN + 1];
 	static struct fleet_result result; /* 8 KB: not on the stack */
 	struct fleet_result *res = &result;
 	struct rclass_set set;
@@ -125,6 +149,8 @@ ec2_launch_main(int argc, char **argv)
 			list = 1;
 		else if (c == 'j')
 			json = 1;
+		else if (c == 'k')
+			req.client_token = optarg;
 		else if (c == '?')
 			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
 	}
@@ -159,6 +185,13 @@ ec2_launch_main(int argc, char **argv)
 	if (req.template == NULL)
 		req.template = req.pool;
 	req.count = (int)count;
+	if (req.client_token == NULL) {
+		if (new_token(token, sizeof(token), req.run_id)) {
+			err_set(&e, ERR_LOCAL, "cannot read /dev/urandom for a client token");
+			return cli_fail(&e, "launch");
+		}
+		req.client_token = token;
+	}
 	if (fleet_query(&b, &req, &e)) /* the limits the checks above do not cover */
 		return e.cls == ERR_INPUT ? cli_usage("invalid request: %s", e.msg) : cli_fail(&e, "build the request");
 

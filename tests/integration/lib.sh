@@ -72,8 +72,25 @@ sim() {
 	fi
 }
 
+# model_check: every request the test sent and every answer the simulator
+# wrote were checked against AWS's service models (tests/sim/model.js). A
+# test that sends bad requests on purpose says how many (T_MODEL_REFUSALS).
+model_check() {
+	m=$(sim GET /models | tr -d ' \n')
+	checked=$(printf '%s' "$m" | sed -n 's/.*"checked":\([0-9]*\).*/\1/p')
+	answers=$(printf '%s' "$m" | sed -n 's/.*"answers":\([0-9]*\).*/\1/p')
+	mfailed=$(printf '%s' "$m" | sed -n 's/.*"failed":\([0-9]*\).*/\1/p')
+	rejected=$(printf '%s' "$m" | sed -n 's/.*"rejected":\([0-9]*\).*/\1/p')
+	echo "# models: $checked requests checked, ${rejected:-?} refused; $answers answers checked, ${mfailed:-?} failed"
+	if [ "${rejected:-1}" -eq "${T_MODEL_REFUSALS:-0}" ]; then ok "every request fits AWS's models ($checked checked)"
+	else not_ok "every request fits AWS's models" "$m"; fi
+	if [ "${mfailed:-1}" -eq 0 ]; then ok "the simulator's answers fit AWS's models ($answers checked)"
+	else not_ok "the simulator's answers fit AWS's models" "$m"; fi
+}
+
 # done_testing: prints the plan; the exit status says whether all passed.
 done_testing() {
+	[ -z "${SIM_DIR:-}" ] || model_check
 	echo "1..$T_N"
 	[ "$T_FAILED" -eq 0 ]
 }

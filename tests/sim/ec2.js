@@ -59,6 +59,7 @@ class Ec2 {
     this.verifier = opts.verifier;
     this.faults = opts.faults;
     this.clock = opts.clock;
+    this.fleetTokens = new Map(); // ClientToken -> { params, answer }
     this.runnerDir = opts.runnerDir;
     this.templates = new Map(); // name -> { id, name, versions: [data], defaultVersion, created }
     this.instances = new Map(); // id -> instance
@@ -186,18 +187,37 @@ class Ec2 {
     const num = (k) => (o[k] === undefined ? undefined : Number(o[k]));
     const vmin = num('InstanceRequirements.VCpuCount.Min'), vmax = num('InstanceRequirements.VCpuCount.Max');
     const mmin = num('InstanceRequirements.MemoryMiB.Min'), mmax = num('InstanceRequirements.MemoryMiB.Max');
-    const globs = list(o, 'InstanceRequirements.AllowedInstanceTypes').map((i) => o[`InstanceRequirements.AllowedInstanceTypes.${i}`]);
+    // The wire name is the model's locationName: AllowedInstanceType.N.
+    const globs = list(o, 'InstanceRequirements.AllowedInstanceType').map((i) => o[`InstanceRequirements.AllowedInstanceType.${i}`]);
     if (o.InstanceType) return catalogue.filter((c) => c.name === o.InstanceType);
     if (Object.keys(o).some((k) => k.startsWith('InstanceRequirements.'))) {
       if (vmin === undefined || mmin === undefined) throw new Ec2Error('MissingParameter', 'InstanceRequirements requires VCpuCount and MemoryMiB');
     }
-    for (const g of globs) if (!/^[a-z0-9.*-]+$/.test(g)) throw new Ec2Error('InvalidParameterValue', `Invalid AllowedInstanceTypes value ${g}`);
+    for (const g of globs) if (!/^[a-z0-9.*-]+$/.test(g)) throw new Ec2Error('InvalidParameterValue', `Invalid AllowedInstanceType value ${g}`);
     return catalogue.filter((c) => (vmin === undefined || c.vcpu >= vmin) && (vmax === undefined || c.vcpu <= vmax) &&
       (mmin === undefined || c.mem >= mmin) && (mmax === undefined || c.mem <= mmax) &&
       (!globs.length || globs.some((g) => globToRe(g).test(c.name))));
   }
 
+  // ClientToken, as EC2 documents idempotency: the same token with the same
+  // parameters answers what the first request answered and launches
+  // nothing; with other parameters it is IdempotentParameterMismatch.
   aCreateFleet(p) {
+    const token = p.ClientToken;
+    if (token !== undefined) {
+      if (!/^[\x21-\x7e]{1,64}$/.test(token)) throw new Ec2Error('InvalidParameterValue', 'ClientToken must be 1-64 ASCII characters');
+      const same = JSON.stringify(Object.entries(p).filter(([k]) => k !== 'ClientToken').sort());
+      const seen = this.fleetTokens.get(token);
+      if (seen && seen.params !== same) throw new Ec2Error('IdempotentParameterMismatch', 'The client token has been used with other parameters');
+      if (seen) return seen.answer;
+      const answer = this.createFleet(p);
+      this.fleetTokens.set(token, { params: same, answer });
+      return answer;
+    }
+    return this.createFleet(p);
+  }
+
+  createFleet(p) {
     if (p.Type !== 'instant') throw new Ec2Error('InvalidParameterValue', 'This simulator supports only Type=instant fleets');
     const total = Number(p['TargetCapacitySpecification.TotalTargetCapacity']);
     if (!Number.isInteger(total) || total < 1) throw new Ec2Error('InvalidTargetCapacitySpecification', 'TotalTargetCapacity must be a positive integer');

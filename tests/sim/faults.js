@@ -6,7 +6,8 @@
 //                   "throttleCode": "ProvisionedThroughputExceededException", "error5xxCode": "ServiceUnavailable" },
 //     "sqs": {...}, "ec2": {...}, "sts": {...},
 //     "next": [ { "service": "dynamodb", "action": "GetItem", "count": 2, "code": "ThrottlingException", "status": 400 },
-//               { "service": "ec2", "hostile": "truncated" } ],   // truncated, oversized, garbage, html, drip
+//               { "service": "ec2", "hostile": "truncated" },     // truncated, oversized, garbage, html, drip
+//               { "service": "ec2", "action": "CreateFleet", "dropAnswer": true } ],  // EC2: done, then the answer is lost
 //     "capacity": 1,                      // CreateFleet launches at most this many (then InsufficientInstanceCapacity)
 //     "instances": ["never-boot", "never-heartbeat", "never-register"],  // the next instances, in order
 //     "github": ["primary", "secondary", "5xx"]                          // the next GitHub API calls
@@ -54,8 +55,8 @@ class Faults {
     if (i >= 0) {
       const n = this.next[i];
       if (--n.count <= 0) this.next.splice(i, 1);
-      this.count(n.code || (n.hostile ? 'hostile-' + n.hostile : 'drop'));
-      out.fault = n.drop ? { drop: true } : n.hostile ? { hostile: n.hostile }
+      this.count(n.code || (n.hostile ? 'hostile-' + n.hostile : n.dropAnswer ? 'drop-answer' : 'drop'));
+      out.fault = n.drop ? { drop: true } : n.dropAnswer ? { dropAnswer: true } : n.hostile ? { hostile: n.hostile }
         : { status: n.status || STATUS[n.code] || 400, code: n.code || 'InternalError', message: n.message || 'Injected fault' };
       return out;
     }

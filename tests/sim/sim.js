@@ -13,6 +13,7 @@ const dynalite = require('dynalite');
 const { Verifier } = require('./verify');
 const { Ec2, Ec2Error } = require('./ec2');
 const { Faults } = require('./faults');
+const { Models, ModelError } = require('./model');
 // The GitHub part is written separately: start without it if it is missing.
 let createGithub = null;
 try { ({ createGithub } = require('./github')); } catch (e) { if (e.code !== 'MODULE_NOT_FOUND') throw e; }
@@ -31,6 +32,7 @@ const calls = [];
 // The entry itself is kept (not a copy): its status and code are filled in when the answer is known.
 const log = (c) => { c.time = new Date().toISOString(); calls.push(c); };
 const verifier = new Verifier(clock);
+const models = new Models();
 const KEY = { id: 'AKIDSIMULATOR0000001', secret: crypto.randomBytes(30).toString('base64') };
 verifier.addKey(KEY.id, KEY.secret, null, 0);
 const GH_TOKEN = 'ghp_' + crypto.randomBytes(18).toString('hex');
@@ -148,6 +150,8 @@ async function main() {
   let env = {};
   const ec2 = new Ec2({ dir, verifier, faults, clock, runnerDir: path.join(__dirname, 'runner'), instanceEnv: () => env });
 
+  const checked = (action, xml) => { models.checkAnswer('sts', action, xml); return xml; };
+
   async function front(req, res) {
     const body = await readBody(req);
     const url = new URL(req.url, 'http://x');
@@ -177,7 +181,9 @@ async function main() {
       return xmlError(res, status, code, message, service === 'sts');
     };
     if (!action) return err(400, 'InvalidAction', 'Could not find operation');
-    if (d.fault) return err(d.fault.status, d.fault.code, d.fault.message);
+    // dropAnswer (EC2 only): the request is carried out, then the answer is lost.
+    const dropAnswer = !!(d.fault && d.fault.dropAnswer);
+    if (d.fault && !dropAnswer) return err(d.fault.status, d.fault.code, d.fault.message);
     let v = { ok: true };
     if (!(service === 'sts' && action === 'AssumeRoleWithWebIdentity')) {
       v = await verifier.check(req, body, url);
@@ -192,6 +198,15 @@ async function main() {
         return err(400, v.code, v.message);
       }
     }
+    // What AWS's own model of the operation says the request may carry.
+    try {
+      if (service === 'dynamodb' || (service === 'sqs' && !params)) models.checkJson(service, action, body);
+      else if (service === 'ec2' || service === 'sts') models.checkQuery(service, action, params);
+    } catch (e) {
+      if (!(e instanceof ModelError)) throw e;
+      models.refused(service, action, e);
+      return err(400, e.code, e.message);
+    }
     if (service === 'dynamodb') {
       done(200);
       if (action === 'UpdateTimeToLive' || action === 'DescribeTimeToLive') return ttlOp(target, body, res);
@@ -203,7 +218,7 @@ async function main() {
         done(200);
         const who = verifier.keys.get(v.accessKey).arn || 'arn:aws:iam::123456789012:user/simulator';
         res.writeHead(200, { 'content-type': 'text/xml', date: new Date(clock()).toUTCString() });
-        return res.end(stsResponse('GetCallerIdentity', `<Arn>${esc(who)}</Arn><UserId>${v.accessKey}</UserId><Account>123456789012</Account>`));
+        return res.end(checked('GetCallerIdentity', stsResponse('GetCallerIdentity', `<Arn>${esc(who)}</Arn><UserId>${v.accessKey}</UserId><Account>123456789012</Account>`)));
       }
       if (action !== 'AssumeRoleWithWebIdentity') return err(400, 'InvalidAction', `Could not find operation ${action}`);
       if (!params.WebIdentityToken) return err(400, 'InvalidIdentityToken', 'The web identity token is missing');
@@ -217,13 +232,15 @@ async function main() {
       verifier.addKey(ak, sk, tok, exp, arn);
       done(200);
       res.writeHead(200, { 'content-type': 'text/xml', date: new Date(clock()).toUTCString() });
-      return res.end(stsResponse('AssumeRoleWithWebIdentity', `<Credentials><AccessKeyId>${ak}</AccessKeyId><SecretAccessKey>${sk}</SecretAccessKey>` +
+      return res.end(checked('AssumeRoleWithWebIdentity', stsResponse('AssumeRoleWithWebIdentity', `<Credentials><AccessKeyId>${ak}</AccessKeyId><SecretAccessKey>${sk}</SecretAccessKey>` +
         `<SessionToken>${tok}</SessionToken><Expiration>${new Date(exp).toISOString().replace(/\.\d+Z$/, 'Z')}</Expiration></Credentials>` +
-        `<SubjectFromWebIdentityToken>repo:octo/demo</SubjectFromWebIdentityToken><AssumedRoleUser><Arn>${esc(arn)}</Arn><AssumedRoleId>AROASIMULATOR:${esc(session)}</AssumedRoleId></AssumedRoleUser>`));
+        `<SubjectFromWebIdentityToken>repo:octo/demo</SubjectFromWebIdentityToken><AssumedRoleUser><Arn>${esc(arn)}</Arn><AssumedRoleId>AROASIMULATOR:${esc(session)}</AssumedRoleId></AssumedRoleUser>`)));
     }
     if (params.Version !== '2016-11-15') return err(400, 'MissingParameter', 'The request must contain the parameter Version');
     try {
       const xml = ec2.handle(action, params);
+      models.checkAnswer('ec2', action, xml);
+      if (dropAnswer) { done(0, 'answer-dropped'); req.socket.destroy(); return; }
       done(200);
       res.writeHead(200, { 'content-type': 'text/xml;charset=UTF-8', date: new Date(clock()).toUTCString() });
       res.end(xml);
@@ -245,6 +262,7 @@ async function main() {
     const u = new URL(req.url, 'http://x').pathname;
     if (req.method === 'GET' && u === '/instances') return json(ec2.inspect());
     if (req.method === 'GET' && u === '/calls') return json(calls);
+    if (req.method === 'GET' && u === '/models') return json(models.report());
     if (req.method === 'GET' && u === '/runners') return json(github.inspect().runners);
     if (req.method === 'GET' && u === '/jobs') return json(github.inspect().jobs);
     if (req.method === 'GET' && u.startsWith('/jobs/')) { const j = github.job(Number(u.slice(6))); return j ? json(j) : json({ error: 'no such job' }, 404); }

@@ -59,7 +59,8 @@ test_query(void)
 	    has(b.p, "LaunchTemplateConfigs.1.Overrides.1.InstanceRequirements.MemoryMiB.Min=16384"),
 	    "one override: exact vCPU, least memory");
 	t_ok(!strstr(b.p, "MemoryMiB.Max") && !strstr(b.p, "SubnetId") && !strstr(b.p, "Overrides.2") &&
-	    !strstr(b.p, "AllowedInstanceTypes"), "no memory cap, subnet, second override or types");
+	    !strstr(b.p, "AllowedInstanceType"), "no memory cap, subnet, second override or types");
+	t_ok(!strstr(b.p, "ClientToken"), "no client token unless given");
 	t_ok(has(b.p, "TagSpecification.1.ResourceType=instance") &&
 	    has(b.p, "TagSpecification.1.Tag.1.Key=ec2-runner-pool%3Apool") && has(b.p, "TagSpecification.1.Tag.1.Value=ci") &&
 	    has(b.p, "TagSpecification.1.Tag.2.Key=ec2-runner-pool%3Arun-id") &&
@@ -80,10 +81,28 @@ test_query(void)
 	t_ok(has(b.p, "LaunchTemplateConfigs.1.Overrides.2.InstanceRequirements.VCpuCount.Min=4") &&
 	    has(b.p, "LaunchTemplateConfigs.1.Overrides.2.InstanceRequirements.MemoryMiB.Min=16384"),
 	    "each override has the requirements");
-	t_ok(has(b.p, "LaunchTemplateConfigs.1.Overrides.1.InstanceRequirements.AllowedInstanceTypes.1=m6i.%2A") &&
-	    has(b.p, "LaunchTemplateConfigs.1.Overrides.2.InstanceRequirements.AllowedInstanceTypes.2=c7%3F.xlarge"),
-	    "globs in each override, numbered from 1");
+	t_ok(has(b.p, "LaunchTemplateConfigs.1.Overrides.1.InstanceRequirements.AllowedInstanceType.1=m6i.%2A") &&
+	    has(b.p, "LaunchTemplateConfigs.1.Overrides.2.InstanceRequirements.AllowedInstanceType.2=c7%3F.xlarge"),
+	    "globs in each override, numbered from 1, under the model's wire name");
+	/* EC2's model: the list's locationName is AllowedInstanceType; the
+	 * member name, plural, is an UnknownParameter on the wire. */
+	t_ok(!strstr(b.p, "AllowedInstanceTypes"), "never the member name AllowedInstanceTypes");
 	buf_free(&b);
+
+	r.client_token = "ec2rp-42-2-0123456789abcdef";
+	t_inteq(fleet_query(&b, &r, &e), 0, "with a client token");
+	t_ok(has(b.p, "ClientToken=ec2rp-42-2-0123456789abcdef"), "ClientToken sent");
+	buf_free(&b);
+	r.client_token = "has space";
+	t_inteq(fleet_query(&b, &r, &e), -1, "a token with a space is refused");
+	t_inteq(e.cls, ERR_INPUT, "as bad input");
+	t_ok(b.len == 0, "and nothing was written");
+	r.client_token = "0123456789012345678901234567890123456789012345678901234567890123x";
+	t_inteq(fleet_query(&b, &r, &e), -1, "a 65-character token is refused");
+	r.client_token = "0123456789012345678901234567890123456789012345678901234567890123";
+	t_inteq(fleet_query(&b, &r, &e), 0, "a 64-character token is fine");
+	buf_free(&b);
+	r.client_token = NULL;
 }
 
 static void

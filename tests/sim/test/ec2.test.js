@@ -15,7 +15,9 @@ const code = (r) => (/<Code>([^<]+)<\/Code>/.exec(r.body) || [])[1];
 const count = (r, re) => (r.body.match(re) || []).length;
 
 test('EC2 errors: unknown action, missing Version, malformed and missing parameters', async () => {
-  let r = await s.ec2({ Action: 'RunInstances' });
+  // An action EC2 has but the simulator does not (its required parameters
+  // given, so the model check passes): InvalidAction.
+  let r = await s.ec2({ Action: 'RunInstances', MinCount: '1', MaxCount: '1' });
   assert.strictEqual(r.status, 400);
   assert.strictEqual(code(r), 'InvalidAction');
   assert.match(r.body, /^<\?xml[^>]*>\n<Response><Errors><Error><Code>InvalidAction<\/Code><Message>[^<]+<\/Message><\/Error><\/Errors><RequestID>[0-9a-f-]{36}<\/RequestID><\/Response>$/);
@@ -23,7 +25,7 @@ test('EC2 errors: unknown action, missing Version, malformed and missing paramet
   assert.strictEqual(code(r), 'MissingParameter');
   r = await s.ec2({ Action: 'CreateLaunchTemplate' });
   assert.strictEqual(code(r), 'MissingParameter');
-  r = await s.ec2({ Action: 'CreateLaunchTemplate', LaunchTemplateName: 'x' });
+  r = await s.ec2({ Action: 'CreateLaunchTemplate', LaunchTemplateName: 'x', 'LaunchTemplateData.ImageId': 'ami-0123456789abcdef0' });
   assert.strictEqual(code(r), 'InvalidLaunchTemplateName.MalformedException');
   r = await s.ec2({ Action: 'CreateLaunchTemplate', LaunchTemplateName: 'bad-ami', 'LaunchTemplateData.ImageId': 'ami-xyz' });
   assert.strictEqual(code(r), 'InvalidAMIID.Malformed');
@@ -103,13 +105,13 @@ test('CreateFleet: spot, several overrides, no match, bad input', async () => {
     'LaunchTemplateConfigs.1.Overrides.1.SubnetId': 'subnet-0aaaaaaaaaaaaaaaa', 'LaunchTemplateConfigs.1.Overrides.1.InstanceRequirements.VCpuCount.Min': '2',
     'LaunchTemplateConfigs.1.Overrides.1.InstanceRequirements.VCpuCount.Max': '2', 'LaunchTemplateConfigs.1.Overrides.1.InstanceRequirements.MemoryMiB.Min': '8192',
     'LaunchTemplateConfigs.1.Overrides.1.InstanceRequirements.MemoryMiB.Max': '8192',
-    'LaunchTemplateConfigs.1.Overrides.1.InstanceRequirements.AllowedInstanceTypes.1': 'c*',
-    'LaunchTemplateConfigs.1.Overrides.1.InstanceRequirements.AllowedInstanceTypes.2': 'r*',
+    'LaunchTemplateConfigs.1.Overrides.1.InstanceRequirements.AllowedInstanceType.1': 'c*',
+    'LaunchTemplateConfigs.1.Overrides.1.InstanceRequirements.AllowedInstanceType.2': 'r*',
     'LaunchTemplateConfigs.1.Overrides.2.SubnetId': 'subnet-0bbbbbbbbbbbbbbbb', 'LaunchTemplateConfigs.1.Overrides.2.InstanceRequirements.VCpuCount.Min': '2',
     'LaunchTemplateConfigs.1.Overrides.2.InstanceRequirements.VCpuCount.Max': '2', 'LaunchTemplateConfigs.1.Overrides.2.InstanceRequirements.MemoryMiB.Min': '8192',
     'LaunchTemplateConfigs.1.Overrides.2.InstanceRequirements.MemoryMiB.Max': '8192',
-    'LaunchTemplateConfigs.1.Overrides.2.InstanceRequirements.AllowedInstanceTypes.1': 'm5*',
-    'LaunchTemplateConfigs.1.Overrides.2.InstanceRequirements.AllowedInstanceTypes.2': 't3.*' }));
+    'LaunchTemplateConfigs.1.Overrides.2.InstanceRequirements.AllowedInstanceType.1': 'm5*',
+    'LaunchTemplateConfigs.1.Overrides.2.InstanceRequirements.AllowedInstanceType.2': 't3.*' }));
   assert.strictEqual(r.status, 200, r.body);
   assert.match(r.body, /<instanceType>t3.large<\/instanceType><lifecycle>spot<\/lifecycle>/);
   assert.match(r.body, /<subnetId>subnet-0bbbbbbbbbbbbbbbb<\/subnetId>/);
@@ -279,11 +281,14 @@ test('STS: web identity keys work, GetCallerIdentity needs a signature, errors a
   assert.strictEqual(bad.status, 403);
   assert.match(bad.body, /<ErrorResponse xmlns="https:\/\/sts.amazonaws.com\/doc\/2011-06-15\/"><Error><Type>Sender<\/Type><Code>SignatureDoesNotMatch<\/Code>/);
   const noToken = await s.request(s.env.AWS_ENDPOINT_URL + '/', { headers: form,
-    body: 'Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fci&WebIdentityToken=' });
+    body: 'Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fci&RoleSessionName=s&WebIdentityToken=' });
   assert.match(noToken.body, /<Code>InvalidIdentityToken<\/Code>/);
+  const shortToken = await s.request(s.env.AWS_ENDPOINT_URL + '/', { headers: form,
+    body: 'Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fci&WebIdentityToken=jwt' });
+  assert.match(shortToken.body, /<Code>ValidationError<\/Code><Message>1 validation error detected: Value null at 'RoleSessionName'/);
   const badArn = await s.request(s.env.AWS_ENDPOINT_URL + '/', { headers: form,
-    body: 'Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A12%3Arole%2Fci&WebIdentityToken=jwt' });
+    body: 'Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A12%3Arole%2Fci&RoleSessionName=s&WebIdentityToken=jwt0' });
   assert.match(badArn.body, /<Code>ValidationError<\/Code>/);
-  const other = await s.sts({ Action: 'AssumeRole' });
+  const other = await s.sts({ Action: 'AssumeRole', RoleArn: 'arn:aws:iam::123456789012:role/ci', RoleSessionName: 's' });
   assert.match(other.body, /<Code>InvalidAction<\/Code>/);
 });

@@ -87,7 +87,7 @@ test('EC2 launch template and CreateFleet with requirements and globs', async ()
   r = await ec2({ Action: 'CreateFleet', Type: 'instant', 'TargetCapacitySpecification.TotalTargetCapacity': '2', 'TargetCapacitySpecification.DefaultTargetCapacityType': 'on-demand',
     'LaunchTemplateConfigs.1.LaunchTemplateSpecification.LaunchTemplateName': 'lt1', 'LaunchTemplateConfigs.1.Overrides.1.SubnetId': 'subnet-0123456789abcdef0',
     'LaunchTemplateConfigs.1.Overrides.1.InstanceRequirements.VCpuCount.Min': '4', 'LaunchTemplateConfigs.1.Overrides.1.InstanceRequirements.VCpuCount.Max': '4',
-    'LaunchTemplateConfigs.1.Overrides.1.InstanceRequirements.MemoryMiB.Min': '16384', 'LaunchTemplateConfigs.1.Overrides.1.InstanceRequirements.AllowedInstanceTypes.1': 'm6i.*',
+    'LaunchTemplateConfigs.1.Overrides.1.InstanceRequirements.MemoryMiB.Min': '16384', 'LaunchTemplateConfigs.1.Overrides.1.InstanceRequirements.AllowedInstanceType.1': 'm6i.*',
     'TagSpecification.1.ResourceType': 'instance', 'TagSpecification.1.Tag.1.Key': 'k', 'TagSpecification.1.Tag.1.Value': 'v' });
   assert.strictEqual(r.status, 200, r.body);
   assert.match(r.body, /<instanceType>m6i.xlarge<\/instanceType>/);
