@@ -146,6 +146,24 @@ ec2-terminate "$iid" >/dev/null
 expect 5 "imds-get off an instance: exit 5" env AWS_EC2_METADATA_SERVICE_ENDPOINT=http://127.0.0.1:1/ imds-get meta-data/instance-id
 
 # --- bad input: exit 2, one line naming the input, nothing sent
+# A CreateFleet whose answer is lost after EC2 did the work is retried with
+# the same ClientToken: one fleet, not two.
+n0=$(sim GET /instances | grep -c '"id"')
+f0=$(sim GET /calls | grep -c '"action": "CreateFleet"')
+sim POST /faults '{"next":[{"service":"ec2","action":"CreateFleet","dropAnswer":true}]}' >/dev/null
+expect 0 "a launch whose first answer is lost succeeds on the retry" ec2-launch --count 2 --resource-class large --run-id lost1
+check "two instances printed" [ "$(lines "$T_OUT")" -eq 2 ]
+check "the request was sent twice" [ $(($(sim GET /calls | grep -c '"action": "CreateFleet"') - f0)) -eq 2 ]
+check "one fleet launched: 2 instances, not 4" [ $(($(sim GET /instances | grep -c '"id"') - n0)) -eq 2 ]
+expect 0 "an explicit --client-token" ec2-launch --count 1 --resource-class large --run-id tok1 --client-token ec2rp-tok1-a
+t1=$(cut -f1 "$T_OUT")
+expect 0 "the same token again: the same instance" ec2-launch --count 1 --resource-class large --run-id tok1 --client-token ec2rp-tok1-a
+check "no new instance" [ "$(cut -f1 "$T_OUT")" = "$t1" ]
+expect 3 "the same token for another request: IdempotentParameterMismatch" ec2-launch --count 2 --resource-class large --run-id tok1 --client-token ec2rp-tok1-a
+check "named" err_has "IdempotentParameterMismatch"
+expect 2 "a token with a space" ec2-launch --count 1 --resource-class large --run-id tok1 --client-token 'a b'
+ec2-terminate $(sim GET /instances | tr -d ' \n' | grep -o '"id":"i-[0-9a-f]*","state":"running"' | sed 's/"id":"\(i-[0-9a-f]*\)".*/\1/') >/dev/null 2>&1
+
 before=$(sim GET /calls | grep -c '"service"')
 expect 2 "count 0" ec2-launch --count 0 --resource-class large --run-id 1
 expect 2 "count 101" ec2-launch --count 101 --resource-class large --run-id 1
