@@ -18,13 +18,18 @@ static const char help[] =
     "instance has SIGNAL for RUN and a heartbeat younger than --heartbeat-age.\n"
     "Prints one line per instance: id, then ok / no-signal / wrong-run /\n"
     "stale-heartbeat / no-heartbeat (--json: JSON Lines {\"id\",\"result\"}).\n"
+    "Waiting for 'registered', an instance that signals its failure\n"
+    "(registration-failed for RUN, bootstrap-failed, pre-runner-failed) is\n"
+    "settled at once with that signal as its result: the wait ends when every\n"
+    "instance is ok or failed.\n"
     "Temporary errors are logged and retried in the next round until the timeout.\n"
     "  --timeout SEC        give up after SEC (default 300)\n"
     "  --interval MS        between rounds (default 250)\n"
     "  --heartbeat-age SEC  (default 30)\n"
+    "  --fail-fast          end the wait at the first failure signal\n"
     "  --json               JSON Lines\n"
     "  --pool NAME          the pool (default EC2RP_POOL, else ec2-runner-pool)\n"
-    "Exit: 0 all ok, 1 timed out (see the lines), 2 bad usage, 3 refused,\n"
+    "Exit: 0 all ok, 1 timed out or some failed (see the lines), 2 bad usage, 3 refused,\n"
     "4 retries exhausted (still failing at the timeout), 5 local failure.\n";
 
 static const cJSON *
@@ -41,6 +46,18 @@ find(const cJSON *items, const char *pk)
 	return NULL;
 }
 
+/* 1 if an instance's signal says it will never register for run: the
+ * agent's registration for this run failed, or its bootstrap did. */
+static int
+failed_for(const char *sig, const char *got, const char *grun, const char *run)
+{
+	if (strcmp(sig, "registered") != 0 || got == NULL)
+		return 0;
+	if (strcmp(got, "bootstrap-failed") == 0 || strcmp(got, "pre-runner-failed") == 0)
+		return 1;
+	return strcmp(got, "registration-failed") == 0 && grun && strcmp(grun, run) == 0;
+}
+
 /* The result of one instance in one round. */
 static const char *
 judge(const cJSON *items, const char *sigpk, const char *hbpk, const char *sig, const char *run,
@@ -50,6 +67,8 @@ judge(const cJSON *items, const char *sigpk, const char *hbpk, const char *sig, 
 	const char *got = ddb_s(s, "signal"), *grun = ddb_s(s, "runId");
 	long long at;
 
+	if (failed_for(sig, got, grun, run))
+		return got;
 	if (got == NULL || strcmp(got, sig) != 0)
 		return "no-signal";
 	if (grun == NULL || strcmp(grun, run) != 0)
@@ -67,13 +86,15 @@ runner_wait_main(int argc, char **argv)
 	static const struct option opts[] = { { "run-id", required_argument, 0, 'r' },
 		{ "signal", required_argument, 0, 's' }, { "timeout", required_argument, 0, 't' },
 		{ "interval", required_argument, 0, 'i' }, { "heartbeat-age", required_argument, 0, 'a' },
-		{ "json", no_argument, 0, 'j' }, { "pool", required_argument, 0, 'p' }, { 0, 0, 0, 0 } };
+		{ "json", no_argument, 0, 'j' }, { "pool", required_argument, 0, 'p' },
+		{ "fail-fast", no_argument, 0, 'f' }, { 0, 0, 0, 0 } };
 	const char *pool_opt = NULL, *run = NULL, *sig = NULL, *table;
 	long long timeout = 300, interval = 250, age = 30, end;
 	const char **keys, **result;
+	char (*why)[40];
 	struct buf *pks;
 	size_t nkeys = 0, k;
-	int c, n, i, all = 0, json = 0, failed = 0;
+	int c, n, i, all = 0, json = 0, failed = 0, fast = 0, any_failed;
 	struct aws a;
 	struct err e;
 
@@ -96,6 +117,8 @@ runner_wait_main(int argc, char **argv)
 			return cli_usage("invalid --heartbeat-age: seconds from 1 to 86400");
 		else if (c == 'j')
 			json = 1;
+		else if (c == 'f')
+			fast = 1;
 		else if (c == 'p')
 			pool_opt = optarg;
 		else if (c == '?')
@@ -112,7 +135,8 @@ runner_wait_main(int argc, char **argv)
 	pks = calloc(2 * (size_t)n, sizeof(*pks));
 	keys = calloc(2 * (size_t)n, sizeof(*keys));
 	result = calloc((size_t)n, sizeof(*result));
-	if (pks == NULL || keys == NULL || result == NULL) {
+	why = calloc((size_t)n, sizeof(*why));
+	if (pks == NULL || keys == NULL || result == NULL || why == NULL) {
 		err_set(&e, ERR_LOCAL, "out of memory");
 		return cli_fail(&e, "wait");
 	}
@@ -147,14 +171,23 @@ runner_wait_main(int argc, char **argv)
 		} else {
 			long long now = clock_now();
 
+			int settled = 1;
+
+			any_failed = 0;
 			failed = 0;
 			all = 1;
 			for (i = 0; i < n; i++) {
-				result[i] = judge(items, pks[2 * i].p, pks[2 * i + 1].p, sig, run, now, age);
-				all &= strcmp(result[i], "ok") == 0;
+				const char *r = judge(items, pks[2 * i].p, pks[2 * i + 1].p, sig, run, now, age);
+
+				/* The item is freed below: keep a copy of a failure's name. */
+				snprintf(why[i], sizeof(why[i]), "%s", r);
+				result[i] = why[i];
+				all &= strcmp(r, "ok") == 0;
+				settled &= strcmp(r, "ok") == 0 || strstr(r, "-failed") != NULL;
+				any_failed |= strstr(r, "-failed") != NULL;
 			}
 			cJSON_Delete(items);
-			if (all)
+			if (settled || (fast && any_failed))
 				break;
 		}
 		left = end - clock_now_ms();
@@ -181,5 +214,6 @@ out:
 	free(pks);
 	free(keys);
 	free(result);
+	free(why);
 	return c;
 }

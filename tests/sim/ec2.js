@@ -299,6 +299,11 @@ class Ec2 {
       SIM_INSTANCE_ID: inst.id,
       SIM_AGENT_FAULT: inst.fault || '',
       HOME: path.join(inst.dir, 'root'),
+      // The runner account is the host's, shared by every simulated
+      // instance: its home is the instance's own, and the agent's clean-up
+      // must not kill the account's processes on other instances.
+      EC2RP_RUNNER_HOME: path.join(inst.dir, 'root', 'home', 'runner'),
+      EC2RP_RUNNER_KILL_ACCOUNT: '0',
     });
     const out = fs.openSync(path.join(inst.dir, 'console.log'), 'a');
     inst.proc = spawn('/bin/sh', ['-c', script], { cwd: inst.dir, env, detached: true, stdio: ['ignore', out, out] });

@@ -137,8 +137,17 @@ function stsResponse(action, inner) {
     `<ResponseMetadata><RequestId>${crypto.randomUUID()}</RequestId></ResponseMetadata></${action}Response>`;
 }
 
+// The runners' account, as the bootstrap creates it on an instance; here
+// once on the host (as root), since every simulated instance shares it.
+function runnerAccount() {
+  try { execFileSync('id', ['-u', 'runner'], { stdio: 'ignore' }); return; } catch (e) { /* missing */ }
+  if (process.getuid() !== 0) return;
+  try { execFileSync('useradd', ['--system', '--no-create-home', '--shell', '/bin/sh', 'runner'], { stdio: 'ignore' }); } catch (e) { /* raced */ }
+}
+
 async function main() {
   fs.mkdirSync(path.join(dir, 'instances'), { recursive: true });
+  runnerAccount();
   const tls = makeCa();
   const ddb = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const ddbPort = await listen(ddb);
@@ -288,7 +297,14 @@ async function main() {
     AWS_CA_BUNDLE: ca, AWS_EC2_METADATA_DISABLED: 'true', GITHUB_API_URL: `https://localhost:${pGh}`, GITHUB_TOKEN: GH_TOKEN,
     SIM_CONTROL: `http://127.0.0.1:${pCtl}`, SIM_DIR: dir, SIM_PID: String(process.pid),
   };
-  fs.writeFileSync(path.join(dir, 'env.tmp'), Object.entries(lines).map(([k, v]) => `export ${k}='${v}'`).join('\n') + '\n');
+  // The runners run as an unprivileged account (as on a real instance): it
+  // may pass through the stack's folder to its instance and read the CA,
+  // never list the folder or read the keys and the environment.
+  fs.writeFileSync(path.join(dir, 'env.tmp'), Object.entries(lines).map(([k, v]) => `export ${k}='${v}'`).join('\n') + '\n', { mode: 0o600 });
+  for (const f of ['ca.key', 'server.key']) fs.chmodSync(path.join(dir, f), 0o600);
+  fs.chmodSync(ca, 0o644);
+  fs.chmodSync(dir, 0o711);
+  fs.chmodSync(path.join(dir, 'instances'), 0o711);
   fs.renameSync(path.join(dir, 'env.tmp'), path.join(dir, 'env'));
 
   const stop = () => {

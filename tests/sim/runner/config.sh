@@ -12,6 +12,12 @@
 #   config.sh remove [--token T] [--unattended]
 # Writes .runner and .credentials next to itself; remove deletes them.
 set -u
+# As actions/runner's own config.sh (src/Misc/layoutroot/config.sh) does,
+# for configure and remove alike: root only with RUNNER_ALLOW_RUNASROOT.
+if [ "$(id -u)" -eq 0 ] && [ -z "${RUNNER_ALLOW_RUNASROOT:-}" ]; then
+	echo "Must not run with sudo"
+	exit 1
+fi
 here=$(cd "$(dirname "$0")" && pwd)
 fail() { echo "config.sh: error: $*" >&2; exit 1; }
 [ -n "${GITHUB_API_URL:-}" ] || fail "GITHUB_API_URL is not set"

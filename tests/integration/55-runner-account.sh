@@ -1,0 +1,70 @@
+#!/bin/sh
+# The runner's account and what one run leaves for the next. The runner runs
+# as a dedicated account by default (the real config.sh refuses root without
+# RUNNER_ALLOW_RUNASROOT), or as root when refresh says so; between runs the
+# agent removes the workspace, the account's home and its processes.
+# Registration failures end the provision at once.
+. tests/integration/lib.sh
+stack_start
+export GITHUB_REPOSITORY=octo/acct INPUT_AMI=ami-0123456789abcdef0 INPUT_IDLE_TIME_SEC=600
+export EC2RP_COLD_TIMEOUT_SEC=60 EC2RP_WARM_TIMEOUT_SEC=10 EC2RP_RELEASE_TIMEOUT_SEC=8 EC2RP_ORPHAN_GRACE_SEC=0
+
+# job LABEL SCRIPT: runs SCRIPT on a runner with LABEL; prints its output.
+job() {
+	j=$(sim POST /jobs "$(printf '{"label":"%s","script":%s}' "$1" "$(printf '%s' "$2" | node -e 'process.stdout.write(JSON.stringify(require("fs").readFileSync(0,"utf8")))')")" \
+		| sed -n 's/.*"id": *\([0-9]*\).*/\1/p')
+	i=0
+	while [ $i -lt 100 ]; do
+		sim GET "/jobs/$j" > "$T_TMP/job" 2>/dev/null
+		grep -q '"status": "completed"' "$T_TMP/job" && break
+		sleep 0.2
+		i=$((i + 1))
+	done
+	node -e 'const j=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); process.stdout.write(j.conclusion + "\n" + (j.output || ""))' "$T_TMP/job"
+}
+
+# 1. The stand-in runner refuses root as the real one does.
+expect 1 "config.sh as root without RUNNER_ALLOW_RUNASROOT" env -u RUNNER_ALLOW_RUNASROOT sh tests/sim/runner/config.sh --url https://github.com/octo/acct --token t
+check "says: Must not run with sudo" out_has "Must not run with sudo"
+expect 1 "config.sh remove as root likewise" env -u RUNNER_ALLOW_RUNASROOT sh tests/sim/runner/config.sh remove
+
+# 2. Default: a dedicated account.
+expect 2 "refresh refuses a bad runner-user" env INPUT_RUNNER_USER='Bad User' ec2rp-refresh
+expect 2 "refresh refuses a bad runner-sudo" env INPUT_RUNNER_SUDO=maybe ec2rp-refresh
+expect 0 "refresh (runner-user runner)" ec2rp-refresh
+expect 0 "provision 1" env GITHUB_RUN_ID=501 INPUT_INSTANCE_COUNT=1 ec2rp-provision
+A=$(cat "$T_OUT")
+job 501 'id -un; echo "home=$HOME"' > "$T_TMP/o1"
+check "the job ran" grep -qx success "$T_TMP/o1"
+check "as the runner account" grep -qx runner "$T_TMP/o1"
+check "with its own home" grep -q "^home=$SIM_DIR/instances/$A/root/home/runner$" "$T_TMP/o1"
+job 501 "cat '$SIM_DIR/env' >/dev/null 2>&1 && echo read-env; ls '$SIM_DIR' >/dev/null 2>&1 && echo listed-stack; echo done" > "$T_TMP/o2"
+check "the job cannot read the stack's keys" sh -c "! grep -q read-env '$T_TMP/o2' && grep -q done '$T_TMP/o2'"
+
+# 3. What a run leaves behind is gone for the next one.
+job 501 'echo x > left-in-workspace; mkdir -p "$HOME/.docker"; echo secret > "$HOME/.docker/config.json"; (sleep 3001 > /dev/null 2>&1 &); echo planted' > "$T_TMP/o3"
+check "a job leaves a file, a credential and a process" grep -q planted "$T_TMP/o3"
+check "the process is there" sh -c "ps -eo args | grep -q '^sleep 3001'"
+expect 0 "release 501" env GITHUB_RUN_ID=501 ec2rp-release
+check "the process is gone after the release" sh -c "! ps -eo args | grep -q '^sleep 3001'"
+expect 0 "provision 1 again" env GITHUB_RUN_ID=502 INPUT_INSTANCE_COUNT=1 ec2rp-provision
+check "the same instance" [ "$(cat "$T_OUT")" = "$A" ]
+job 502 'ls -A; ls -A "$HOME"; echo end' > "$T_TMP/o4"
+check "the workspace is empty" sh -c "! grep -q left-in-workspace '$T_TMP/o4'"
+check "the home is empty" sh -c "! grep -q '.docker' '$T_TMP/o4'"
+expect 0 "release 502" env GITHUB_RUN_ID=502 ec2rp-release
+
+# 4. runner-user root: RUNNER_ALLOW_RUNASROOT, as the real runner needs.
+expect 0 "refresh with runner-user root" env INPUT_RUNNER_USER=root INPUT_INSTANCE_REUSE=never ec2rp-refresh
+expect 0 "release nothing, then provision 1 as root" env GITHUB_RUN_ID=503 INPUT_INSTANCE_COUNT=1 ec2rp-provision
+job 503 'id -u' > "$T_TMP/o5"
+check "the job ran as root" sh -c "grep -qx success '$T_TMP/o5' && grep -qx 0 '$T_TMP/o5'"
+expect 0 "release 503 (never: terminated)" env GITHUB_RUN_ID=503 ec2rp-release
+
+# 5. A registration that fails ends the provision at once, with the signal.
+expect 0 "refresh back to the runner account" env INPUT_INSTANCE_REUSE=never ec2rp-refresh
+sim POST /faults '{"instances":["never-register"]}' >/dev/null
+expect 1 "a provision whose instance cannot register fails" env GITHUB_RUN_ID=504 INPUT_INSTANCE_COUNT=1 ec2rp-provision
+check "at once, naming registration-failed (not the ${EC2RP_COLD_TIMEOUT_SEC}s timeout)" err_has "registration-failed"
+check "and rolled back" [ -z "$(state-scan --run-id 504 2>/dev/null | grep -v '	terminated	')" ]
+done_testing
