@@ -81,6 +81,21 @@ cli_int(const char *s, long long min, long long max, long long *out)
 	return 0;
 }
 
+int
+cli_token(char *out, size_t sz, const char *prefix)
+{
+	unsigned char r[8];
+	FILE *f = fopen("/dev/urandom", "rb");
+	int ok = f && fread(r, 1, sizeof(r), f) == sizeof(r);
+
+	if (f)
+		fclose(f);
+	if (!ok)
+		return -1;
+	snprintf(out, sz, "%s-%02x%02x%02x%02x%02x%02x%02x%02x", prefix, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]);
+	return 0;
+}
+
 long long
 cli_now(void)
 {

@@ -4,6 +4,8 @@
 #ifndef EC2RP_CLI_H
 #define EC2RP_CLI_H
 
+#include <stddef.h>
+
 #include "err.h"
 
 /* Sets up logging for prog from GITHUB_ACTIONS and EC2RP_DEBUG; prints help
@@ -21,6 +23,11 @@ int cli_fail(const struct err *e, const char *what);
 
 /* Parses a whole decimal integer within [min, max]; 0, or -1 if s is not one. */
 int cli_int(const char *s, long long min, long long max, long long *out);
+
+/* A fresh idempotency token: prefix, '-', 16 random hex digits from
+ * /dev/urandom, cut to sz - 1 characters. 0, or -1 when there is no
+ * randomness to read. */
+int cli_token(char *out, size_t sz, const char *prefix);
 
 /* Reads the clock: the programs do, the library does not. */
 long long cli_now(void);

@@ -13,6 +13,8 @@ if command -v shellcheck >/dev/null 2>&1; then
 	# shellcheck disable=SC2086 # a list of files
 	shellcheck -s sh -x -P sh $scripts || status=1
 fi
+# Every tool call in the scripts has its exit status checked.
+sh scripts/lint-calls.sh || status=1
 # The tool pages must match the tools' --help.
 if [ -x build/bin/ec2rp ]; then
 	tmp=$(mktemp -d)

@@ -80,25 +80,6 @@ print_instance(const struct fleet_instance *in, int json)
 	cJSON_Delete(o);
 }
 
-/* A client token of its own for this launch: every retry of the request
- * carries it (EC2 then answers with the same fleet), another launch gets
- * another. */
-static int
-new_token(char *out, size_t sz, const char *run)
-{
-	unsigned char r[8];
-	FILE *f = fopen("/dev/urandom", "rb");
-	int ok = f && fread(r, 1, sizeof(r), f) == sizeof(r);
-
-	if (f)
-		fclose(f);
-	if (!ok)
-		return -1;
-	snprintf(out, sz, "ec2rp-%.40s-%02x%02x%02x%02x%02x%02x%02x%02x", run, r[0], r[1], r[2], r[3], r[4], r[5],
-	    r[6], r[7]);
-	return 0;
-}
-
 int
 ec2_launch_main(int argc, char **argv)
 {
@@ -186,7 +167,12 @@ ec2_launch_main(int argc, char **argv)
 		req.template = req.pool;
 	req.count = (int)count;
 	if (req.client_token == NULL) {
-		if (new_token(token, sizeof(token), req.run_id)) {
+		/* Its own for this launch: every retry of the request carries it (EC2
+		 * then answers with the same fleet), another launch gets another. */
+		char prefix[48];
+
+		snprintf(prefix, sizeof(prefix), "ec2rp-%.40s", req.run_id);
+		if (cli_token(token, sizeof(token), prefix)) {
 			err_set(&e, ERR_LOCAL, "cannot read /dev/urandom for a client token");
 			return cli_fail(&e, "launch");
 		}

@@ -135,6 +135,9 @@ cell(const char *id)
 	return strncmp(id, "lt-", 3) == 0 && strspn(id + 3, "0123456789abcdef") == strlen(id + 3) && id[3] ? id : "-";
 }
 
+/* Random per run of the tool (main sets it); see call(). */
+static char run_token[24];
+
 /* One call: Action on the pool's template, with the data when w is set. */
 static int
 call(struct aws *a, const char *action, const char *pool, const struct want *w, const char *extra,
@@ -146,6 +149,14 @@ call(struct aws *a, const char *action, const char *pool, const struct want *w, 
 	query_add(&b, "Action", action);
 	query_add(&b, "Version", EC2_VERSION);
 	query_add(&b, "LaunchTemplateName", pool);
+	/* A write retried after a lost answer must not make a second version:
+	 * a token of this run and action, the same on every retry. */
+	if (strncmp(action, "Describe", 8) != 0) {
+		char tok[65];
+
+		snprintf(tok, sizeof(tok), "%s-%s", run_token, action);
+		query_add(&b, "ClientToken", tok);
+	}
 	if (extra)
 		query_add(&b, extra, value);
 	if (w)
@@ -267,6 +278,10 @@ ec2_template_main(int argc, char **argv)
 			return cli_usage("--user-data-file is over EC2's %d-byte limit", USER_DATA_MAX);
 		base64_encode(&w.user_data, raw.p ? raw.p : "", raw.len);
 		buf_free(&raw);
+	}
+	if (cli_token(run_token, sizeof(run_token), "ec2rp")) {
+		err_set(&e, ERR_LOCAL, "cannot read /dev/urandom for a client token");
+		return cli_fail(&e, "ensure the launch template");
 	}
 	if (aws_init(&a, "ec2", &e))
 		return cli_fail(&e, "set up EC2");

@@ -11,8 +11,8 @@ inv_no_double() {
 		[ -s "$f" ] || continue
 		run=$(basename "$f")
 		for id in $(cat "$f"); do
-			owner=$(state-get --consistent "$id" 2>/dev/null | cut -f3)
-			[ "$owner" = "$run" ] || wrong=$((wrong + 1))
+			owner=$(state-get --consistent "$id" 2>"$T_TMP/inv.err" | cut -f3)
+			[ "$owner" = "$run" ] || { wrong=$((wrong + 1)); echo "# $id of run $run: record '$(state-get --consistent "$id" 2>&1 | tr '\t' ' ')'"; }
 		done
 	done
 	check "every live run's instance is recorded as its own ($wrong wrong)" [ "$wrong" -eq 0 ]

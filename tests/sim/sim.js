@@ -29,6 +29,10 @@ if (process.argv[3]) faults.set(JSON.parse(process.argv[3]));
 let skewMs = 0;
 const clock = () => Date.now() + skewMs;
 const calls = [];
+// The requests themselves, while a test records them (POST /record): for the
+// conformance test, which compares them with what the official SDK sends.
+let recording = false;
+const requests = [];
 // The entry itself is kept (not a copy): its status and code are filled in when the answer is known.
 const log = (c) => { c.time = new Date().toISOString(); calls.push(c); };
 const verifier = new Verifier(clock);
@@ -179,6 +183,7 @@ async function main() {
     }
     const entry = { service, action: action || '?', status: 0, code: '' };
     log(entry);
+    if (recording) requests.push({ service, action, target, contentType: req.headers['content-type'] || '', body: body.toString() });
     const done = (status, code) => { entry.status = status; entry.code = code || ''; };
     const d = faults.decide(service, action);
     if (d.latencyMs) await new Promise((r) => setTimeout(r, d.latencyMs));
@@ -272,6 +277,8 @@ async function main() {
     if (req.method === 'GET' && u === '/instances') return json(ec2.inspect());
     if (req.method === 'GET' && u === '/calls') return json(calls);
     if (req.method === 'GET' && u === '/models') return json(models.report());
+    if (req.method === 'POST' && u === '/record') { recording = !!b.on; if (b.clear) requests.length = 0; return json({ recording }); }
+    if (req.method === 'GET' && u === '/requests') return json(requests);
     if (req.method === 'GET' && u === '/runners') return json(github.inspect().runners);
     if (req.method === 'GET' && u === '/jobs') return json(github.inspect().jobs);
     if (req.method === 'GET' && u.startsWith('/jobs/')) { const j = github.job(Number(u.slice(6))); return j ? json(j) : json({ error: 'no such job' }, 404); }
