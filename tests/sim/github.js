@@ -27,6 +27,7 @@ function createGithub({ log = () => {}, token, clock = Date.now, faults = null }
   const jobs = [];
   const ownFaults = [];      // set with fault(kind, n) when there is no Faults
   let nextRunner = 1, nextJob = 1;
+  let latest = null;         // the latest runner version, when set: runners without --disableupdate update to it
   let used = 0;
 
   const online = (r) => clock() - r.lastSeen < ONLINE_MS;
@@ -63,8 +64,9 @@ function createGithub({ log = () => {}, token, clock = Date.now, faults = null }
   const urlScope = (u) => { try { return new URL(u).pathname.replace(/^\/+|\/+$/g, ''); } catch (e) { return null; } };
   const nameTaken = (name, scope) => [...runners.values()].find((r) => r.name === name && r.scope === scope);
 
-  function register(name, labels, scope, ephemeral) {
-    const r = { id: nextRunner++, name, labels, scope, lastSeen: 0, busy: false, ephemeral };
+  function register(name, labels, scope, opts) {
+    const r = Object.assign({ id: nextRunner++, name, labels, scope, lastSeen: 0, busy: false,
+      ephemeral: false, disableUpdate: false, version: null, key: null }, opts);
     runners.set(r.id, r);
     return r;
   }
@@ -78,31 +80,58 @@ function createGithub({ log = () => {}, token, clock = Date.now, faults = null }
       if (!t) return text(res, 401, 'Invalid registration token (unknown, expired or not a registration token)');
       if (f.url !== undefined && urlScope(f.url) !== t.scope) return text(res, 404, `The token is not for ${f.url}`);
       if (!f.name) return text(res, 400, 'A runner name is required');
+      // "Runner names can only be 64 characters in length" (actions/runner#1710).
+      if (f.name.length > 64) return text(res, 400, `Runner name must be 64 characters or fewer: ${f.name}`);
+      // One runner group here, "Default"; the runner matches group names ignoring case.
+      if (f.group !== undefined && f.group.toLowerCase() !== 'default') {
+        return text(res, 404, `Could not find any self-hosted runner group named "${f.group}".`);
+      }
       if (faults && faults.rejectRegistration(f.name)) return text(res, 403, 'Registration refused (fault)');
       const labels = (f.labels || '').split(',').filter(Boolean);
       if (!labels.length) return text(res, 400, 'A runner needs at least one label');
+      if (labels.some((l) => l.length > 256)) return text(res, 400, 'A label is longer than 256 characters');
       const existing = nameTaken(f.name, t.scope);
-      if (existing && f.replace !== '1') return text(res, 409, 'A runner exists with the same name');
-      if (existing) runners.delete(existing.id);
-      const r = register(f.name, labels, t.scope, f.ephemeral === '1');
+      if (existing && f.replace !== '1') return text(res, 409, `A runner exists with the same name ${f.name}.`);
+      const opts = { ephemeral: f.ephemeral === '1', disableUpdate: f.disableUpdate === '1', version: f.version || null, key: f.key || null };
+      if (existing) {
+        // --replace updates the existing runner (ConfigurationManager.cs,
+        // UpdateExistingAgent): same id, new labels, new key; the old
+        // key no longer works.
+        Object.assign(existing, { labels }, opts);
+        log({ service: 'github', action: 'RunnerReplace', status: 200, detail: `${existing.name} ${labels.join(',')}` });
+        return text(res, 200, `${existing.id} replaced\n`);
+      }
+      const r = register(f.name, labels, t.scope, opts);
       log({ service: 'github', action: 'RunnerRegister', status: 200, detail: `${r.name} ${labels.join(',')}` });
       return text(res, 200, `${r.id}\n`);
     }
     if (p === '/_sim/remove') {
       const t = validToken(f.token, 'remove');
       if (!t) return text(res, 401, 'Invalid remove token (unknown, expired or not a remove token)');
+      // As the runner removes (ConfigurationManager.UnconfigureAsync): look
+      // the name up in the token's scope; none: nothing to do; else delete
+      // the registration by its id.
       const r = runners.get(Number(f.id));
       if (r && r.scope !== t.scope) return text(res, 404, 'The token is not for this runner\'s scope');
-      if (r) runners.delete(r.id);
+      if (f.name !== undefined && !nameTaken(f.name, t.scope)) return text(res, 200, 'does not exist\n');
+      if (!r) return text(res, 404, `No runner with id ${f.id}`);
+      runners.delete(r.id);
       log({ service: 'github', action: 'RunnerRemove', status: 200, detail: String(f.id) });
       return text(res, 200, 'removed\n');
     }
     const r = runners.get(Number(f.id));
     if (!r) return text(res, 404, 'Runner registration has been deleted from the server');
+    // A replaced registration's old key is refused, as the real service
+    // refuses the old RSA key's tokens.
+    if (r.key && f.key !== r.key) return text(res, 401, 'The runner\'s credentials were replaced');
     if (p === '/_sim/poll') {
       r.lastSeen = clock();
+      if (f.version) r.version = f.version;
       if (r.busy) return text(res, 200, 'busy\n');
-      const job = jobs.find((j) => j.status === 'queued' && r.labels.includes(j.label));
+      // Without --disableupdate, a runner older than the latest is told to update.
+      if (latest && r.version && r.version !== latest && !r.disableUpdate) return text(res, 200, `update ${latest}\n`);
+      // Labels match ignoring case, as GitHub documents.
+      const job = jobs.find((j) => j.status === 'queued' && r.labels.some((l) => l.toLowerCase() === String(j.label).toLowerCase()));
       if (!job) return text(res, 200, 'idle\n');
       job.status = 'in_progress';
       job.runner = r.name;
@@ -151,8 +180,8 @@ function createGithub({ log = () => {}, token, clock = Date.now, faults = null }
       }
       if (b.runner_group_id !== 1) return fail(res, 404, 'Not Found');
       if (nameTaken(b.name, scope)) return fail(res, 409, `Already exists - A runner with the name ${b.name} already exists.`);
-      const r = register(b.name, b.labels, scope, true);
-      const jit = Buffer.from(JSON.stringify({ agentId: r.id, agentName: r.name, scope })).toString('base64');
+      const r = register(b.name, b.labels, scope, { ephemeral: true, key: crypto.randomBytes(16).toString('hex') });
+      const jit = Buffer.from(JSON.stringify({ agentId: r.id, agentName: r.name, scope, key: r.key })).toString('base64');
       return send(res, 201, { runner: runnerJson(r), encoded_jit_config: jit });
     }
     if (rest === '') {
@@ -197,7 +226,11 @@ function createGithub({ log = () => {}, token, clock = Date.now, faults = null }
       return job;
     },
     job(id) { return jobs.find((j) => j.id === id) || null; },
-    inspect() { return { runners: [...runners.values()].map((r) => Object.assign(runnerJson(r), { scope: r.scope })), jobs }; },
+    inspect() {
+      return { runners: [...runners.values()].map((r) => Object.assign(runnerJson(r), { scope: r.scope, disableUpdate: r.disableUpdate, version: r.version })), jobs };
+    },
+    // A newer runner release: runners registered without --disableupdate are told to update.
+    setLatestRunnerVersion(v) { latest = v || null; },
     // The next n API calls answer with a rate-limit fault (a key of LIMITS).
     fault(kind, n = 1) {
       if (!LIMITS[kind]) throw new Error(`unknown GitHub fault ${kind}`);

@@ -1,6 +1,7 @@
 #!/bin/sh
 # A stand-in for actions/runner's run.sh, talking to the local GitHub
-# simulator through its private /_sim/ endpoints.
+# simulator through its private /_sim/ endpoints. It follows the real
+# runner's source (github.com/actions/runner; files named below).
 # Environment: GITHUB_API_URL (the simulator, http or https), SIM_CA or
 # AWS_CA_BUNDLE (the CA for https).
 #   run.sh [--jitconfig ENCODED]
@@ -9,64 +10,105 @@
 # labels, runs its script in the work folder, reports the conclusion and
 # output. An ephemeral (or just-in-time) runner exits after one job.
 # SIGTERM/SIGINT: cancels a running job, goes offline, exits 0.
-# Exits 1 when not configured or when its registration was deleted.
+# Like the real run.sh (its run() loop), it exits 0 when the listener ends
+# for good, whatever the reason (refused as root, not configured,
+# registration deleted), after printing why.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-fail() { echo "run.sh: error: $*" >&2; exit 1; }
-[ -n "${GITHUB_API_URL:-}" ] || fail "GITHUB_API_URL is not set"
+# end MESSAGE: the listener stopped for good; run.sh says so and exits 0
+# (run-helper.sh.template: "terminated error, ... no retry needed").
+end() {
+	[ $# -gt 0 ] && printf '%s\n' "$*" >&2
+	echo "Exiting runner..."
+	exit 0
+}
+
+# src/Misc/layoutroot/run-helper.sh.template: the effective uid, and the
+# variable only counts when it is not empty.
+if [ "$(id -u)" -eq 0 ] && [ -z "${RUNNER_ALLOW_RUNASROOT:-}" ]; then
+	echo "Must not run interactively with sudo"
+	end
+fi
+[ -n "${GITHUB_API_URL:-}" ] || end "run.sh: error: GITHUB_API_URL is not set"
 api=$GITHUB_API_URL
 ca=${SIM_CA:-${AWS_CA_BUNDLE:-}}
 
 jit=
 while [ $# -gt 0 ]; do
 	case $1 in
-	--jitconfig) [ $# -ge 2 ] || fail "--jitconfig needs a value"; jit=$2; shift 2 ;;
-	*) fail "unrecognized command-line input argument: $1" ;;
+	--jitconfig) [ $# -ge 2 ] || end "run.sh: error: --jitconfig needs a value"; jit=$2; shift 2 ;;
+	*) echo "Unrecognized command-line input arguments for command run: '${1#--}'. For usage refer to: ./config.sh --help" >&2; shift ;;
 	esac
 done
 if [ -n "$jit" ]; then
-	conf=$(printf '%s' "$jit" | base64 -d 2>/dev/null) || fail "--jitconfig is not base64"
+	conf=$(printf '%s' "$jit" | base64 -d 2>/dev/null) || end "run.sh: error: --jitconfig is not base64"
 	ephemeral=1
+	key=$(printf '%s' "$conf" | sed -n 's/.*"key": *"\([^"]*\)".*/\1/p')
 else
-	[ -f "$here/.runner" ] || fail "the runner is not configured; run ./config.sh first"
+	# Runner.cs: LoadSettings refuses an unconfigured runner.
+	if [ ! -f "$here/.runner" ] || [ ! -f "$here/.credentials" ]; then
+		end "Not configured. Run config.(sh/cmd) to configure the runner."
+	fi
 	conf=$(cat "$here/.runner")
 	ephemeral=0
 	case $conf in *'"ephemeral": true'*) ephemeral=1 ;; esac
+	key=$(sed -n 's/.*"key": *"\([^"]*\)".*/\1/p' "$here/.credentials")
 fi
 id=$(printf '%s' "$conf" | sed -n 's/.*"agentId": *\([0-9][0-9]*\).*/\1/p')
-[ -n "$id" ] || fail "no agentId in the runner's configuration"
+[ -n "$id" ] || end "run.sh: error: no agentId in the runner's configuration"
 work=$(printf '%s' "$conf" | sed -n 's/.*"workFolder": *"\([^"]*\)".*/\1/p')
 work=$here/${work:-_work}
-mkdir -p "$work" || exit 1
+# Runner.cs RunAsync: the work folder is created and must be usable.
+if ! mkdir -p "$work" 2>/dev/null || [ ! -w "$work" ] || [ ! -x "$work" ]; then
+	end "Fail to create and validate runner's work directory '$work'."
+fi
+version=2.321.0
+[ -f "$here/.runner_version" ] && version=$(cat "$here/.runner_version")
 state=$here/.job.$$ # the running job's script, output and exit status
 
 # call ENDPOINT [FIELD=VALUE|FIELD@FILE...]: prints the answer. Status 0 on a
-# 200, 2 when the simulator no longer knows this runner, 1 otherwise.
+# 200, 2 when the simulator no longer knows this registration (deleted, or
+# replaced by another one with the same name), 1 otherwise.
 call() {
 	ep=$1
 	shift
 	n=$#
 	for kv in "$@"; do set -- "$@" --data-urlencode "$kv"; done
 	shift "$n"
-	out=$(curl -sS ${ca:+--cacert "$ca"} -w '\n%{http_code}' -X POST --data-urlencode "id=$id" "$@" "$api/_sim/$ep" 2>&1) || return 1
+	out=$(curl -sS ${ca:+--cacert "$ca"} -w '\n%{http_code}' -X POST --data-urlencode "id=$id" \
+		--data-urlencode "key=$key" --data-urlencode "version=$version" "$@" "$api/_sim/$ep" 2>&1) || return 1
 	code=$(printf '%s\n' "$out" | tail -n 1)
 	printf '%s\n' "$out" | sed '$d'
-	case $code in 200) return 0 ;; 404) return 2 ;; *) return 1 ;; esac
+	case $code in 200) return 0 ;; 401 | 404) return 2 ;; *) return 1 ;; esac
 }
 
-job='' job_pid='' nap=''
+job='' job_pid='' nap='' tid=''
 # The job runs in its own process group (setsid) so that cancelling it ends
-# whatever it started too.
+# whatever it started too. As the real worker does (JobExtension.cs), the
+# job gets RUNNER_TRACKING_ID, and when it ends every process still
+# carrying that value is killed ("Cleaning up orphan processes"); a process
+# started with another value escapes, as on the real runner.
 start_job() {
 	printf '%s\n' "$1" | tail -n +2 > "$state.sh"
 	rm -f "$state.status"
+	tid=github_$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
 	# shellcheck disable=SC2016 # expanded by the inner sh
-	setsid sh -c 'cd "$1" && sh "$2.sh" > "$2.out" 2>&1; echo $? > "$2.tmp"; mv "$2.tmp" "$2.status"' \
+	RUNNER_TRACKING_ID=$tid setsid sh -c 'cd "$1" && sh "$2.sh" > "$2.out" 2>&1; echo $? > "$2.tmp"; mv "$2.tmp" "$2.status"' \
 		sh "$work" "$state" < /dev/null &
 	job_pid=$!
 	echo "Running job: $job"
 }
+orphans() {
+	[ -n "$tid" ] || return 0
+	grep -lsxzF "RUNNER_TRACKING_ID=$tid" /proc/[0-9]*/environ | while IFS= read -r f; do
+		p=${f#/proc/}
+		p=${p%/environ}
+		[ "$p" = $$ ] || kill -9 "$p" 2>/dev/null
+	done
+	tid=''
+}
 finish_job() {
+	orphans
 	call "done" "job=$job" "conclusion=$1" "output@$state.out" > /dev/null
 	echo "Job $job completed with result: $1"
 	rm -f "$state.sh" "$state.out" "$state.status" "$state.tmp"
@@ -80,7 +122,7 @@ stop() {
 		finish_job cancelled
 	fi
 	call offline > /dev/null 2>&1
-	exit 0
+	end
 }
 trap stop TERM INT
 
@@ -92,7 +134,7 @@ while :; do
 		if [ "$ephemeral" = 1 ]; then
 			# The simulator has removed the runner; so does its configuration.
 			[ -n "$jit" ] || rm -f "$here/.runner" "$here/.credentials"
-			exit 0
+			end
 		fi
 	fi
 	reply=$(call poll)
@@ -103,12 +145,20 @@ while :; do
 			job=$(printf '%s\n' "$reply" | sed -n '1s/^job \([0-9]*\).*/\1/p')
 			start_job "$reply"
 			;;
+		update\ *)
+			# Without --disableupdate the server hands out updates: the
+			# real runner downloads the new version into its own folder
+			# and restarts the listener (Runner.cs, "RunnerUpdating").
+			version=${reply#update }
+			echo "Runner update in progress, do not shutdown runner."
+			printf '%s\n' "$version" > "$here/.runner_version"
+			echo "Runner listener exit because of updating, re-launch runner after successful update"
+			;;
 		esac
 		;;
 	2)
-		echo "Runner registration has been deleted from the server, please re-configure." >&2
 		[ -n "$job_pid" ] && kill -TERM "-$job_pid" 2>/dev/null
-		exit 1
+		end "Runner registration has been deleted from the server, please re-configure. Runner will exit."
 		;;
 	esac
 	sleep 0.5 &

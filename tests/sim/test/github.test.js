@@ -40,7 +40,9 @@ async function start({ tls, faults } = {}) {
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   servers.push(server);
   const url = `${tls ? 'https' : 'http'}://${tls ? 'localhost' : '127.0.0.1'}:${server.address().port}`;
-  return Object.assign(t, { gh, calls, url, env: { GITHUB_API_URL: url } });
+  // The real runner refuses to run as root without RUNNER_ALLOW_RUNASROOT
+  // (these tests may run as root); the tests of that rule leave it out.
+  return Object.assign(t, { gh, calls, url, env: { GITHUB_API_URL: url, RUNNER_ALLOW_RUNASROOT: '1' } });
 }
 
 function request(url, { method = 'GET', token = TOKEN, auth, body, headers = {}, ca } = {}) {
@@ -73,18 +75,22 @@ function folder() {
   fs.cpSync(RUNNER_SRC, d, { recursive: true });
   return d;
 }
+// as(uid, file, args): the command that runs file as that uid (setpriv,
+// no supplementary groups); as root only.
+const as = (uid, file, args) => (uid === undefined ? [file, args] : ['setpriv', ['--reuid', String(uid), '--regid', String(uid), '--clear-groups', file, ...args]]);
 // Runs a script to its end (never execFileSync: the simulator lives in this
-// process and must keep answering).
-function run(dir, script, args, env) {
+// process and must keep answering); uid: as that user.
+function run(dir, script, args, env, uid) {
+  const [file, argv] = as(uid, path.join(dir, script), args);
   return new Promise((resolve) => {
-    // The tests run as root: allowed, as the real runner allows it, only with RUNNER_ALLOW_RUNASROOT.
-    execFile(path.join(dir, script), args, { env: Object.assign({ PATH: process.env.PATH, RUNNER_ALLOW_RUNASROOT: '1' }, env), timeout: 20000 },
+    execFile(file, argv, { env: Object.assign({ PATH: process.env.PATH }, env), timeout: 20000 },
       (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }));
   });
 }
 // Starts run.sh in its own process group; resolves on its exit.
-function startRunner(dir, env, args = []) {
-  const c = spawn(path.join(dir, 'run.sh'), args, { env: Object.assign({ PATH: process.env.PATH, RUNNER_ALLOW_RUNASROOT: '1' }, env), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+function startRunner(dir, env, args = [], uid) {
+  const [file, argv] = as(uid, path.join(dir, 'run.sh'), args);
+  const c = spawn(file, argv, { env: Object.assign({ PATH: process.env.PATH }, env), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(c);
   c.out = '';
   c.stdout.on('data', (d) => { c.out += d; });
@@ -370,7 +376,8 @@ test('fake runner: config.sh registers; run.sh online, runs jobs for its labels;
   assert.strictEqual(conf.gitHubUrl, 'https://github.com/octo/app');
   assert.ok(Number.isInteger(conf.poolId));
   assert.ok(fs.existsSync(path.join(dir, '.credentials')));
-  assert.ok(fs.existsSync(path.join(dir, '_work')));
+  assert.strictEqual(fs.statSync(path.join(dir, '.credentials')).mode & 0o077, 0, '.credentials is private');
+  assert.ok(!fs.existsSync(path.join(dir, '_work')), 'the work folder is made by run.sh, not by config.sh');
   let r = runnerNamed(s, 'r1');
   assert.strictEqual(r.id, conf.agentId);
   assert.deepStrictEqual(r.labels.map((l) => l.name), ['self-hosted', 'Linux', 'X64', '42', 'pool']);
@@ -410,9 +417,10 @@ test('fake runner: config.sh registers; run.sh online, runs jobs for its labels;
   assert.strictEqual(runnerNamed(s, 'r1'), undefined);
   assert.ok(!fs.existsSync(path.join(dir, '.runner')));
   assert.ok(!fs.existsSync(path.join(dir, '.credentials')));
+  // Removing an unconfigured runner says so and succeeds (UnconfigureAsync).
   const twice = await run(dir, 'config.sh', ['remove', '--token', rem], s.env);
-  assert.strictEqual(twice.code, 1);
-  assert.match(twice.stderr, /not configured/);
+  assert.strictEqual(twice.code, 0, twice.stderr);
+  assert.match(twice.stdout, /config files are missing/);
 });
 
 test('fake runner: same name needs --replace; already configured; no default labels; token from the environment', async () => {
@@ -428,8 +436,9 @@ test('fake runner: same name needs --replace; already configured; no default lab
   assert.ok(!fs.existsSync(path.join(d2, '.runner')), 'nothing written on failure');
   const rep = await run(d2, 'config.sh', [...args, '--replace', '--no-default-labels'], Object.assign({ ACTIONS_RUNNER_INPUT_TOKEN: token }, s.env));
   assert.strictEqual(rep.code, 0, rep.stderr);
+  assert.match(rep.stdout, /Successfully replaced the runner/);
   const r = runnerNamed(s, 'dup');
-  assert.notStrictEqual(r.id, firstId, 'replaced: a new registration');
+  assert.strictEqual(r.id, firstId, 'replaced: the same runner, updated (UpdateExistingAgent)');
   assert.deepStrictEqual(r.labels.map((l) => l.name), ['b']);
   assert.strictEqual(s.gh.inspect().runners.filter((x) => x.name === 'dup').length, 1);
   const again = await run(d2, 'config.sh', [...args, '--replace', '--token', token], s.env);
@@ -451,16 +460,19 @@ test('fake runner: bad flags and bad setups are errors, nothing registered', asy
   const token = await regToken(s);
   const base = ['--url', 'https://github.com/octo/app', '--name', 'x1', '--unattended'];
   const cases = [
-    [[...base, '--token', token, '--bogus'], /unrecognized command-line input argument: --bogus/],
-    [[...base], /missing --token/],
-    [['--token', token, '--name', 'x1'], /missing --url/],
-    [['--url', 'http://github.com/octo/app', '--token', token], /--url must be/],
-    [['--url', 'https://github.com', '--token', token], /--url must be/],
-    [[...base, '--token'], /--token needs a value/],
-    [[...base, '--labels', '--token', token], /--labels needs a value/],
-    [[...base, '--token', token, '--no-default-labels'], /needs --labels/],
+    [[...base], /Invalid configuration provided for token/],
+    [['--token', token, '--name', 'x1'], /Invalid configuration provided for url/],
+    [['--url', 'https://github.com', '--token', token], /Invalid configuration provided for url/],
+    [['--url', 'ftp://github.com/octo/app', '--token', token], /Invalid configuration provided for url/],
+    [[...base, '--token'], /Invalid configuration provided for token/],
+    [[...base, '--token', '-x'], /Invalid configuration provided for token/], // a value starting with '-' is ignored
+    [[...base, '--token', token, '--no-default-labels'], /without specifying --labels is not supported/],
+    [[...base, '--token', token, '--no-default-labels', '--labels', ',,'], /without specifying --labels is not supported/],
+    [[...base, '--token', token, '--no-default-labels', '--labels', 'x'.repeat(257)], /without specifying --labels is not supported/],
     [[...base, '--token', 'WRONG'], /Invalid registration token/],
-    [['remove', '--frob'], /unrecognized/],
+    [[...base, '--token', token, '--runnergroup', 'nope'], /Could not find any self-hosted runner group named "nope"/],
+    [['--url', 'https://github.com/octo/app', '--unattended', '--token', token, '--name', 'n'.repeat(65)], /64 characters/],
+    [[...base, '--token', token, '--pat', 'ghp_x'], /--pat is not simulated/],
   ];
   for (const [args, re] of cases) {
     const d = folder();
@@ -471,17 +483,20 @@ test('fake runner: bad flags and bad setups are errors, nothing registered', asy
   }
   assert.strictEqual(s.gh.inspect().runners.length, 0);
   const d = folder();
-  const noApi = await run(d, 'config.sh', [...base, '--token', token], {});
+  const noApi = await run(d, 'config.sh', [...base, '--token', token], { RUNNER_ALLOW_RUNASROOT: '1' });
   assert.strictEqual(noApi.code, 1);
   assert.match(noApi.stderr, /GITHUB_API_URL is not set/);
-  const down = await run(d, 'config.sh', [...base, '--token', token], { GITHUB_API_URL: 'http://127.0.0.1:1' });
+  const down = await run(d, 'config.sh', [...base, '--token', token], { GITHUB_API_URL: 'http://127.0.0.1:1', RUNNER_ALLOW_RUNASROOT: '1' });
   assert.strictEqual(down.code, 1);
   assert.match(down.stderr, /cannot reach/);
+  // run.sh ends with 0 whatever stopped the listener for good (its run() loop).
   const notConf = await run(d, 'run.sh', [], s.env);
-  assert.strictEqual(notConf.code, 1);
-  assert.match(notConf.stderr, /not configured/);
+  assert.strictEqual(notConf.code, 0);
+  assert.match(notConf.stderr, /Not configured/);
+  assert.match(notConf.stdout, /Exiting runner/);
   const badArg = await run(d, 'run.sh', ['--frob'], s.env);
-  assert.strictEqual(badArg.code, 1);
+  assert.match(badArg.stderr, /Unrecognized command-line input arguments for command run: 'frob'/);
+  assert.match(badArg.stderr, /Not configured/);
 });
 
 test('fake runner: ephemeral runs one job, then it and its configuration are gone', async () => {
@@ -526,8 +541,9 @@ test('fake runner: a deleted registration ends run.sh; a just-in-time runner run
   const del = await request(`${s.url}/repos/octo/app/actions/runners/${runnerNamed(s, 'g1').id}`, { method: 'DELETE' });
   assert.strictEqual(del.status, 204);
   const ex = await within(c.exited, 3000, 'run.sh exits');
-  assert.strictEqual(ex.code, 1);
+  assert.strictEqual(ex.code, 0, 'run.sh ends with 0 (its run() loop)');
   assert.match(c.out, /registration has been deleted/);
+  assert.match(c.out, /Exiting runner/);
 
   const jit = await request(`${s.url}/repos/octo/app/actions/runners/generate-jitconfig`, { method: 'POST', body: { name: 'j1', runner_group_id: 1, labels: ['jit'] } });
   assert.strictEqual(jit.status, 201);
@@ -562,4 +578,191 @@ test('fake runner over https with a throwaway CA (SIM_CA); without it curl refus
   assert.strictEqual(l.json.runners[0].status, 'online');
   c.kill('SIGTERM');
   assert.strictEqual((await within(c.exited, 2000, 'run.sh exits')).code, 0);
+});
+
+// What the real runner enforces (github.com/actions/runner), run by the
+// stand-in. A uid of its own for the tests that need a user that is not
+// root (no passwd entry needed: setpriv takes numbers).
+const isRoot = process.getuid && process.getuid() === 0;
+const haveSetpriv = (() => { try { return /--reuid/.test(execFileSync('setpriv', ['--help']).toString()); } catch (e) { return false; } })();
+const TEST_UID = 2000000000 + (process.pid % 100000);
+// A folder that TEST_UID owns, reachable through the test's temporary folder.
+function ownedFolder() {
+  const d = folder();
+  fs.chmodSync(tmp, 0o755);
+  execFileSync('chown', ['-R', `${TEST_UID}:${TEST_UID}`, d]);
+  return d;
+}
+
+test('fake runner: refuses root unless RUNNER_ALLOW_RUNASROOT is set and not empty (config.sh, run-helper.sh)', { skip: !isRoot && 'not running as root' }, async () => {
+  const s = await start();
+  const token = await regToken(s);
+  const args = ['--url', 'https://github.com/octo/app', '--token', token, '--name', 'root1', '--unattended'];
+  const d = folder();
+  for (const allow of [undefined, '']) {
+    const env = { GITHUB_API_URL: s.url };
+    if (allow !== undefined) env.RUNNER_ALLOW_RUNASROOT = allow;
+    const r = await run(d, 'config.sh', args, env);
+    assert.strictEqual(r.code, 1, `RUNNER_ALLOW_RUNASROOT=${allow}`);
+    assert.strictEqual(r.stdout.trim(), 'Must not run with sudo');
+    assert.ok(!fs.existsSync(path.join(d, '.runner')));
+  }
+  assert.strictEqual(s.gh.inspect().runners.length, 0, 'refused before any call');
+  const ok = await run(d, 'config.sh', args, s.env);
+  assert.strictEqual(ok.code, 0, ok.stderr);
+  // run.sh: the helper refuses, run.sh says it is exiting, with 0 (run.sh's run()).
+  const c = startRunner(d, { GITHUB_API_URL: s.url });
+  const ex = await within(c.exited, 3000, 'run.sh exits');
+  assert.strictEqual(ex.code, 0);
+  assert.match(c.out, /Must not run interactively with sudo/);
+  assert.match(c.out, /Exiting runner/);
+  assert.strictEqual(runnerNamed(s, 'root1').status, 'offline', 'it never polled');
+});
+
+test('fake runner: an ordinary user needs no RUNNER_ALLOW_RUNASROOT; the folder must be its own', { skip: !(isRoot && haveSetpriv) && 'needs root and setpriv' }, async () => {
+  const s = await start();
+  const token = await regToken(s);
+  const env = { GITHUB_API_URL: s.url };
+  const args = ['--url', 'https://github.com/octo/app', '--token', token, '--name', 'user1', '--unattended', '--labels', 'u'];
+  const d = ownedFolder();
+  const r = await run(d, 'config.sh', args, env, TEST_UID);
+  assert.strictEqual(r.code, 0, r.stderr);
+  assert.strictEqual(fs.statSync(path.join(d, '.runner')).uid, TEST_UID);
+  const job = s.gh.addJob('u', 'id -u; echo home > "$PWD/left"');
+  const c = startRunner(d, env, [], TEST_UID);
+  await until(() => s.gh.job(job.id).status === 'completed', 8000, 'the job');
+  assert.strictEqual(s.gh.job(job.id).conclusion, 'success');
+  assert.strictEqual(s.gh.job(job.id).output.trim(), String(TEST_UID), 'the job runs as the runner\'s user');
+  assert.strictEqual(fs.statSync(path.join(d, '_work', 'left')).uid, TEST_UID);
+  c.kill('SIGTERM');
+  await within(c.exited, 2000, 'run.sh exits');
+  // A folder it cannot write: run.sh cannot make its work folder.
+  const rootOwned = await configured(s, 'user2', 'v');
+  fs.chmodSync(rootOwned, 0o755);
+  const c2 = startRunner(rootOwned, env, [], TEST_UID);
+  const ex = await within(c2.exited, 3000, 'run.sh exits');
+  assert.strictEqual(ex.code, 0);
+  assert.match(c2.out, /Fail to create and validate runner's work directory/);
+});
+
+test('fake runner: expired registration and remove tokens are refused; the configuration stays as it was', async () => {
+  const s = await start();
+  const reg = await regToken(s);
+  const rem = await regToken(s, 'repos/octo/app', 'remove-token');
+  s.skew = 3601e3;
+  const d = folder();
+  const late = await run(d, 'config.sh', ['--url', 'https://github.com/octo/app', '--token', reg, '--name', 'x1', '--unattended'], s.env);
+  assert.strictEqual(late.code, 1);
+  assert.match(late.stderr, /Invalid registration token/);
+  assert.ok(!fs.existsSync(path.join(d, '.runner')));
+  s.skew = 0;
+  const dir = await configured(s, 'x2', 'a');
+  s.skew = 3601e3;
+  const gone = await run(dir, 'config.sh', ['remove', '--token', rem], s.env);
+  assert.strictEqual(gone.code, 1);
+  assert.match(gone.stderr, /Failed: Removing runner from the server/);
+  assert.ok(fs.existsSync(path.join(dir, '.runner')), 'still configured');
+  assert.ok(runnerNamed(s, 'x2'), 'still registered');
+  // --local forgets the registration without asking the server.
+  const local = await run(dir, 'config.sh', ['remove', '--local'], s.env);
+  assert.strictEqual(local.code, 0, local.stderr);
+  assert.ok(!fs.existsSync(path.join(dir, '.runner')));
+  assert.ok(runnerNamed(s, 'x2'), 'the server was not asked');
+});
+
+test('fake runner: labels split on commas, empty and repeated (ignoring case) ones dropped, too long ones void --labels; unknown flags only warn', async () => {
+  const s = await start();
+  const token = await regToken(s);
+  const base = ['--url', 'https://github.com/octo/app', '--token', token, '--unattended'];
+  const labelsOf = (name) => runnerNamed(s, name).labels.map((l) => l.name);
+  let r = await run(folder(), 'config.sh', [...base, '--name', 'l1', '--labels', 'a,,B,b,A,with space,ec2rp-pool:x,ec2rp-pool-x'], s.env);
+  assert.strictEqual(r.code, 0, r.stderr);
+  assert.deepStrictEqual(labelsOf('l1'), ['self-hosted', 'Linux', 'X64', 'a', 'B', 'with space', 'ec2rp-pool:x', 'ec2rp-pool-x']);
+  r = await run(folder(), 'config.sh', [...base, '--name', 'l2', '--labels', `ok,${'x'.repeat(257)}`], s.env);
+  assert.strictEqual(r.code, 0, r.stderr);
+  assert.match(r.stderr, /longer than 256/);
+  assert.deepStrictEqual(labelsOf('l2'), ['self-hosted', 'Linux', 'X64'], 'registered without the user labels');
+  r = await run(folder(), 'config.sh', [...base, '--name', 'l3', '--labels', 'x'.repeat(256), '--no-default-labels', '--bogus', '--Replace'], s.env);
+  assert.strictEqual(r.code, 0, r.stderr);
+  assert.match(r.stderr, /Unrecognized command-line input arguments for command configure: 'bogus'/);
+  assert.deepStrictEqual(labelsOf('l3'), ['x'.repeat(256)]);
+  // The first value of a repeated argument wins; ACTIONS_RUNNER_INPUT_* fill the rest.
+  r = await run(folder(), 'config.sh', ['--url', 'https://github.com/octo/app', '--name', 'l4', '--name', 'l5', '--labels', 'q'],
+    Object.assign({ ACTIONS_RUNNER_INPUT_TOKEN: ` ${token} `, ACTIONS_RUNNER_INPUT_UNATTENDED: 'true', ACTIONS_RUNNER_INPUT_LABELS: 'ignored' }, s.env));
+  assert.strictEqual(r.code, 0, r.stderr);
+  assert.deepStrictEqual(labelsOf('l4'), ['self-hosted', 'Linux', 'X64', 'q']);
+  assert.strictEqual(runnerNamed(s, 'l5'), undefined);
+  // The name defaults to the machine's name.
+  r = await run(folder(), 'config.sh', base, s.env);
+  assert.strictEqual(r.code, 0, r.stderr);
+  assert.ok(runnerNamed(s, os.hostname()), 'named after the machine');
+  // Jobs match labels ignoring case.
+  const dir = await configured(s, 'l6', 'MixedCase');
+  const job = s.gh.addJob('mixedcase', 'true');
+  const c = startRunner(dir, s.env);
+  await until(() => s.gh.job(job.id).status === 'completed', 8000, 'the job');
+  c.kill('SIGTERM');
+  await within(c.exited, 2000, 'run.sh exits');
+});
+
+test('fake runner: --replace takes the name over, and the old registration\'s run.sh stops', async () => {
+  const s = await start();
+  const first = await configured(s, 'rep', 'one');
+  const c = startRunner(first, s.env);
+  await until(() => runnerNamed(s, 'rep').status === 'online', 3000, 'online');
+  const token = await regToken(s);
+  const d2 = folder();
+  const r = await run(d2, 'config.sh', ['--url', 'https://github.com/octo/app', '--token', token, '--name', 'rep', '--labels', 'two', '--unattended', '--replace'], s.env);
+  assert.strictEqual(r.code, 0, r.stderr);
+  assert.deepStrictEqual(runnerNamed(s, 'rep').labels.map((l) => l.name), ['self-hosted', 'Linux', 'X64', 'two']);
+  const ex = await within(c.exited, 3000, 'the replaced runner stops');
+  assert.strictEqual(ex.code, 0);
+  assert.match(c.out, /registration has been deleted/);
+  // Removing the old folder's registration after the name moved on: the
+  // name still exists, but its old id is the new one's: removing it
+  // removes the registration (the runner deletes by the id it stored).
+  const rem = await regToken(s, 'repos/octo/app', 'remove-token');
+  const gone = await run(d2, 'config.sh', ['remove', '--token', rem], s.env);
+  assert.strictEqual(gone.code, 0, gone.stderr);
+  assert.strictEqual(runnerNamed(s, 'rep'), undefined);
+  const again = await run(first, 'config.sh', ['remove', '--token', rem], s.env);
+  assert.strictEqual(again.code, 0, again.stderr);
+  assert.match(again.stdout, /Does not exist. Skipping Removing runner from the server/);
+  assert.ok(!fs.existsSync(path.join(first, '.runner')));
+});
+
+test('fake runner: --disableupdate is recorded; without it a runner updates itself into its own folder', async () => {
+  const s = await start();
+  const fixed = await configured(s, 'fixed', 'upd', ['--disableupdate']);
+  const moving = await configured(s, 'moving', 'upd');
+  assert.strictEqual(JSON.parse(fs.readFileSync(path.join(fixed, '.runner'), 'utf8')).disableUpdate, true);
+  assert.deepStrictEqual([runnerNamed(s, 'fixed').disableUpdate, runnerNamed(s, 'moving').disableUpdate], [true, false]);
+  s.gh.setLatestRunnerVersion('9.9.9');
+  const a = startRunner(fixed, s.env);
+  const b = startRunner(moving, s.env);
+  await until(() => runnerNamed(s, 'moving').version === '9.9.9', 5000, 'the update');
+  assert.strictEqual(fs.readFileSync(path.join(moving, '.runner_version'), 'utf8').trim(), '9.9.9', 'the update changed the runner\'s folder');
+  assert.match(b.out, /Runner update in progress/);
+  await sleep(1000);
+  assert.strictEqual(runnerNamed(s, 'fixed').version, '2.321.0');
+  assert.ok(!fs.existsSync(path.join(fixed, '.runner_version')));
+  for (const c of [a, b]) { c.kill('SIGTERM'); await within(c.exited, 2000, 'run.sh exits'); }
+});
+
+test('fake runner: a job\'s leftover processes are killed when it ends, unless they changed RUNNER_TRACKING_ID', async () => {
+  const s = await start();
+  const dir = await configured(s, 't1', 'track');
+  const pids = path.join(tmp, 't1-pids');
+  const c = startRunner(dir, s.env);
+  const job = s.gh.addJob('track', `sleep 300 & echo $! > ${pids}.tracked; RUNNER_TRACKING_ID= sleep 301 & echo $! > ${pids}.escaped; echo "id=$RUNNER_TRACKING_ID"`);
+  await until(() => s.gh.job(job.id).status === 'completed', 8000, 'the job');
+  assert.match(s.gh.job(job.id).output, /^id=github_[0-9a-f]{32}$/m);
+  const tracked = Number(fs.readFileSync(`${pids}.tracked`, 'utf8'));
+  const escaped = Number(fs.readFileSync(`${pids}.escaped`, 'utf8'));
+  await sleep(200);
+  assert.ok(!alive(tracked), 'a process still carrying the job\'s tracking id is killed');
+  assert.ok(alive(escaped), 'one that cleared it survives the job (the agent must clean up)');
+  process.kill(escaped, 'SIGKILL');
+  c.kill('SIGTERM');
+  await within(c.exited, 2000, 'run.sh exits');
 });
