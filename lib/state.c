@@ -211,7 +211,7 @@ state_line(const cJSON *item, int json, struct buf *out)
 {
 	static const char *const fields[4][7] = {
 		{ "state", "runId", "threshold", "resourceClass", "instanceType", "usageClass", NULL },
-		{ "signal", "runId", "at", NULL },
+		{ "signal", "runId", "at", "message", NULL },
 		{ "at", NULL },
 		{ "value", NULL },
 	};

@@ -87,6 +87,9 @@ if [ -d tests/integration ]; then
 	done
 fi
 
+# Every AWS request of the integration tests went through the model checks.
+cat "$logs"/integration_*.log 2>/dev/null | sed -n 's/^# models: \([0-9]*\) requests checked, \([0-9]*\) refused; \([0-9]*\) answers checked, \([0-9]*\) failed$/\1 \2 \3 \4/p' \
+	| awk '{ r += $1; x += $2; a += $3; f += $4 } END { if (NR) printf "AWS models: %d requests checked (%d refused), %d simulator answers checked (%d off the model), in %d tests\n", r, x, a, f, NR }'
 echo
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

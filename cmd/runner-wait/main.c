@@ -17,11 +17,11 @@ static const char help[] =
     "Polls, with one strongly consistent BatchGetItem a round, until every\n"
     "instance has SIGNAL for RUN and a heartbeat younger than --heartbeat-age.\n"
     "Prints one line per instance: id, then ok / no-signal / wrong-run /\n"
-    "stale-heartbeat / no-heartbeat (--json: JSON Lines {\"id\",\"result\"}).\n"
+    "stale-heartbeat / no-heartbeat (--json: JSON Lines {\"id\",\"result\",\"message\"}).\n"
     "Waiting for 'registered', an instance that signals its failure\n"
     "(registration-failed for RUN, bootstrap-failed, pre-runner-failed) is\n"
-    "settled at once with that signal as its result: the wait ends when every\n"
-    "instance is ok or failed.\n"
+    "settled at once with that signal as its result, and the signal's message\n"
+    "as a third field: the wait ends when every instance is ok or failed.\n"
     "Temporary errors are logged and retried in the next round until the timeout.\n"
     "  --timeout SEC        give up after SEC (default 300)\n"
     "  --interval MS        between rounds (default 250)\n"
@@ -46,6 +46,23 @@ find(const cJSON *items, const char *pk)
 	return NULL;
 }
 
+/* One JSON line; the message is the instance's words, so cJSON escapes it. */
+static void
+print_json(const char *id, const char *result, const char *msg)
+{
+	cJSON *o = cJSON_CreateObject();
+	char *s;
+
+	cJSON_AddStringToObject(o, "id", id);
+	cJSON_AddStringToObject(o, "result", result);
+	if (*msg)
+		cJSON_AddStringToObject(o, "message", msg);
+	if ((s = cJSON_PrintUnformatted(o)) != NULL)
+		printf("%s\n", s);
+	cJSON_free(s);
+	cJSON_Delete(o);
+}
+
 /* 1 if an instance's signal says it will never register for run: the
  * agent's registration for this run failed, or its bootstrap did. */
 static int
@@ -58,17 +75,21 @@ failed_for(const char *sig, const char *got, const char *grun, const char *run)
 	return strcmp(got, "registration-failed") == 0 && grun && strcmp(grun, run) == 0;
 }
 
-/* The result of one instance in one round. */
+/* The result of one instance in one round; *msg is the message a failure
+ * signal carries ("" if none). */
 static const char *
 judge(const cJSON *items, const char *sigpk, const char *hbpk, const char *sig, const char *run,
-    long long now, long long age)
+    long long now, long long age, const char **msg)
 {
 	const cJSON *s = find(items, sigpk), *h = find(items, hbpk);
 	const char *got = ddb_s(s, "signal"), *grun = ddb_s(s, "runId");
 	long long at;
 
-	if (failed_for(sig, got, grun, run))
+	*msg = "";
+	if (failed_for(sig, got, grun, run)) {
+		*msg = ddb_s(s, "message") ? ddb_s(s, "message") : "";
 		return got;
+	}
 	if (got == NULL || strcmp(got, sig) != 0)
 		return "no-signal";
 	if (grun == NULL || strcmp(grun, run) != 0)
@@ -91,7 +112,7 @@ runner_wait_main(int argc, char **argv)
 	const char *pool_opt = NULL, *run = NULL, *sig = NULL, *table;
 	long long timeout = 300, interval = 250, age = 30, end;
 	const char **keys, **result;
-	char (*why)[40];
+	char (*why)[40], (*msgs)[513];
 	struct buf *pks;
 	size_t nkeys = 0, k;
 	int c, n, i, all = 0, json = 0, failed = 0, fast = 0, any_failed;
@@ -136,7 +157,8 @@ runner_wait_main(int argc, char **argv)
 	keys = calloc(2 * (size_t)n, sizeof(*keys));
 	result = calloc((size_t)n, sizeof(*result));
 	why = calloc((size_t)n, sizeof(*why));
-	if (pks == NULL || keys == NULL || result == NULL || why == NULL) {
+	msgs = calloc((size_t)n, sizeof(*msgs));
+	if (pks == NULL || keys == NULL || result == NULL || why == NULL || msgs == NULL) {
 		err_set(&e, ERR_LOCAL, "out of memory");
 		return cli_fail(&e, "wait");
 	}
@@ -177,10 +199,16 @@ runner_wait_main(int argc, char **argv)
 			failed = 0;
 			all = 1;
 			for (i = 0; i < n; i++) {
-				const char *r = judge(items, pks[2 * i].p, pks[2 * i + 1].p, sig, run, now, age);
+				const char *m, *r = judge(items, pks[2 * i].p, pks[2 * i + 1].p, sig, run, now, age, &m);
+				size_t j;
 
-				/* The item is freed below: keep a copy of a failure's name. */
+				/* The item is freed below: keep a copy of a failure's name and
+				 * message, the message one printable line. */
 				snprintf(why[i], sizeof(why[i]), "%s", r);
+				snprintf(msgs[i], sizeof(msgs[i]), "%s", m);
+				for (j = 0; msgs[i][j]; j++)
+					if ((unsigned char)msgs[i][j] < 0x20 || msgs[i][j] == 0x7f)
+						msgs[i][j] = ' ';
 				result[i] = why[i];
 				all &= strcmp(r, "ok") == 0;
 				settled &= strcmp(r, "ok") == 0 || strstr(r, "-failed") != NULL;
@@ -203,9 +231,9 @@ runner_wait_main(int argc, char **argv)
 	}
 	for (i = 0; i < n; i++) {
 		if (json)
-			printf("{\"id\":\"%s\",\"result\":\"%s\"}\n", argv[optind + i], result[i]);
+			print_json(argv[optind + i], result[i], msgs[i]);
 		else
-			printf("%s\t%s\n", argv[optind + i], result[i]);
+			printf("%s\t%s%s%s\n", argv[optind + i], result[i], msgs[i][0] ? "\t" : "", msgs[i]);
 	}
 	c = all ? 0 : 1;
 out:
@@ -215,5 +243,6 @@ out:
 	free(keys);
 	free(result);
 	free(why);
+	free(msgs);
 	return c;
 }

@@ -11,14 +11,16 @@
 #include "state.h"
 
 static const char help[] =
-    "usage: state-put [--pool NAME] signal INSTANCE-ID SIGNAL [--run-id RUN]\n"
+    "usage: state-put [--pool NAME] signal INSTANCE-ID SIGNAL [--run-id RUN] [--message TEXT]\n"
     "       state-put [--pool NAME] heartbeat INSTANCE-ID\n"
     "       state-put [--pool NAME] config NAME      (the value is read from stdin)\n"
     "       state-put [--pool NAME] delete INSTANCE-ID\n"
     "Writes one record: a signal (e.g. registered, deregistered) with its run id\n"
     "and time, a heartbeat, or a configuration value (secrets such as tokens come\n"
     "on stdin, never on the command line); delete removes an instance's signal\n"
-    "and heartbeat. Signals and heartbeats expire by TTL after a day. A config\n"
+    "and heartbeat. A signal may carry --message: what the instance says about a\n"
+    "failure, one line of at most 512 bytes (control characters become spaces).\n"
+    "Signals and heartbeats expire by TTL after a day. A config\n"
     "value is one line of text (a final newline is dropped), at most 64 KiB.\n"
     "Exit: 0 done, 2 bad usage, 3 refused, 4 retries exhausted, 5 local failure.\n";
 
@@ -46,8 +48,9 @@ int
 state_put_main(int argc, char **argv)
 {
 	static const struct option opts[] = { { "run-id", required_argument, 0, 'r' },
-		{ "pool", required_argument, 0, 'p' }, { 0, 0, 0, 0 } };
+		{ "pool", required_argument, 0, 'p' }, { "message", required_argument, 0, 'm' }, { 0, 0, 0, 0 } };
 	const char *pool_opt = NULL, *run = NULL, *table, *what, *op = "PutItem";
+	char message[513] = "";
 	struct buf pk = BUF_INIT, value = BUF_INIT;
 	long long now = cli_now();
 	cJSON *body, *item;
@@ -66,6 +69,15 @@ state_put_main(int argc, char **argv)
 			run = optarg;
 		} else if (c == 'p') {
 			pool_opt = optarg;
+		} else if (c == 'm') {
+			/* What the instance says about a failure: one line, cut to 512
+			 * bytes; control characters become spaces. */
+			size_t k;
+
+			snprintf(message, sizeof(message), "%s", optarg);
+			for (k = 0; message[k]; k++)
+				if ((unsigned char)message[k] < 0x20 || message[k] == 0x7f)
+					message[k] = ' ';
 		} else {
 			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
 		}
@@ -140,6 +152,8 @@ state_put_main(int argc, char **argv)
 					cJSON_AddItemToObject(item, "signal", s_attr(ops[2]));
 				if (run)
 					cJSON_AddItemToObject(item, "runId", s_attr(run));
+				if (kind == KIND_SIGNAL && message[0])
+					cJSON_AddItemToObject(item, "message", s_attr(message));
 				cJSON_AddItemToObject(item, "at", n_attr(now));
 				cJSON_AddItemToObject(item, "ttl", n_attr(now + 86400));
 			}

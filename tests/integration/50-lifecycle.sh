@@ -65,7 +65,7 @@ expect 0 "release 103" env GITHUB_RUN_ID=103 ec2rp-release
 # 4. One of 2 new instances never registers: all or nothing.
 sim POST /faults '{"instances":["never-register"]}' >/dev/null
 expect 1 "provision 5 (3 idle + 2 new, one never registers) fails" env GITHUB_RUN_ID=104 INPUT_INSTANCE_COUNT=5 ec2rp-provision
-check "clear message" err_has "not every new instance registered"
+check "clear message: the instance said registration-failed" err_has "registration-failed"
 check "no record owned by run 104" [ -z "$(state-scan --run-id 104 2>/dev/null)" ]
 check "the 3 claimed instances are back in the pool" [ "$(queued)" = "$(printf '%s\n%s\n%s\n' "$A" "$B" "$C" | sort | tr '\n' ' ')" ]
 sleep 0.5

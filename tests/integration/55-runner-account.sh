@@ -42,7 +42,7 @@ job 501 "cat '$SIM_DIR/env' >/dev/null 2>&1 && echo read-env; ls '$SIM_DIR' >/de
 check "the job cannot read the stack's keys" sh -c "! grep -q read-env '$T_TMP/o2' && grep -q done '$T_TMP/o2'"
 
 # 3. What a run leaves behind is gone for the next one.
-job 501 'echo x > left-in-workspace; mkdir -p "$HOME/.docker"; echo secret > "$HOME/.docker/config.json"; (sleep 3001 > /dev/null 2>&1 &); echo planted' > "$T_TMP/o3"
+job 501 'echo x > left-in-workspace; mkdir -p "$HOME/.docker"; echo secret > "$HOME/.docker/config.json"; (env -u RUNNER_TRACKING_ID sleep 3001 > /dev/null 2>&1 &); echo planted' > "$T_TMP/o3"
 check "a job leaves a file, a credential and a process" grep -q planted "$T_TMP/o3"
 check "the process is there" sh -c "ps -eo args | grep -q '^sleep 3001'"
 expect 0 "release 501" env GITHUB_RUN_ID=501 ec2rp-release
@@ -66,5 +66,15 @@ expect 0 "refresh back to the runner account" env INPUT_INSTANCE_REUSE=never ec2
 sim POST /faults '{"instances":["never-register"]}' >/dev/null
 expect 1 "a provision whose instance cannot register fails" env GITHUB_RUN_ID=504 INPUT_INSTANCE_COUNT=1 ec2rp-provision
 check "at once, naming registration-failed (not the ${EC2RP_COLD_TIMEOUT_SEC}s timeout)" err_has "registration-failed"
+check "with what config.sh said" err_has "config.sh:"
 check "and rolled back" [ -z "$(state-scan --run-id 504 2>/dev/null | grep -v '	terminated	')" ]
+
+# 6. The old bug: config.sh run as root without RUNNER_ALLOW_RUNASROOT. The
+# pre-runner script (root, before the agent) makes this instance's runner
+# ignore the variable, as an agent that never set it would meet it.
+expect 0 "refresh: root, and a runner that refuses root" env INPUT_RUNNER_USER=root INPUT_INSTANCE_REUSE=never \
+	INPUT_PRE_RUNNER_SCRIPT='sed -i "s/RUNNER_ALLOW_RUNASROOT:-/RUNNER_ALLOW_RUNASROOT_IGNORED:-/" "$EC2RP_ROOT/opt/actions-runner/config.sh"' ec2rp-refresh
+expect 1 "provision fails" env GITHUB_RUN_ID=505 INPUT_INSTANCE_COUNT=1 ec2rp-provision
+check "at once, with the runner's own words" err_has "Must not run with sudo"
+check "and rolled back" [ -z "$(state-scan --run-id 505 2>/dev/null | grep -v '	terminated	')" ]
 done_testing

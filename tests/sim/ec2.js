@@ -28,6 +28,21 @@ class Ec2Error extends Error {
   constructor(code, message, status) { super(message); this.code = code; this.status = status || 400; }
 }
 
+// SIGKILLs every process whose environment carries SIM_INSTANCE_ID=id (the
+// simulator sets it for each instance's user data; children inherit it).
+function killTagged(id) {
+  const want = Buffer.from(`SIM_INSTANCE_ID=${id}\0`);
+  let pids = [];
+  try { pids = fs.readdirSync('/proc').filter((d) => /^[0-9]+$/.test(d)); } catch (e) { return; }
+  for (const pid of pids) {
+    let env;
+    try { env = fs.readFileSync(`/proc/${pid}/environ`); } catch (e) { continue; }
+    if (env.indexOf(want) === 0 || env.indexOf(Buffer.concat([Buffer.from([0]), want])) >= 0) {
+      try { process.kill(Number(pid), 'SIGKILL'); } catch (e) { /* gone */ }
+    }
+  }
+}
+
 // Items of a Query list: prefix.1, prefix.2, ... (or prefix.1.sub).
 function list(p, prefix) {
   const out = [];
@@ -362,8 +377,11 @@ class Ec2 {
     if (inst.proc) {
       try { process.kill(-inst.proc.pid, 'SIGTERM'); } catch (e) { /* gone */ }
       const p = inst.proc;
-      setTimeout(() => { try { process.kill(-p.pid, 'SIGKILL'); } catch (e) { /* gone */ } }, 1500).unref();
+      setTimeout(() => { try { process.kill(-p.pid, 'SIGKILL'); } catch (e) { /* gone */ } killTagged(inst.id); }, 1500).unref();
     }
+    // On EC2 nothing outlives its instance: what left the group (setsid, as
+    // the runner does for jobs) still carries the instance's id.
+    killTagged(inst.id);
   }
 
   ids(p) {
@@ -438,6 +456,7 @@ class Ec2 {
   close() {
     for (const inst of this.instances.values()) {
       if (inst.proc) { try { process.kill(-inst.proc.pid, 'SIGKILL'); } catch (e) { /* gone */ } }
+      killTagged(inst.id);
       if (inst.imds) inst.imds.close();
     }
   }
