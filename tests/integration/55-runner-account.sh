@@ -31,7 +31,9 @@ expect 1 "config.sh remove as root likewise" env -u RUNNER_ALLOW_RUNASROOT sh te
 # 2. Default: a dedicated account.
 expect 2 "refresh refuses a bad runner-user" env INPUT_RUNNER_USER='Bad User' ec2rp-refresh
 expect 2 "refresh refuses a bad runner-sudo" env INPUT_RUNNER_SUDO=maybe ec2rp-refresh
-expect 0 "refresh (runner-user runner)" ec2rp-refresh
+# The pre-runner script (root) puts a profile in the runner's home: part of
+# what the home is restored to between runs.
+expect 0 "refresh (runner-user runner)" env INPUT_PRE_RUNNER_SCRIPT='echo "export FROM_AMI=1" > "$EC2RP_RUNNER_HOME/.profile"; chown runner "$EC2RP_RUNNER_HOME/.profile"' ec2rp-refresh
 expect 0 "provision 1" env GITHUB_RUN_ID=501 INPUT_INSTANCE_COUNT=1 ec2rp-provision
 A=$(cat "$T_OUT")
 job 501 'id -un; echo "home=$HOME"' > "$T_TMP/o1"
@@ -42,7 +44,7 @@ job 501 "cat '$SIM_DIR/env' >/dev/null 2>&1 && echo read-env; ls '$SIM_DIR' >/de
 check "the job cannot read the stack's keys" sh -c "! grep -q read-env '$T_TMP/o2' && grep -q done '$T_TMP/o2'"
 
 # 3. What a run leaves behind is gone for the next one.
-job 501 'echo x > left-in-workspace; mkdir -p "$HOME/.docker"; echo secret > "$HOME/.docker/config.json"; (env -u RUNNER_TRACKING_ID sleep 3001 > /dev/null 2>&1 &); echo planted' > "$T_TMP/o3"
+job 501 'rm -f "$HOME/.profile"; echo x > left-in-workspace; mkdir -p "$HOME/.docker"; echo secret > "$HOME/.docker/config.json"; (env -u RUNNER_TRACKING_ID sleep 3001 > /dev/null 2>&1 &); echo planted' > "$T_TMP/o3"
 check "a job leaves a file, a credential and a process" grep -q planted "$T_TMP/o3"
 check "the process is there" sh -c "ps -eo args | grep -q '^sleep 3001'"
 expect 0 "release 501" env GITHUB_RUN_ID=501 ec2rp-release
@@ -51,7 +53,8 @@ expect 0 "provision 1 again" env GITHUB_RUN_ID=502 INPUT_INSTANCE_COUNT=1 ec2rp-
 check "the same instance" [ "$(cat "$T_OUT")" = "$A" ]
 job 502 'ls -A; ls -A "$HOME"; echo end' > "$T_TMP/o4"
 check "the workspace is empty" sh -c "! grep -q left-in-workspace '$T_TMP/o4'"
-check "the home is empty" sh -c "! grep -q '.docker' '$T_TMP/o4'"
+check "the home holds no credential of the last run" sh -c "! grep -q '.docker' '$T_TMP/o4'"
+check "and its profile is back" grep -qx .profile "$T_TMP/o4"
 expect 0 "release 502" env GITHUB_RUN_ID=502 ec2rp-release
 
 # 4. runner-user root: RUNNER_ALLOW_RUNASROOT, as the real runner needs.
