@@ -42,6 +42,12 @@ run() { # run NAME CMD...: runs a TAP-printing program and counts it
 	count "$name" "$log" $?
 }
 
+echo "== lint (banned functions, shellcheck, unchecked tool calls, tool pages)"
+log="$logs/lint.log"
+if sh scripts/lint.sh > "$log" 2>&1; then echo "ok 1 - make lint" >> "$log"; else echo "not ok 1 - make lint (see $log)" >> "$log"; fi
+echo "1..1" >> "$log"
+count lint "$log" 0
+
 echo "== unit tests (static musl)"
 for t in build/test/test_*; do
 	[ -x "$t" ] && run "unit/$(basename "$t")" "$t"
