@@ -24,9 +24,9 @@ int cli_fail(const struct err *e, const char *what);
 /* Parses a whole decimal integer within [min, max]; 0, or -1 if s is not one. */
 int cli_int(const char *s, long long min, long long max, long long *out);
 
-/* A fresh idempotency token: prefix, '-', 16 random hex digits from
- * /dev/urandom, cut to sz - 1 characters. 0, or -1 when there is no
- * randomness to read. */
+/* A fresh idempotency token: prefix, '-', 16 random hex digits from the
+ * kernel (getrandom), cut to sz - 1 characters. 0, or -1 when there is no
+ * randomness to be had. */
 int cli_token(char *out, size_t sz, const char *prefix);
 
 /* Reads the clock: the programs do, the library does not. */

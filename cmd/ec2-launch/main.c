@@ -173,7 +173,7 @@ ec2_launch_main(int argc, char **argv)
 
 		snprintf(prefix, sizeof(prefix), "ec2rp-%.40s", req.run_id);
 		if (cli_token(token, sizeof(token), prefix)) {
-			err_set(&e, ERR_LOCAL, "cannot read /dev/urandom for a client token");
+			err_set(&e, ERR_LOCAL, "no randomness for a client token");
 			return cli_fail(&e, "launch");
 		}
 		req.client_token = token;

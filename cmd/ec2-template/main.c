@@ -280,7 +280,7 @@ ec2_template_main(int argc, char **argv)
 		buf_free(&raw);
 	}
 	if (cli_token(run_token, sizeof(run_token), "ec2rp")) {
-		err_set(&e, ERR_LOCAL, "cannot read /dev/urandom for a client token");
+		err_set(&e, ERR_LOCAL, "no randomness for a client token");
 		return cli_fail(&e, "ensure the launch template");
 	}
 	if (aws_init(&a, "ec2", &e))
