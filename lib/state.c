@@ -168,8 +168,10 @@ state_cas_body(const struct state_cas *c, const char **op)
 			update = "SET #st = :to, #th = :th, #up = :now REMOVE #run";
 			cond = "#st = :from AND #run = :run";
 		} else {
+			/* -> running: only while the claim or creation has not expired;
+			 * past it the agent ends itself and refresh may terminate it. */
 			update = "SET #st = :to, #th = :th, #up = :now";
-			cond = "#st = :from AND #run = :run";
+			cond = "#st = :from AND #run = :run AND #th > :now";
 		}
 	}
 	bad |= put(b, "UpdateExpression", cJSON_CreateString(update));

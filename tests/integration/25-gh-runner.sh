@@ -2,6 +2,8 @@
 # gh-runner against the GitHub simulator, with the fake runner.
 . tests/integration/lib.sh
 stack_start
+# The tests run as root: the runner allows it only with this (actions/runner's config.sh, run-helper.sh).
+export RUNNER_ALLOW_RUNASROOT=1
 export GITHUB_REPOSITORY=octo/app
 RUNNER=$T_TMP/runner
 cp -r tests/sim/runner "$RUNNER"

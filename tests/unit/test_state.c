@@ -174,8 +174,8 @@ test_updates(void)
 		int from, to;
 		const char *cond, *update;
 	} cases[] = {
-		{ ST_CREATED, ST_RUNNING, "#st = :from AND #run = :run", "SET #st = :to, #th = :th, #up = :now" },
-		{ ST_CLAIMED, ST_RUNNING, "#st = :from AND #run = :run", "SET #st = :to, #th = :th, #up = :now" },
+		{ ST_CREATED, ST_RUNNING, "#st = :from AND #run = :run AND #th > :now", "SET #st = :to, #th = :th, #up = :now" },
+		{ ST_CLAIMED, ST_RUNNING, "#st = :from AND #run = :run AND #th > :now", "SET #st = :to, #th = :th, #up = :now" },
 		{ ST_RUNNING, ST_IDLE, "#st = :from AND #run = :run", "SET #st = :to, #th = :th, #up = :now REMOVE #run" },
 		{ ST_CLAIMED, ST_IDLE, "#st = :from AND #run = :run", "SET #st = :to, #th = :th, #up = :now REMOVE #run" },
 		{ ST_IDLE, ST_CLAIMED, "#st = :from AND attribute_not_exists(#run) AND #th > :now",
@@ -274,7 +274,10 @@ test_lines(void)
 	line_is("{\"pk\":{\"S\":\"i#" ID "\"},\"state\":{\"S\":\"idle\"},\"runId\":{\"S\":\"\"}}", 0,
 	    ID "\tidle\t-\t-\t-\t-\t-", "an empty run id is '-'");
 	line_is("{\"pk\":{\"S\":\"sig#" ID "\"},\"signal\":{\"S\":\"registered\"},\"runId\":{\"S\":\"9\"},"
-	    "\"at\":{\"N\":\"12\"},\"ttl\":{\"N\":\"99\"}}", 0, ID "\tregistered\t9\t12", "signal line");
+	    "\"at\":{\"N\":\"12\"},\"ttl\":{\"N\":\"99\"}}", 0, ID "\tregistered\t9\t12\t-", "signal line (no message: '-')");
+	line_is("{\"pk\":{\"S\":\"sig#" ID "\"},\"signal\":{\"S\":\"registration-failed\"},\"runId\":{\"S\":\"9\"},"
+	    "\"at\":{\"N\":\"12\"},\"message\":{\"S\":\"config.sh: Must not run with sudo\"}}", 0,
+	    ID "\tregistration-failed\t9\t12\tconfig.sh: Must not run with sudo", "a failure signal's message");
 	line_is("{\"pk\":{\"S\":\"sig#" ID "\"},\"signal\":{\"S\":\"bootstrap-failed\"},\"at\":{\"N\":\"12\"}}", 1,
 	    "{\"kind\":\"signal\",\"id\":\"" ID "\",\"signal\":\"bootstrap-failed\",\"at\":\"12\"}",
 	    "signal JSON line without run id");
