@@ -15,6 +15,16 @@ if command -v shellcheck >/dev/null 2>&1; then
 fi
 # Every tool call in the scripts has its exit status checked.
 sh scripts/lint-calls.sh || status=1
+# Every action input the modes read is passed by action.yml, and the other way.
+read_inputs=$(cat sh/ec2rp-* | grep -v '^[[:space:]]*#' | grep -o '\bINPUT_[A-Z0-9_]*[A-Z0-9]' | sort -u)
+passed_inputs=$(sed -n 's/^ *\(INPUT_[A-Z0-9_]*\): .*/\1/p' action.yml | sort -u)
+if [ "$read_inputs" != "$passed_inputs" ]; then
+	echo "lint: action.yml and the modes disagree on inputs (< read by sh/, > passed by action.yml):" >&2
+	printf '%s\n' "$read_inputs" > "${TMPDIR:-/tmp}/lint-in.$$"
+	printf '%s\n' "$passed_inputs" | diff "${TMPDIR:-/tmp}/lint-in.$$" - >&2
+	rm -f "${TMPDIR:-/tmp}/lint-in.$$"
+	status=1
+fi
 # The tool pages must match the tools' --help.
 if [ -x build/bin/ec2rp ]; then
 	tmp=$(mktemp -d)

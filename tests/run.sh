@@ -29,7 +29,7 @@ count() {
 		printf '%-40s %4d passed\n' "$1" "$ok"
 	else
 		printf '%-40s %4d passed, %d FAILED (log: %s)\n' "$1" "$ok" "$bad" "$2"
-		grep -A3 '^not ok' "$2" | head -n 40 | sed 's/^/    /'
+		grep -A12 '^not ok' "$2" | head -n 60 | sed 's/^/    /'
 	fi
 	grep '^# sigv4 suite' "$2" | sed 's/^/    /'
 }

@@ -15,13 +15,16 @@ static const char help[] =
     "when the default version differs from the wanted content (compared field\n"
     "by field), creates a new version and makes it the default; else changes\n"
     "nothing. Instance metadata: IMDSv2 required, endpoint enabled, tags in\n"
-    "metadata; shutdown terminates. Prints created|updated|unchanged<TAB>the\n"
+    "metadata, a PUT response hop limit (2 by default, so that jobs in containers\n"
+    "reach the instance's credentials); shutdown terminates. Prints created|updated|unchanged<TAB>the\n"
     "template id<TAB>the default version.\n"
     "  --ami AMI                 image: ami- and 8 or 17 hex digits\n"
     "  --instance-profile NAME   IAM instance profile of the instances\n"
     "  --security-group-ids a,b  security groups (sg- ids)\n"
     "  --user-data-file F        user data (at most 16384 bytes; base64-encoded here)\n"
     "  --key-name K              SSH key pair\n"
+    "  --hop-limit N             IMDS PUT response hop limit, 1-64 (default 2; 1 keeps\n"
+    "                            containers away from the instance's credentials)\n"
     "  --pool NAME               the pool (default EC2RP_POOL, else ec2-runner-pool)\n"
     "  --json                    one JSON line: result, launchTemplateId, version\n"
     "Exit: 0 done, 2 bad usage, 3 refused, 4 retries exhausted, 5 local failure.\n";
@@ -30,6 +33,7 @@ static const char help[] =
 
 struct want {
 	const char *ami, *profile, *sgs, *key;
+	const char *hops; /* IMDS hop limit, digits */
 	struct buf user_data; /* base64 */
 };
 
@@ -44,6 +48,7 @@ add_data(struct buf *b, const struct want *w)
 	query_add(b, "LaunchTemplateData.MetadataOptions.HttpTokens", "required");
 	query_add(b, "LaunchTemplateData.MetadataOptions.HttpEndpoint", "enabled");
 	query_add(b, "LaunchTemplateData.MetadataOptions.InstanceMetadataTags", "enabled");
+	query_add(b, "LaunchTemplateData.MetadataOptions.HttpPutResponseHopLimit", w->hops);
 	query_add(b, "LaunchTemplateData.InstanceInitiatedShutdownBehavior", "terminate");
 	if (w->user_data.len)
 		query_add(b, "LaunchTemplateData.UserData", w->user_data.p);
@@ -113,6 +118,7 @@ same(const struct xml *d, const struct want *w)
 	    strcmp(xml_text(d, "metadataOptions/httpTokens"), "required") == 0 &&
 	    strcmp(xml_text(d, "metadataOptions/httpEndpoint"), "enabled") == 0 &&
 	    strcmp(xml_text(d, "metadataOptions/instanceMetadataTags"), "enabled") == 0 &&
+	    strcmp(xml_text(d, "metadataOptions/httpPutResponseHopLimit"), w->hops) == 0 &&
 	    strcmp(xml_text(d, "instanceInitiatedShutdownBehavior"), "terminate") == 0;
 }
 
@@ -219,9 +225,10 @@ ec2_template_main(int argc, char **argv)
 	static const struct option opts[] = { { "ami", required_argument, 0, 'a' },
 		{ "instance-profile", required_argument, 0, 'i' }, { "security-group-ids", required_argument, 0, 's' },
 		{ "user-data-file", required_argument, 0, 'u' }, { "key-name", required_argument, 0, 'k' },
-		{ "pool", required_argument, 0, 'p' }, { "json", no_argument, 0, 'j' }, { 0, 0, 0, 0 } };
+		{ "pool", required_argument, 0, 'p' }, { "json", no_argument, 0, 'j' },
+		{ "hop-limit", required_argument, 0, 'h' }, { 0, 0, 0, 0 } };
 	const char *pool_opt = NULL, *pool, *file = NULL, *result = "";
-	struct want w = { NULL, NULL, NULL, NULL, BUF_INIT };
+	struct want w = { NULL, NULL, NULL, NULL, "2", BUF_INIT };
 	struct buf raw = BUF_INIT;
 	char id[64] = "", ver[16] = "";
 	struct aws a;
@@ -245,6 +252,8 @@ ec2_template_main(int argc, char **argv)
 			pool_opt = optarg;
 		else if (c == 'j')
 			json = 1;
+		else if (c == 'h')
+			w.hops = optarg;
 		else
 			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
 	}
@@ -257,6 +266,10 @@ ec2_template_main(int argc, char **argv)
 	if (w.profile && (!*w.profile || strlen(w.profile) > 128 || strspn(w.profile,
 	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+=,.@_-") != strlen(w.profile)))
 		return cli_usage("invalid --instance-profile name: 1-128 of A-Z a-z 0-9 + = , . @ _ -");
+	/* EC2 takes 1-64; written without leading zeros, as EC2 describes it. */
+	if (strspn(w.hops, "0123456789") != strlen(w.hops) || w.hops[0] == '0' || w.hops[0] == '\0' || strlen(w.hops) > 2 ||
+	    (strlen(w.hops) == 2 && strcmp(w.hops, "64") > 0))
+		return cli_usage("invalid --hop-limit: a number from 1 to 64");
 	if (w.key && !printable(w.key, 255))
 		return cli_usage("invalid --key-name: 1-255 printable ASCII characters");
 	if ((pool = names_pool_of(pool_opt)) == NULL || strlen(pool) < 3)

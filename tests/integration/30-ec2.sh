@@ -43,6 +43,17 @@ expect 3 "a refused new version: exit 3" ec2-template --ami ami-0123456789abcdef
 check "names the code" err_has UnauthorizedOperation
 expect 0 "the default did not move" ec2-template --ami ami-0123456789abcdef0 --user-data-file "$T_TMP/ud"
 check "still unchanged at 5" sh -c "grep -q '^unchanged	lt-[0-9a-f]*	5\$' $T_OUT"
+# The IMDS hop limit: 2 unless given, compared like the other fields.
+expect 0 "hop limit 1" ec2-template --ami ami-0123456789abcdef0 --user-data-file "$T_TMP/ud" --hop-limit 1
+check "updated to version 6" sh -c "grep -q '^updated	lt-[0-9a-f]*	6\$' $T_OUT"
+expect 0 "hop limit 1 again" ec2-template --ami ami-0123456789abcdef0 --user-data-file "$T_TMP/ud" --hop-limit 1
+check "unchanged at 6" sh -c "grep -q '^unchanged	lt-[0-9a-f]*	6\$' $T_OUT"
+expect 0 "back to the default hop limit" ec2-template --ami ami-0123456789abcdef0 --user-data-file "$T_TMP/ud"
+check "updated to version 7" sh -c "grep -q '^updated	lt-[0-9a-f]*	7\$' $T_OUT"
+for bad in 0 65 02 x ''; do
+	expect 2 "hop limit '$bad' refused" ec2-template --ami ami-0123456789abcdef0 --user-data-file "$T_TMP/ud" --hop-limit "$bad"
+done
+check "refused with the range" err_has "1 to 64"
 
 # --- ec2-launch
 expect 0 "classes listed" ec2-launch --list-classes --class-config '{"gpu":{"cpu":8,"mem":61440}}'

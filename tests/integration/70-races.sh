@@ -25,7 +25,7 @@ for round in $(seq "$ROUNDS"); do
 		  GITHUB_RUN_ID=$run INPUT_INSTANCE_COUNT=$n ec2rp-provision > "$live/$run" 2> "$T_TMP/err.$run" \
 			|| { echo "$run" >> "$T_TMP/failed"; rm -f "$live/$run"; } ) &
 	done
-	for run in $prev; do ( GITHUB_RUN_ID=$run ec2rp-release >/dev/null 2>&1 ) & done
+	for run in $prev; do ( GITHUB_RUN_ID=$run ec2rp-release >/dev/null 2> "$T_TMP/err.release-$run" ) & done
 	wait
 	inv_no_double "$live"
 	inv_running_signalled
@@ -34,7 +34,7 @@ for round in $(seq "$ROUNDS"); do
 	runs=$((runs + 10))
 	prev=$(ls "$live")
 done
-for run in $prev; do ( GITHUB_RUN_ID=$run ec2rp-release >/dev/null 2>&1 ) & done
+for run in $prev; do ( GITHUB_RUN_ID=$run ec2rp-release >/dev/null 2> "$T_TMP/err.release-$run" ) & done
 wait
 [ -f "$T_TMP/failed" ] && failed=$(cat "$T_TMP/failed")
 # shellcheck disable=SC2086

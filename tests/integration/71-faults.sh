@@ -20,7 +20,7 @@ sim POST /faults "$FAULTS" >/dev/null
 live=$T_TMP/live
 mkdir -p "$live"
 for r in $(seq 1 8); do
-	( GITHUB_RUN_ID=f$r INPUT_INSTANCE_COUNT=2 ec2rp-provision > "$live/f$r" 2>/dev/null \
+	( GITHUB_RUN_ID=f$r INPUT_INSTANCE_COUNT=2 ec2rp-provision > "$live/f$r" 2> "$T_TMP/err.f$r" \
 		|| { echo "f$r" >> "$T_TMP/failed"; rm -f "$live/f$r"; } ) &
 	echo $! > "$T_TMP/pid.f$r"
 done
@@ -36,7 +36,7 @@ for r in 3 6; do
 done
 wait
 sim POST /faults '{"capacity":1}' >/dev/null
-GITHUB_RUN_ID=cap INPUT_INSTANCE_COUNT=20 ec2rp-provision >/dev/null 2>&1 && echo "# capacity provision unexpectedly succeeded"
+GITHUB_RUN_ID=cap INPUT_INSTANCE_COUNT=20 ec2rp-provision >/dev/null 2> "$T_TMP/err.cap" && echo "# capacity provision unexpectedly succeeded"
 sim POST /faults '{"capacity":null}' >/dev/null
 inv_no_double "$live"
 # Checked with the faults paused, so that a failed read is not taken for a
@@ -51,7 +51,7 @@ if [ -n "$victim" ]; then
 	[ -n "$pid" ] && kill -9 "-$pid" 2>/dev/null
 fi
 # Release every run, the killed ones too (they may have got as far as running).
-for run in $(ls "$live") $killed; do ( GITHUB_RUN_ID=$run ec2rp-release >/dev/null 2>&1 ) & done
+for run in $(ls "$live") $killed; do ( GITHUB_RUN_ID=$run ec2rp-release >/dev/null 2> "$T_TMP/err.release-$run" ) & done
 wait
 injected=$(sim GET /faults | tr -d '\n ' | sed 's/.*"injected":{\([^}]*\)}.*/\1/')
 calls=$(sim GET /calls | grep -c '"service"')
@@ -59,6 +59,7 @@ sim POST /reset-faults >/dev/null
 # Let every claim and creation of the killed and failed runs expire, then refresh.
 sleep 17
 expect 0 "refresh after the storm" ec2rp-refresh
+cp "$T_ERR" "$T_TMP/err.refresh"
 # Nothing may be owned by a run that failed or was killed (and then released).
 failed="$killed cap $(cat "$T_TMP/failed" 2>/dev/null)"
 # shellcheck disable=SC2086

@@ -22,11 +22,18 @@ inv_no_double() {
 # inv_failed_clean RUN...: a failed provision leaves nothing owned by its run.
 inv_failed_clean() {
 	left=0
+	: > "$T_TMP/inv.detail"
 	for run in "$@"; do
-		n=$(state-scan --run-id "$run" 2>/dev/null | grep -vc '	terminated	')
+		state-scan --run-id "$run" 2>/dev/null | grep -v '	terminated	' > "$T_TMP/inv.left"
+		n=$(grep -c . "$T_TMP/inv.left")
 		left=$((left + n))
+		# Evidence for a failure: the records left and what the run said.
+		if [ "$n" -gt 0 ]; then
+			sed 's/^/left: /' "$T_TMP/inv.left"
+			[ -f "$T_TMP/err.$run" ] && grep -v '^::' "$T_TMP/err.$run" | tail -n 8 | sed "s/^/$run: /"
+		fi >> "$T_TMP/inv.detail"
 	done
-	check "failed provisions own nothing ($# failed, $left records left)" [ "$left" -eq 0 ]
+	check_with "$T_TMP/inv.detail" "failed provisions own nothing ($# failed, $left records left)" [ "$left" -eq 0 ]
 }
 
 # inv_settled CLASS...: after the last refresh, every instance EC2 runs under
@@ -45,16 +52,21 @@ inv_settled() {
 	dup=$(cut -f1 "$T_TMP/inv.pool" | sort | uniq -d | wc -l | tr -d ' ')
 	bad=0
 	n=0
+	: > "$T_TMP/inv.detail"
 	for id in $(ec2-list --state pending,running 2>/dev/null | cut -f1); do
 		n=$((n + 1))
 		st=$(state-get --consistent "$id" 2>/dev/null | cut -f2)
 		case $st in
 		running | claimed) ;;
-		idle) grep -q "^$id	" "$T_TMP/inv.pool" || { bad=$((bad + 1)); echo "# $id idle but not in the pool"; } ;;
-		*) bad=$((bad + 1)); echo "# $id runs in EC2 but its record is '${st:-missing}'" ;;
+		idle) grep -q "^$id	" "$T_TMP/inv.pool" || { bad=$((bad + 1)); echo "$id idle but not in the pool: $(state-get --consistent "$id" 2>&1 | tr '\t' ' ')" >> "$T_TMP/inv.detail"; } ;;
+		*) bad=$((bad + 1)); echo "$id runs in EC2 but its record is '${st:-missing}': $(state-get --consistent "$id" 2>&1 | tr '\t' ' ')" >> "$T_TMP/inv.detail" ;;
 		esac
 	done
-	check "all $n instances EC2 runs are live and tracked ($bad not)" [ "$bad" -eq 0 ]
+	# What the modes said about those instances (tests keep their stderr in err.*).
+	for id in $(grep -o '^i-[0-9a-f]*' "$T_TMP/inv.detail"); do
+		cat "$T_TMP"/err.* 2>/dev/null | grep -F "$id" | grep -v '^::' | tail -n 6 >> "$T_TMP/inv.detail"
+	done
+	check_with "$T_TMP/inv.detail" "all $n instances EC2 runs are live and tracked ($bad not)" [ "$bad" -eq 0 ]
 	check "no instance is in the pool twice ($dup)" [ "$dup" -eq 0 ]
 	INV_LEAKS=$((${INV_LEAKS:-0} + bad + dup))
 }

@@ -43,6 +43,16 @@ check() {
 	if "$@"; then ok "$name"; else not_ok "$name"; fi
 }
 
+# check_with FILE NAME CMD...: like check; a failure prints FILE's lines
+# (the evidence) right after its "not ok" line, where the run summary shows it.
+check_with() {
+	_f=$1
+	shift
+	_name=$1
+	shift
+	if "$@"; then ok "$_name"; else not_ok "$_name" "$(head -n 30 "$_f" 2>/dev/null)"; fi
+}
+
 # out_has / err_has TEXT: the last expect's stdout / stderr contains TEXT.
 out_has() { grep -qF -- "$1" "$T_OUT"; }
 err_has() { grep -qF -- "$1" "$T_ERR"; }
