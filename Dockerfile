@@ -7,8 +7,13 @@ RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
+# A release build names its instances' tools tarballs and their checksums
+# (.github/workflows/release.yml); empty for a development image.
+ARG EC2RP_RELEASE_TOOLS_URL=
+ARG EC2RP_RELEASE_TOOLS_SHA256=
 # Only the static build is needed here: no sanitizer or test packages.
-RUN EC2RP_BUILD_ONLY=1 make rootfs
+RUN EC2RP_BUILD_ONLY=1 EC2RP_RELEASE_TOOLS_URL="$EC2RP_RELEASE_TOOLS_URL" \
+    EC2RP_RELEASE_TOOLS_SHA256="$EC2RP_RELEASE_TOOLS_SHA256" make rootfs
 
 FROM scratch
 COPY --from=build /src/build/rootfs/ /

@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ddb.h"
 #include "state.h"
 
 static const char *const states[] = { "none", "created", "running", "idle", "claimed", "terminated" };
@@ -183,6 +184,24 @@ state_cas_body(const struct state_cas *c, const char **op)
 		return NULL;
 	}
 	return b;
+}
+
+int
+state_cas_applied(const struct state_cas *c, const cJSON *item)
+{
+	const char *st = ddb_s(item, "state"), *run = ddb_s(item, "runId");
+	long long up, th;
+	int keeps_run = c->to != ST_IDLE && c->to != ST_TERMINATED && c->run_id != NULL;
+
+	if (st == NULL || strcmp(st, state_name(c->to)) != 0)
+		return 0;
+	if (ddb_n(item, "updatedAt", &up) || up != c->now)
+		return 0;
+	if (keeps_run ? run == NULL || strcmp(run, c->run_id) != 0 : run != NULL)
+		return 0;
+	if (c->to == ST_TERMINATED)
+		return 1;
+	return ddb_n(item, "threshold", &th) == 0 && th == c->threshold;
 }
 
 /* The string or number of attribute name, or "-". */

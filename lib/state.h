@@ -35,6 +35,12 @@ struct state_cas {
  * run_id is NULL, or when out of memory. */
 cJSON *state_cas_body(const struct state_cas *c, const char **op);
 
+/* 1 if item, the record as read after the write, shows the transition c
+ * made: its state, its updatedAt, its run id (none after idle and
+ * terminated) and, but for termination, its threshold. A write retried after
+ * an answer that never came fails its condition on its own first success;
+ * this tells that apart from a lost race. */
+int state_cas_applied(const struct state_cas *c, const cJSON *item);
 /* One record as a line: tab-separated fields (empty values as "-", control
  * characters as spaces so a record stays one line), or a JSON object (exact
  * values) when json is set. kind is taken from the item's key.

@@ -26,6 +26,14 @@ for f in "$top"/build/bin/*; do
 		cp "$f" "$out/usr/local/bin/$n"
 	fi
 done
+# A release image knows where its instances' tools are and their checksums
+# (the release workflow passes them; docs/building.md). A development image
+# has no such file, and refresh then needs tools-url or tools baked in.
+if [ -n "${EC2RP_RELEASE_TOOLS_URL:-}" ]; then
+	printf 'version=%s\ntools-url=%s\ntools-sha256=%s\n' "$(cat "$top/VERSION")" \
+		"$EC2RP_RELEASE_TOOLS_URL" "${EC2RP_RELEASE_TOOLS_SHA256:?with EC2RP_RELEASE_TOOLS_URL}" \
+		> "$out/usr/local/bin/ec2rp-release.txt"
+fi
 cp /etc/ssl/certs/ca-certificates.crt "$out/etc/ssl/certs/"
 printf 'root:x:0:0:root:/:/bin/sh\n' > "$out/etc/passwd"
 cp "$top/build/deps/SBOM.txt" "$out/usr/local/bin/../SBOM.txt" 2>/dev/null || true

@@ -70,9 +70,12 @@ RE_GLOBS='[a-z0-9.*-]+(,[a-z0-9.*-]+)*'
 RE_USAGE='spot|on-demand'
 # URLs that go into user data: https and RFC 3986 characters only (quoting
 # keeps the sub-delimiters & $ ' ( ) inert there).
-RE_URL="https://[][A-Za-z0-9._~:/?#@!\$&'()*+,;=%-]+"
+RE_URL="https://[][A-Za-z0-9._~:/?#@!\$&'()*+,;=%{}-]+"
 RE_URL_SERVER='https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?'
 RE_SHA256='[0-9a-f]{64}'
+# One checksum for any architecture, or one per architecture:
+# x86_64=HEX,aarch64=HEX (the tools) or x64=HEX,arm64=HEX (the runner).
+RE_SHA256S='[0-9a-f]{64}|(x86_64|aarch64|x64|arm64)=[0-9a-f]{64}(,(x86_64|aarch64|x64|arm64)=[0-9a-f]{64})*'
 RE_REUSE='always|same-repository|never'
 RE_REPO='[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+'
 
@@ -83,6 +86,28 @@ need_class_config() {
 	'' | '{'* | ' '*'{'*) ;;
 	*) bad resource-class-config "must be a JSON object like {\"large\": {\"cpu\": 4, \"mem\": 16384}}" ;;
 	esac
+}
+
+# runner_checksums VERSION: the sha256 of actions/runner's Linux tarballs of
+# VERSION as x64=HEX,arm64=HEX, for the versions whose checksums this project
+# has checked (docs/runner.md says where each was published); nothing for
+# another version, which then needs actions-runner-sha256.
+runner_checksums() {
+	case $1 in
+	2.330.0) echo x64=af5c33fa94f3cc33b8e97937939136a6b04197e6dadfcfb3b6e33ae1bf41e79a,arm64=9cb43527912086c7c8fb4119cb06409fcbcbd6f93a2d8507f30b07c495620f5c ;;
+	2.329.0) echo x64=194f1e1e4bd02f80b7e9633fc546084d8d4e19f3928a324d512ea53430102e1d ;;
+	2.328.0) echo x64=01066fad3a2893e63e6ca880ae3a1fad5bf9329d60e77ee15f2b97c148c3cd4e,arm64=b801b9809c4d9301932bccadf57ca13533073b2aa9fa9b8e625a8db905b5d8eb ;;
+	2.321.0) echo x64=ba46ba7ce3a4d7236b16fbe44419fb453bc08f866b24f04d549ec89f1722a29e ;;
+	esac
+}
+
+# release_get KEY: a value of the release this image or tarball belongs to
+# (written at release time: tools-url, tools-sha256, version); nothing for a
+# development build.
+release_get() {
+	_rf=${EC2RP_RELEASE_FILE:-${EC2RP_SH:-$(dirname "$0")}/ec2rp-release.txt}
+	[ -f "$_rf" ] && sed -n "s/^$1=//p" "$_rf" | head -n 1
+	return 0
 }
 
 # config_get NAME: prints a configuration value from the table. The status

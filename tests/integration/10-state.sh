@@ -117,6 +117,25 @@ check "and logged the failed heartbeat" err_has "heartbeat"
 sim POST /reset-faults >/dev/null
 expect 3 "state-watch: a refusal is fatal" env AWS_SECRET_ACCESS_KEY=wrong state-watch i-00000000000000aa0 --for run-id --deadline $(($(date +%s) + 10))
 
+# A write carried out whose answer was lost: the retry fails its condition on
+# the first attempt's success; the record shows it was ours.
+L=i-00000000000000ab0
+sim POST /faults '{"next":[{"service":"dynamodb","action":"PutItem","count":1,"dropAnswer":true}]}' >/dev/null
+expect 0 "lost answer to a creation: still created (exit 0)" state-cas --run-id lost --threshold-in 600 $L none created
+sim POST /faults '{"next":[{"service":"dynamodb","action":"UpdateItem","count":1,"dropAnswer":true}]}' >/dev/null
+expect 0 "lost answer to created -> running: still moved" state-cas --run-id lost --threshold-in 600 $L created running
+check "the record is running for run lost" sh -c "state-get --consistent $L | cut -f2,3 | grep -qx 'running	lost'"
+sim POST /faults '{"next":[{"service":"dynamodb","action":"UpdateItem","count":1,"dropAnswer":true}]}' >/dev/null
+expect 0 "lost answer to running -> idle: still moved" state-cas --run-id lost --threshold-in 600 $L running idle
+sim POST /faults '{"next":[{"service":"dynamodb","action":"UpdateItem","count":1,"dropAnswer":true}]}' >/dev/null
+expect 0 "lost answer to a claim: ours" state-cas --run-id c1 --threshold-in 600 $L idle claimed
+expect 1 "another run's claim still loses" state-cas --run-id c2 --threshold-in 600 $L idle claimed
+sim POST /faults '{"next":[{"service":"dynamodb","action":"UpdateItem","count":1,"code":"InternalServerError","status":500}]}' >/dev/null
+expect 1 "a retry that meets another's write is a lost race" state-cas --run-id c2 --threshold-in 600 $L claimed idle
+sim POST /faults '{"next":[{"service":"dynamodb","action":"UpdateItem","count":1,"dropAnswer":true}]}' >/dev/null
+expect 0 "lost answer to a termination: done" state-cas --run-id c1 $L claimed terminated
+sim POST /reset-faults >/dev/null
+
 # Bad input: exit 2, one line naming the input, nothing sent.
 before=$(sim GET /calls | grep -c '"service"')
 expect 2 "bad instance id" state-cas --run-id 1 i-XYZ none created

@@ -79,7 +79,12 @@ class Ec2 {
     this.templates = new Map(); // name -> { id, name, versions: [data], defaultVersion, created }
     this.instances = new Map(); // id -> instance
     this.credTtl = 3600;
+    // AMIs: what each has baked in. Unknown ids have both the tools and the
+    // runner (a pool AMI); a stock AMI has neither.
+    this.images = new Map();
   }
+
+  setImage(id, spec) { this.images.set(id, { tools: spec.tools !== false, runner: spec.runner !== false }); }
 
   handle(action, p) {
     const fn = this['a' + action];
@@ -290,10 +295,13 @@ class Ec2 {
       id, type: opt.type, subnet: opt.subnet, usage, image: data.ImageId || 'ami-00000000', tags: Object.assign({}, tags),
       state: 'pending', launchTime: new Date(this.clock()).toISOString().replace(/\.\d+Z$/, '.000Z'), userData: data.UserData || '',
       dir: path.join(this.dir, 'instances', id), proc: null, imds: null, imdsPort: 0, fault: this.faults.instanceFault(),
+      shutdownBehavior: data.InstanceInitiatedShutdownBehavior || 'stop',
     };
+    const image = this.images.get(inst.image) || { tools: true, runner: true };
+    inst.baked = image.tools;
     this.instances.set(id, inst);
     fs.mkdirSync(path.join(inst.dir, 'root', 'opt'), { recursive: true });
-    if (this.runnerDir && fs.existsSync(this.runnerDir)) {
+    if (image.runner && this.runnerDir && fs.existsSync(this.runnerDir)) {
       fs.cpSync(this.runnerDir, path.join(inst.dir, 'root', 'opt', 'actions-runner'), { recursive: true });
     }
     if (inst.fault === 'never-register') this.faults.markRegistration(id);
@@ -308,7 +316,15 @@ class Ec2 {
 
   boot(inst) {
     const script = Buffer.from(inst.userData, 'base64').toString('utf8');
-    const env = Object.assign({}, this.env(), {
+    const base = this.env();
+    // The OS's shutdown reaches the hypervisor (tests/sim/bin), never the
+    // host; a stock AMI has no tools on its PATH.
+    let PATH = base.PATH.split(':').filter((d) => inst.baked || !fs.existsSync(path.join(d, 'ec2rp')));
+    PATH = [path.join(__dirname, 'bin')].concat(PATH).join(':');
+    const env = Object.assign({}, base, {
+      PATH,
+      // The stack's CA, as an AMI's trust store holds github.com's.
+      CURL_CA_BUNDLE: base.AWS_CA_BUNDLE,
       AWS_EC2_METADATA_SERVICE_ENDPOINT: `http://127.0.0.1:${inst.imdsPort}/`,
       EC2RP_ROOT: path.join(inst.dir, 'root'),
       SIM_INSTANCE_ID: inst.id,
@@ -339,6 +355,9 @@ class Ec2 {
         tokens.set(t, Date.now() + ttl * 1000);
         return send(200, t);
       }
+      // Not EC2's: the simulated OS halting (tests/sim/bin/shutdown); EC2
+      // sees the instance stop, and terminates it when the launch asked so.
+      if (req.method === 'POST' && u === '/_sim/shutdown') { send(200, 'ok'); this.osShutdown(inst); return undefined; }
       if (req.method !== 'GET') return send(405, 'Method Not Allowed');
       if (!(tokens.get(req.headers['x-aws-ec2-metadata-token']) > Date.now())) return send(401, 'Unauthorized');
       const md = {
@@ -382,6 +401,15 @@ class Ec2 {
     // On EC2 nothing outlives its instance: what left the group (setsid, as
     // the runner does for jobs) still carries the instance's id.
     killTagged(inst.id);
+  }
+
+  // The instance's OS shut down: InstanceInitiatedShutdownBehavior decides.
+  osShutdown(inst) {
+    if (inst.state !== 'running' && inst.state !== 'pending') return;
+    const end = inst.shutdownBehavior === 'terminate' ? 'terminated' : 'stopped';
+    inst.state = end === 'terminated' ? 'shutting-down' : 'stopping';
+    this.kill(inst);
+    setTimeout(() => { inst.state = end; }, 300).unref();
   }
 
   ids(p) {

@@ -7,7 +7,7 @@
 //     "sqs": {...}, "ec2": {...}, "sts": {...},
 //     "next": [ { "service": "dynamodb", "action": "GetItem", "count": 2, "code": "ThrottlingException", "status": 400 },
 //               { "service": "ec2", "hostile": "truncated" },     // truncated, oversized, garbage, html, drip
-//               { "service": "ec2", "action": "CreateFleet", "dropAnswer": true } ],  // EC2: done, then the answer is lost
+//               { "service": "ec2", "action": "CreateFleet", "dropAnswer": true } ],  // done, then the answer is lost
 //     "capacity": 1,                      // CreateFleet launches at most this many (then InsufficientInstanceCapacity)
 //     "instances": ["never-boot", "never-heartbeat", "never-register"],  // the next instances, in order
 //     "github": ["primary", "secondary", "5xx"]                          // the next GitHub API calls

@@ -5,6 +5,7 @@
 // standing in for the runner's own protocol. Served under "" (like
 // api.github.com) or "/api/v3" (like Enterprise Server).
 const crypto = require('crypto');
+const fs = require('fs');
 
 const DOCS = 'https://docs.github.com/rest';
 const LIMIT = 5000;
@@ -210,10 +211,31 @@ function createGithub({ log = () => {}, token, clock = Date.now, faults = null }
     return fail(res, 404, 'Not Found');
   }
 
+  // Release assets, as github.com serves them: the download URL answers 302
+  // to the object store, which answers the bytes (curl -L follows).
+  const assets = new Map(); // 'owner/repo/tag/name' -> file path
+  function release(req, res, p) {
+    const m = /^\/([^/]+)\/([^/]+)\/releases\/download\/([^/]+)\/([^/]+)$/.exec(p);
+    const o = /^\/_objects\/(.+)$/.exec(p);
+    const key = m ? m.slice(1).map(decodeURIComponent).join('/') : o ? Buffer.from(o[1], 'base64url').toString() : '';
+    const file = assets.get(key);
+    res.on('finish', () => log({ service: 'github', action: `${req.method} ${m ? 'release-download' : 'release-object'}`, status: res.statusCode }));
+    if (!file || req.method !== 'GET') { res.writeHead(404, { 'content-type': 'text/plain' }); res.end('Not Found'); return; }
+    if (m) {
+      res.writeHead(302, { location: `https://${req.headers.host}/_objects/${Buffer.from(key).toString('base64url')}` });
+      res.end();
+      return;
+    }
+    const data = fs.readFileSync(file);
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': data.length });
+    res.end(data);
+  }
+
   function handle(req, res, body) {
     const url = new URL(req.url, 'http://x');
     const p = url.pathname.replace(/^\/api\/v3(?=\/)/, '');
     if (p.startsWith('/_sim/')) return runnerProtocol(req, res, p, body);
+    if (/^\/[^/]+\/[^/]+\/releases\/download\//.test(p) || p.startsWith('/_objects/')) return release(req, res, p);
     res.on('finish', () => log({ service: 'github', action: `${req.method} ${p}`, status: res.statusCode }));
     return api(req, res, p, url, body);
   }
@@ -226,6 +248,8 @@ function createGithub({ log = () => {}, token, clock = Date.now, faults = null }
       return job;
     },
     job(id) { return jobs.find((j) => j.id === id) || null; },
+    // A release asset (repo 'owner/name', tag, asset name) served from a file.
+    addAsset(repo, tag, name, file) { assets.set(`${repo}/${tag}/${name}`, file); },
     inspect() {
       return { runners: [...runners.values()].map((r) => Object.assign(runnerJson(r), { scope: r.scope, disableUpdate: r.disableUpdate, version: r.version })), jobs };
     },

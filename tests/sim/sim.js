@@ -81,9 +81,13 @@ function xmlError(res, status, code, message, sts) {
     : `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${code}</Code><Message>${esc(message)}</Message></Error></Errors><RequestID>${id}</RequestID></Response>`);
 }
 
-function proxy(port, req, body, res) {
+// Forwards to an emulator. dropAnswer: the emulator carries the request out,
+// then the connection is cut before the answer, as a timeout after AWS did
+// the work looks to a client.
+function proxy(port, req, body, res, dropAnswer) {
   const headers = Object.assign({}, req.headers, { host: `127.0.0.1:${port}`, 'content-length': body.length });
   const up = http.request({ host: '127.0.0.1', port, method: req.method, path: req.url, headers }, (r) => {
+    if (dropAnswer) { r.resume(); r.on('end', () => req.socket.destroy()); return; }
     const h = Object.assign({}, r.headers, { date: new Date(clock()).toUTCString() });
     res.writeHead(r.statusCode, h);
     r.pipe(res);
@@ -195,7 +199,7 @@ async function main() {
       return xmlError(res, status, code, message, service === 'sts');
     };
     if (!action) return err(400, 'InvalidAction', 'Could not find operation');
-    // dropAnswer (EC2 only): the request is carried out, then the answer is lost.
+    // dropAnswer: the request is carried out, then the answer is lost.
     const dropAnswer = !!(d.fault && d.fault.dropAnswer);
     if (d.fault && !dropAnswer) return err(d.fault.status, d.fault.code, d.fault.message);
     let v = { ok: true };
@@ -222,11 +226,11 @@ async function main() {
       return err(400, e.code, e.message);
     }
     if (service === 'dynamodb') {
-      done(200);
+      if (dropAnswer) done(0, 'answer-dropped'); else done(200);
       if (action === 'UpdateTimeToLive' || action === 'DescribeTimeToLive') return ttlOp(target, body, res);
-      return proxy(ddbPort, req, body, res);
+      return proxy(ddbPort, req, body, res, dropAnswer);
     }
-    if (service === 'sqs') { done(200); return proxy(sqsPort, req, body, res); }
+    if (service === 'sqs') { if (dropAnswer) done(0, 'answer-dropped'); else done(200); return proxy(sqsPort, req, body, res, dropAnswer); }
     if (service === 'sts') {
       if (action === 'GetCallerIdentity') {
         done(200);
@@ -283,6 +287,8 @@ async function main() {
     if (req.method === 'GET' && u === '/jobs') return json(github.inspect().jobs);
     if (req.method === 'GET' && u.startsWith('/jobs/')) { const j = github.job(Number(u.slice(6))); return j ? json(j) : json({ error: 'no such job' }, 404); }
     if (req.method === 'POST' && u === '/jobs') return json(github.addJob(String(b.label || ''), b.script), 201);
+    if (req.method === 'POST' && u === '/release-assets') { github.addAsset(String(b.repo), String(b.tag), String(b.name), String(b.file)); return json({ ok: true }); }
+    if (req.method === 'POST' && u === '/images') { ec2.setImage(String(b.id), b); return json({ ok: true }); }
     if (req.method === 'GET' && u === '/faults') return json({ injected: faults.injected, pending: faults.next });
     if (req.method === 'POST' && u === '/faults') { faults.set(b); return json({ ok: true }); }
     if (req.method === 'POST' && u === '/reset-faults') { faults.reset(); return json({ ok: true }); }

@@ -7,6 +7,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "ddb.h"
 #include "state.h"
 #include "t.h"
 
@@ -295,6 +296,46 @@ test_lines(void)
 	    ID "\t-\t-\t-\t-\t-\t-", "attributes of the wrong shape are '-'");
 }
 
+/* The record after a write: state, runId (or NULL), threshold, updatedAt. */
+static cJSON *
+rec(const char *st, const char *run, long long th, long long up)
+{
+	cJSON *it = cJSON_CreateObject();
+
+	ddb_add_s(it, "state", st);
+	if (run)
+		ddb_add_s(it, "runId", run);
+	ddb_add_n(it, "threshold", th);
+	ddb_add_n(it, "updatedAt", up);
+	return it;
+}
+
+static void
+test_applied(void)
+{
+	struct state_cas claim = { "pool", ID, ST_IDLE, ST_CLAIMED, "r-1", 2000, 1000, NULL, NULL, NULL };
+	struct state_cas idle = { "pool", ID, ST_RUNNING, ST_IDLE, "r-1", 3000, 1000, NULL, NULL, NULL };
+	struct state_cas term = { "pool", ID, ST_CLAIMED, ST_TERMINATED, "r-1", 0, 1000, NULL, NULL, NULL };
+	struct { struct state_cas *c; cJSON *item; int want; const char *what; } cases[] = {
+		{ &claim, rec("claimed", "r-1", 2000, 1000), 1, "our claim" },
+		{ &claim, rec("claimed", "r-2", 2000, 1000), 0, "another run's claim" },
+		{ &claim, rec("claimed", "r-1", 2001, 1000), 0, "our run, another threshold" },
+		{ &claim, rec("claimed", "r-1", 2000, 999), 0, "our run, another write's time" },
+		{ &claim, rec("idle", NULL, 2000, 1000), 0, "still idle" },
+		{ &idle, rec("idle", NULL, 3000, 1000), 1, "our release (run id removed)" },
+		{ &idle, rec("idle", "r-1", 3000, 1000), 0, "idle that still names a run" },
+		{ &term, rec("terminated", NULL, 0, 1000), 1, "our termination" },
+		{ &term, rec("terminated", NULL, 0, 1001), 0, "someone else's termination" },
+		{ &term, NULL, 0, "no record" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		t_ok(state_cas_applied(cases[i].c, cases[i].item) == cases[i].want, "applied: %s", cases[i].what);
+		cJSON_Delete(cases[i].item);
+	}
+}
+
 int
 main(void)
 {
@@ -306,5 +347,6 @@ main(void)
 	test_terminate();
 	test_refused();
 	test_lines();
+	test_applied();
 	return t_done();
 }
