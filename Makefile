@@ -100,7 +100,7 @@ build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
 	$(CC_SAN) $(SANFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB) $(SAN_LIBS)
 
 unit: $(UNITS) $(ASANS)
-test: all unit $(FUZZERS)
+test: all dist unit $(FUZZERS)
 	sh scripts/rootfs.sh
 	sh tests/run.sh
 

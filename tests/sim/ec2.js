@@ -84,7 +84,9 @@ class Ec2 {
     this.images = new Map();
   }
 
-  setImage(id, spec) { this.images.set(id, { tools: spec.tools !== false, runner: spec.runner !== false }); }
+  // arch: what uname -m says on it (the simulator runs every instance on
+  // this host, so an aarch64 image only gets as far as choosing downloads).
+  setImage(id, spec) { this.images.set(id, { tools: spec.tools !== false, runner: spec.runner !== false, arch: spec.arch || '' }); }
 
   handle(action, p) {
     const fn = this['a' + action];
@@ -299,6 +301,7 @@ class Ec2 {
     };
     const image = this.images.get(inst.image) || { tools: true, runner: true };
     inst.baked = image.tools;
+    inst.arch = image.arch;
     this.instances.set(id, inst);
     fs.mkdirSync(path.join(inst.dir, 'root', 'opt'), { recursive: true });
     if (image.runner && this.runnerDir && fs.existsSync(this.runnerDir)) {
@@ -325,6 +328,7 @@ class Ec2 {
       PATH,
       // The stack's CA, as an AMI's trust store holds github.com's.
       CURL_CA_BUNDLE: base.AWS_CA_BUNDLE,
+      EC2RP_ARCH: inst.arch || '',
       AWS_EC2_METADATA_SERVICE_ENDPOINT: `http://127.0.0.1:${inst.imdsPort}/`,
       EC2RP_ROOT: path.join(inst.dir, 'root'),
       SIM_INSTANCE_ID: inst.id,
@@ -474,6 +478,12 @@ class Ec2 {
     for (const id of ids) if (!this.instances.has(id)) throw new Ec2Error('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
     for (const id of ids) for (const j of list(p, 'Tag')) this.instances.get(id).tags[p[`Tag.${j}.Key`]] = p[`Tag.${j}.Value`] || '';
     return this.wrap('CreateTags', '<return>true</return>');
+  }
+
+  // Each launch template's default version, as the instances get it.
+  inspectTemplates() {
+    return [...this.templates.values()].map((t) => ({ name: t.name, id: t.id, defaultVersion: t.defaultVersion,
+      data: t.versions[t.defaultVersion - 1] }));
   }
 
   inspect() {

@@ -279,6 +279,7 @@ async function main() {
     try { b = body.length ? JSON.parse(body.toString()) : {}; } catch (e) { return json({ error: 'bad JSON' }, 400); }
     const u = new URL(req.url, 'http://x').pathname;
     if (req.method === 'GET' && u === '/instances') return json(ec2.inspect());
+    if (req.method === 'GET' && u === '/templates') return json(ec2.inspectTemplates());
     if (req.method === 'GET' && u === '/calls') return json(calls);
     if (req.method === 'GET' && u === '/models') return json(models.report());
     if (req.method === 'POST' && u === '/record') { recording = !!b.on; if (b.clear) requests.length = 0; return json({ recording }); }
