@@ -25,6 +25,14 @@ if [ "$read_inputs" != "$passed_inputs" ]; then
 	rm -f "${TMPDIR:-/tmp}/lint-in.$$"
 	status=1
 fi
+# The workflows call only make targets that exist, and the action's image is
+# the one the release workflow pushes for this VERSION.
+# shellcheck disable=SC2013 # target names are words
+for t in $(sed -n 's/.*\bmake \([a-z0-9-][a-z0-9-]*\).*/\1/p' .github/workflows/*.yml | sort -u); do
+	grep -q "^$t:" Makefile || { echo "lint: .github/workflows call 'make $t', which the Makefile does not have" >&2; status=1; }
+done
+grep -Eq "^  image: docker://ghcr\.io/[a-z0-9_.-]+/[a-z0-9_.-]+:v$(cat VERSION)\$" action.yml \
+	|| { echo "lint: action.yml's image must be docker://ghcr.io/OWNER/REPO:v$(cat VERSION) (VERSION)" >&2; status=1; }
 # The tool pages must match the tools' --help.
 if [ -x build/bin/ec2rp ]; then
 	tmp=$(mktemp -d)
