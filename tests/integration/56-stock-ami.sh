@@ -88,6 +88,13 @@ a4=$(run_instance s4)
 check "the console names the mismatch" grep -q "checksum mismatch for .*linux-x86_64.tar.gz: want $bad, got $tsha" "$SIM_DIR/instances/$a4/console.log"
 check "and it is terminated ($(state_of "$a4"))" matches "$(state_of "$a4")" 'terminated|shutting-down' 
 
+# A failing pre-runner script: provision fails at once with its last lines.
+expect 0 "refresh with a failing pre-runner script" env INPUT_AMI=ami-0123456789abcdef0 \
+	INPUT_PRE_RUNNER_SCRIPT='echo "disk /data is too small" >&2; exit 3' ec2rp-refresh
+expect 1 "provision fails" env GITHUB_RUN_ID=s5 INPUT_INSTANCE_COUNT=1 INPUT_RESOURCE_CLASS=xlarge ec2rp-provision
+check "naming pre-runner-failed" err_has "pre-runner-failed"
+check "with what the script said" err_has "disk /data is too small"
+
 # No release file (a development build) and no URL: refresh says so.
 expect 0 "refresh of a development build" env EC2RP_RELEASE_FILE=/nonexistent ec2rp-refresh
 check "warns that the tools must be baked in" err_has "no tools-url and no release"

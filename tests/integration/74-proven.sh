@@ -122,4 +122,18 @@ check "without echoing the file" sh -c "! grep -q do-not-print '$T_ERR'"
 expect 2 "provision refuses resource-class-config @FILE" env GITHUB_RUN_ID=204 INPUT_RESOURCE_CLASS_CONFIG="@$T_TMP/cfg.json" ec2rp-provision
 check "no request was made (SQS, EC2, table)" [ "$(mode_calls)" -eq "$t0" ]
 
+# 6. An agent whose watch fails (its reads refused, as when a role loses a
+# permission) does not take that for a release: the job's runner goes on.
+expect 0 "provision 1 for run 205" env GITHUB_RUN_ID=205 INPUT_INSTANCE_COUNT=1 ec2rp-provision
+r205=$(head -n 1 "$T_OUT")
+sim POST /faults '{"next":[{"service":"dynamodb","action":"GetItem","count":40,"code":"AccessDeniedException","status":400,"message":"not authorized to perform: dynamodb:GetItem"}]}' >/dev/null
+for i in $(seq 80); do
+	sim GET /faults | jq -e '.pending | length == 0' >/dev/null && break
+	sleep 0.5
+done
+check "the refusals reached run 205's agent" grep -q 'state-watch failed (exit 3) while serving run 205' "$SIM_DIR/instances/$r205/console.log"
+check "run 205's instance still signals registered" [ "$(state-get --kind signal "$r205" 2>/dev/null | cut -f2)" = registered ]
+check "its runner is still online" [ "$(sim GET /runners | jq -r --arg n "$r205" '.[] | select(.name == $n) | .status')" = online ]
+expect 0 "and the run is released as usual" env GITHUB_RUN_ID=205 ec2rp-release
+
 done_testing
