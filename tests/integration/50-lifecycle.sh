@@ -3,6 +3,9 @@
 # simulated instances, the fake runner registering with the GitHub simulator.
 . tests/integration/lib.sh
 stack_start
+# The whole lifecycle under the documented least-privilege policies
+# (docs/iam/): the stack refuses anything they do not allow.
+sim POST /iam '{"pool":"ec2-runner-pool"}' >/dev/null
 export GITHUB_REPOSITORY=octo/app INPUT_AMI=ami-0123456789abcdef0 INPUT_IDLE_TIME_SEC=600
 export EC2RP_COLD_TIMEOUT_SEC=15 EC2RP_WARM_TIMEOUT_SEC=10 EC2RP_RELEASE_TIMEOUT_SEC=4 EC2RP_ORPHAN_GRACE_SEC=0
 
@@ -110,10 +113,12 @@ pid=$(sim GET /instances | tr -d '\n ' | grep -o "\"id\":\"$F\"[^}]*}[^}]*\"pid\
 kill -9 "-$pid" 2>/dev/null
 sleep 13
 check "with no refresh, the idle instance terminated itself" [ "$(ec2_state "$E")" = terminated ]
-check "and marked its record terminated" [ "$(record "$E" | cut -f1)" = terminated ]
+check "its record is left to the controlplane (still idle, expired)" [ "$(record "$E" | cut -f1)" = idle ]
 check "the one with a dead agent is still running" [ "$(ec2_state "$F")" = running ]
 expect 0 "refresh" ec2rp-refresh
 check "says it expired" err_has "$F: expired while idle"
+check "and retires the record of the one that ended itself" err_has "$E: expired record names no instance"
+check "which is now terminated" [ "$(record "$E" | cut -f1)" = terminated ]
 sleep 0.5
 check "refresh terminated the expired one" [ "$(ec2_state "$F")" = terminated ]
 
@@ -125,4 +130,27 @@ for id in $(ec2-list --state pending,running | cut -f1); do
 	check "$id running in EC2 is live in the table ($st)" sh -c "[ '$st' = idle ] || [ '$st' = running ]"
 done
 check "offline runners were removed" [ "$(gh-runner list --status offline --label ec2rp-pool-ec2-runner-pool 2>/dev/null | wc -l)" -eq 0 ]
+
+# An instance's own credentials (its role, from its metadata service): what
+# a job on it could use. Only its signals, heartbeats and itself.
+expect 0 "provision 2 for run 107" env GITHUB_RUN_ID=107 INPUT_INSTANCE_COUNT=2 ec2rp-provision
+X=$(sed -n 1p "$T_OUT"); Y=$(sed -n 2p "$T_OUT")
+port=$(sim GET /instances | jq -r --arg id "$X" '.[] | select(.id == $id) | .imdsPort')
+as_x() { env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN AWS_EC2_METADATA_DISABLED=false \
+	AWS_EC2_METADATA_SERVICE_ENDPOINT="http://127.0.0.1:$port/" "$@"; }
+check "two live instances to test with ($X, $Y)" [ -n "$X" ] && [ -n "$Y" ]
+expect 0 "an instance reads its own record" as_x state-get --consistent "$X"
+expect 0 "and writes its own signal" as_x state-put signal "$X" deregistered
+expect 3 "it may not change another instance's record" as_x state-cas --run-id 107 "$Y" running terminated
+check "refused as DynamoDB refuses" err_has "AccessDeniedException"
+expect 3 "nor its own (the controlplane's)" as_x state-cas --run-id 107 "$X" running terminated
+expect 3 "nor terminate another instance" as_x ec2-terminate "$Y"
+check "refused as EC2 refuses" err_has "UnauthorizedOperation"
+check "which still runs" [ "$(ec2_state "$Y")" = running ]
+expect 3 "nor list the table" as_x state-scan
+expect 3 "nor read the pool's parameters" as_x state-get --kind config instance-reuse
+expect 3 "nor take from the pool" as_x pool-pop --resource-class large
+expect 0 "it may terminate itself" as_x ec2-terminate "$X"
+refused=$(sim GET /iam | jq '[.refusals[] | select(.principal | test("assumed-role/[^/]+/i-") | not)] | length')
+check "the controlplane was never refused ($refused)" [ "$refused" -eq 0 ]
 done_testing

@@ -488,7 +488,7 @@ class Ec2 {
 
   inspect() {
     return [...this.instances.values()].map((i) => ({ id: i.id, state: i.state, type: i.type, subnet: i.subnet, usage: i.usage,
-      tags: i.tags, pid: i.proc ? i.proc.pid : null, alive: groupAlive(i.proc), exited: !!i.exited, fault: i.fault || null, launchTime: i.launchTime }));
+      tags: i.tags, pid: i.proc ? i.proc.pid : null, alive: groupAlive(i.proc), exited: !!i.exited, fault: i.fault || null, launchTime: i.launchTime, imdsPort: i.imdsPort || null }));
   }
 
   close() {

@@ -14,6 +14,7 @@ const { Verifier } = require('./verify');
 const { Ec2, Ec2Error } = require('./ec2');
 const { Faults } = require('./faults');
 const { Models, ModelError } = require('./model');
+const { Iam } = require('./iam');
 // The GitHub part is written separately: start without it if it is missing.
 let createGithub = null;
 try { ({ createGithub } = require('./github')); } catch (e) { if (e.code !== 'MODULE_NOT_FOUND') throw e; }
@@ -37,6 +38,7 @@ const requests = [];
 const log = (c) => { c.time = new Date().toISOString(); calls.push(c); };
 const verifier = new Verifier(clock);
 const models = new Models();
+const iam = new Iam();
 const KEY = { id: 'AKIDSIMULATOR0000001', secret: crypto.randomBytes(30).toString('base64') };
 verifier.addKey(KEY.id, KEY.secret, null, 0);
 const GH_TOKEN = 'ghp_' + crypto.randomBytes(18).toString('hex');
@@ -225,6 +227,9 @@ async function main() {
       models.refused(service, action, e);
       return err(400, e.code, e.message);
     }
+    // IAM, once a test turned it on: the documented policies decide.
+    const denied = iam.authorize(service, action, body, params, v.accessKey && verifier.keys.get(v.accessKey) ? verifier.keys.get(v.accessKey).arn : null, ec2);
+    if (denied) return err(denied.status, denied.code, denied.message);
     if (service === 'dynamodb') {
       if (dropAnswer) done(0, 'answer-dropped'); else done(200);
       if (action === 'UpdateTimeToLive' || action === 'DescribeTimeToLive') return ttlOp(target, body, res);
@@ -288,6 +293,8 @@ async function main() {
     if (req.method === 'GET' && u === '/jobs') return json(github.inspect().jobs);
     if (req.method === 'GET' && u.startsWith('/jobs/')) { const j = github.job(Number(u.slice(6))); return j ? json(j) : json({ error: 'no such job' }, 404); }
     if (req.method === 'POST' && u === '/jobs') return json(github.addJob(String(b.label || ''), b.script), 201);
+    if (req.method === 'POST' && u === '/iam') { iam.enable(b.pool ? String(b.pool) : null); return json({ pool: iam.pool }); }
+    if (req.method === 'GET' && u === '/iam') return json({ pool: iam.pool, refusals: iam.refusals });
     if (req.method === 'POST' && u === '/release-assets') { github.addAsset(String(b.repo), String(b.tag), String(b.name), String(b.file)); return json({ ok: true }); }
     if (req.method === 'POST' && u === '/images') { ec2.setImage(String(b.id), b); return json({ ok: true }); }
     if (req.method === 'GET' && u === '/faults') return json({ injected: faults.injected, pending: faults.next });
