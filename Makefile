@@ -37,7 +37,7 @@ SCRIPTS  := $(sort $(notdir $(wildcard sh/ec2rp-*)))
 # after the test summary, which must be the last line).
 .SECONDARY:
 
-.PHONY: all deps test unit fuzz soak bench demo rootfs dist docs lint clean distclean
+.PHONY: all deps test unit fuzz soak bench demo rootfs dist docs lint clean distclean arm64 arm64-deps arm64-unit
 all: build/bin/ec2rp $(SCRIPTS:%=build/bin/%)
 
 # The mode scripts, the agent and the bootstrap sit beside the tools.
@@ -74,6 +74,61 @@ build/bin/ec2rp: build/obj/cmd/ec2rp.o $(TOOL_OBJ) build/libec2rp.a
 	@mkdir -p $(@D)
 	$(CC_MUSL) $(LDFLAGS) -o $@ $^ $(LIBS)
 	@for t in $(TOOLS); do ln -sf ec2rp build/bin/$$t; done
+
+# aarch64: the same sources and the same Debian source packages, built with
+# Debian's gcc-aarch64-linux-gnu against musl from Debian's musl source
+# (scripts/bootstrap.sh arm64), all under build/arm64 so the x86-64 build is
+# never touched. `make arm64` gives build/arm64/bin as `all` gives build/bin;
+# `make arm64-unit` the unit tests, which tests/run.sh runs under qemu.
+A64       := build/arm64
+A64_DEPS  := $(A64)/deps/prefix
+A64_STAMP := $(A64)/deps/.done
+A64_CC    := $(A64)/deps/musl/bin/musl-gcc
+A64_AR    := aarch64-linux-gnu-ar
+A64_CFLAGS  := $(subst -I$(DEPS)/include,-I$(A64_DEPS)/include,$(CFLAGS))
+A64_LDFLAGS := $(subst -L$(DEPS)/lib,-L$(A64_DEPS)/lib,$(LDFLAGS))
+A64_LIB_OBJ := $(LIB_SRC:lib/%.c=$(A64)/obj/lib/%.o)
+A64_TOOL_OBJ := $(TOOLS:%=$(A64)/obj/cmd/%.o)
+A64_UNITS := $(UNIT_SRC:tests/unit/%.c=$(A64)/test/%)
+
+arm64: $(A64)/bin/ec2rp $(SCRIPTS:%=$(A64)/bin/%)
+arm64-deps: $(A64_STAMP)
+arm64-unit: $(A64_UNITS)
+
+$(A64_STAMP):
+	sh scripts/bootstrap.sh arm64
+
+$(A64)/bin/ec2rp-%: sh/ec2rp-%
+	@mkdir -p $(@D)
+	cp $< $@
+
+$(A64)/obj/lib/%.o: lib/%.c lib/*.h $(A64_STAMP)
+	@mkdir -p $(@D)
+	$(A64_CC) $(A64_CFLAGS) -c $< -o $@
+
+$(A64)/obj/cmd/%.o: cmd/%/main.c lib/*.h $(A64_STAMP)
+	@mkdir -p $(@D)
+	$(A64_CC) $(A64_CFLAGS) -c $< -o $@
+
+$(A64)/libec2rp.a: $(A64_LIB_OBJ)
+	@rm -f $@
+	$(A64_AR) rcs $@ $^
+
+$(A64)/obj/cmd/ec2rp.o: cmd/ec2rp/main.c build/gen/tools.c lib/*.h $(A64_STAMP)
+	@mkdir -p $(@D)
+	$(A64_CC) $(A64_CFLAGS) -Ibuild/gen -c $< -o $@
+
+$(A64)/bin/ec2rp: $(A64)/obj/cmd/ec2rp.o $(A64_TOOL_OBJ) $(A64)/libec2rp.a
+	@mkdir -p $(@D)
+	$(A64_CC) $(A64_LDFLAGS) -o $@ $^ $(LIBS)
+	@for t in $(TOOLS); do ln -sf ec2rp $(A64)/bin/$$t; done
+
+$(A64)/test/t.o: tests/unit/t.c tests/unit/t.h $(A64_STAMP)
+	@mkdir -p $(@D)
+	$(A64_CC) $(A64_CFLAGS) -c $< -o $@
+$(A64)/test/%: tests/unit/%.c $(A64)/test/t.o $(A64)/libec2rp.a
+	@mkdir -p $(@D)
+	$(A64_CC) $(A64_CFLAGS) -Itests/unit $(A64_LDFLAGS) -o $@ $< $(A64)/test/t.o $(A64)/libec2rp.a $(LIBS)
 
 # Unit tests, static musl.
 build/test/t.o: tests/unit/t.c tests/unit/t.h
