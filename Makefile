@@ -183,13 +183,21 @@ demo: all
 rootfs: all
 	sh scripts/rootfs.sh
 
-# The release tarball: the same tools and scripts as the image, plus the SBOM.
-dist: all
-	@mkdir -p build/dist/ec2-runner-pool-$(VERSION)/bin
-	cp -P build/bin/* build/dist/ec2-runner-pool-$(VERSION)/bin/
-	cp build/deps/SBOM.txt README.md build/dist/ec2-runner-pool-$(VERSION)/
-	tar -C build/dist -czf build/ec2-runner-pool-$(VERSION)-linux-x86_64.tar.gz ec2-runner-pool-$(VERSION)
-	cd build && sha256sum ec2-runner-pool-$(VERSION)-linux-x86_64.tar.gz > ec2-runner-pool-$(VERSION)-linux-x86_64.tar.gz.sha256
+# The release tarballs, one per architecture (build/ec2-runner-pool-VERSION-
+# linux-x86_64.tar.gz and -linux-aarch64.tar.gz, each with a .sha256): the
+# same tools and scripts as the image, plus that architecture's SBOM.
+DIST := ec2-runner-pool-$(VERSION)
+define dist_tarball # ARCH BIN-DIR SBOM
+	rm -rf build/dist/$(1)
+	@mkdir -p build/dist/$(1)/$(DIST)/bin
+	cp -P $(2)/* build/dist/$(1)/$(DIST)/bin/
+	cp $(3) README.md build/dist/$(1)/$(DIST)/
+	tar -C build/dist/$(1) -czf build/$(DIST)-linux-$(1).tar.gz $(DIST)
+	cd build && sha256sum $(DIST)-linux-$(1).tar.gz > $(DIST)-linux-$(1).tar.gz.sha256
+endef
+dist: all arm64
+	$(call dist_tarball,x86_64,build/bin,build/deps/SBOM.txt)
+	$(call dist_tarball,aarch64,$(A64)/bin,$(A64)/deps/SBOM.txt)
 
 docs: all
 	sh scripts/tool-docs.sh
@@ -198,6 +206,7 @@ lint: all
 	sh scripts/lint.sh
 
 clean:
-	rm -rf build/obj build/bin build/gen build/test build/asan build/fuzz build/libec2rp.a build/rootfs
+	rm -rf build/obj build/bin build/gen build/test build/asan build/fuzz build/libec2rp.a build/rootfs build/dist \
+		$(A64)/obj $(A64)/bin $(A64)/test $(A64)/libec2rp.a
 distclean:
 	rm -rf build
