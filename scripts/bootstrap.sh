@@ -40,6 +40,12 @@ if [ "$arch" = arm64 ]; then
 	need_pkgs="gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu dpkg-dev make file"
 	[ "${EC2RP_BUILD_ONLY:-0}" = 1 ] || need_pkgs="$need_pkgs qemu-user-static"
 fi
+# `make -j2 dist` or `make test` can run the native and the arm64 bootstrap at
+# once: one apt-get at a time from this tree (and wait for any other apt).
+mkdir -p "$top/build"
+exec 9>"$top/build/.apt-lock"
+flock 9 || die "cannot lock $top/build/.apt-lock"
+apt_wait="-o DPkg::Lock::Timeout=300"
 missing=""
 for p in $need_pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
@@ -60,15 +66,18 @@ if ! grep -rqs '^Types:.*deb-src\|^deb-src ' /etc/apt/sources.list /etc/apt/sour
 fi
 if [ -n "$missing" ] || [ "$added_src" = 1 ]; then
 	log "apt-get update"
-	apt-get update -q >/dev/null
+	# shellcheck disable=SC2086 # an option and its value
+	apt-get $apt_wait update -q >/dev/null
 fi
 if [ -n "$missing" ]; then
 	log "installing:$missing"
 	# shellcheck disable=SC2086 # one word per package
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing >/dev/null \
+	DEBIAN_FRONTEND=noninteractive apt-get $apt_wait install -y -q $missing >/dev/null \
 		|| die "apt-get install$missing failed"
 fi
 
+flock -u 9
+exec 9>&-
 [ -f "$stamp" ] && exit 0
 rm -rf "$src" "$prefix" "$deps/musl"
 mkdir -p "$src" "$prefix/lib" "$prefix/include"
