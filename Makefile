@@ -37,7 +37,7 @@ SCRIPTS  := $(sort $(notdir $(wildcard sh/ec2rp-*)))
 # after the test summary, which must be the last line).
 .SECONDARY:
 
-.PHONY: all deps test unit fuzz soak bench demo rootfs dist docs lint clean distclean
+.PHONY: all deps test unit fuzz soak bench demo rootfs dist docs lint clean distclean arm64 arm64-deps arm64-unit
 all: build/bin/ec2rp $(SCRIPTS:%=build/bin/%)
 
 # The mode scripts, the agent and the bootstrap sit beside the tools.
@@ -75,6 +75,61 @@ build/bin/ec2rp: build/obj/cmd/ec2rp.o $(TOOL_OBJ) build/libec2rp.a
 	$(CC_MUSL) $(LDFLAGS) -o $@ $^ $(LIBS)
 	@for t in $(TOOLS); do ln -sf ec2rp build/bin/$$t; done
 
+# aarch64: the same sources and the same Debian source packages, built with
+# Debian's gcc-aarch64-linux-gnu against musl from Debian's musl source
+# (scripts/bootstrap.sh arm64), all under build/arm64 so the x86-64 build is
+# never touched. `make arm64` gives build/arm64/bin as `all` gives build/bin;
+# `make arm64-unit` the unit tests, which tests/run.sh runs under qemu.
+A64       := build/arm64
+A64_DEPS  := $(A64)/deps/prefix
+A64_STAMP := $(A64)/deps/.done
+A64_CC    := $(A64)/deps/musl/bin/musl-gcc
+A64_AR    := aarch64-linux-gnu-ar
+A64_CFLAGS  := $(subst -I$(DEPS)/include,-I$(A64_DEPS)/include,$(CFLAGS))
+A64_LDFLAGS := $(subst -L$(DEPS)/lib,-L$(A64_DEPS)/lib,$(LDFLAGS))
+A64_LIB_OBJ := $(LIB_SRC:lib/%.c=$(A64)/obj/lib/%.o)
+A64_TOOL_OBJ := $(TOOLS:%=$(A64)/obj/cmd/%.o)
+A64_UNITS := $(UNIT_SRC:tests/unit/%.c=$(A64)/test/%)
+
+arm64: $(A64)/bin/ec2rp $(SCRIPTS:%=$(A64)/bin/%)
+arm64-deps: $(A64_STAMP)
+arm64-unit: $(A64_UNITS)
+
+$(A64_STAMP):
+	sh scripts/bootstrap.sh arm64
+
+$(A64)/bin/ec2rp-%: sh/ec2rp-%
+	@mkdir -p $(@D)
+	cp $< $@
+
+$(A64)/obj/lib/%.o: lib/%.c lib/*.h $(A64_STAMP)
+	@mkdir -p $(@D)
+	$(A64_CC) $(A64_CFLAGS) -c $< -o $@
+
+$(A64)/obj/cmd/%.o: cmd/%/main.c lib/*.h $(A64_STAMP)
+	@mkdir -p $(@D)
+	$(A64_CC) $(A64_CFLAGS) -c $< -o $@
+
+$(A64)/libec2rp.a: $(A64_LIB_OBJ)
+	@rm -f $@
+	$(A64_AR) rcs $@ $^
+
+$(A64)/obj/cmd/ec2rp.o: cmd/ec2rp/main.c build/gen/tools.c lib/*.h $(A64_STAMP)
+	@mkdir -p $(@D)
+	$(A64_CC) $(A64_CFLAGS) -Ibuild/gen -c $< -o $@
+
+$(A64)/bin/ec2rp: $(A64)/obj/cmd/ec2rp.o $(A64_TOOL_OBJ) $(A64)/libec2rp.a
+	@mkdir -p $(@D)
+	$(A64_CC) $(A64_LDFLAGS) -o $@ $^ $(LIBS)
+	@for t in $(TOOLS); do ln -sf ec2rp $(A64)/bin/$$t; done
+
+$(A64)/test/t.o: tests/unit/t.c tests/unit/t.h $(A64_STAMP)
+	@mkdir -p $(@D)
+	$(A64_CC) $(A64_CFLAGS) -c $< -o $@
+$(A64)/test/%: tests/unit/%.c $(A64)/test/t.o $(A64)/libec2rp.a
+	@mkdir -p $(@D)
+	$(A64_CC) $(A64_CFLAGS) -Itests/unit $(A64_LDFLAGS) -o $@ $< $(A64)/test/t.o $(A64)/libec2rp.a $(LIBS)
+
 # Unit tests, static musl.
 build/test/t.o: tests/unit/t.c tests/unit/t.h
 	@mkdir -p $(@D)
@@ -100,7 +155,10 @@ build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
 	$(CC_SAN) $(SANFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB) $(SAN_LIBS)
 
 unit: $(UNITS) $(ASANS)
-test: all dist unit $(FUZZERS)
+test: all unit $(FUZZERS)
+	@mkdir -p $(A64)
+	@$(MAKE) arm64 arm64-unit dist > $(A64)/build.log 2>&1 \
+		|| echo "make arm64 arm64-unit dist failed (build/arm64/build.log); tests/run.sh counts it" >&2
 	sh scripts/rootfs.sh
 	sh tests/run.sh
 
@@ -125,13 +183,21 @@ demo: all
 rootfs: all
 	sh scripts/rootfs.sh
 
-# The release tarball: the same tools and scripts as the image, plus the SBOM.
-dist: all
-	@mkdir -p build/dist/ec2-runner-pool-$(VERSION)/bin
-	cp -P build/bin/* build/dist/ec2-runner-pool-$(VERSION)/bin/
-	cp build/deps/SBOM.txt README.md build/dist/ec2-runner-pool-$(VERSION)/
-	tar -C build/dist -czf build/ec2-runner-pool-$(VERSION)-linux-x86_64.tar.gz ec2-runner-pool-$(VERSION)
-	cd build && sha256sum ec2-runner-pool-$(VERSION)-linux-x86_64.tar.gz > ec2-runner-pool-$(VERSION)-linux-x86_64.tar.gz.sha256
+# The release tarballs, one per architecture (build/ec2-runner-pool-VERSION-
+# linux-x86_64.tar.gz and -linux-aarch64.tar.gz, each with a .sha256): the
+# same tools and scripts as the image, plus that architecture's SBOM.
+DIST := ec2-runner-pool-$(VERSION)
+define dist_tarball # ARCH BIN-DIR SBOM
+	rm -rf build/dist/$(1)
+	@mkdir -p build/dist/$(1)/$(DIST)/bin
+	cp -P $(2)/* build/dist/$(1)/$(DIST)/bin/
+	cp $(3) README.md build/dist/$(1)/$(DIST)/
+	tar -C build/dist/$(1) -czf build/$(DIST)-linux-$(1).tar.gz $(DIST)
+	cd build && sha256sum $(DIST)-linux-$(1).tar.gz > $(DIST)-linux-$(1).tar.gz.sha256
+endef
+dist: all arm64
+	$(call dist_tarball,x86_64,build/bin,build/deps/SBOM.txt)
+	$(call dist_tarball,aarch64,$(A64)/bin,$(A64)/deps/SBOM.txt)
 
 docs: all
 	sh scripts/tool-docs.sh
@@ -140,6 +206,7 @@ lint: all
 	sh scripts/lint.sh
 
 clean:
-	rm -rf build/obj build/bin build/gen build/test build/asan build/fuzz build/libec2rp.a build/rootfs
+	rm -rf build/obj build/bin build/gen build/test build/asan build/fuzz build/libec2rp.a build/rootfs build/dist \
+		$(A64)/obj $(A64)/bin $(A64)/test $(A64)/libec2rp.a
 distclean:
 	rm -rf build

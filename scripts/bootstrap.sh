@@ -4,29 +4,55 @@
 # used in build/deps/SBOM.txt. Idempotent: a finished build is kept.
 # Needs root (apt-get) on a fresh Debian machine; nothing third-party is
 # committed to the repository.
+#
+# `bootstrap.sh arm64` does the same for aarch64 into build/arm64/deps: the
+# same Debian source packages, cross-compiled with Debian's
+# gcc-aarch64-linux-gnu against a musl built from Debian's musl source
+# package (build/arm64/deps/musl, with its own musl-gcc wrapper); it also
+# installs qemu-user-static, which runs the aarch64 unit tests here.
 set -eu
 
+arch=${1:-native}
 top=$(cd "$(dirname "$0")/.." && pwd)
-deps="$top/build/deps"
+
+tag=""
+[ "$arch" = native ] || tag=" ($arch)"
+log() { printf 'bootstrap%s: %s\n' "$tag" "$*" >&2; }
+die() { printf 'bootstrap%s: fatal: %s\n' "$tag" "$*" >&2; exit 1; }
+
+case $arch in
+native) deps="$top/build/deps" ;;
+arm64) deps="$top/build/arm64/deps" ;;
+*) die "unknown architecture '$arch' (native or arm64)" ;;
+esac
 prefix="$deps/prefix"
 src="$deps/src"
 stamp="$deps/.done"
-
-log() { printf 'bootstrap: %s\n' "$*" >&2; }
-die() { printf 'bootstrap: fatal: %s\n' "$*" >&2; exit 1; }
 
 # Debian packages: the musl toolchain, source unpacking, and the glibc -dev
 # packages of the same libraries for the sanitizer and fuzz builds.
 need_pkgs="musl-tools dpkg-dev make gcc clang libclang-rt-14-dev libbearssl-dev libcjson-dev libcurl4-openssl-dev busybox-static curl shellcheck ca-certificates openssl file"
 # EC2RP_BUILD_ONLY=1 (the Dockerfile): only what the static build needs.
 [ "${EC2RP_BUILD_ONLY:-0}" = 1 ] && need_pkgs="musl-tools dpkg-dev make gcc busybox-static ca-certificates file"
+# aarch64: Debian's cross compiler and binutils (musl comes from source below),
+# and qemu's user-mode emulator for the unit tests.
+if [ "$arch" = arm64 ]; then
+	need_pkgs="gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu dpkg-dev make file"
+	[ "${EC2RP_BUILD_ONLY:-0}" = 1 ] || need_pkgs="$need_pkgs qemu-user-static"
+fi
+# `make -j2 dist` or `make test` can run the native and the arm64 bootstrap at
+# once: one apt-get at a time from this tree (and wait for any other apt).
+mkdir -p "$top/build"
+exec 9>"$top/build/.apt-lock"
+flock 9 || die "cannot lock $top/build/.apt-lock"
+apt_wait="-o DPkg::Lock::Timeout=300"
 missing=""
 for p in $need_pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
 done
 
 # Node runs the local test stack; a machine may already have it from elsewhere.
-if [ "${EC2RP_BUILD_ONLY:-0}" != 1 ]; then
+if [ "${EC2RP_BUILD_ONLY:-0}" != 1 ] && [ "$arch" = native ]; then
 	command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
 fi
 
@@ -40,44 +66,69 @@ if ! grep -rqs '^Types:.*deb-src\|^deb-src ' /etc/apt/sources.list /etc/apt/sour
 fi
 if [ -n "$missing" ] || [ "$added_src" = 1 ]; then
 	log "apt-get update"
-	apt-get update -q >/dev/null
+	# shellcheck disable=SC2086 # an option and its value
+	apt-get $apt_wait update -q >/dev/null
 fi
 if [ -n "$missing" ]; then
 	log "installing:$missing"
 	# shellcheck disable=SC2086 # one word per package
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing >/dev/null
+	DEBIAN_FRONTEND=noninteractive apt-get $apt_wait install -y -q $missing >/dev/null \
+		|| die "apt-get install$missing failed"
 fi
 
+flock -u 9
+exec 9>&-
 [ -f "$stamp" ] && exit 0
-rm -rf "$src" "$prefix"
+rm -rf "$src" "$prefix" "$deps/musl"
 mkdir -p "$src" "$prefix/lib" "$prefix/include"
 cd "$src"
-log "apt-get source bearssl cjson curl"
-apt-get source -q bearssl cjson curl >/dev/null 2>&1 || die "apt-get source failed (deb-src entries? network?)"
+sources="bearssl cjson curl"
+[ "$arch" = arm64 ] && sources="$sources musl"
+log "apt-get source $sources"
+# shellcheck disable=SC2086 # one word per package
+apt-get source -q $sources >/dev/null 2>&1 || die "apt-get source failed (deb-src entries? network?)"
 
 first() { for f in "$@"; do echo "$f"; return; done; }
 bearssl_dir=$(first bearssl-*/)
 cjson_dir=$(first cjson-*/)
 curl_dir=$(first curl-*/)
 
-export CC=musl-gcc
+# The compiler, the archiver and curl's --host for each architecture.
+if [ "$arch" = arm64 ]; then
+	musl_dir=$(first musl-*/)
+	log "building musl for aarch64 ($musl_dir) with aarch64-linux-gnu-gcc"
+	( cd "$musl_dir" && ./configure --target=aarch64-linux-gnu --prefix="$deps/musl" \
+		--disable-shared --enable-wrapper=gcc CROSS_COMPILE=aarch64-linux-gnu- \
+		CC=aarch64-linux-gnu-gcc >configure.log 2>&1 \
+		&& make -s -j"$(nproc)" >make.log 2>&1 && make -s install >/dev/null 2>&1 ) \
+		|| die "musl build for aarch64 failed; see $src/${musl_dir}configure.log and make.log"
+	CC="$deps/musl/bin/musl-gcc"
+	AR=aarch64-linux-gnu-ar
+	host=aarch64-linux-musl
+	export RANLIB=aarch64-linux-gnu-ranlib NM=aarch64-linux-gnu-nm STRIP=aarch64-linux-gnu-strip
+else
+	CC=musl-gcc
+	AR="ar"
+	host=x86_64-linux-musl
+fi
+export CC AR
 cflags="-Os -ffunction-sections -fdata-sections -fPIE -D_FORTIFY_SOURCE=0"
 
 log "building BearSSL ($bearssl_dir)"
-( cd "$bearssl_dir" && make -s lib CONF=Unix CC=musl-gcc LD=musl-gcc LDDLL=musl-gcc \
+( cd "$bearssl_dir" && make -s lib CONF=Unix CC="$CC" LD="$CC" LDDLL="$CC" AR="$AR" \
 	CFLAGS="$cflags -W -Wall" >/dev/null )
 cp "$bearssl_dir"build/libbearssl.a "$prefix/lib/"
 cp "$bearssl_dir"inc/*.h "$prefix/include/"
 
 log "building cJSON ($cjson_dir)"
 # shellcheck disable=SC2086 # flags are words
-( cd "$cjson_dir" && musl-gcc $cflags -std=c89 -c cJSON.c -o cJSON.o && ar rcs libcjson.a cJSON.o )
+( cd "$cjson_dir" && "$CC" $cflags -std=c89 -c cJSON.c -o cJSON.o && "$AR" rcs libcjson.a cJSON.o )
 mkdir -p "$prefix/include/cjson"
 cp "$cjson_dir"libcjson.a "$prefix/lib/"
 cp "$cjson_dir"cJSON.h "$prefix/include/cjson/"
 
 log "building libcurl ($curl_dir): HTTP and HTTPS only, TLS through BearSSL"
-( cd "$curl_dir" && ./configure -q --host=x86_64-linux-musl CC=musl-gcc CFLAGS="$cflags" \
+( cd "$curl_dir" && ./configure -q --host="$host" CC="$CC" CFLAGS="$cflags" \
 	CPPFLAGS="-I$prefix/include" LDFLAGS="-L$prefix/lib" \
 	--prefix="$prefix" --disable-shared --enable-static \
 	--with-bearssl="$prefix" \
@@ -105,8 +156,15 @@ grep -q '^#define USE_BEARSSL 1' "$curl_dir"lib/curl_config.h \
 		v=$(sed -n 's/^Version: //p' "$dsc")
 		printf '%s\t%s\tDebian source package %s (apt-get source)\n' "$d" "$v" "$d"
 	done
-	printf 'musl\t%s\tDebian package musl-tools\n' "$(dpkg-query -W -f='${Version}' musl-tools)"
-	printf 'busybox-static\t%s\tDebian package busybox-static\n' "$(dpkg-query -W -f='${Version}' busybox-static)"
+	if [ "$arch" = arm64 ]; then
+		v=$(sed -n 's/^Version: //p' "$(first musl_*.dsc)")
+		printf 'musl\t%s\tDebian source package musl (apt-get source), built for aarch64\n' "$v"
+		printf 'gcc-aarch64-linux-gnu\t%s\tDebian package gcc-aarch64-linux-gnu (compiler and libgcc)\n' \
+			"$(dpkg-query -W -f='${Version}' gcc-aarch64-linux-gnu)"
+	else
+		printf 'musl\t%s\tDebian package musl-tools\n' "$(dpkg-query -W -f='${Version}' musl-tools)"
+		printf 'busybox-static\t%s\tDebian package busybox-static\n' "$(dpkg-query -W -f='${Version}' busybox-static)"
+	fi
 } > "$deps/SBOM.txt"
 touch "$stamp"
 log "done: $(tr '\n' ' ' < "$deps/SBOM.txt" | cut -c1-200)"

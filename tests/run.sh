@@ -53,6 +53,50 @@ for t in build/test/test_*; do
 	[ -x "$t" ] && run "unit/$(basename "$t")" "$t"
 done
 
+echo "== unit tests (aarch64 under qemu)"
+# `make test` cross-builds them first (make arm64 arm64-unit, log in
+# build/arm64/build.log). A missing cross toolchain, emulator or binary is
+# counted as a failure, never skipped.
+a64_fail() { # a64_fail NAME WHAT: one failing check, with the build log's tail
+	log="$logs/aarch64_$1.log"
+	echo "not ok 1 - $1: $2 (see build/arm64/build.log)" > "$log"
+	tail -n 3 build/arm64/build.log 2>/dev/null | sed 's/^/# /' >> "$log"
+	count "aarch64/$1" "$log" 0
+}
+qemu=$(command -v qemu-aarch64-static || command -v qemu-aarch64 || true)
+if [ -z "$qemu" ]; then
+	a64_fail qemu "no qemu-aarch64-static (Debian qemu-user-static) to run the aarch64 tests"
+elif [ ! -x build/arm64/bin/ec2rp ]; then
+	a64_fail ec2rp "build/arm64/bin/ec2rp was not built (cross toolchain?)"
+else
+	log="$logs/aarch64_ec2rp.log"
+	{
+		n=0
+		a64check() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
+		desc=$(file -b build/arm64/bin/ec2rp)
+		case $desc in *"ARM aarch64"*"statically linked"*) st=0 ;; *) st=1 ;; esac
+		a64check $st "build/arm64/bin/ec2rp is ARM aarch64, statically linked ($desc)"
+		v=$("$qemu" build/arm64/bin/ec2rp --version 2>&1)
+		[ "$v" = "ec2rp $(cat VERSION)" ]
+		a64check $? "ec2rp --version under qemu: $v"
+		"$qemu" build/arm64/bin/state-cas --help 2>&1 | grep -q '^usage: state-cas '
+		a64check $? "state-cas (a link to ec2rp) --help under qemu"
+		echo "1..$n"
+	} > "$log" 2>&1
+	count "aarch64/ec2rp" "$log" 0
+fi
+for src in tests/unit/test_*.c; do
+	name=$(basename "$src" .c)
+	t=build/arm64/test/$name
+	if [ -z "$qemu" ]; then
+		a64_fail "$name" "no qemu-aarch64-static"
+	elif [ ! -x "$t" ]; then
+		a64_fail "$name" "$t was not built"
+	else
+		run "aarch64/$name" "$qemu" "$t"
+	fi
+done
+
 echo "== unit tests (clang ASan + UBSan)"
 for t in build/asan/test_*; do
 	[ -x "$t" ] && run "asan/$(basename "$t")" "$t"
