@@ -194,6 +194,7 @@ define dist_tarball # ARCH BIN-DIR SBOM
 	cp $(3) README.md build/dist/$(1)/$(DIST)/
 	tar -C build/dist/$(1) -czf build/$(DIST)-linux-$(1).tar.gz $(DIST)
 	cd build && sha256sum $(DIST)-linux-$(1).tar.gz > $(DIST)-linux-$(1).tar.gz.sha256
+	cp $(3) build/$(DIST)-linux-$(1).sbom.txt
 endef
 dist: all arm64
 	$(call dist_tarball,x86_64,build/bin,build/deps/SBOM.txt)
