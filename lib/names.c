@@ -19,7 +19,8 @@ made_of(const char *s, const char *set, size_t min, size_t max)
 int
 names_pool(const char *s)
 {
-	return made_of(s, LOWER UPPER DIGIT "_-", 1, 40);
+	/* 3: DynamoDB table and launch template names need at least 3. */
+	return made_of(s, LOWER UPPER DIGIT "_-", 3, 40);
 }
 
 int

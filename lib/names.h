@@ -6,7 +6,7 @@
 #define NAMES_DEFAULT_POOL "ec2-runner-pool"
 
 /* 1 when s has the shape, else 0. */
-int names_pool(const char *s);        /* 1-40 of A-Z a-z 0-9 _ - */
+int names_pool(const char *s);        /* 3-40 of A-Z a-z 0-9 _ - */
 int names_class(const char *s);       /* 1-32 of a-z 0-9 - */
 int names_run_id(const char *s);      /* 1-64 of A-Z a-z 0-9 _ . - */
 int names_instance_id(const char *s); /* i- and 8 or 17 lower-case hex digits */

@@ -59,7 +59,7 @@ need_match() {
 # printable VALUE: the value cut to 60 characters with control bytes shown as '?'.
 printable() { printf '%s' "$1" | head -c 60 | tr -c '[:print:]' '?'; }
 
-RE_POOL='[A-Za-z0-9_-]{1,40}'
+RE_POOL='[A-Za-z0-9_-]{3,40}'
 RE_CLASS='[a-z0-9-]{1,32}'
 RE_RUN='[A-Za-z0-9_.-]{1,64}'
 RE_ID='i-([0-9a-f]{8}|[0-9a-f]{17})'

@@ -160,7 +160,7 @@ ec2_launch_main(int argc, char **argv)
 	if (*req.globs && !poolmsg_valid_globs(req.globs))
 		return cli_usage("invalid --allowed-types: comma-separated globs of a-z 0-9 . - * ?");
 	if ((req.pool = names_pool_of(pool_opt)) == NULL)
-		return cli_usage("invalid pool name: use 1-40 of A-Z a-z 0-9 _ -");
+		return cli_usage("invalid pool name: use 3-40 of A-Z a-z 0-9 _ -");
 	if (req.template && !names_pool(req.template))
 		return cli_usage("invalid --template name");
 	if (req.template == NULL)

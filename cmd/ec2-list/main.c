@@ -124,7 +124,7 @@ ec2_list_main(int argc, char **argv)
 		}
 	}
 	if ((pool = names_pool_of(pool_opt)) == NULL)
-		return cli_usage("invalid pool name: use 1-40 of A-Z a-z 0-9 _ -");
+		return cli_usage("invalid pool name: use 3-40 of A-Z a-z 0-9 _ -");
 	if (aws_init(&a, "ec2", &e))
 		return cli_fail(&e, "set up EC2");
 	do {

@@ -273,7 +273,7 @@ ec2_template_main(int argc, char **argv)
 	if (w.key && !printable(w.key, 255))
 		return cli_usage("invalid --key-name: 1-255 printable ASCII characters");
 	if ((pool = names_pool_of(pool_opt)) == NULL || strlen(pool) < 3)
-		return cli_usage("invalid pool name: use 3-40 of A-Z a-z 0-9 _ - (launch template names need 3)");
+		return cli_usage("invalid pool name: use 3-40 of A-Z a-z 0-9 _ -");
 	if (file) {
 		FILE *f = fopen(file, "rb");
 		char chunk[4096];

@@ -36,7 +36,7 @@ ec2_terminate_main(int argc, char **argv)
 		return 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'p' && (pool = names_pool_of(optarg)) == NULL)
-			return cli_usage("invalid --pool: use 1-40 of A-Z a-z 0-9 _ -");
+			return cli_usage("invalid --pool: use 3-40 of A-Z a-z 0-9 _ -");
 		if (c == '?')
 			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
 	}

@@ -28,6 +28,10 @@ imds_get_main(int argc, char **argv)
 		return 0;
 	if (argc < 2)
 		return cli_usage("expected at least one PATH");
+	/* An option is never a metadata path (no path starts with '-'). */
+	for (i = 1; i < argc; i++)
+		if (argv[i][0] == '-')
+			return cli_usage("unknown option %.40s", argv[i]);
 	for (i = 1; i < argc; i++)
 		if (strspn(argv[i], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-_.:") !=
 		    strlen(argv[i]) || strstr(argv[i], "..") || argv[i][0] == '/' ||

@@ -163,7 +163,7 @@ pool_init_main(int argc, char **argv)
 		if (!names_class(argv[i]))
 			return cli_usage("invalid resource class '%.40s': use 1-32 of a-z 0-9 -", argv[i]);
 	if ((pool = names_pool_of(pool_opt)) == NULL)
-		return cli_usage("invalid pool name (--pool or EC2RP_POOL): use 1-40 of A-Z a-z 0-9 _ -");
+		return cli_usage("invalid pool name (--pool or EC2RP_POOL): use 3-40 of A-Z a-z 0-9 _ -");
 	if (aws_init(&a, "sqs", &e))
 		return cli_fail(&e, "set up SQS");
 	for (i = optind; i < argc; i++) {

@@ -314,7 +314,7 @@ pool_pop_main(int argc, char **argv)
 	if (*p.repo && !poolmsg_valid_repo(p.repo))
 		return cli_usage("invalid --repository '%.40s': OWNER/NAME of A-Z a-z 0-9 _ . -", p.repo);
 	if ((pool = names_pool_of(pool_opt)) == NULL)
-		return cli_usage("invalid pool name (--pool or EC2RP_POOL): use 1-40 of A-Z a-z 0-9 _ -");
+		return cli_usage("invalid pool name (--pool or EC2RP_POOL): use 3-40 of A-Z a-z 0-9 _ -");
 	if (aws_init(&p.a, "sqs", &e))
 		return cli_fail(&e, "set up SQS");
 	if (sqs_queue_url(&p.a, pool, p.rclass, &url, &e)) {

@@ -158,7 +158,7 @@ pool_push_main(int argc, char **argv)
 		if (!names_instance_id(argv[i]))
 			return cli_usage("invalid instance id '%.40s': i- and 8 or 17 of 0-9 a-f", argv[i]);
 	if ((pool = names_pool_of(pool_opt)) == NULL)
-		return cli_usage("invalid pool name (--pool or EC2RP_POOL): use 1-40 of A-Z a-z 0-9 _ -");
+		return cli_usage("invalid pool name (--pool or EC2RP_POOL): use 3-40 of A-Z a-z 0-9 _ -");
 	memset(&m, 0, sizeof(m));
 	snprintf(m.type, sizeof(m.type), "%s", type);
 	snprintf(m.usage, sizeof(m.usage), "%s", usage);

@@ -152,7 +152,7 @@ runner_wait_main(int argc, char **argv)
 		if (!names_instance_id(argv[i]))
 			return cli_usage("invalid instance id '%.40s'", argv[i]);
 	if ((table = names_pool_of(pool_opt)) == NULL)
-		return cli_usage("invalid pool name: use 1-40 of A-Z a-z 0-9 _ -");
+		return cli_usage("invalid pool name: use 3-40 of A-Z a-z 0-9 _ -");
 	pks = calloc(2 * (size_t)n, sizeof(*pks));
 	keys = calloc(2 * (size_t)n, sizeof(*keys));
 	result = calloc((size_t)n, sizeof(*result));

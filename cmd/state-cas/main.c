@@ -125,7 +125,7 @@ state_cas_main(int argc, char **argv)
 	if ((in_sec >= 0 || at >= 0) && cas.to == ST_TERMINATED)
 		return cli_usage("-> terminated sets no threshold");
 	if ((cas.table = names_pool_of(pool_opt)) == NULL)
-		return cli_usage("invalid pool name: use 1-40 of A-Z a-z 0-9 _ -");
+		return cli_usage("invalid pool name: use 3-40 of A-Z a-z 0-9 _ -");
 	cas.now = cli_now();
 	cas.threshold = at >= 0 ? at : cas.now + (in_sec > 0 ? in_sec : 0);
 	if ((body = state_cas_body(&cas, &op)) == NULL) {

@@ -57,7 +57,7 @@ state_get_main(int argc, char **argv)
 	if (n < 1)
 		return cli_usage("expected at least one key");
 	if ((table = names_pool_of(pool_opt)) == NULL)
-		return cli_usage("invalid pool name: use 1-40 of A-Z a-z 0-9 _ -");
+		return cli_usage("invalid pool name: use 3-40 of A-Z a-z 0-9 _ -");
 	for (i = optind; i < argc; i++)
 		if (kind == KIND_CONFIG ? !names_config(argv[i]) : !names_instance_id(argv[i]))
 			return cli_usage("invalid key '%.40s': expected %s", argv[i],

@@ -55,7 +55,7 @@ state_init_main(int argc, char **argv)
 	if (optind != argc)
 		return cli_usage("unexpected argument: %s", argv[optind]);
 	if ((table = names_pool_of(pool_opt)) == NULL)
-		return cli_usage("invalid pool name: use 1-40 of A-Z a-z 0-9 _ -");
+		return cli_usage("invalid pool name: use 3-40 of A-Z a-z 0-9 _ -");
 	if (aws_init(&a, "dynamodb", &e))
 		return cli_fail(&e, "set up DynamoDB");
 	if (describe(&a, table, &status, &resp, &e)) {

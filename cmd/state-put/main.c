@@ -90,7 +90,7 @@ state_put_main(int argc, char **argv)
 			return cli_usage("expected: signal ID SIGNAL | heartbeat ID | config NAME | delete ID");
 		what = ops[0];
 		if ((table = names_pool_of(pool_opt)) == NULL)
-			return cli_usage("invalid pool name: use 1-40 of A-Z a-z 0-9 _ -");
+			return cli_usage("invalid pool name: use 3-40 of A-Z a-z 0-9 _ -");
 		if (strcmp(what, "config") == 0) {
 			if (n != 2 || !names_config(ops[1]))
 				return cli_usage("config takes one NAME of a-z 0-9 - (the value comes on stdin)");

@@ -68,7 +68,7 @@ state_scan_main(int argc, char **argv)
 	if (optind != argc)
 		return cli_usage("unexpected argument: %.40s", argv[optind]);
 	if ((table = names_pool_of(pool_opt)) == NULL)
-		return cli_usage("invalid pool name: use 1-40 of A-Z a-z 0-9 _ -");
+		return cli_usage("invalid pool name: use 3-40 of A-Z a-z 0-9 _ -");
 	if ((st || expired) && kind != KIND_INSTANCE)
 		return cli_usage("--state and --expired apply to instance records");
 	/* The filter: the kind's key prefix, then each condition asked for. */

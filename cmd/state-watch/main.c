@@ -97,7 +97,7 @@ state_watch_main(int argc, char **argv)
 	if (pmax < pmin)
 		return cli_usage("--poll-max is below --poll-min");
 	if ((table = names_pool_of(pool_opt)) == NULL)
-		return cli_usage("invalid pool name: use 1-40 of A-Z a-z 0-9 _ -");
+		return cli_usage("invalid pool name: use 3-40 of A-Z a-z 0-9 _ -");
 	id = argv[optind];
 	want_run = strcmp(mode, "run-id") == 0;
 	state_pk(&pk, KIND_INSTANCE, id);

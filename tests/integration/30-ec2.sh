@@ -223,6 +223,8 @@ expect 2 "bad instance profile" ec2-template --ami ami-01234567 --instance-profi
 expect 2 "pool too short for a template" ec2-template --ami ami-01234567 --pool ab
 expect 2 "imds-get: no path" imds-get
 expect 2 "imds-get: empty path" imds-get ''
+expect 2 "imds-get: an unknown option is not taken for a path" imds-get --no-such-flag
+check "named as an option" err_has "unknown option --no-such-flag"
 expect 2 "imds-get: path escaping /latest" imds-get meta-data/../../x
 after=$(sim GET /calls | grep -c '"service"')
 check "bad input sent no request" [ "$before" -eq "$after" ]

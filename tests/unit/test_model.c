@@ -27,10 +27,11 @@ test_names(void)
 	    !names_run_id("x\n"), "bad run ids");
 	t_ok(names_class("2xlarge") && !names_class("Large") && !names_class(""), "classes");
 	t_ok(names_pool("ec2-runner-pool") && !names_pool("a/b"), "pools");
+	t_ok(names_pool("abc") && !names_pool("ab") && !names_pool(""), "pools of 3 or more (DynamoDB, launch templates)");
 	unsetenv("EC2RP_POOL");
 	t_streq(names_pool_of(NULL), "ec2-runner-pool", "default pool");
-	setenv("EC2RP_POOL", "ci", 1);
-	t_streq(names_pool_of(NULL), "ci", "EC2RP_POOL");
+	setenv("EC2RP_POOL", "ci1", 1);
+	t_streq(names_pool_of(NULL), "ci1", "EC2RP_POOL");
 	t_streq(names_pool_of("opt"), "opt", "option wins");
 	setenv("EC2RP_POOL", "bad pool", 1);
 	t_ok(names_pool_of(NULL) == NULL, "malformed pool refused");
