@@ -21,6 +21,8 @@ struct fleet_req {
 	const char *subnets;  /* comma-separated subnet ids, "" for the template's */
 	const char *globs;    /* comma-separated instance-type globs, "" for any */
 	const struct rclass *rc;
+	const char *image;    /* AMI for every override (a class of another
+	                       * architecture than the template's), or NULL */
 	const char *pool, *run_id; /* tag values */
 	const char *client_token;  /* idempotency: the same on every retry of one
 	                            * launch, another for another launch; NULL or ""

@@ -7,8 +7,8 @@
 #include "rclass.h"
 
 static const struct rclass builtin[] = {
-	{ "small", 2, 4096 }, { "medium", 2, 8192 }, { "large", 4, 16384 },
-	{ "xlarge", 8, 32768 }, { "2xlarge", 16, 65536 },
+	{ "small", 2, 4096, 0 }, { "medium", 2, 8192, 0 }, { "large", 4, 16384, 0 },
+	{ "xlarge", 8, 32768, 0 }, { "2xlarge", 16, 65536, 0 },
 };
 
 const struct rclass *
@@ -30,6 +30,22 @@ whole(const cJSON *v, int min, int max, int *out)
 	    v->valuedouble != (double)(int)v->valuedouble)
 		return -1;
 	*out = (int)v->valuedouble;
+	return 0;
+}
+
+/* "arch": absent or "x86_64" (0), "arm64" (1); -1 for anything else. */
+static int
+arch(const cJSON *v, int *arm64)
+{
+	*arm64 = 0;
+	if (v == NULL)
+		return 0;
+	if (!cJSON_IsString(v))
+		return -1;
+	if (strcmp(v->valuestring, "arm64") == 0)
+		*arm64 = 1;
+	else if (strcmp(v->valuestring, "x86_64") != 0)
+		return -1;
 	return 0;
 }
 
@@ -64,6 +80,10 @@ rclass_load(struct rclass_set *s, const char *config, struct err *e)
 		    whole(cJSON_GetObjectItemCaseSensitive(it, "mem"), 512, 24576 * 1024, &c.mem)) {
 			err_set(e, ERR_INPUT, "resource class config: %s needs whole numbers cpu (1-448) and mem (MiB, 512-25165824)",
 			    c.name);
+			goto fail;
+		}
+		if (arch(cJSON_GetObjectItemCaseSensitive(it, "arch"), &c.arm64)) {
+			err_set(e, ERR_INPUT, "resource class config: %s: arch must be \"x86_64\" or \"arm64\"", c.name);
 			goto fail;
 		}
 		old = (struct rclass *)rclass_find(s, c.name);

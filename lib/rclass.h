@@ -1,6 +1,6 @@
 /* rclass: resource classes -> instance requirements. Built-in classes,
- * extended or overridden by a JSON object {"CLASS": {"cpu": N, "mem": MiB}}.
- * Pure. */
+ * extended or overridden by a JSON object
+ * {"CLASS": {"cpu": N, "mem": MiB, "arch": "x86_64" | "arm64"}}. Pure. */
 #ifndef EC2RP_RCLASS_H
 #define EC2RP_RCLASS_H
 
@@ -14,6 +14,7 @@ struct rclass {
 	char name[33];
 	int cpu;  /* exact vCPU count */
 	int mem;  /* memory at least, MiB */
+	int arm64; /* 1: Graviton (arm64) types, else x86-64 (Intel, AMD) */
 };
 
 struct rclass_set {

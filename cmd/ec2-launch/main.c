@@ -21,10 +21,13 @@ static const char help[] =
     "the least memory, the globs the allowed types, one override per subnet.\n"
     "Tags: pool, run id, class. All or nothing: if fewer than N come back, those\n"
     "are terminated. Prints id<TAB>instance-type<TAB>subnet per instance.\n"
-    "  --class-config JSON  {\"CLASS\": {\"cpu\": N, \"mem\": MiB}, ...} (or @FILE\n"
+    "  --class-config JSON  {\"CLASS\": {\"cpu\": N, \"mem\": MiB, \"arch\": A}, ...} (or @FILE\n"
     "                       holding it) on top of the built-in classes: small 2\n"
     "                       vCPU 4096 MiB, medium 2/8192, large 4/16384, xlarge\n"
-    "                       8/32768, 2xlarge 16/65536; cpu 1-448, mem 512 up\n"
+    "                       8/32768, 2xlarge 16/65536; cpu 1-448, mem 512 up;\n"
+    "                       arch x86_64 (default: Intel or AMD types) or arm64\n"
+    "                       (Graviton types)\n"
+    "  --image-arm64 AMI    the AMI for an arm64 class (the template's is x86-64)\n"
     "  --list-classes       print the class names, one a line, and stop\n"
     "  --subnet-ids a,b     up to 20 subnets, one override each\n"
     "  --usage-class U      spot or on-demand (default on-demand)\n"
@@ -89,13 +92,15 @@ ec2_launch_main(int argc, char **argv)
 		{ "usage-class", required_argument, 0, 'u' }, { "allowed-types", required_argument, 0, 't' },
 		{ "template", required_argument, 0, 'T' }, { "pool", required_argument, 0, 'p' },
 		{ "list-classes", no_argument, 0, 'L' }, { "json", no_argument, 0, 'j' },
-		{ "client-token", required_argument, 0, 'k' }, { 0, 0, 0, 0 } };
+		{ "client-token", required_argument, 0, 'k' }, { "image-arm64", required_argument, 0, 'A' },
+		{ 0, 0, 0, 0 } };
 	const char *pool_opt = NULL, *cname = NULL, *config = NULL;
 	char *ids[FLEET_MAX];
 	struct ec2_term res_term[FLEET_MAX];
 	long long count = 0;
 	int c, list = 0, json = 0, i;
-	struct fleet_req req = { NULL, 0, "on-demand", "", "", NULL, NULL, NULL, NULL };
+	struct fleet_req req = { NULL, 0, "on-demand", "", "", NULL, NULL, NULL, NULL, NULL };
+	const char *image_arm64 = NULL;
 	char token[FLEET_MAX_TOKEN + 1];
 	static struct fleet_result result; /* 8 KB: not on the stack */
 	struct fleet_result *res = &result;
@@ -132,6 +137,8 @@ ec2_launch_main(int argc, char **argv)
 			json = 1;
 		else if (c == 'k')
 			req.client_token = optarg;
+		else if (c == 'A')
+			image_arm64 = optarg;
 		else if (c == '?')
 			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
 	}
@@ -151,6 +158,13 @@ ec2_launch_main(int argc, char **argv)
 		return cli_usage("--count is required");
 	if (cname == NULL || (req.rc = rclass_find(&set, cname)) == NULL)
 		return cli_usage("--resource-class must name a known class (see --list-classes)");
+	if (image_arm64 && (!ec2_valid_ids(image_arm64, "ami-") || strchr(image_arm64, ',')))
+		return cli_usage("invalid --image-arm64: ami- and 8 or 17 hex digits");
+	/* The template's AMI is x86-64: an arm64 class needs its own. */
+	if (req.rc->arm64 && image_arm64 == NULL)
+		return cli_usage("class %s is arm64: --image-arm64 is required (refresh's ami-arm64)", req.rc->name);
+	if (req.rc->arm64)
+		req.image = image_arm64;
 	if (req.run_id == NULL || !names_run_id(req.run_id))
 		return cli_usage("--run-id is required: 1-64 of A-Z a-z 0-9 _ . -");
 	if (*req.subnets && !ec2_valid_ids(req.subnets, "subnet-"))

@@ -70,9 +70,9 @@ check "the instance ended itself ($(state_of "$a2"))" matches "$(state_of "$a2")
 
 # No checksum for the instance's architecture: nothing unchecked runs. The
 # tools are not there to signal with: the OS shuts down, EC2 terminates.
-expect 0 "refresh for aarch64 with only x86_64 checksums" env INPUT_AMI=$ARM ec2rp-refresh
-expect 1 "provision on aarch64 fails" env GITHUB_RUN_ID=s3 INPUT_INSTANCE_COUNT=1 INPUT_RESOURCE_CLASS=xlarge \
-	EC2RP_COLD_TIMEOUT_SEC=15 INPUT_AMI=$ARM ec2rp-provision
+expect 0 "refresh with a stock arm64 AMI and only x86_64 checksums" env INPUT_AMI_ARM64=$ARM ec2rp-refresh
+expect 1 "provision on aarch64 fails" env GITHUB_RUN_ID=s3 INPUT_INSTANCE_COUNT=1 INPUT_RESOURCE_CLASS=arm \
+	INPUT_RESOURCE_CLASS_CONFIG='{"arm":{"cpu":2,"mem":4096,"arch":"arm64"}}' EC2RP_COLD_TIMEOUT_SEC=15 ec2rp-provision
 a3=$(run_instance s3)
 check "the bootstrap chose the aarch64 tarball and refused it unchecked" \
 	grep -q "no sha256 for .*ec2-runner-pool-$V-linux-aarch64.tar.gz (aarch64)" "$SIM_DIR/instances/$a3/console.log"
@@ -107,5 +107,16 @@ check "warns that the runner must be baked in" err_has "not one whose checksum t
 expect 2 "a URL without its checksum is refused" env -u INPUT_ACTIONS_RUNNER_SHA256 ec2rp-refresh
 check "naming the input" err_has "actions-runner-sha256"
 expect 2 "a checksum for an unknown architecture is refused" env INPUT_TOOLS_URL=https://mirror.example/t.tgz INPUT_TOOLS_SHA256="riscv=$bad" ec2rp-refresh
+# An arm64 class end to end: refresh stores the arm64 AMI, provision
+# launches Graviton types from it (an AMI with the tools and runner baked
+# in: the simulator cannot run aarch64 binaries).
+BAKED_ARM=ami-0a7e0000000000b64
+sim POST /images "{\"id\":\"$BAKED_ARM\",\"arch\":\"aarch64\"}" >/dev/null
+expect 0 "refresh with an arm64 AMI" env INPUT_AMI=ami-0123456789abcdef0 INPUT_AMI_ARM64=$BAKED_ARM ec2rp-refresh
+expect 0 "provision an arm64 class" env GITHUB_RUN_ID=s6 INPUT_INSTANCE_COUNT=1 INPUT_RESOURCE_CLASS=arm \
+	INPUT_RESOURCE_CLASS_CONFIG='{"arm":{"cpu":4,"mem":8192,"arch":"arm64"}}' ec2rp-provision
+g=$(head -n 1 "$T_OUT")
+check "on a Graviton type from the arm64 AMI" [ "$(sim GET /instances | jq -r --arg id "$g" '.[] | select(.id == $id) | "\(.type) \(.image)"' | grep -Ec "g\.[a-z0-9]+ $BAKED_ARM")" -eq 1 ]
+expect 2 "refresh refuses a malformed arm64 AMI" env INPUT_AMI_ARM64=ami-xyz ec2rp-refresh
 model_check
 done_testing

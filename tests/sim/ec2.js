@@ -216,9 +216,11 @@ class Ec2 {
       if (vmin === undefined || mmin === undefined) throw new Ec2Error('MissingParameter', 'InstanceRequirements requires VCpuCount and MemoryMiB');
     }
     for (const g of globs) if (!/^[a-z0-9.*-]+$/.test(g)) throw new Ec2Error('InvalidParameterValue', `Invalid AllowedInstanceType value ${g}`);
+    const makers = list(o, 'InstanceRequirements.CpuManufacturer').map((i) => o[`InstanceRequirements.CpuManufacturer.${i}`]);
+    for (const m of makers) if (!['intel', 'amd', 'amazon-web-services', 'apple'].includes(m)) throw new Ec2Error('InvalidParameterValue', `Invalid CpuManufacturer value ${m}`);
     return catalogue.filter((c) => (vmin === undefined || c.vcpu >= vmin) && (vmax === undefined || c.vcpu <= vmax) &&
       (mmin === undefined || c.mem >= mmin) && (mmax === undefined || c.mem <= mmax) &&
-      (!globs.length || globs.some((g) => globToRe(g).test(c.name))));
+      (!globs.length || globs.some((g) => globToRe(g).test(c.name))) && (!makers.length || makers.includes(c.cpu)));
   }
 
   // ClientToken, as EC2 documents idempotency: the same token with the same
@@ -250,6 +252,7 @@ class Ec2 {
     // Every (template, override, matching type) is one launch option; the
     // first is used, as the lowest-price strategy would pick one pool.
     const options = [];
+    let mismatch = null;
     for (const ci of cfgs) {
       const c = sub(p, `LaunchTemplateConfigs.${ci}`);
       const t = this.findTemplate({ LaunchTemplateName: c['LaunchTemplateSpecification.LaunchTemplateName'], LaunchTemplateId: c['LaunchTemplateSpecification.LaunchTemplateId'] });
@@ -258,7 +261,16 @@ class Ec2 {
       if (!overrides.length) overrides.push({});
       for (const o of overrides) {
         if (o.SubnetId && !/^subnet-[0-9a-f]{8,17}$/.test(o.SubnetId)) throw new Ec2Error('InvalidSubnetID.Malformed', `Invalid subnet id: "${o.SubnetId}"`);
-        for (const ty of this.candidates(o)) options.push({ type: ty.name, subnet: o.SubnetId || 'subnet-0000000000000000a', t, version, data: t.versions[version - 1] });
+        if (o.ImageId && !/^ami-([0-9a-f]{8}|[0-9a-f]{17})$/.test(o.ImageId)) throw new Ec2Error('InvalidAMIID.Malformed', `Invalid id: "${o.ImageId}"`);
+        // An override's ImageId replaces the template's AMI.
+        const data = o.ImageId ? Object.assign({}, t.versions[version - 1], { ImageId: o.ImageId }) : t.versions[version - 1];
+        const image = this.images.get(data.ImageId) || {};
+        const amiArch = ['aarch64', 'arm64'].includes(image.arch) ? 'arm64' : 'x86_64';
+        for (const ty of this.candidates(o)) {
+          // EC2 launches no type whose architecture differs from the AMI's.
+          if (ty.arch !== amiArch) { mismatch = { type: ty.arch, ami: amiArch }; continue; }
+          options.push({ type: ty.name, subnet: o.SubnetId || 'subnet-0000000000000000a', t, version, data });
+        }
       }
     }
     const tags = {};
@@ -269,7 +281,10 @@ class Ec2 {
     }
     const errors = [];
     let ok = total;
-    if (!options.length) {
+    if (!options.length && mismatch) {
+      errors.push({ code: 'InvalidParameterValue', message: `The architecture '${mismatch.type}' of the specified instance type does not match the architecture '${mismatch.ami}' of the specified AMI. Specify an instance type and an AMI that have matching architectures, and try again.` });
+      ok = 0;
+    } else if (!options.length) {
       errors.push({ code: 'InvalidFleetConfiguration', message: 'Your requested instance requirements match no instance types' });
       ok = 0;
     } else {
@@ -488,7 +503,7 @@ class Ec2 {
 
   inspect() {
     return [...this.instances.values()].map((i) => ({ id: i.id, state: i.state, type: i.type, subnet: i.subnet, usage: i.usage,
-      tags: i.tags, pid: i.proc ? i.proc.pid : null, alive: groupAlive(i.proc), exited: !!i.exited, fault: i.fault || null, launchTime: i.launchTime, imdsPort: i.imdsPort || null }));
+      tags: i.tags, pid: i.proc ? i.proc.pid : null, alive: groupAlive(i.proc), exited: !!i.exited, fault: i.fault || null, launchTime: i.launchTime, imdsPort: i.imdsPort || null, image: i.image }));
   }
 
   close() {

@@ -6,7 +6,8 @@
 #include "fleet.h"
 #include "t.h"
 
-static const struct rclass large = { "large", 4, 16384 };
+static const struct rclass large = { "large", 4, 16384, 0 };
+static const struct rclass graviton = { "arm", 4, 8192, 1 };
 
 static struct fleet_req
 req(void)
@@ -14,13 +15,13 @@ req(void)
 	struct fleet_req r;
 
 	memset(&r, 0, sizeof(r));
-	r.template = "ci";
+	r.template = "ci1";
 	r.count = 3;
 	r.usage = "on-demand";
 	r.subnets = "";
 	r.globs = "";
 	r.rc = &large;
-	r.pool = "ci";
+	r.pool = "ci1";
 	r.run_id = "42-2";
 	return r;
 }
@@ -52,17 +53,30 @@ test_query(void)
 	t_ok(has(b.p, "TargetCapacitySpecification.TotalTargetCapacity=3") &&
 	    has(b.p, "TargetCapacitySpecification.DefaultTargetCapacityType=on-demand"), "capacity 3 on-demand");
 	t_ok(!strstr(b.p, "SpotOptions"), "no spot options on demand");
-	t_ok(has(b.p, "LaunchTemplateConfigs.1.LaunchTemplateSpecification.LaunchTemplateName=ci") &&
+	t_ok(has(b.p, "LaunchTemplateConfigs.1.LaunchTemplateSpecification.LaunchTemplateName=ci1") &&
 	    has(b.p, "LaunchTemplateConfigs.1.LaunchTemplateSpecification.Version=%24Default"), "template $Default, encoded");
 	t_ok(has(b.p, "LaunchTemplateConfigs.1.Overrides.1.InstanceRequirements.VCpuCount.Min=4") &&
 	    has(b.p, "LaunchTemplateConfigs.1.Overrides.1.InstanceRequirements.VCpuCount.Max=4") &&
 	    has(b.p, "LaunchTemplateConfigs.1.Overrides.1.InstanceRequirements.MemoryMiB.Min=16384"),
 	    "one override: exact vCPU, least memory");
+	t_ok(has(b.p, "LaunchTemplateConfigs.1.Overrides.1.InstanceRequirements.CpuManufacturer.1=intel") &&
+	    has(b.p, "LaunchTemplateConfigs.1.Overrides.1.InstanceRequirements.CpuManufacturer.2=amd") &&
+	    !strstr(b.p, "amazon-web-services") && !strstr(b.p, "ImageId"), "x86-64: Intel or AMD, the template's AMI");
+	buf_free(&b);
+	r.rc = &graviton;
+	r.image = "ami-0123456789abcdef1";
+	t_inteq(fleet_query(&b, &r, &e), 0, "arm64 request built");
+	t_ok(has(b.p, "LaunchTemplateConfigs.1.Overrides.1.InstanceRequirements.CpuManufacturer.1=amazon-web-services") &&
+	    !strstr(b.p, "CpuManufacturer.2") && has(b.p, "LaunchTemplateConfigs.1.Overrides.1.ImageId=ami-0123456789abcdef1"),
+	    "arm64: Graviton, with its own AMI");
+	buf_free(&b);
+	r = req();
+	t_inteq(fleet_query(&b, &r, &e), 0, "plain request again");
 	t_ok(!strstr(b.p, "MemoryMiB.Max") && !strstr(b.p, "SubnetId") && !strstr(b.p, "Overrides.2") &&
 	    !strstr(b.p, "AllowedInstanceType"), "no memory cap, subnet, second override or types");
 	t_ok(!strstr(b.p, "ClientToken"), "no client token unless given");
 	t_ok(has(b.p, "TagSpecification.1.ResourceType=instance") &&
-	    has(b.p, "TagSpecification.1.Tag.1.Key=ec2-runner-pool%3Apool") && has(b.p, "TagSpecification.1.Tag.1.Value=ci") &&
+	    has(b.p, "TagSpecification.1.Tag.1.Key=ec2-runner-pool%3Apool") && has(b.p, "TagSpecification.1.Tag.1.Value=ci1") &&
 	    has(b.p, "TagSpecification.1.Tag.2.Key=ec2-runner-pool%3Arun-id") &&
 	    has(b.p, "TagSpecification.1.Tag.2.Value=42-2") &&
 	    has(b.p, "TagSpecification.1.Tag.3.Key=ec2-runner-pool%3Aresource-class") &&
@@ -111,7 +125,7 @@ test_query_refused(void)
 	static const char *const bad_subnets[] = { "subnet-1", "subnet-0123456789ABCDEF0", "subnet-01234567,",
 		",subnet-01234567", "subnet-01234567,,subnet-01234568", "sg-01234567", "subnet-01234567;x", NULL };
 	static const char *const bad_globs[] = { "M5.*", "m5,", "m5 .large", "abcdefghijklmnopqrstuvwxyz01234", NULL };
-	struct rclass odd = { "Bad", 2, 4096 };
+	struct rclass odd = { "Bad", 2, 4096, 0 };
 	struct fleet_req r;
 	struct buf b = BUF_INIT;
 	struct err e;

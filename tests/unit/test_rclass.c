@@ -9,8 +9,8 @@
 static void
 test_builtin(void)
 {
-	static const struct rclass want[] = { { "small", 2, 4096 }, { "medium", 2, 8192 }, { "large", 4, 16384 },
-		{ "xlarge", 8, 32768 }, { "2xlarge", 16, 65536 } };
+	static const struct rclass want[] = { { "small", 2, 4096, 0 }, { "medium", 2, 8192, 0 }, { "large", 4, 16384, 0 },
+		{ "xlarge", 8, 32768, 0 }, { "2xlarge", 16, 65536, 0 } };
 	struct rclass_set s;
 	struct err e;
 	size_t i;
