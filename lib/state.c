@@ -62,6 +62,31 @@ state_pk(struct buf *out, int kind, const char *name)
 	return buf_addf(out, "%s%s", prefixes[kind], name);
 }
 
+int
+state_arn_pk(struct buf *out, int kind, const char *partition, const char *region, const char *account,
+    const char *id)
+{
+	if (kind != KIND_SIGNAL && kind != KIND_HEARTBEAT)
+		return -1;
+	buf_reset(out);
+	return buf_addf(out, "%sarn:%s:ec2:%s:%s:instance/%s", prefixes[kind], partition, region, account, id);
+}
+
+int
+state_parse_identity(const char *arn, const char *account, char *partition)
+{
+	size_t n;
+
+	if (strlen(account) != 12 || strspn(account, "0123456789") != 12 || strncmp(arn, "arn:", 4) != 0)
+		return -1;
+	n = strcspn(arn + 4, ":");
+	if (n == 0 || n > 15 || strspn(arn + 4, "abcdefghijklmnopqrstuvwxyz-") < n || arn[4 + n] != ':')
+		return -1;
+	memcpy(partition, arn + 4, n);
+	partition[n] = '\0';
+	return 0;
+}
+
 static cJSON *
 attr(const char *type, const char *v)
 {
@@ -249,6 +274,11 @@ state_line(const cJSON *item, int json, struct buf *out)
 	}
 	if (kind > KIND_CONFIG)
 		return -1;
+	/* Signals and heartbeats are keyed by the instance's ARN: the id is
+	 * what follows its last '/'. */
+	if ((kind == KIND_SIGNAL || kind == KIND_HEARTBEAT) && strncmp(pk + plen, "arn:", 4) == 0 &&
+	    strrchr(pk, '/'))
+		plen = (size_t)(strrchr(pk, '/') + 1 - pk);
 	if (!json) {
 		if (text(out, pk + plen))
 			return -1;

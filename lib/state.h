@@ -21,6 +21,16 @@ int state_allowed(int from, int to);
 /* The partition key of a record: "i#ID", "sig#ID", "hb#ID", "cfg#NAME". */
 int state_pk(struct buf *out, int kind, const char *name);
 
+/* The key of an instance's signal or heartbeat item: the prefix, then the
+ * instance's ARN (arn:PARTITION:ec2:REGION:ACCOUNT:instance/ID), so that IAM
+ * can bind it to the instance's own role. 0, or -1 (memory, or a kind
+ * other than those two). */
+int state_arn_pk(struct buf *out, int kind, const char *partition, const char *region, const char *account,
+    const char *id);
+/* From an STS identity: checks account is 12 digits and copies the
+ * partition (the ARN's second field, 1-15 of a-z -) into partition[16].
+ * 0, or -1 when either is malformed. */
+int state_parse_identity(const char *arn, const char *account, char *partition);
 struct state_cas {
 	const char *table, *id;
 	int from, to;

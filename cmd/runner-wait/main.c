@@ -11,6 +11,7 @@
 #include "log.h"
 #include "names.h"
 #include "state.h"
+#include "whoami.h"
 
 static const char help[] =
     "usage: runner-wait --run-id RUN --signal SIGNAL [options] INSTANCE-ID...\n"
@@ -164,12 +165,12 @@ runner_wait_main(int argc, char **argv)
 	}
 	/* pks[2i], pks[2i+1]: the signal and heartbeat keys of argv id i; keys
 	 * holds each once (BatchGetItem refuses a duplicate key). */
+	if (aws_init(&a, "dynamodb", &e))
+		return cli_fail(&e, "set up DynamoDB");
 	for (i = 0; i < n; i++) {
-		if (state_pk(&pks[2 * i], KIND_SIGNAL, argv[optind + i]) ||
-		    state_pk(&pks[2 * i + 1], KIND_HEARTBEAT, argv[optind + i])) {
-			err_set(&e, ERR_LOCAL, "out of memory");
-			return cli_fail(&e, "wait");
-		}
+		if (whoami_pk(&pks[2 * i], KIND_SIGNAL, a.region.p, argv[optind + i], &e) ||
+		    whoami_pk(&pks[2 * i + 1], KIND_HEARTBEAT, a.region.p, argv[optind + i], &e))
+			return cli_fail(&e, "read the signals (their keys need the account, from STS)");
 		for (k = 0; k < nkeys && strcmp(keys[k], pks[2 * i].p) != 0; k++)
 			;
 		if (k == nkeys) {
@@ -177,8 +178,6 @@ runner_wait_main(int argc, char **argv)
 			keys[nkeys++] = pks[2 * i + 1].p;
 		}
 	}
-	if (aws_init(&a, "dynamodb", &e))
-		return cli_fail(&e, "set up DynamoDB");
 	end = clock_now_ms() + timeout * 1000;
 	for (;;) {
 		long long left;

@@ -8,6 +8,7 @@
 #include "ddb.h"
 #include "names.h"
 #include "state.h"
+#include "whoami.h"
 
 static const char help[] =
     "usage: state-get [--kind instance|signal|heartbeat|config] [--consistent] [--json] KEY...\n"
@@ -68,19 +69,17 @@ state_get_main(int argc, char **argv)
 		err_set(&e, ERR_LOCAL, "out of memory");
 		return cli_fail(&e, "read");
 	}
+	if (aws_init(&a, "dynamodb", &e))
+		return cli_fail(&e, "set up DynamoDB");
 	/* Each key once: BatchGetItem refuses a request with a duplicate key. */
 	for (i = 0; i < n; i++) {
-		if (state_pk(&pks[i], kind, argv[optind + i])) {
-			err_set(&e, ERR_LOCAL, "out of memory");
+		if (whoami_pk(&pks[i], kind, a.region.p, argv[optind + i], &e))
 			return cli_fail(&e, "read");
-		}
 		for (k = 0; k < nkeys && strcmp(keys[k], pks[i].p) != 0; k++)
 			;
 		if (k == nkeys)
 			keys[nkeys++] = pks[i].p;
 	}
-	if (aws_init(&a, "dynamodb", &e))
-		return cli_fail(&e, "set up DynamoDB");
 	r = ddb_batch_get(&a, table, keys, nkeys, consistent, &items, &e);
 	aws_free(&a);
 	if (r)

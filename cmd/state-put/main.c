@@ -9,6 +9,7 @@
 #include "log.h"
 #include "names.h"
 #include "state.h"
+#include "whoami.h"
 
 static const char help[] =
     "usage: state-put [--pool NAME] signal INSTANCE-ID SIGNAL [--run-id RUN] [--message TEXT]\n"
@@ -124,9 +125,12 @@ state_put_main(int argc, char **argv)
 		} else {
 			return cli_usage("unknown record kind '%.20s': signal, heartbeat, config or delete", what);
 		}
-		state_pk(&pk, kind, ops[1]);
 		if (aws_init(&a, "dynamodb", &e))
 			return cli_fail(&e, "set up DynamoDB");
+		if (whoami_pk(&pk, kind, a.region.p, ops[1], &e)) {
+			aws_free(&a);
+			return cli_fail(&e, "write the record");
+		}
 		body = cJSON_CreateObject();
 		cJSON_AddStringToObject(body, "TableName", table);
 		if (strcmp(what, "delete") == 0) {
@@ -136,8 +140,7 @@ state_put_main(int argc, char **argv)
 			op = "DeleteItem";
 			cJSON_AddItemToObject(key, "pk", s_attr(pk.p));
 			r = ddb_call(&a, op, body, NULL, &e);
-			if (r == 0) {
-				state_pk(&pk, KIND_HEARTBEAT, ops[1]);
+			if (r == 0 && (r = whoami_pk(&pk, KIND_HEARTBEAT, a.region.p, ops[1], &e)) == 0) {
 				cJSON_ReplaceItemInObject(key, "pk", s_attr(pk.p));
 				r = ddb_call(&a, op, body, NULL, &e);
 			}

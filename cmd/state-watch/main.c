@@ -10,6 +10,7 @@
 #include "log.h"
 #include "names.h"
 #include "state.h"
+#include "whoami.h"
 
 static const char help[] =
     "usage: state-watch INSTANCE-ID --for run-id|no-run-id [options]\n"
@@ -101,9 +102,18 @@ state_watch_main(int argc, char **argv)
 	id = argv[optind];
 	want_run = strcmp(mode, "run-id") == 0;
 	state_pk(&pk, KIND_INSTANCE, id);
-	state_pk(&hbk, KIND_HEARTBEAT, id);
 	if (aws_init(&a, "dynamodb", &e))
 		return cli_fail(&e, "set up DynamoDB");
+	/* The heartbeat's key names the instance's ARN; STS may be briefly
+	 * unreachable at boot: retried like any failed poll. */
+	while (whoami_pk(&hbk, KIND_HEARTBEAT, a.region.p, id, &e)) {
+		if (e.cls != ERR_TEMPORARY) {
+			aws_free(&a);
+			return cli_fail(&e, "find the instance's account");
+		}
+		log_msg(LOG_WARN, "%s; retrying", e.msg);
+		clock_sleep_ms(pmin);
+	}
 	get = cJSON_CreateObject();
 	cJSON_AddStringToObject(get, "TableName", table);
 	cJSON_AddStringToObject(cJSON_AddObjectToObject(cJSON_AddObjectToObject(get, "Key"), "pk"), "S", pk.p);

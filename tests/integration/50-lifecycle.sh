@@ -141,6 +141,9 @@ as_x() { env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN 
 check "two live instances to test with ($X, $Y)" [ -n "$X" ] && [ -n "$Y" ]
 expect 0 "an instance reads its own record" as_x state-get --consistent "$X"
 expect 0 "and writes its own signal" as_x state-put signal "$X" deregistered
+expect 3 "nor another instance's signal (a false deregistered)" as_x state-put signal "$Y" deregistered
+check "its own signal is keyed by its ARN, which IAM binds to its role" sh -c "state-get --kind signal $X | cut -f2 | grep -qx deregistered"
+expect 3 "nor another instance's heartbeat" as_x state-put heartbeat "$Y"
 expect 3 "it may not change another instance's record" as_x state-cas --run-id 107 "$Y" running terminated
 check "refused as DynamoDB refuses" err_has "AccessDeniedException"
 expect 3 "nor its own (the controlplane's)" as_x state-cas --run-id 107 "$X" running terminated

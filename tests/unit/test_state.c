@@ -336,6 +336,36 @@ test_applied(void)
 	}
 }
 
+static void
+test_arn_keys(void)
+{
+	struct buf b = BUF_INIT;
+	char part[16];
+	cJSON *it;
+
+	t_inteq(state_arn_pk(&b, KIND_SIGNAL, "aws", "eu-west-1", "123456789012", ID), 0, "signal key built");
+	t_streq(b.p, "sig#arn:aws:ec2:eu-west-1:123456789012:instance/" ID, "signal key: the instance's ARN");
+	t_inteq(state_arn_pk(&b, KIND_HEARTBEAT, "aws-cn", "cn-north-1", "123456789012", ID), 0, "heartbeat key built");
+	t_streq(b.p, "hb#arn:aws-cn:ec2:cn-north-1:123456789012:instance/" ID, "heartbeat key in another partition");
+	t_ok(state_arn_pk(&b, KIND_INSTANCE, "aws", "r", "1", ID) == -1, "instance records keep their id key");
+	t_ok(state_parse_identity("arn:aws:sts::123456789012:assumed-role/r/" ID, "123456789012", part) == 0 &&
+	    strcmp(part, "aws") == 0, "identity: partition aws");
+	t_ok(state_parse_identity("arn:aws-us-gov:iam::123456789012:user/x", "123456789012", part) == 0 &&
+	    strcmp(part, "aws-us-gov") == 0, "identity: partition aws-us-gov");
+	t_ok(state_parse_identity("arn:aws:iam::1:user/x", "1", part) == -1, "identity: a short account refused");
+	t_ok(state_parse_identity("urn:aws:iam::123456789012:user/x", "123456789012", part) == -1, "identity: not an ARN");
+	t_ok(state_parse_identity("arn::iam::123456789012:user/x", "123456789012", part) == -1, "identity: no partition");
+	/* A line names the instance id, not the key. */
+	it = cJSON_CreateObject();
+	ddb_add_s(it, "pk", "sig#arn:aws:ec2:eu-west-1:123456789012:instance/" ID);
+	ddb_add_s(it, "signal", "registered");
+	buf_reset(&b);
+	t_inteq(state_line(it, 0, &b), 0, "signal line");
+	t_ok(strncmp(b.p, ID "\tregistered\t", strlen(ID) + 12) == 0, "signal line starts with the instance id");
+	cJSON_Delete(it);
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -348,5 +378,6 @@ main(void)
 	test_refused();
 	test_lines();
 	test_applied();
+	test_arn_keys();
 	return t_done();
 }

@@ -1,0 +1,20 @@
+/* whoami: the account and partition of the caller's credentials
+ * (STS GetCallerIdentity, which needs no permission), once per process.
+ * Signal and heartbeat items are keyed by the instance's ARN, which IAM
+ * can bind to an instance's own role (${ec2:SourceInstanceARN}). */
+#ifndef EC2RP_WHOAMI_H
+#define EC2RP_WHOAMI_H
+
+#include "buf.h"
+#include "err.h"
+
+/* Fills partition ("aws", "aws-cn", ...) and account (12 digits). 0, or -1
+ * with e set. */
+int whoami(char partition[16], char account[13], struct err *e);
+
+/* The key of a record of kind for name: for signals and heartbeats the
+ * instance's ARN in region after the prefix (asking STS once), else
+ * state_pk's. 0, or -1 with e set. */
+int whoami_pk(struct buf *out, int kind, const char *region, const char *name, struct err *e);
+
+#endif
