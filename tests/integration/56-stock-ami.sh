@@ -9,12 +9,15 @@
 stack_start
 export GITHUB_REPOSITORY=octo/stock EC2RP_ORPHAN_GRACE_SEC=0 EC2RP_WARM_TIMEOUT_SEC=20 EC2RP_COLD_TIMEOUT_SEC=60
 V=$(cat VERSION)
-tools=build/ec2-runner-pool-$V-linux-x86_64.tar.gz
-[ -f "$tools" ] || make -s dist > /dev/null
+# The release tarball's layout (make dist), from the tools just built.
+mkdir -p "$T_TMP/dist/ec2-runner-pool-$V/bin"
+cp -P build/bin/* "$T_TMP/dist/ec2-runner-pool-$V/bin/"
+tar -C "$T_TMP/dist" -czf "$T_TMP/tools.tar.gz" "ec2-runner-pool-$V"
+tools=$T_TMP/tools.tar.gz
 tsha=$(sha256sum "$tools" | cut -d' ' -f1)
 gh=$GITHUB_API_URL
 asset() { sim POST /release-assets "{\"repo\":\"$1\",\"tag\":\"$2\",\"name\":\"$3\",\"file\":\"$4\"}" >/dev/null; }
-asset ec2rp/ec2-runner-pool "v$V" "ec2-runner-pool-$V-linux-x86_64.tar.gz" "$TOP/$tools"
+asset ec2rp/ec2-runner-pool "v$V" "ec2-runner-pool-$V-linux-x86_64.tar.gz" "$tools"
 # The stand-in runner as actions/runner's release tarball would hold it.
 tar -C tests/sim/runner -czf "$T_TMP/runner.tar.gz" .
 rsha=$(sha256sum "$T_TMP/runner.tar.gz" | cut -d' ' -f1)
