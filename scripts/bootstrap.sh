@@ -78,6 +78,19 @@ fi
 
 flock -u 9
 exec 9>&-
+
+# aarch64 programs run here as they would under the package's own setup on a
+# host with systemd: qemu registered with the kernel's binfmt_misc (what
+# systemd-binfmt does from the package's /usr/lib/binfmt.d file). The stack's
+# aarch64 instances run the downloaded tools through it.
+if [ "$arch" = arm64 ] && [ "${EC2RP_BUILD_ONLY:-0}" != 1 ] && [ ! -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ]; then
+	[ -e /proc/sys/fs/binfmt_misc/register ] || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc 2>/dev/null \
+		|| log "warning: cannot mount binfmt_misc: aarch64 instances of the stack cannot run"
+	if [ -e /proc/sys/fs/binfmt_misc/register ] && [ -f /usr/lib/binfmt.d/qemu-aarch64.conf ]; then
+		cat /usr/lib/binfmt.d/qemu-aarch64.conf > /proc/sys/fs/binfmt_misc/register 2>/dev/null \
+			|| log "warning: cannot register qemu-aarch64 with binfmt_misc"
+	fi
+fi
 [ -f "$stamp" ] && exit 0
 rm -rf "$src" "$prefix" "$deps/musl"
 mkdir -p "$src" "$prefix/lib" "$prefix/include"

@@ -82,6 +82,30 @@ check "the bootstrap chose the aarch64 tarball and refused it unchecked" \
 check "nothing was downloaded unchecked" [ ! -e "$SIM_DIR/instances/$a3/root/opt/ec2-runner-pool/tools.tar.gz" ]
 check "the OS's shutdown terminated it ($(state_of "$a3"))" matches "$(state_of "$a3")" 'terminated|shutting-down' 
 
+# The same stock aarch64 AMI, with the release's aarch64 tarball and the
+# runner's arm64 checksum: it boots to registered, running aarch64 tools
+# (under qemu through binfmt_misc here, as scripts/bootstrap.sh arm64 sets up).
+check "aarch64 programs run on this host (binfmt_misc, scripts/bootstrap.sh arm64)" [ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ]
+mkdir -p "$T_TMP/dist-a64/ec2-runner-pool-$V/bin"
+cp -P build/arm64/bin/* "$T_TMP/dist-a64/ec2-runner-pool-$V/bin/"
+tar -C "$T_TMP/dist-a64" -czf "$T_TMP/tools-a64.tar.gz" "ec2-runner-pool-$V"
+asha=$(sha256sum "$T_TMP/tools-a64.tar.gz" | cut -d' ' -f1)
+asset ec2rp/ec2-runner-pool "v$V" "ec2-runner-pool-$V-linux-aarch64.tar.gz" "$T_TMP/tools-a64.tar.gz"
+asset mirror/actions-runner v2.330.0 actions-runner-linux-arm64-2.330.0.tar.gz "$T_TMP/runner.tar.gz"
+printf 'version=%s\ntools-url=%s\ntools-sha256=%s\n' "$V" \
+	"$gh/ec2rp/ec2-runner-pool/releases/download/v$V/ec2-runner-pool-$V-linux-{arch}.tar.gz" "x86_64=$tsha,aarch64=$asha" > "$T_TMP/release.txt"
+expect 0 "refresh with both architectures' checksums" env INPUT_AMI_ARM64=$ARM INPUT_ACTIONS_RUNNER_SHA256="x64=$rsha,arm64=$rsha" ec2rp-refresh
+# Emulated, its tools start slowly: a longer cold timeout.
+start=$(date +%s)
+expect 0 "provision on a stock aarch64 AMI: downloads, checks, registers" env GITHUB_RUN_ID=s7 INPUT_INSTANCE_COUNT=1 EC2RP_COLD_TIMEOUT_SEC=120 \
+	INPUT_RESOURCE_CLASS=arm INPUT_RESOURCE_CLASS_CONFIG='{"arm":{"cpu":2,"mem":4096,"arch":"arm64"}}' ec2rp-provision
+echo "# the aarch64 instance registered in $(($(date +%s) - start)) s"
+a7=$(run_instance s7)
+[ -s "$T_OUT" ] || tail -n 15 "$SIM_DIR/instances/$a7/console.log" | sed 's/^/# console: /'
+check "its tools are the aarch64 build" sh -c "file -L '$SIM_DIR/instances/$a7/root/opt/ec2-runner-pool/bin/ec2rp' | grep -q 'ARM aarch64'"
+check "on a Graviton type" matches "$(sim GET /instances | jq -r --arg id "$a7" '.[] | select(.id == $id) | .type')" '[a-z][0-9]+g\.[a-z0-9]+' 
+expect 0 "release it" env GITHUB_RUN_ID=s7 ec2rp-release
+
 # A tampered tools tarball: same halt, same shutdown.
 printf 'version=%s\ntools-url=%s\ntools-sha256=%s\n' "$V" \
 	"$gh/ec2rp/ec2-runner-pool/releases/download/v$V/ec2-runner-pool-$V-linux-{arch}.tar.gz" "x86_64=$bad" > "$T_TMP/release.txt"
