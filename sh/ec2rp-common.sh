@@ -45,7 +45,8 @@ bad() { log "invalid input $1: $2"; BAD=1; }
 
 # is_uint VALUE MIN MAX
 is_uint() {
-	case $1 in '' | *[!0-9]*) return 1 ;; esac
+	# No leading zero: the shell's arithmetic would read 08 as octal.
+	case $1 in '' | *[!0-9]* | 0?*) return 1 ;; esac
 	[ "${#1}" -le 9 ] || return 1
 	[ "$1" -ge "$2" ] && [ "$1" -le "$3" ]
 }

@@ -19,6 +19,10 @@ cat > "$T_TMP/table" <<'X'
 2|instance-count|env INPUT_INSTANCE_COUNT='2; rm -rf /' ec2rp-provision
 2|resource-class|env INPUT_RESOURCE_CLASS='Large!' ec2rp-provision
 2|usage-class|env INPUT_USAGE_CLASS=cheap ec2rp-provision
+2|instance-count|env INPUT_INSTANCE_COUNT=08 ec2rp-provision
+2|resource-class|env INPUT_RESOURCE_CLASS=nosuch ec2rp-provision
+2|resource-class-config|env INPUT_RESOURCE_CLASS=arm INPUT_RESOURCE_CLASS_CONFIG='{"arm":{"cpu":2,"mem":4096,"arch":"sparc"}}' ec2rp-provision
+2|aws-region|env INPUT_MODE=release INPUT_AWS_REGION='us east-1' ec2rp-entrypoint
 2|allowed-instance-types|env INPUT_ALLOWED_INSTANCE_TYPES='m5.*;reboot' ec2rp-provision
 2|allowed-instance-types|env INPUT_ALLOWED_INSTANCE_TYPES="$NL" ec2rp-provision
 2|subnet-ids|env INPUT_SUBNET_IDS='subnet-1 subnet-2' ec2rp-provision
