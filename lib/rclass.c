@@ -22,15 +22,39 @@ rclass_find(const struct rclass_set *s, const char *name)
 	return NULL;
 }
 
+/* A whole number from min to max: a JSON number, or a string of 1-9
+ * digits (the original action's configs quote their numbers). */
 static int
 whole(const cJSON *v, int min, int max, int *out)
 {
+	if (cJSON_IsString(v)) {
+		const char *d = v->valuestring;
+		long n = 0;
+
+		if (*d == '\0' || strlen(d) > 9 || strspn(d, "0123456789") != strlen(d))
+			return -1;
+		for (; *d; d++)
+			n = n * 10 + (*d - '0');
+		if (n < min || n > max)
+			return -1;
+		*out = (int)n;
+		return 0;
+	}
 	/* Range first: casting a huge double to int is undefined. */
 	if (!cJSON_IsNumber(v) || v->valuedouble < min || v->valuedouble > max ||
 	    v->valuedouble != (double)(int)v->valuedouble)
 		return -1;
 	*out = (int)v->valuedouble;
 	return 0;
+}
+
+/* The memory member: "mem", or the original action's "mmem" (MiB). */
+static const cJSON *
+mem_of(const cJSON *c)
+{
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(c, "mem");
+
+	return m ? m : cJSON_GetObjectItemCaseSensitive(c, "mmem");
 }
 
 /* "arch": absent or "x86_64" (0), "arm64" (1); -1 for anything else. */
@@ -77,8 +101,9 @@ rclass_load(struct rclass_set *s, const char *config, struct err *e)
 		}
 		snprintf(c.name, sizeof(c.name), "%s", it->string);
 		if (!cJSON_IsObject(it) || whole(cJSON_GetObjectItemCaseSensitive(it, "cpu"), 1, 448, &c.cpu) ||
-		    whole(cJSON_GetObjectItemCaseSensitive(it, "mem"), 512, 24576 * 1024, &c.mem)) {
-			err_set(e, ERR_INPUT, "resource class config: %s needs whole numbers cpu (1-448) and mem (MiB, 512-25165824)",
+		    whole(mem_of(it), 512, 24576 * 1024, &c.mem) ||
+		    (cJSON_GetObjectItemCaseSensitive(it, "mem") && cJSON_GetObjectItemCaseSensitive(it, "mmem"))) {
+			err_set(e, ERR_INPUT, "resource class config: %s needs whole numbers cpu (1-448) and mem (MiB, 512-25165824; or mmem, not both)",
 			    c.name);
 			goto fail;
 		}

@@ -80,6 +80,11 @@ RE_SHA256S='[0-9a-f]{64}|(x86_64|aarch64|x64|arm64)=[0-9a-f]{64}(,(x86_64|aarch6
 RE_REUSE='always|same-repository|never'
 RE_REPO='[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+'
 
+# list_of VALUE: a list input as the tools take it, comma-separated. The
+# original action's inputs were space-separated ("c* m* r*"): spaces, tabs
+# and commas all separate; a newline stays, and is refused by the check.
+list_of() { printf '%s' "$1" | tr ' \t' ',,' | sed 's/,,*/,/g; s/^,//; s/,$//'; }
+
 # need_class_config VALUE: a resource class configuration is a JSON object
 # given inline; the tools' @FILE form must never be reachable from an input.
 need_class_config() {

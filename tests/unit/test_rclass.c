@@ -52,6 +52,9 @@ test_config(void)
 	t_inteq(rclass_load(&s, "{\"x\":{\"cpu\":1,\"mem\":512},\"x\":{\"cpu\":3,\"mem\":1024}}", &e), 0,
 	    "a repeated class");
 	t_ok((c = rclass_find(&s, "x")) && c->cpu == 3 && s.n == 6, "the last one wins, listed once");
+	/* The original action's form: mmem for mem, numbers in quotes. */
+	t_inteq(rclass_load(&s, "{\"orig\":{\"cpu\":\"4\",\"mmem\":\"1024\"}}", &e), 0, "quoted numbers and mmem taken");
+	t_ok((c = rclass_find(&s, "orig")) && c->cpu == 4 && c->mem == 1024, "as 4 vCPU, 1024 MiB");
 	t_inteq(rclass_load(&s, NULL, &e), 0, "a later load starts again");
 	t_ok(rclass_find(&s, "x") == NULL && rclass_find(&s, "small")->cpu == 2, "without the old config");
 }
@@ -73,7 +76,10 @@ test_refused(void)
 		"{\"x\":{\"cpu\":1}}", "{\"x\":{\"mem\":1024}}", "{\"x\":{\"cpu\":0,\"mem\":1024}}",
 		"{\"x\":{\"cpu\":-1,\"mem\":1024}}", "{\"x\":{\"cpu\":449,\"mem\":1024}}", "{\"x\":{\"cpu\":1.5,\"mem\":1024}}",
 		"{\"x\":{\"cpu\":1e300,\"mem\":1024}}", "{\"x\":{\"cpu\":-1e300,\"mem\":1024}}",
-		"{\"x\":{\"cpu\":\"2\",\"mem\":1024}}", "{\"x\":{\"cpu\":true,\"mem\":1024}}",
+		"{\"x\":{\"cpu\":\"2x\",\"mem\":1024}}", "{\"x\":{\"cpu\":\"\",\"mem\":1024}}",
+		"{\"x\":{\"cpu\":\"0\",\"mem\":1024}}", "{\"x\":{\"cpu\":\"-2\",\"mem\":1024}}",
+		"{\"x\":{\"cpu\":\"1234567890\",\"mem\":1024}}", "{\"x\":{\"cpu\":2,\"mem\":1024,\"mmem\":1024}}",
+		"{\"x\":{\"cpu\":true,\"mem\":1024}}",
 		"{\"x\":{\"cpu\":1,\"mem\":511}}", "{\"x\":{\"cpu\":1,\"mem\":25165825}}", "{\"x\":{\"cpu\":1,\"mem\":null}}",
 		"{\"x\":{\"cpu\":1,\"mem\":1024}} trailing", NULL
 	};
