@@ -32,7 +32,6 @@ aws_init(struct aws *a, const char *service, struct err *e)
 	struct timespec ts;
 
 	memset(a, 0, sizeof(*a));
-	snprintf(a->service, sizeof(a->service), "%s", service);
 	a->clock = clock_now;
 	a->sleep_ms = clock_sleep_ms;
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -46,6 +45,13 @@ aws_init(struct aws *a, const char *service, struct err *e)
 	/* The profile's region only counts when the environment names none. */
 	if (endpoint_region(&a->region, NULL, e))
 		return -1;
+	return aws_service(a, service, e);
+}
+
+int
+aws_service(struct aws *a, const char *service, struct err *e)
+{
+	snprintf(a->service, sizeof(a->service), "%s", service);
 	if (endpoint_url(&a->url, service, a->region.p, e))
 		return -1;
 	if (endpoint_split(a->url.p, &a->host, &a->path)) {

@@ -30,6 +30,10 @@ struct aws {
  * the endpoint URL and AWS_MAX_ATTEMPTS (ERR_INPUT when malformed); loads no
  * credentials yet (the first call does). 0, or -1. */
 int aws_init(struct aws *a, const char *service, struct err *e);
+/* Points the client at another service (signing name and endpoint), keeping
+ * its credentials and connection: one credential lookup for a process that
+ * calls two services. 0, or -1 (ERR_INPUT: a malformed endpoint URL). */
+int aws_service(struct aws *a, const char *service, struct err *e);
 /* AWS JSON 1.0 (DynamoDB; SQS's JSON protocol): POST body with
  * X-Amz-Target: target (e.g. "DynamoDB_20120810.GetItem"). On success the
  * response body is in resp. On a refusal e->code names the error

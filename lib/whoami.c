@@ -9,20 +9,21 @@
 static char cached_partition[16], cached_account[13];
 
 int
-whoami(char partition[16], char account[13], struct err *e)
+whoami(struct aws *a, char partition[16], char account[13], struct err *e)
 {
-	struct aws a;
 	struct xml *doc = NULL;
-	char arn[256];
+	char service[16], arn[256];
 	int r;
 
 	if (cached_account[0] == '\0') {
-		if (aws_init(&a, "sts", e))
+		snprintf(service, sizeof(service), "%s", a->service);
+		if (aws_service(a, "sts", e))
 			return -1;
-		r = aws_query(&a, "Action=GetCallerIdentity&Version=2011-06-15", &doc, e);
-		aws_free(&a);
-		if (r)
+		r = aws_query(a, "Action=GetCallerIdentity&Version=2011-06-15", &doc, e);
+		if (aws_service(a, service, e) || r) {
+			xml_free(doc);
 			return -1;
+		}
 		snprintf(arn, sizeof(arn), "%s", xml_text(doc, "GetCallerIdentityResult/Arn"));
 		snprintf(cached_account, sizeof(cached_account), "%s", xml_text(doc, "GetCallerIdentityResult/Account"));
 		xml_free(doc);
@@ -38,7 +39,7 @@ whoami(char partition[16], char account[13], struct err *e)
 }
 
 int
-whoami_pk(struct buf *out, int kind, const char *region, const char *name, struct err *e)
+whoami_pk(struct aws *a, struct buf *out, int kind, const char *name, struct err *e)
 {
 	char partition[16], account[13];
 
@@ -48,9 +49,9 @@ whoami_pk(struct buf *out, int kind, const char *region, const char *name, struc
 		err_set(e, ERR_LOCAL, "out of memory");
 		return -1;
 	}
-	if (whoami(partition, account, e))
+	if (whoami(a, partition, account, e))
 		return -1;
-	if (state_arn_pk(out, kind, partition, region, account, name)) {
+	if (state_arn_pk(out, kind, partition, a->region.p, account, name)) {
 		err_set(e, ERR_LOCAL, "out of memory");
 		return -1;
 	}

@@ -85,6 +85,16 @@ RE_REPO='[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+'
 # and commas all separate; a newline stays, and is refused by the check.
 list_of() { printf '%s' "$1" | tr ' \t' ',,' | sed 's/,,*/,/g; s/^,//; s/,$//'; }
 
+# class_names CONFIG: sets $classes to the resource classes, built in and
+# CONFIG's, one a line (ec2-launch --list-classes, no request); a config it
+# refuses is a bad input, and the status is 1.
+class_names() {
+	if ! classes=$(ec2-launch --list-classes ${1:+--class-config "$1"} 2>&1 < /dev/null); then
+		bad resource-class-config "$(printf '%s\n' "$classes" | sed 's/^[^:]*: fatal: //' | head -n 1)"
+		return 1
+	fi
+}
+
 # need_class_config VALUE: a resource class configuration is a JSON object
 # given inline; the tools' @FILE form must never be reachable from an input.
 need_class_config() {

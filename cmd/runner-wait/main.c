@@ -168,8 +168,8 @@ runner_wait_main(int argc, char **argv)
 	if (aws_init(&a, "dynamodb", &e))
 		return cli_fail(&e, "set up DynamoDB");
 	for (i = 0; i < n; i++) {
-		if (whoami_pk(&pks[2 * i], KIND_SIGNAL, a.region.p, argv[optind + i], &e) ||
-		    whoami_pk(&pks[2 * i + 1], KIND_HEARTBEAT, a.region.p, argv[optind + i], &e))
+		if (whoami_pk(&a, &pks[2 * i], KIND_SIGNAL, argv[optind + i], &e) ||
+		    whoami_pk(&a, &pks[2 * i + 1], KIND_HEARTBEAT, argv[optind + i], &e))
 			return cli_fail(&e, "read the signals (their keys need the account, from STS)");
 		for (k = 0; k < nkeys && strcmp(keys[k], pks[2 * i].p) != 0; k++)
 			;

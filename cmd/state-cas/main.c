@@ -30,18 +30,18 @@ static const char help[] =
 static int
 applied(struct aws *a, const struct state_cas *c)
 {
-	cJSON *body = cJSON_CreateObject(), *key, *out = NULL;
 	struct buf pk = BUF_INIT;
+	cJSON *items = NULL;
 	struct err e;
 	int yes = 0;
 
-	key = body ? cJSON_AddObjectToObject(body, "Key") : NULL;
-	if (key && state_pk(&pk, KIND_INSTANCE, c->id) == 0 && cJSON_AddStringToObject(body, "TableName", c->table) &&
-	    ddb_add_s(key, "pk", pk.p) == 0 && cJSON_AddBoolToObject(body, "ConsistentRead", 1) &&
-	    ddb_call(a, "GetItem", body, &out, &e) == 0)
-		yes = state_cas_applied(c, cJSON_GetObjectItemCaseSensitive(out, "Item"));
-	cJSON_Delete(body);
-	cJSON_Delete(out);
+	if (state_pk(&pk, KIND_INSTANCE, c->id) == 0) {
+		const char *key = pk.p;
+
+		if (ddb_batch_get(a, c->table, &key, 1, 1, &items, &e) == 0)
+			yes = state_cas_applied(c, cJSON_GetArrayItem(items, 0));
+	}
+	cJSON_Delete(items);
 	buf_free(&pk);
 	return yes;
 }

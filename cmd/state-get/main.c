@@ -73,7 +73,7 @@ state_get_main(int argc, char **argv)
 		return cli_fail(&e, "set up DynamoDB");
 	/* Each key once: BatchGetItem refuses a request with a duplicate key. */
 	for (i = 0; i < n; i++) {
-		if (whoami_pk(&pks[i], kind, a.region.p, argv[optind + i], &e))
+		if (whoami_pk(&a, &pks[i], kind, argv[optind + i], &e))
 			return cli_fail(&e, "read");
 		for (k = 0; k < nkeys && strcmp(keys[k], pks[i].p) != 0; k++)
 			;

@@ -127,7 +127,7 @@ state_put_main(int argc, char **argv)
 		}
 		if (aws_init(&a, "dynamodb", &e))
 			return cli_fail(&e, "set up DynamoDB");
-		if (whoami_pk(&pk, kind, a.region.p, ops[1], &e)) {
+		if (whoami_pk(&a, &pk, kind, ops[1], &e)) {
 			aws_free(&a);
 			return cli_fail(&e, "write the record");
 		}
@@ -140,7 +140,7 @@ state_put_main(int argc, char **argv)
 			op = "DeleteItem";
 			cJSON_AddItemToObject(key, "pk", s_attr(pk.p));
 			r = ddb_call(&a, op, body, NULL, &e);
-			if (r == 0 && (r = whoami_pk(&pk, KIND_HEARTBEAT, a.region.p, ops[1], &e)) == 0) {
+			if (r == 0 && (r = whoami_pk(&a, &pk, KIND_HEARTBEAT, ops[1], &e)) == 0) {
 				cJSON_ReplaceItemInObject(key, "pk", s_attr(pk.p));
 				r = ddb_call(&a, op, body, NULL, &e);
 			}

@@ -106,7 +106,7 @@ state_watch_main(int argc, char **argv)
 		return cli_fail(&e, "set up DynamoDB");
 	/* The heartbeat's key names the instance's ARN; STS may be briefly
 	 * unreachable at boot: retried like any failed poll. */
-	while (whoami_pk(&hbk, KIND_HEARTBEAT, a.region.p, id, &e)) {
+	while (whoami_pk(&a, &hbk, KIND_HEARTBEAT, id, &e)) {
 		if (e.cls != ERR_TEMPORARY) {
 			aws_free(&a);
 			return cli_fail(&e, "find the instance's account");

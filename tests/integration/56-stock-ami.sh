@@ -9,11 +9,14 @@
 stack_start
 export GITHUB_REPOSITORY=octo/stock EC2RP_ORPHAN_GRACE_SEC=0 EC2RP_WARM_TIMEOUT_SEC=20 EC2RP_COLD_TIMEOUT_SEC=60
 V=$(cat VERSION)
-# The release tarball's layout (make dist), from the tools just built.
-mkdir -p "$T_TMP/dist/ec2-runner-pool-$V/bin"
-cp -P build/bin/* "$T_TMP/dist/ec2-runner-pool-$V/bin/"
-tar -C "$T_TMP/dist" -czf "$T_TMP/tools.tar.gz" "ec2-runner-pool-$V"
+# tarball BIN OUT: the release tarball's layout (make dist) around the
+# tools just built in BIN.
+tarball() {
+	rm -rf "$T_TMP/dist" && mkdir -p "$T_TMP/dist/ec2-runner-pool-$V/bin" && cp -P "$1"/* "$T_TMP/dist/ec2-runner-pool-$V/bin/" &&
+		tar -C "$T_TMP/dist" -czf "$2" "ec2-runner-pool-$V"
+}
 tools=$T_TMP/tools.tar.gz
+tarball build/bin "$tools"
 tsha=$(sha256sum "$tools" | cut -d' ' -f1)
 gh=$GITHUB_API_URL
 asset() { sim POST /release-assets "{\"repo\":\"$1\",\"tag\":\"$2\",\"name\":\"$3\",\"file\":\"$4\"}" >/dev/null; }
@@ -86,9 +89,7 @@ check "the OS's shutdown terminated it ($(state_of "$a3"))" matches "$(state_of 
 # runner's arm64 checksum: it boots to registered, running aarch64 tools
 # (under qemu through binfmt_misc here, as scripts/bootstrap.sh arm64 sets up).
 check "aarch64 programs run on this host (binfmt_misc, scripts/bootstrap.sh arm64)" [ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ]
-mkdir -p "$T_TMP/dist-a64/ec2-runner-pool-$V/bin"
-cp -P build/arm64/bin/* "$T_TMP/dist-a64/ec2-runner-pool-$V/bin/"
-tar -C "$T_TMP/dist-a64" -czf "$T_TMP/tools-a64.tar.gz" "ec2-runner-pool-$V"
+tarball build/arm64/bin "$T_TMP/tools-a64.tar.gz"
 asha=$(sha256sum "$T_TMP/tools-a64.tar.gz" | cut -d' ' -f1)
 asset ec2rp/ec2-runner-pool "v$V" "ec2-runner-pool-$V-linux-aarch64.tar.gz" "$T_TMP/tools-a64.tar.gz"
 asset mirror/actions-runner v2.330.0 actions-runner-linux-arm64-2.330.0.tar.gz "$T_TMP/runner.tar.gz"

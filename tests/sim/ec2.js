@@ -422,13 +422,20 @@ class Ec2 {
     killTagged(inst.id);
   }
 
-  // The instance's OS shut down: InstanceInitiatedShutdownBehavior decides.
+  // The instance stops running: 'terminated' (through shutting-down) or
+  // 'stopped' (through stopping), a moment later, as EC2 reports it.
+  end(inst, final) {
+    inst.state = final === 'terminated' ? 'shutting-down' : 'stopping';
+    this.kill(inst);
+    setTimeout(() => { inst.state = final; }, 300).unref();
+  }
+
+  // The instance's OS shut down: InstanceInitiatedShutdownBehavior decides
+  // (EC2 API reference, RequestLaunchTemplateData: stop, the default, or
+  // terminate).
   osShutdown(inst) {
     if (inst.state !== 'running' && inst.state !== 'pending') return;
-    const end = inst.shutdownBehavior === 'terminate' ? 'terminated' : 'stopped';
-    inst.state = end === 'terminated' ? 'shutting-down' : 'stopping';
-    this.kill(inst);
-    setTimeout(() => { inst.state = end; }, 300).unref();
+    this.end(inst, inst.shutdownBehavior === 'terminate' ? 'terminated' : 'stopped');
   }
 
   ids(p) {
@@ -445,11 +452,7 @@ class Ec2 {
     const items = ids.map((id) => {
       const inst = this.instances.get(id);
       const prev = inst.state;
-      if (prev !== 'terminated') {
-        inst.state = 'shutting-down';
-        this.kill(inst);
-        setTimeout(() => { inst.state = 'terminated'; }, 300).unref();
-      }
+      if (prev !== 'terminated') this.end(inst, 'terminated');
       return `<item><instanceId>${id}</instanceId><previousState><code>${STATE_CODES[prev]}</code><name>${prev}</name></previousState>` +
         `<currentState><code>${STATE_CODES[inst.state]}</code><name>${inst.state}</name></currentState></item>`;
     });

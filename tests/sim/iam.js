@@ -161,7 +161,7 @@ class Iam {
   // null when allowed, else the refusal { status, code, message }.
   authorize(service, action, body, params, principal, ec2) {
     if (!this.pool || service === 'sts') return null;
-    const who = principal || `arn:aws:iam::${ACCOUNT}:user/ci`;
+    const who = principal || `arn:aws:iam::${ACCOUNT}:user/simulator`;
     const m = /:assumed-role\/[^/]+\/(i-[0-9a-f]+)$/.exec(who);
     const policy = m ? this.policies.instance : this.policies.controlplane;
     const base = m ? { 'ec2:SourceInstanceARN': arn.ec2('instance', m[1]) } : {};

@@ -228,7 +228,9 @@ async function main() {
       return err(400, e.code, e.message);
     }
     // IAM, once a test turned it on: the documented policies decide.
-    const denied = iam.authorize(service, action, body, params, v.accessKey && verifier.keys.get(v.accessKey) ? verifier.keys.get(v.accessKey).arn : null, ec2);
+    // Who signed: the ARN the stack issued the key for.
+    const who = (v.accessKey && verifier.keys.get(v.accessKey) || {}).arn || 'arn:aws:iam::123456789012:user/simulator';
+    const denied = iam.authorize(service, action, body, params, who, ec2);
     if (denied) return err(denied.status, denied.code, denied.message);
     if (service === 'dynamodb') {
       if (dropAnswer) done(0, 'answer-dropped'); else done(200);
@@ -239,7 +241,6 @@ async function main() {
     if (service === 'sts') {
       if (action === 'GetCallerIdentity') {
         done(200);
-        const who = verifier.keys.get(v.accessKey).arn || 'arn:aws:iam::123456789012:user/simulator';
         res.writeHead(200, { 'content-type': 'text/xml', date: new Date(clock()).toUTCString() });
         return res.end(checked('GetCallerIdentity', stsResponse('GetCallerIdentity', `<Arn>${esc(who)}</Arn><UserId>${v.accessKey}</UserId><Account>123456789012</Account>`)));
       }
