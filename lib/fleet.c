@@ -83,13 +83,9 @@ overrides(struct buf *b, const struct fleet_req *r, int sub, const char *subnet)
 	while (*g && next_item(&g, one, 30) == 0)
 		/* The list's wire name is its locationName in EC2's model, singular. */
 		rc |= query_addf(b, one, "%s.%d.InstanceRequirements.AllowedInstanceType.%d", pre, sub, j++);
-	/* Only types the AMI can boot: Graviton for arm64, Intel or AMD else. */
-	if (r->rc->arm64) {
-		rc |= query_addf(b, "amazon-web-services", "%s.%d.InstanceRequirements.CpuManufacturer.1", pre, sub);
-	} else {
-		rc |= query_addf(b, "intel", "%s.%d.InstanceRequirements.CpuManufacturer.1", pre, sub);
-		rc |= query_addf(b, "amd", "%s.%d.InstanceRequirements.CpuManufacturer.2", pre, sub);
-	}
+	/* The AMI decides the architecture: EC2 picks only the types it can
+	 * boot (InstanceRequirements, EC2 API reference), so an arm64 class
+	 * needs only its own AMI. */
 	if (r->image)
 		rc |= query_addf(b, r->image, "%s.%d.ImageId", pre, sub);
 	return rc;

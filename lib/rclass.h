@@ -14,7 +14,7 @@ struct rclass {
 	char name[33];
 	int cpu;  /* exact vCPU count */
 	int mem;  /* memory at least, MiB */
-	int arm64; /* 1: Graviton (arm64) types, else x86-64 (Intel, AMD) */
+	int arm64; /* 1: launched from the arm64 AMI (Graviton types), else x86-64 */
 };
 
 struct rclass_set {

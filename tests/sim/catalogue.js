@@ -1,7 +1,9 @@
 'use strict';
 // Real instance types with their vCPUs, memory (MiB), CPU manufacturer (as
 // InstanceRequirements names it) and architecture, for InstanceRequirements
-// matching. Ordered cheapest first within a size, Intel first.
+// matching. Ordered cheapest first within a size, Intel first. Sizes and
+// manufacturers as AWS's instance type pages list them (m6a: AMD EPYC;
+// t4g, m7g, c7g: AWS Graviton, arm64).
 module.exports = [
   ['t3.medium', 2, 4096], ['t3.large', 2, 8192], ['t3.xlarge', 4, 16384], ['t3.2xlarge', 8, 32768],
   ['m5.large', 2, 8192], ['m5.xlarge', 4, 16384], ['m5.2xlarge', 8, 32768], ['m5.4xlarge', 16, 65536],

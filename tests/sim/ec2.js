@@ -216,6 +216,8 @@ class Ec2 {
       if (vmin === undefined || mmin === undefined) throw new Ec2Error('MissingParameter', 'InstanceRequirements requires VCpuCount and MemoryMiB');
     }
     for (const g of globs) if (!/^[a-z0-9.*-]+$/.test(g)) throw new Ec2Error('InvalidParameterValue', `Invalid AllowedInstanceType value ${g}`);
+    // CpuManufacturer.N (locationName in aws-sdk's ec2 model): the values of
+    // @aws-sdk/client-ec2's CpuManufacturer enum; the default is any.
     const makers = list(o, 'InstanceRequirements.CpuManufacturer').map((i) => o[`InstanceRequirements.CpuManufacturer.${i}`]);
     for (const m of makers) if (!['intel', 'amd', 'amazon-web-services', 'apple'].includes(m)) throw new Ec2Error('InvalidParameterValue', `Invalid CpuManufacturer value ${m}`);
     return catalogue.filter((c) => (vmin === undefined || c.vcpu >= vmin) && (vmax === undefined || c.vcpu <= vmax) &&
@@ -262,13 +264,23 @@ class Ec2 {
       for (const o of overrides) {
         if (o.SubnetId && !/^subnet-[0-9a-f]{8,17}$/.test(o.SubnetId)) throw new Ec2Error('InvalidSubnetID.Malformed', `Invalid subnet id: "${o.SubnetId}"`);
         if (o.ImageId && !/^ami-([0-9a-f]{8}|[0-9a-f]{17})$/.test(o.ImageId)) throw new Ec2Error('InvalidAMIID.Malformed', `Invalid id: "${o.ImageId}"`);
-        // An override's ImageId replaces the template's AMI.
+        // An override's ImageId replaces the template's AMI
+        // (FleetLaunchTemplateOverridesRequest.ImageId in EC2's model).
         const data = o.ImageId ? Object.assign({}, t.versions[version - 1], { ImageId: o.ImageId }) : t.versions[version - 1];
         const image = this.images.get(data.ImageId) || {};
         const amiArch = ['aarch64', 'arm64'].includes(image.arch) ? 'arm64' : 'x86_64';
         for (const ty of this.candidates(o)) {
-          // EC2 launches no type whose architecture differs from the AMI's.
-          if (ty.arch !== amiArch) { mismatch = { type: ty.arch, ami: amiArch }; continue; }
+          // With InstanceRequirements EC2 picks only types of the AMI's
+          // architecture (the InstanceRequirements CpuManufacturers docs of
+          // the EC2 API reference / @aws-sdk/client-ec2: "Instances will be
+          // launched with a compatible CPU architecture based on the AMI");
+          // an explicit InstanceType of another architecture is refused
+          // (the message is EC2's RunInstances wording as we know it, not
+          // checked against a published source).
+          if (ty.arch !== amiArch) {
+            if (o.InstanceType) mismatch = { type: ty.arch, ami: amiArch };
+            continue;
+          }
           options.push({ type: ty.name, subnet: o.SubnetId || 'subnet-0000000000000000a', t, version, data });
         }
       }

@@ -211,8 +211,11 @@ function createGithub({ log = () => {}, token, clock = Date.now, faults = null }
     return fail(res, 404, 'Not Found');
   }
 
-  // Release assets, as github.com serves them: the download URL answers 302
-  // to the object store, which answers the bytes (curl -L follows).
+  // Release assets, as github.com serves them: a release's
+  // browser_download_url (GitHub REST docs, "Release assets") answers 302
+  // to GitHub's object store, which answers the bytes (curl -L follows).
+  // The object host here is the same server; GitHub's is
+  // release-assets.githubusercontent.com (seen, not documented).
   const assets = new Map(); // 'owner/repo/tag/name' -> file path
   function release(req, res, p) {
     const m = /^\/([^/]+)\/([^/]+)\/releases\/download\/([^/]+)\/([^/]+)$/.exec(p);

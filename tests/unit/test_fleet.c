@@ -59,16 +59,12 @@ test_query(void)
 	    has(b.p, "LaunchTemplateConfigs.1.Overrides.1.InstanceRequirements.VCpuCount.Max=4") &&
 	    has(b.p, "LaunchTemplateConfigs.1.Overrides.1.InstanceRequirements.MemoryMiB.Min=16384"),
 	    "one override: exact vCPU, least memory");
-	t_ok(has(b.p, "LaunchTemplateConfigs.1.Overrides.1.InstanceRequirements.CpuManufacturer.1=intel") &&
-	    has(b.p, "LaunchTemplateConfigs.1.Overrides.1.InstanceRequirements.CpuManufacturer.2=amd") &&
-	    !strstr(b.p, "amazon-web-services") && !strstr(b.p, "ImageId"), "x86-64: Intel or AMD, the template's AMI");
+	t_ok(!strstr(b.p, "ImageId") && !strstr(b.p, "CpuManufacturer"), "x86-64: the template's AMI decides");
 	buf_free(&b);
 	r.rc = &graviton;
 	r.image = "ami-0123456789abcdef1";
 	t_inteq(fleet_query(&b, &r, &e), 0, "arm64 request built");
-	t_ok(has(b.p, "LaunchTemplateConfigs.1.Overrides.1.InstanceRequirements.CpuManufacturer.1=amazon-web-services") &&
-	    !strstr(b.p, "CpuManufacturer.2") && has(b.p, "LaunchTemplateConfigs.1.Overrides.1.ImageId=ami-0123456789abcdef1"),
-	    "arm64: Graviton, with its own AMI");
+	t_ok(has(b.p, "LaunchTemplateConfigs.1.Overrides.1.ImageId=ami-0123456789abcdef1"), "arm64: its own AMI in the override");
 	buf_free(&b);
 	r = req();
 	t_inteq(fleet_query(&b, &r, &e), 0, "plain request again");
