@@ -12,7 +12,16 @@ mkdir -p "$logs"
 passed=0
 failed=0
 FUZZ_SECONDS=${FUZZ_SECONDS:-8}
-export SIGV4_SUITE="${SIGV4_SUITE:-$(pwd)/../shared/testdata/aws-sigv4-suite}"
+# AWS's SigV4 suite (../shared/testdata); a clone made elsewhere (a
+# temporary folder) finds it beside the repository it was cloned from.
+if [ -z "${SIGV4_SUITE:-}" ]; then
+	SIGV4_SUITE=$(pwd)/../shared/testdata/aws-sigv4-suite
+	origin=$(git config --get remote.origin.url 2>/dev/null)
+	if [ ! -d "$SIGV4_SUITE" ] && [ -n "$origin" ] && [ -d "$origin/../shared/testdata/aws-sigv4-suite" ]; then
+		SIGV4_SUITE=$origin/../shared/testdata/aws-sigv4-suite
+	fi
+fi
+export SIGV4_SUITE
 
 # count NAME LOG STATUS: adds the log's ok / not ok lines to the totals; a
 # program that failed without reporting a failing check counts as one failure.
