@@ -6,9 +6,13 @@
 #include "names.h"
 #include "rclass.h"
 
+/* EC2's size names with the c-family's ratio (2 GiB per vCPU, at least),
+ * as the original action defined them: a workflow moving from it keeps
+ * its runners' sizes. */
 static const struct rclass builtin[] = {
-	{ "small", 2, 4096, 0 }, { "medium", 2, 8192, 0 }, { "large", 4, 16384, 0 },
-	{ "xlarge", 8, 32768, 0 }, { "2xlarge", 16, 65536, 0 },
+	{ "large", 2, 4096, 0 }, { "xlarge", 4, 8192, 0 }, { "2xlarge", 8, 16384, 0 },
+	{ "4xlarge", 16, 32768, 0 }, { "8xlarge", 32, 65536, 0 }, { "12xlarge", 48, 98304, 0 },
+	{ "16xlarge", 64, 131072, 0 },
 };
 
 const struct rclass *
@@ -80,10 +84,11 @@ rclass_load(struct rclass_set *s, const char *config, struct err *e)
 	size_t i;
 
 	s->n = 0;
-	for (i = 0; i < sizeof(builtin) / sizeof(builtin[0]); i++)
-		s->c[s->n++] = builtin[i];
-	if (config == NULL || *config == '\0')
+	if (config == NULL || *config == '\0') {
+		for (i = 0; i < sizeof(builtin) / sizeof(builtin[0]); i++)
+			s->c[s->n++] = builtin[i];
 		return 0;
+	}
 	doc = cJSON_ParseWithOpts(config, NULL, 1); /* nothing may follow the object */
 	if (!cJSON_IsObject(doc)) {
 		cJSON_Delete(doc);
@@ -122,6 +127,10 @@ rclass_load(struct rclass_set *s, const char *config, struct err *e)
 		}
 	}
 	cJSON_Delete(doc);
+	if (s->n == 0) {
+		err_set(e, ERR_INPUT, "resource class config names no class");
+		return -1;
+	}
 	return 0;
 fail:
 	cJSON_Delete(doc);

@@ -134,6 +134,40 @@ config_get() {
 	printf '%s\n' "${_cv#*	}"
 }
 
+# masked: stdin with what looks like a credential replaced by ***: GitHub
+# tokens, AWS access key ids and secret keys, and runner registration
+# tokens (29 capitals and digits). For the lines instances send back (a
+# failed script's last lines), which the workflow log shows.
+masked() {
+	sed -E 's/(gh[pousr]_|github_pat_)[A-Za-z0-9_]{20,}/***/g; s/(AKIA|ASIA)[A-Z0-9]{16}/***/g; s/[A-Za-z0-9\/+]{40}/***/g; s/(^|[^A-Za-z0-9])[A-Z0-9]{29}([^A-Za-z0-9]|$)/\1***\2/g'
+}
+
+# pool_config FILE NAME...: reads the pool's parameters NAME... (stored by
+# refresh) with one request into FILE, a "name<TAB>value" line each. Dies
+# with one line when the pool has no table or no parameters yet (refresh
+# has not run), or when the read fails: nothing has been claimed then.
+pool_config() {
+	_pf=$1
+	shift
+	state-get --kind config --consistent "$@" > "$_pf" 2> "$_pf.err" < /dev/null
+	_st=$?
+	if [ "$_st" -ge 2 ]; then
+		grep -q ResourceNotFoundException "$_pf.err" \
+			&& die "pool $EC2RP_POOL has no table in ${AWS_REGION:-this region}: run this action with mode: refresh first (it creates the pool and stores its configuration)" 3
+		cat "$_pf.err" >&2
+		die "could not read the pool's configuration (state-get exit $_st); nothing was claimed" "$_st"
+	fi
+	grep -q "^idle-time-sec$(printf '\t')" "$_pf" \
+		|| die "pool $EC2RP_POOL has no configuration yet: run this action with mode: refresh first (it stores subnets, classes and limits for every provision)" 3
+}
+
+# cfg FILE NAME: a parameter read by pool_config; nothing when it is not
+# set or set to "-" (none).
+cfg() {
+	_cv=$(awk -F '\t' -v n="$2" '$1 == n { sub(/^[^\t]*\t/, ""); print; exit }' "$1")
+	[ "$_cv" = - ] || printf '%s' "$_cv"
+}
+
 # pool_label: the label every runner of this pool carries besides its run
 # id, so that cleanup never touches another pool's or anyone else's runners.
 pool_label() { printf 'ec2rp-pool-%s' "$EC2RP_POOL"; }
@@ -151,14 +185,19 @@ run_id() {
 	printf '%s' "$r"
 }
 
-# reuse_policy: the pool's instance-reuse setting (refresh stores it;
-# same-repository until it has). Sets $reuse and $repo (the repository a
-# released instance is tagged with and a claim must match); dies when the
-# setting cannot be read or the repository it needs is missing.
+# reuse_policy [FILE]: the pool's instance-reuse setting (refresh stores
+# it; same-repository until it has), from FILE when pool_config read it.
+# Sets $reuse and $repo (the repository a released instance is tagged with
+# and a claim must match); dies when the setting cannot be read or the
+# repository it needs is missing.
 reuse_policy() {
-	reuse=$(config_get instance-reuse)
-	_st=$?
-	[ "$_st" -le 1 ] || die "could not read the pool's parameters (state-get exit $_st); nothing was changed" "$_st"
+	if [ -n "${1:-}" ]; then
+		reuse=$(cfg "$1" instance-reuse)
+	else
+		reuse=$(config_get instance-reuse)
+		_st=$?
+		[ "$_st" -le 1 ] || die "could not read the pool's parameters (state-get exit $_st); nothing was changed" "$_st"
+	fi
 	printf '%s' "$reuse" | grep -Eqx "$RE_REUSE" || reuse=same-repository
 	repo=${GITHUB_REPOSITORY:-}
 	if [ -n "$repo" ] && ! printf '%s' "$repo" | grep -Eqx "$RE_REPO"; then

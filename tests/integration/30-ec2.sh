@@ -65,7 +65,7 @@ check "saying so" err_has "--image-arm64 is required"
 expect 0 "launch an arm64 class" ec2-launch --count 1 --resource-class arm --run-id a1 --class-config "$ARMCFG" --image-arm64 ami-0a7e0000000000a64
 check "a Graviton type ($(cut -f2 "$T_OUT"))" sh -c "cut -f2 $T_OUT | grep -Eqx '[a-z][0-9]+g\.[a-z0-9]+'"
 check "from the arm64 AMI" [ "$(inst .image "$(cut -f1 "$T_OUT")")" = ami-0a7e0000000000a64 ]
-expect 0 "an x86-64 class ignores the arm64 AMI" ec2-launch --count 1 --resource-class small --run-id a2 --image-arm64 ami-0a7e0000000000a64
+expect 0 "an x86-64 class ignores the arm64 AMI" ec2-launch --count 1 --resource-class large --run-id a2 --image-arm64 ami-0a7e0000000000a64
 check "an Intel or AMD type ($(cut -f2 "$T_OUT"))" sh -c "! cut -f2 $T_OUT | grep -Eq 'g\.'"
 check "from the template's AMI" [ "$(inst .image "$(cut -f1 "$T_OUT")")" != ami-0a7e0000000000a64 ]
 expect 0 "the AMI decides: an arm64 class given an x86-64 AMI" ec2-launch --count 1 --resource-class arm --run-id a3 --class-config "$ARMCFG" --image-arm64 ami-0123456789abcdef0
@@ -74,11 +74,13 @@ expect 2 "an unknown arch in the class config" ec2-launch --list-classes --class
 check "names the field" err_has 'arch must be'
 ec2-terminate $(sim GET /instances | jq -r '.[] | select(.tags["ec2-runner-pool:run-id"] | IN("a1", "a2", "a3")) | .id') >/dev/null 2>&1
 expect 0 "classes listed" ec2-launch --list-classes --class-config '{"gpu":{"cpu":8,"mem":61440}}'
-check "built-in and configured classes" sh -c "grep -qx large $T_OUT && grep -qx gpu $T_OUT && [ \$(wc -l < $T_OUT) -eq 6 ]"
+check "only the configured classes: a config replaces the built-ins" sh -c "grep -qx gpu $T_OUT && [ \$(wc -l < $T_OUT) -eq 1 ]"
+expect 0 "built-in classes listed" ec2-launch --list-classes
+check "the original action's seven, large to 16xlarge" sh -c "[ \"\$(tr '\n' ' ' < $T_OUT)\" = 'large xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge ' ]"
 expect 0 "launch 3 large in two subnets, m6i only" ec2-launch --count 3 --resource-class large --run-id 7 \
 	--subnet-ids subnet-0123456789abcdef0,subnet-0123456789abcdef1 --allowed-types 'm6i.*'
 check "3 instances" [ "$(lines "$T_OUT")" -eq 3 ]
-check "type from the class (4 vCPU, 16 GiB) and the glob" sh -c "[ \$(grep -c '	m6i.xlarge	subnet-' $T_OUT) -eq 3 ]"
+check "type from the class (2 vCPU, at least 4 GiB) and the glob" sh -c "[ \$(grep -c '	m6i.large	subnet-' $T_OUT) -eq 3 ]"
 cp "$T_OUT" "$T_TMP/launched"
 id1=$(head -n1 "$T_TMP/launched" | cut -f1)
 check "tagged with pool, run id and class" [ "$(inst '.tags | [.["ec2-runner-pool:pool"], .["ec2-runner-pool:run-id"], .["ec2-runner-pool:resource-class"]] | join(" ")' "$id1")" = "ec2-runner-pool 7 large" ]
@@ -87,7 +89,7 @@ expect 0 "ec2-list by run id" ec2-list --run-id 7 --state pending,running
 check "lists the 3 with their run id" sh -c "[ \$(grep -c '	7	' $T_OUT) -eq 3 ]"
 expect 0 "ec2-list as JSON" ec2-list --run-id 7 --json
 check "3 JSON lines with id, state, type, run id, launch time" sh -c \
-	"[ \$(jq -c 'select(.runId == \"7\" and .instanceType == \"m6i.xlarge\" and (.instanceId | startswith(\"i-\")) and .launchTime > 1700000000)' $T_OUT | wc -l) -eq 3 ]"
+	"[ \$(jq -c 'select(.runId == \"7\" and .instanceType == \"m6i.large\" and (.instanceId | startswith(\"i-\")) and .launchTime > 1700000000)' $T_OUT | wc -l) -eq 3 ]"
 expect 1 "none launched before 2001" ec2-list --run-id 7 --launched-before 1000000000
 expect 0 "all launched before tomorrow" ec2-list --run-id 7 --launched-before $(($(date +%s) + 86400))
 check "the 3" [ "$(lines "$T_OUT")" -eq 3 ]
@@ -108,30 +110,30 @@ check "spot" [ "$(inst .usage "$(jq -r .instanceId "$T_OUT" | head -n1)")" = spo
 ec2-terminate $(jq -r .instanceId "$T_OUT") >/dev/null
 
 sim POST /faults '{"capacity":1}' >/dev/null
-expect 4 "partial fleet: exit 4" ec2-launch --count 3 --resource-class small --run-id 8
+expect 4 "partial fleet: exit 4" ec2-launch --count 3 --resource-class large --run-id 8
 check "reports capacity" err_has InsufficientInstanceCapacity
 check "says what came was terminated" err_has "got 1 of 3 instances"
 check "prints no instance" [ ! -s "$T_OUT" ]
 sleep 0.5
 expect 1 "the partial fleet was terminated" ec2-list --run-id 8 --state pending,running
 sim POST /faults '{"capacity":0}' >/dev/null
-expect 4 "no capacity at all: exit 4" ec2-launch --count 1 --resource-class small --run-id 8
+expect 4 "no capacity at all: exit 4" ec2-launch --count 1 --resource-class large --run-id 8
 sim POST /reset-faults >/dev/null
 expect 3 "no type matches: exit 3" ec2-launch --count 1 --resource-class large --run-id 9 --allowed-types 'z9.*'
 check "names EC2's code" err_has InvalidFleetConfiguration
 expect 3 "a template that does not exist: exit 3" ec2-launch --count 1 --resource-class large --run-id 9 --template nosuch
 check "names it" err_has InvalidLaunchTemplateName
 sim POST /faults '{"next":[{"service":"ec2","action":"CreateFleet","count":2,"code":"RequestLimitExceeded","status":503}]}' >/dev/null
-expect 0 "throttled CreateFleet is retried" ec2-launch --count 1 --resource-class small --run-id 10
+expect 0 "throttled CreateFleet is retried" ec2-launch --count 1 --resource-class large --run-id 10
 check "one instance" [ "$(lines "$T_OUT")" -eq 1 ]
 ec2-terminate $(cut -f1 "$T_OUT") >/dev/null
 sim POST /faults '{"next":[{"service":"ec2","action":"CreateFleet","count":10,"code":"RequestLimitExceeded","status":503}]}' >/dev/null
-expect 4 "throttled past the retries: exit 4" env AWS_MAX_ATTEMPTS=2 ec2-launch --count 1 --resource-class small --run-id 12
+expect 4 "throttled past the retries: exit 4" env AWS_MAX_ATTEMPTS=2 ec2-launch --count 1 --resource-class large --run-id 12
 sim POST /reset-faults >/dev/null
 expect 1 "nothing of run 12" ec2-list --run-id 12
 
 # --- ec2-terminate: refusals one by one
-ec2-launch --count 2 --resource-class small --run-id 13 > "$T_TMP/two"
+ec2-launch --count 2 --resource-class large --run-id 13 > "$T_TMP/two"
 sim POST /faults '{"next":[{"service":"ec2","action":"TerminateInstances","count":2,"code":"UnauthorizedOperation","status":403}]}' >/dev/null
 expect 3 "one refused of two: exit 3" ec2-terminate $(cut -f1 "$T_TMP/two")
 check "the refused one says so" out_has "$(head -n1 "$T_TMP/two" | cut -f1)	error	UnauthorizedOperation"
@@ -160,7 +162,7 @@ mv \$out.1 \$out.ok; mv \$out.2 \$out.notfound; mv \$out.3 \$out.disabled
 sleep 120
 EOF
 expect 0 "template for the metadata pool" ec2-template --pool imds-pool --ami ami-0123456789abcdef0 --user-data-file "$T_TMP/imds-ud"
-expect 0 "one instance there" ec2-launch --pool imds-pool --count 1 --resource-class small --run-id 14
+expect 0 "one instance there" ec2-launch --pool imds-pool --count 1 --resource-class large --run-id 14
 read -r iid itype _ < "$T_OUT"
 i=0
 while [ ! -f "$T_TMP/imds.disabled" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done

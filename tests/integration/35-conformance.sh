@@ -55,7 +55,7 @@ printf '#!/bin/sh\ntrue\n' > "$T_TMP/ud"
 ec2-template --ami ami-0123456789abcdef0 --user-data-file "$T_TMP/ud" --security-group-ids sg-01234567,sg-0123456789abcdef0 --instance-profile ci >/dev/null
 ec2-template --ami ami-0123456789abcdef1 --user-data-file "$T_TMP/ud" --security-group-ids sg-01234567 --instance-profile ci >/dev/null
 ec2-launch --count 1 --resource-class large --run-id c1 --subnet-ids subnet-01234567,subnet-0123456789abcdef0 --allowed-types 'm5.*,c6i.*' --usage-class spot > "$T_TMP/launched"
-ec2-launch --count 1 --resource-class small --run-id c2 >> "$T_TMP/launched"
+ec2-launch --count 1 --resource-class large --run-id c2 >> "$T_TMP/launched"
 ec2-list --state pending,running --run-id c1 >/dev/null
 # shellcheck disable=SC2046 # ids
 ec2-terminate --pool ec2-runner-pool $(cut -f1 "$T_TMP/launched") >/dev/null

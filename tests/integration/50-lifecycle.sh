@@ -96,7 +96,7 @@ sleep 0.5
 check "refresh terminated it in EC2" [ "$(ec2_state "$D")" = terminated ]
 
 # 8. An orphan: running under the pool's tag, unknown to the table.
-ec2-launch --count 1 --resource-class small --run-id orphan > "$T_TMP/orphan"
+ec2-launch --count 1 --resource-class large --run-id orphan > "$T_TMP/orphan"
 O=$(cut -f1 "$T_TMP/orphan")
 sleep 1.1 # launch times have whole seconds; the grace is 0
 expect 0 "refresh with an orphan" ec2rp-refresh

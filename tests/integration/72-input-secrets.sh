@@ -10,7 +10,9 @@ ec2rp-refresh >/dev/null 2>&1
 NL=$(printf 'a\nb')
 BIG=$(head -c 9000 /dev/zero | tr '\0' x)
 
-# table: expected exit | what the message names | command (eval'd)
+# table: expected exit | what the message names | command (eval'd).
+# "2r": exit 2 after one request, the read of the pool's configuration
+# (a class exists or not by what refresh stored; nothing is claimed).
 cat > "$T_TMP/table" <<'X'
 2|instance-count|env INPUT_INSTANCE_COUNT=-1 ec2rp-provision
 2|instance-count|env INPUT_INSTANCE_COUNT=0 ec2rp-provision
@@ -20,7 +22,22 @@ cat > "$T_TMP/table" <<'X'
 2|resource-class|env INPUT_RESOURCE_CLASS='Large!' ec2rp-provision
 2|usage-class|env INPUT_USAGE_CLASS=cheap ec2rp-provision
 2|instance-count|env INPUT_INSTANCE_COUNT=08 ec2rp-provision
-2|resource-class|env INPUT_RESOURCE_CLASS=nosuch ec2rp-provision
+2r|resource-class|env INPUT_RESOURCE_CLASS=nosuch ec2rp-provision
+2r|resource-class|env INPUT_RESOURCE_CLASS=small ec2rp-provision
+2|resource-class-config|env INPUT_RESOURCE_CLASS_CONFIG='[]' ec2rp-provision
+2|resource-class-config|env INPUT_RESOURCE_CLASS_CONFIG='{}' ec2rp-provision
+2|resource-class-config|env INPUT_RESOURCE_CLASS_CONFIG='{"x":{"cpu":"2x","mmem":"4096"}}' ec2rp-provision
+2|resource-class-config|env INPUT_RESOURCE_CLASS_CONFIG='{"x":{"cpu":"2","mem":4096,"mmem":4096}}' ec2rp-refresh
+2|usage-class|env INPUT_USAGE_CLASS=cheap ec2rp-refresh
+2|allowed-instance-types|env INPUT_ALLOWED_INSTANCE_TYPES='c* ;m*' ec2rp-refresh
+2|subnet-ids|env INPUT_SUBNET_IDS='subnet-0123456789abcdef0 vpc-1' ec2rp-refresh
+2|max-runtime-min|env INPUT_MAX_RUNTIME_MIN=08 ec2rp-refresh
+2|max-runtime-min|env INPUT_MAX_RUNTIME_MIN=43201 ec2rp-provision
+2|github-reg-token-refresh-min|env INPUT_GITHUB_REG_TOKEN_REFRESH_MIN=60 ec2rp-refresh
+2|github-reg-token-refresh-min|env INPUT_GITHUB_REG_TOKEN_REFRESH_MIN=-5 ec2rp-refresh
+2|pool|env INPUT_MODE=provision INPUT_POOL=ab ec2rp-entrypoint
+2|pool|env INPUT_MODE=provision INPUT_POOL='a pool' ec2rp-entrypoint
+2|aws-region|env INPUT_MODE=provision INPUT_AWS_REGION='us-east-1;x' ec2rp-entrypoint
 2|resource-class-config|env INPUT_RESOURCE_CLASS=arm INPUT_RESOURCE_CLASS_CONFIG='{"arm":{"cpu":2,"mem":4096,"arch":"sparc"}}' ec2rp-provision
 2|aws-region|env INPUT_MODE=release INPUT_AWS_REGION='us east-1' ec2rp-entrypoint
 2|allowed-instance-types|env INPUT_ALLOWED_INSTANCE_TYPES='m5.*;reboot' ec2rp-provision
@@ -61,12 +78,16 @@ X
 n=0
 while IFS='|' read -r code names cmd; do
 	n=$((n + 1))
+	reads=0
+	[ "$code" != 2r ] || { code=2; reads=1; }
 	tables=$(state-scan --kind config 2>/dev/null | md5sum)
-	before=$(sim GET /calls | grep -c '"service"')
+	before=$(sim GET /calls | jq length)
 	eval "$cmd" > "$T_OUT" 2> "$T_ERR" < /dev/null
 	got=$?
-	after=$(sim GET /calls | grep -c '"service"')
-	[ "$code" -ne 2 ] || [ "$before" -eq "$after" ] || got="$got (and it sent $((after - before)) requests)"
+	sent=$(sim GET /calls | jq -c --argjson b "$before" '.[$b:] | map(.action)')
+	if [ "$code" -eq 2 ] && [ "$sent" != "[]" ] && { [ "$reads" = 0 ] || [ "$sent" != '["BatchGetItem"]' ]; }; then
+		got="$got (and it sent $sent)"
+	fi
 	if [ "$got" = "$code" ] && grep -qF -- "$names" "$T_ERR" && [ "$(state-scan --kind config 2>/dev/null | md5sum)" = "$tables" ]; then
 		ok "bad input $n ($names): exit $code, named, nothing changed"
 	else
@@ -74,6 +95,24 @@ while IFS='|' read -r code names cmd; do
 	fi
 done < "$T_TMP/table"
 check "at least 30 bad inputs ($n)" [ "$n" -ge 30 ]
+
+# Every tool refuses an unknown option with exit 2, before any request.
+for tool in $(cd build/bin && ls | grep -v '^ec2rp'); do
+	before=$(sim GET /calls | jq length)
+	expect 2 "$tool refuses an unknown option" "$tool" --no-such-flag i-0123456789abcdef0
+	after=$(sim GET /calls | jq length)
+	check "$tool: named, and no request sent" sh -c "grep -q -- '--no-such-flag' '$T_ERR' && [ $before -eq $after ]"
+done
+
+# A provision before any refresh: one line saying what to do, nothing made.
+before=$(sim GET /instances | jq length)
+expect 3 "provision in a pool refresh never set up fails" env EC2RP_POOL=never-refreshed ec2rp-provision
+check "saying to run refresh first" err_has "run this action with mode: refresh first"
+check "in one line" [ "$(grep -c . "$T_ERR")" -eq 1 ]
+check "nothing launched" [ "$(sim GET /instances | jq length)" -eq "$before" ]
+state-init --pool half-set-up >/dev/null
+expect 3 "provision in a pool with a table but no configuration fails" env EC2RP_POOL=half-set-up ec2rp-provision
+check "saying to run refresh first" err_has "has no configuration yet: run this action with mode: refresh first"
 
 # Secrets through a whole lifecycle in GitHub Actions mode.
 mkdir -p "$T_TMP/gh"

@@ -1,5 +1,5 @@
-/* rclass: the built-in resource classes, a config that adds to and
- * overrides them, and every way a config is refused. */
+/* rclass: the built-in resource classes (the original action's), a config
+ * that replaces them, and every way a config is refused. */
 #include <stdio.h>
 #include <string.h>
 
@@ -9,24 +9,27 @@
 static void
 test_builtin(void)
 {
-	static const struct rclass want[] = { { "small", 2, 4096, 0 }, { "medium", 2, 8192, 0 }, { "large", 4, 16384, 0 },
-		{ "xlarge", 8, 32768, 0 }, { "2xlarge", 16, 65536, 0 } };
+	static const struct rclass want[] = { { "large", 2, 4096, 0 }, { "xlarge", 4, 8192, 0 },
+		{ "2xlarge", 8, 16384, 0 }, { "4xlarge", 16, 32768, 0 }, { "8xlarge", 32, 65536, 0 },
+		{ "12xlarge", 48, 98304, 0 }, { "16xlarge", 64, 131072, 0 } };
 	struct rclass_set s;
 	struct err e;
 	size_t i;
 
 	t_inteq(rclass_load(&s, NULL, &e), 0, "no config: built-ins");
-	t_inteq((long long)s.n, 5, "five built-in classes");
-	for (i = 0; i < 5; i++) {
+	t_inteq((long long)s.n, 7, "seven built-in classes");
+	for (i = 0; i < 7; i++) {
 		const struct rclass *c = rclass_find(&s, want[i].name);
 
 		t_ok(c && c->cpu == want[i].cpu && c->mem == want[i].mem, "%s is %d vCPU, %d MiB", want[i].name,
 		    want[i].cpu, want[i].mem);
 	}
-	t_streq(s.c[0].name, "small", "listed in order, small first");
+	t_streq(s.c[0].name, "large", "listed in order, large first");
+	t_ok(rclass_find(&s, "small") == NULL && rclass_find(&s, "medium") == NULL, "no small or medium");
 	t_inteq(rclass_load(&s, "", &e), 0, "empty config: built-ins");
-	t_inteq((long long)s.n, 5, "still five");
-	t_inteq(rclass_load(&s, "{}", &e), 0, "empty object: built-ins");
+	t_inteq((long long)s.n, 7, "still seven");
+	t_inteq(rclass_load(&s, "{}", &e), -1, "an empty object is refused: it would leave no class");
+	t_ok(strstr(e.msg, "names no class") != NULL, "saying so (%s)", e.msg);
 	t_ok(rclass_find(&s, "huge") == NULL && rclass_find(&s, "") == NULL && rclass_find(&s, "Large") == NULL,
 	    "unknown, empty and differently cased names not found");
 }
@@ -38,25 +41,25 @@ test_config(void)
 	struct err e;
 	const struct rclass *c;
 
-	t_inteq(rclass_load(&s, "{\"small\":{\"cpu\":1,\"mem\":2048},\"gpu-1\":{\"cpu\":8,\"mem\":61440}}", &e), 0,
-	    "override and add");
-	c = rclass_find(&s, "small");
-	t_ok(c && c->cpu == 1 && c->mem == 2048, "small overridden in place");
-	t_inteq((long long)s.n, 6, "one added");
-	t_streq(s.c[5].name, "gpu-1", "added after the built-ins");
-	t_ok((c = rclass_find(&s, "medium")) && c->mem == 8192, "the others kept");
+	t_inteq(rclass_load(&s, "{\"large\":{\"cpu\":1,\"mem\":2048},\"gpu-1\":{\"cpu\":8,\"mem\":61440}}", &e), 0,
+	    "a config of two classes");
+	c = rclass_find(&s, "large");
+	t_ok(c && c->cpu == 1 && c->mem == 2048, "large as the config says");
+	t_inteq((long long)s.n, 2, "only the config's classes");
+	t_streq(s.c[1].name, "gpu-1", "in the config's order");
+	t_ok(rclass_find(&s, "xlarge") == NULL, "the built-ins replaced, as in the original action");
 	t_inteq(rclass_load(&s, "{\"x\":{\"cpu\":1,\"mem\":512}}", &e), 0, "smallest values");
 	t_inteq(rclass_load(&s, "{\"x\":{\"cpu\":448,\"mem\":25165824}}", &e), 0, "largest values");
 	t_inteq(rclass_load(&s, "{\"x\":{\"cpu\":2.0,\"mem\":4096,\"note\":\"ok\"}}", &e), 0,
 	    "2.0 is whole; other keys ignored");
 	t_inteq(rclass_load(&s, "{\"x\":{\"cpu\":1,\"mem\":512},\"x\":{\"cpu\":3,\"mem\":1024}}", &e), 0,
 	    "a repeated class");
-	t_ok((c = rclass_find(&s, "x")) && c->cpu == 3 && s.n == 6, "the last one wins, listed once");
+	t_ok((c = rclass_find(&s, "x")) && c->cpu == 3 && s.n == 1, "the last one wins, listed once");
 	/* The original action's form: mmem for mem, numbers in quotes. */
 	t_inteq(rclass_load(&s, "{\"orig\":{\"cpu\":\"4\",\"mmem\":\"1024\"}}", &e), 0, "quoted numbers and mmem taken");
 	t_ok((c = rclass_find(&s, "orig")) && c->cpu == 4 && c->mem == 1024, "as 4 vCPU, 1024 MiB");
 	t_inteq(rclass_load(&s, NULL, &e), 0, "a later load starts again");
-	t_ok(rclass_find(&s, "x") == NULL && rclass_find(&s, "small")->cpu == 2, "without the old config");
+	t_ok(rclass_find(&s, "x") == NULL && rclass_find(&s, "large")->cpu == 2, "without the old config");
 }
 
 /* Replaces the last cut characters of s with with. */
@@ -109,9 +112,9 @@ test_refused(void)
 	t_inteq(rclass_load(&s, many, &e), 0, "32-character name taken");
 	t_ok(rclass_find(&s, name) != NULL, "and found");
 
-	/* 59 new classes fill the set (5 built-in); the 60th is one too many. */
+	/* 64 classes fill the set; the 65th is one too many. */
 	snprintf(many, sizeof(many), "{");
-	for (i = 0; i < RCLASS_MAX - 5; i++)
+	for (i = 0; i < RCLASS_MAX; i++)
 		snprintf(many + strlen(many), sizeof(many) - strlen(many), "%s\"c%d\":{\"cpu\":1,\"mem\":1024}",
 		    i ? "," : "", i);
 	snprintf(many + strlen(many), sizeof(many) - strlen(many), "}");
@@ -119,8 +122,8 @@ test_refused(void)
 	t_inteq((long long)s.n, RCLASS_MAX, "the set is full");
 	tail(many, sizeof(many), 1, ",\"one-more\":{\"cpu\":1,\"mem\":1024}}");
 	t_ok(rclass_load(&s, many, &e) == -1 && strstr(e.msg, "more than"), "one more refused: %s", e.msg);
-	tail(many, sizeof(many), strlen(",\"one-more\":{\"cpu\":1,\"mem\":1024}}"), ",\"small\":{\"cpu\":1,\"mem\":1024}}");
-	t_inteq(rclass_load(&s, many, &e), 0, "overriding a built-in in a full set is fine");
+	tail(many, sizeof(many), strlen(",\"one-more\":{\"cpu\":1,\"mem\":1024}}"), ",\"c0\":{\"cpu\":2,\"mem\":1024}}");
+	t_inteq(rclass_load(&s, many, &e), 0, "repeating a class in a full set is fine");
 }
 
 int
