@@ -113,6 +113,7 @@ runner_checksums() {
 	2.330.0) echo x64=af5c33fa94f3cc33b8e97937939136a6b04197e6dadfcfb3b6e33ae1bf41e79a,arm64=9cb43527912086c7c8fb4119cb06409fcbcbd6f93a2d8507f30b07c495620f5c ;;
 	2.329.0) echo x64=194f1e1e4bd02f80b7e9633fc546084d8d4e19f3928a324d512ea53430102e1d ;;
 	2.328.0) echo x64=01066fad3a2893e63e6ca880ae3a1fad5bf9329d60e77ee15f2b97c148c3cd4e,arm64=b801b9809c4d9301932bccadf57ca13533073b2aa9fa9b8e625a8db905b5d8eb ;;
+	2.325.0) echo x64=5020da7139d85c776059f351e0de8fdec753affc9c558e892472d43ebeb518f4,arm64=0e916ad0d354089d320011c132d46bdbe3353c8b925a2e1056c7c8e85d2f2490 ;;
 	2.321.0) echo x64=ba46ba7ce3a4d7236b16fbe44419fb453bc08f866b24f04d549ec89f1722a29e ;;
 	esac
 }
@@ -135,11 +136,12 @@ config_get() {
 }
 
 # masked: stdin with what looks like a credential replaced by ***: GitHub
-# tokens, AWS access key ids and secret keys, and runner registration
-# tokens (29 capitals and digits). For the lines instances send back (a
+# tokens, AWS access key ids and secret keys (40 characters of base64
+# standing alone), and runner registration tokens (29 capitals and digits
+# standing alone); a sha256 (64 hex digits) stays readable. For the lines instances send back (a
 # failed script's last lines), which the workflow log shows.
 masked() {
-	sed -E 's/(gh[pousr]_|github_pat_)[A-Za-z0-9_]{20,}/***/g; s/(AKIA|ASIA)[A-Z0-9]{16}/***/g; s/[A-Za-z0-9\/+]{40}/***/g; s/(^|[^A-Za-z0-9])[A-Z0-9]{29}([^A-Za-z0-9]|$)/\1***\2/g'
+	sed -E 's/(gh[pousr]_|github_pat_)[A-Za-z0-9_]{20,}/***/g; s/(AKIA|ASIA)[A-Z0-9]{16}/***/g; s/(^|[^A-Za-z0-9\/+])[A-Za-z0-9\/+]{40}([^A-Za-z0-9\/+]|$)/\1***\2/g; s/(^|[^A-Za-z0-9])[A-Z0-9]{29}([^A-Za-z0-9]|$)/\1***\2/g'
 }
 
 # pool_config FILE NAME...: reads the pool's parameters NAME... (stored by

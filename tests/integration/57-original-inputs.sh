@@ -4,7 +4,80 @@
 # with quoted numbers and "mmem". Each arrives in the request as AWS needs it.
 . tests/integration/lib.sh
 stack_start
-export GITHUB_REPOSITORY=octo/orig INPUT_AMI=ami-0123456789abcdef0 EC2RP_COLD_TIMEOUT_SEC=30 EC2RP_ORPHAN_GRACE_SEC=0
+# GitHub sets these for every job.
+export GITHUB_REPOSITORY=octo/orig GITHUB_ACTIONS=true GITHUB_OUTPUT=$T_TMP/gh-output GITHUB_STEP_SUMMARY=$T_TMP/gh-summary
+# The original action's quickstart, as its docs show it, through the
+# action's entrypoint with the environment GitHub gives the container: every
+# input of action.yml, its default where the workflow sets none. Only the
+# ids differ (the docs' sg-123 and ami-123 are placeholders AWS refuses).
+# action_env: INPUT_<NAME>=<default> for every input of action.yml.
+action_env() {
+	awk '/^inputs:/ { on = 1; next } /^[a-z]/ { on = 0 }
+		on && /^  [a-z0-9-]+:$/ { n = $1; sub(":", "", n) }
+		on && /^    default:/ { v = $0; sub(/^    default: */, "", v); gsub(/^"|"$/, "", v)
+			gsub("-", "_", n); print "INPUT_" toupper(n) "=" v }' action.yml
+}
+# as_action NAME=VALUE...: runs the action with these inputs (a NAME in
+# capitals is an environment variable, GITHUB_RUN_ID).
+as_action() {
+	(
+		action_env > "$T_TMP/action.env"
+		while IFS= read -r kv; do export "${kv?}"; done < "$T_TMP/action.env"
+		for kv in "$@"; do
+			n=${kv%%=*}
+			case $n in
+			*[a-z]*) export "INPUT_$(printf '%s' "$n" | tr 'a-z-' 'A-Z_')=${kv#*=}" ;;
+			*) export "${kv?}" ;;
+			esac
+		done
+		exec ec2rp-entrypoint
+	)
+}
+n_inputs=$(sed -n '/^inputs:/,/^[a-z]/p' action.yml | grep -c '^  [a-z0-9-]*:$')
+check "action.yml gives every input but mode a default ($(action_env | wc -l) of $n_inputs)" [ "$(action_env | wc -l)" -eq $((n_inputs - 1)) ]
+S1=subnet-0123456789abcdef1 S2=subnet-0123456789abcdef2 S3=subnet-0123456789abcdef3
+expect 3 "provision before the pool's first refresh" as_action GITHUB_RUN_ID=9000 mode=provision instance-count=2
+check "says to run refresh first, in one error line" sh -c "grep -q '^::error::.*mode: refresh first' $T_ERR && [ \$(grep -vc '^::add-mask::' $T_ERR) -eq 1 ]"
+expect 0 "refresh.yml of the quickstart" as_action mode=refresh github-token="$GITHUB_TOKEN" ami=ami-0123456789abcdef0 \
+	iam-instance-profile=your-instance-profile security-group-ids=sg-0123456789abcdef0 \
+	subnet-ids="$S1 $S2 $S3" aws-region=us-east-1 \
+	pre-runner-script='if [[ -n "$BASH_VERSION" ]]; then touch "$EC2RP_ROOT/ran-under-bash"; fi'
+check "stored: the three subnets" [ "$(state-get --kind config subnet-ids | cut -f2)" = "$S1,$S2,$S3" ]
+check "stored: 30 minutes, c* m* r*, on-demand, idle 420 s" [ "$(state-get --kind config max-runtime-min allowed-instance-types usage-class idle-time-sec | cut -f2 | tr '\n' ' ')" = "30 c*,m*,r* on-demand 420 " ]
+expect 0 "ci.yml's provision: mode and instance-count 2, nothing else" as_action GITHUB_RUN_ID=9001 mode=provision instance-count=2
+ids=$(cat "$T_OUT")
+check "2 instances" [ "$(echo $ids | wc -w)" -eq 2 ]
+inst() { sim GET /instances | jq -r --arg id "$1" ".[] | select(.id == \$id) | $2"; }
+for id in $ids; do
+	check "$id: in a stored subnet ($(inst "$id" .subnet))" sh -c "echo '$S1 $S2 $S3' | grep -qw '$(inst "$id" .subnet)'"
+	check "$id: large is 2 vCPU, as in the original ($(inst "$id" .type))" sh -c "echo '$(inst "$id" .type)' | grep -Eqx '[cmr][0-9a-z]*\.large'"
+	check "$id: the pre-runner script ran under bash" [ -f "$SIM_DIR/instances/$id/root/ran-under-bash" ]
+done
+now=$(date +%s)
+th=$(state-get --consistent $ids | cut -f4 | sort -n | head -n 1)
+check "running for 30 minutes at most (threshold in $((th - now)) s)" [ "$((th - now))" -gt 1700 ] && [ "$((th - now))" -le 1800 ]
+# runs-on: ${{ github.run_id }}: a job with that label runs on them.
+job=$(sim POST /jobs '{"label":"9001","script":"echo hello matrix"}' | jq -r .id)
+i=0
+while [ $i -lt 40 ] && ! sim GET "/jobs/$job" | grep -q '"conclusion": *"success"'; do sleep 0.25; i=$((i + 1)); done
+check "a job with runs-on 9001 ran" sh -c "sim() { curl -fsS \"$SIM_CONTROL\$2\"; }; sim GET /jobs/$job | grep -q '\"conclusion\": *\"success\"'"
+expect 0 "ci.yml's release: mode only" as_action GITHUB_RUN_ID=9001 mode=release
+check "both back in the pool, idle" [ "$(state-get --consistent $ids | cut -f2 | sort -u)" = idle ]
+expect 0 "a provision that overrides max-runtime-min (45)" as_action GITHUB_RUN_ID=9002 mode=provision max-runtime-min=45
+th=$(state-get --consistent $(cat "$T_OUT") | cut -f4)
+check "its runners live 45 minutes at most" [ "$((th - $(date +%s)))" -gt 2600 ]
+expect 0 "its release" as_action GITHUB_RUN_ID=9002 mode=release
+# github-reg-token-refresh-min: the tokens fetched above are fresh; 0 renews them.
+qs() { as_action mode=refresh github-token="$GITHUB_TOKEN" ami=ami-0123456789abcdef0 iam-instance-profile=your-instance-profile \
+	security-group-ids=sg-0123456789abcdef0 subnet-ids="$S1 $S2 $S3" "$@"; }
+expect 0 "refresh again" qs
+check "tokens younger than 30 minutes are kept" sh -c "! grep -q 'token renewed' $T_ERR"
+expect 0 "refresh with github-reg-token-refresh-min: 0" qs github-reg-token-refresh-min=0
+check "both tokens renewed" [ "$(grep -c 'token renewed' "$T_ERR")" -eq 2 ]
+
+# Inputs in the original's other forms, straight to the mode scripts.
+unset GITHUB_ACTIONS
+export INPUT_AMI=ami-0123456789abcdef0 EC2RP_COLD_TIMEOUT_SEC=30 EC2RP_ORPHAN_GRACE_SEC=0
 sgs() { sim GET /templates | jq -r '.[0].data.SecurityGroupIds // [] | join(" ")'; }
 expect 0 "refresh with space-separated security groups" env INPUT_SECURITY_GROUP_IDS="sg-01234567  sg-0123456789abcdef0" ec2rp-refresh
 check "both groups in the launch template ($(sgs))" [ "$(sgs)" = "sg-01234567 sg-0123456789abcdef0" ]

@@ -137,4 +137,13 @@ for s in "$GITHUB_TOKEN" "$REG" "$REM" "$AWS_SECRET_ACCESS_KEY"; do
 	[ -z "$hits" ] || echo "# found in: $hits"
 done
 check "command lines were sampled during the run ($(grep -c . "$T_TMP/ps") lines)" [ -s "$T_TMP/ps" ]
+
+# An instance's failure reaches the provision's log with its last lines,
+# credentials in them masked: a pre-runner script that prints some and fails.
+FAKE_GH=ghp_$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')
+FAKE_AK=AKIA$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n' | tr a-f A-F)
+expect 0 "refresh with a pre-runner script that leaks and fails" env INPUT_PRE_RUNNER_SCRIPT="echo using $FAKE_GH and $FAKE_AK; exit 3" ec2rp-refresh
+expect 1 "provision fails at once" env GITHUB_RUN_ID=902 INPUT_INSTANCE_COUNT=1 INPUT_RESOURCE_CLASS=xlarge EC2RP_COLD_TIMEOUT_SEC=60 ec2rp-provision
+check "naming the signal and the script's own line" sh -c "grep -q 'pre-runner-failed.*using' '$T_ERR'"
+check "the token and the key id masked" sh -c "grep -q 'using \*\*\* and \*\*\*' '$T_ERR' && ! grep -qF -- '$FAKE_GH' '$T_ERR' && ! grep -qF -- '$FAKE_AK' '$T_ERR'"
 done_testing
