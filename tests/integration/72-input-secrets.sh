@@ -7,10 +7,18 @@
 stack_start
 export GITHUB_REPOSITORY=octo/bad INPUT_AMI=ami-0123456789abcdef0 GITHUB_RUN_ID=77
 ec2rp-refresh >/dev/null 2>&1
+# An idle record in the pool, which a provision that went too far would
+# claim (a record only: no agent whose own requests would be counted).
+{ state-cas --run-id 70 --threshold-in 3600 --resource-class large i-0000000000000abcd none created &&
+	state-cas --run-id 70 --threshold-in 3600 i-0000000000000abcd created running &&
+	state-cas --run-id 70 --threshold-in 3600 i-0000000000000abcd running idle &&
+	pool-push --resource-class large --repository octo/bad i-0000000000000abcd; } >/dev/null 2>&1
+check "one idle record in the pool" [ "$(state-scan --state idle | grep -c .)" -eq 1 ]
 NL=$(printf 'a\nb')
 BIG=$(head -c 9000 /dev/zero | tr '\0' x)
 
-# table: expected exit | what the message names | command (eval'd).
+# table: expected exit | what the message names | command (eval'd). After
+# each, the parameters and the instance records are as they were.
 # "2r": exit 2 after one request, the read of the pool's configuration
 # (a class exists or not by what refresh stored; nothing is claimed).
 cat > "$T_TMP/table" <<'X'
@@ -80,7 +88,7 @@ while IFS='|' read -r code names cmd; do
 	n=$((n + 1))
 	reads=0
 	[ "$code" != 2r ] || { code=2; reads=1; }
-	tables=$(state-scan --kind config 2>/dev/null | md5sum)
+	tables=$( (state-scan --kind config; state-scan) 2>/dev/null | md5sum)
 	before=$(sim GET /calls | jq length)
 	eval "$cmd" > "$T_OUT" 2> "$T_ERR" < /dev/null
 	got=$?
@@ -88,7 +96,7 @@ while IFS='|' read -r code names cmd; do
 	if [ "$code" -eq 2 ] && [ "$sent" != "[]" ] && { [ "$reads" = 0 ] || [ "$sent" != '["BatchGetItem"]' ]; }; then
 		got="$got (and it sent $sent)"
 	fi
-	if [ "$got" = "$code" ] && grep -qF -- "$names" "$T_ERR" && [ "$(state-scan --kind config 2>/dev/null | md5sum)" = "$tables" ]; then
+	if [ "$got" = "$code" ] && grep -qF -- "$names" "$T_ERR" && [ "$( (state-scan --kind config; state-scan) 2>/dev/null | md5sum)" = "$tables" ]; then
 		ok "bad input $n ($names): exit $code, named, nothing changed"
 	else
 		not_ok "bad input $n: $cmd" "exit $got (want $code); stderr: $(head -c 300 "$T_ERR")"
