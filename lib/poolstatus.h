@@ -6,6 +6,7 @@
 #ifndef EC2RP_POOLSTATUS_H
 #define EC2RP_POOLSTATUS_H
 
+#include <limits.h>
 #include <stddef.h>
 
 #include <cjson/cJSON.h>
@@ -13,7 +14,9 @@
 #include "buf.h"
 #include "state.h"
 
-#define POOLSTATUS_UNKNOWN (-1LL) /* a time or count the items do not give */
+/* A time, age or count the items do not give (not -1: a threshold a second
+ * ago is -1 s away). */
+#define POOLSTATUS_UNKNOWN LLONG_MIN
 
 struct poolstatus_inst {
 	char id[20];       /* i- and 8 or 17 hex */
