@@ -478,7 +478,10 @@ markdown(const struct poolstatus *ps, const char *pool, struct buf *b)
 			bad |= buf_adds(b, " | ");
 			bad |= add_human(b, since(ps->now, r->heartbeat));
 			bad |= buf_adds(b, " | ");
-			bad |= add_human(b, r->threshold == POOLSTATUS_UNKNOWN ? r->threshold : r->threshold - ps->now);
+			if (r->expired) /* by how long: the table below */
+				bad |= buf_adds(b, "expired");
+			else
+				bad |= add_human(b, r->threshold == POOLSTATUS_UNKNOWN ? r->threshold : r->threshold - ps->now);
 			bad |= buf_adds(b, " |\n");
 		}
 		bad |= buf_addc(b, '\n');

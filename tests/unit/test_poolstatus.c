@@ -244,8 +244,8 @@ test_markdown(void)
 	t_ok(strstr(b.p, "| large | 0 | 1 | 1 | 2 | 1 | 3 | i-00000002, 1h 00m |\n") != NULL, "large's row");
 	t_ok(strstr(b.p, "| small | 0 | 0 | 0 | 1 | 1 | no queue | i-00000008, 10s |\n") != NULL, "small's row");
 	t_ok(strstr(b.p, "| 42-1 | i-00000005 | large | running | 2m 00s | 4s | 50m 00s |\n") != NULL, "a run's instance");
-	t_ok(strstr(b.p, "| 7-1 | i-00000006 | small | created | 15m 01s | - | -1s |\n") != NULL,
-	    "a passed threshold is negative");
+	t_ok(strstr(b.p, "| 7-1 | i-00000006 | small | created | 15m 01s | - | expired |\n") != NULL,
+	    "a passed threshold says expired");
 	t_ok(strstr(b.p, "The next refresh terminates 2 expired instances") != NULL, "what refresh would clean up");
 	t_ok(strstr(b.p, "| i-00000003 | large | idle | - | 1m 00s |\n") != NULL, "an expired row");
 	poolstatus_free(&ps);
