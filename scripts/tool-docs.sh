@@ -44,6 +44,12 @@ while IFS="$(printf '\t')" read -r id type usage; do
 done
 X
 		;;
+	pool-status) cat <<'X'
+pool-status large small                                        # the pool at a glance
+pool-status | awk -F '\t' '$1 == "class" && $6 == 0 { print $2 ": no idle instance" }'
+pool-status --markdown >> "$GITHUB_STEP_SUMMARY"
+X
+		;;
 	ec2-launch) echo 'ec2-launch --count 2 --resource-class large --run-id 42 --subnet-ids subnet-0123456789abcdef0 | cut -f1' ;;
 	ec2-terminate) echo 'ec2-list --run-id 42 --state pending,running | cut -f1 | xargs -r ec2-terminate' ;;
 	ec2-template) echo 'ec2-template --ami ami-0123456789abcdef0 --instance-profile runner --user-data-file user-data.sh' ;;
