@@ -170,6 +170,15 @@ cfg() {
 	[ "$_cv" = - ] || printf '%s' "$_cv"
 }
 
+# pool_summary [CLASS...]: the pool at a glance (pool-status) in the step
+# summary; a failed read is a warning, never the mode's failure.
+pool_summary() {
+	[ -n "${GITHUB_STEP_SUMMARY:-}" ] || return 0
+	summary ""
+	pool-status --markdown "$@" >> "$GITHUB_STEP_SUMMARY" < /dev/null \
+		|| warn "could not show the pool in the step summary (pool-status exit $?)"
+}
+
 # pool_label: the label every runner of this pool carries besides its run
 # id, so that cleanup never touches another pool's or anyone else's runners.
 pool_label() { printf 'ec2rp-pool-%s' "$EC2RP_POOL"; }
@@ -187,19 +196,22 @@ run_id() {
 	printf '%s' "$r"
 }
 
-# reuse_policy [FILE]: the pool's instance-reuse setting (refresh stores
-# it; same-repository until it has), from FILE when pool_config read it.
-# Sets $reuse and $repo (the repository a released instance is tagged with
-# and a claim must match); dies when the setting cannot be read or the
-# repository it needs is missing.
+# reuse_policy: the pool's instance-reuse setting (refresh stores it;
+# same-repository until it has); reuse_policy_from FILE: the same, from
+# what pool_config read. Set $reuse and $repo (the repository a released
+# instance is tagged with and a claim must match); die when the setting
+# cannot be read or the repository it needs is missing.
 reuse_policy() {
-	if [ -n "${1:-}" ]; then
-		reuse=$(cfg "$1" instance-reuse)
-	else
-		reuse=$(config_get instance-reuse)
-		_st=$?
-		[ "$_st" -le 1 ] || die "could not read the pool's parameters (state-get exit $_st); nothing was changed" "$_st"
-	fi
+	reuse=$(config_get instance-reuse)
+	_st=$?
+	[ "$_st" -le 1 ] || die "could not read the pool's parameters (state-get exit $_st); nothing was changed" "$_st"
+	reuse_check
+}
+reuse_policy_from() {
+	reuse=$(cfg "$1" instance-reuse)
+	reuse_check
+}
+reuse_check() {
 	printf '%s' "$reuse" | grep -Eqx "$RE_REUSE" || reuse=same-repository
 	repo=${GITHUB_REPOSITORY:-}
 	if [ -n "$repo" ] && ! printf '%s' "$repo" | grep -Eqx "$RE_REPO"; then

@@ -47,6 +47,8 @@ check "stored: 30 minutes, c* m* r*, on-demand, idle 420 s" [ "$(state-get --kin
 expect 0 "ci.yml's provision: mode and instance-count 2, nothing else" as_action GITHUB_RUN_ID=9001 mode=provision instance-count=2
 ids=$(cat "$T_OUT")
 check "2 instances" [ "$(echo $ids | wc -w)" -eq 2 ]
+check "the step summary shows the pool: large, 2 running" grep -q '^| large | 0 | 0 | 2 | ' "$GITHUB_STEP_SUMMARY"
+check "and both instances under run 9001" [ "$(grep -c '^| 9001 | i-' "$GITHUB_STEP_SUMMARY")" -eq 2 ]
 inst() { sim GET /instances | jq -r --arg id "$1" ".[] | select(.id == \$id) | $2"; }
 for id in $ids; do
 	check "$id: in a stored subnet ($(inst "$id" .subnet))" sh -c "echo '$S1 $S2 $S3' | grep -qw '$(inst "$id" .subnet)'"
