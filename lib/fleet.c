@@ -199,6 +199,29 @@ one_line(char *s)
 			*s = ' ';
 }
 
+/* Adds "TYPE in PLACE" for an error's override to r->where, once. */
+static void
+add_where(struct fleet_result *r, const struct xml *item)
+{
+	char type[32], place[32], one[80];
+	size_t len = strlen(r->where);
+	const char *zone = xml_text(item, "launchTemplateAndOverrides/overrides/availabilityZone");
+
+	field(type, sizeof(type), xml_text(item, "launchTemplateAndOverrides/overrides/instanceType"));
+	field(place, sizeof(place), *zone ? zone : xml_text(item, "launchTemplateAndOverrides/overrides/subnetId"));
+	if (strcmp(type, "-") == 0 && strcmp(place, "-") == 0)
+		return;
+	snprintf(one, sizeof(one), "%s in %s", type, place);
+	if (strstr(r->where, one) != NULL)
+		return;
+	if (len + strlen(one) + 3 >= sizeof(r->where)) {
+		if (len + 4 < sizeof(r->where) && (len < 3 || strcmp(r->where + len - 3, "...") != 0))
+			snprintf(r->where + len, sizeof(r->where) - len, "%s...", len ? ", " : "");
+		return;
+	}
+	snprintf(r->where + len, sizeof(r->where) - len, "%s%s", len ? ", " : "", one);
+}
+
 void
 fleet_parse(const struct xml *doc, struct fleet_result *r)
 {
@@ -218,6 +241,8 @@ fleet_parse(const struct xml *doc, struct fleet_result *r)
 			memcpy(in->id, id->text, strlen(id->text) + 1);
 			field(in->type, sizeof(in->type), xml_text(it, "instanceType"));
 			field(in->subnet, sizeof(in->subnet), xml_text(it, "launchTemplateAndOverrides/overrides/subnetId"));
+			if (strcmp(xml_text(it, "lifecycle"), "spot") == 0 || strcmp(xml_text(it, "lifecycle"), "on-demand") == 0)
+				snprintf(in->usage, sizeof(in->usage), "%s", xml_text(it, "lifecycle"));
 			r->n++;
 		}
 	for (it = xml_find(doc, "errorSet/item"); it; it = xml_next(it)) {
@@ -235,6 +260,7 @@ fleet_parse(const struct xml *doc, struct fleet_result *r)
 			first_other = 0;
 			r->temporary = 0;
 		}
+		add_where(r, it);
 		r->errors++;
 	}
 	if (r->errors == 0)

@@ -37,6 +37,8 @@ struct fleet_instance {
 	char id[20];     /* i- and 8 or 17 hex */
 	char type[32];
 	char subnet[32]; /* "-" when the answer does not say */
+	char usage[12];  /* the item's lifecycle: "spot" or "on-demand"; "" when
+	                  * the answer does not say */
 };
 
 struct fleet_result {
@@ -47,6 +49,8 @@ struct fleet_result {
 	int temporary;  /* 1 when every error is a lack of capacity */
 	char code[64];  /* the first error not about capacity, else the first; "" if none */
 	char msg[256];
+	char where[256]; /* the overrides the errors name, "TYPE in ZONE" (or subnet),
+	                  * comma-separated, each once, cut short at the end; "" if none */
 };
 
 /* Reads a CreateFleetResponse (the document aws_query returns). Never fails:

@@ -68,7 +68,7 @@ RE_AMI='ami-([0-9a-f]{8}|[0-9a-f]{17})'
 RE_SUBNETS='subnet-[0-9a-f]{8,17}(,subnet-[0-9a-f]{8,17})*'
 RE_SGS='sg-[0-9a-f]{8,17}(,sg-[0-9a-f]{8,17})*'
 RE_GLOBS='[a-z0-9.*-]+(,[a-z0-9.*-]+)*'
-RE_USAGE='spot|on-demand'
+RE_USAGE='spot|on-demand|spot-or-on-demand'
 # URLs that go into user data: https and RFC 3986 characters only (quoting
 # keeps the sub-delimiters & $ ' ( ) inert there).
 RE_URL="https://[][A-Za-z0-9._~:/?#@!\$&'()*+,;=%{}-]+"

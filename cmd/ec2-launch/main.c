@@ -20,7 +20,8 @@ static const char help[] =
     "launch template's default version: the class gives the exact vCPU count and\n"
     "the least memory, the globs the allowed types, one override per subnet.\n"
     "Tags: pool, run id, class. All or nothing: if fewer than N come back, those\n"
-    "are terminated. Prints id<TAB>instance-type<TAB>subnet per instance.\n"
+    "are terminated. Prints id<TAB>instance-type<TAB>subnet<TAB>usage-class per\n"
+    "instance. A short fleet's error names the types and zones that failed.\n"
     "  --class-config JSON  {\"CLASS\": {\"cpu\": N, \"mem\": MiB, \"arch\": A}, ...} (or @FILE\n"
     "                       holding it) instead of the built-in classes: large 2\n"
     "                       vCPU 4096 MiB, xlarge 4/8192, 2xlarge 8/16384, 4xlarge\n"
@@ -31,11 +32,13 @@ static const char help[] =
     "  --image-arm64 AMI    the AMI for an arm64 class (the template's is x86-64)\n"
     "  --list-classes       print the class names, one a line, and stop\n"
     "  --subnet-ids a,b     up to 20 subnets, one override each\n"
-    "  --usage-class U      spot or on-demand (default on-demand)\n"
+    "  --usage-class U      spot, on-demand (default), or spot-or-on-demand: spot,\n"
+    "                       and what spot lacks the capacity for on-demand, in a\n"
+    "                       second CreateFleet of the same launch\n"
     "  --allowed-types G    up to 20 comma-separated instance-type globs (m6i.*)\n"
     "  --template NAME      launch template (default: the pool's name)\n"
     "  --pool NAME          the pool (default EC2RP_POOL, else ec2-runner-pool)\n"
-    "  --json               JSON Lines: instanceId, instanceType, subnetId\n"
+    "  --json               JSON Lines: instanceId, instanceType, subnetId, usageClass\n"
     "  --client-token T     CreateFleet's idempotency token (1-64 printable ASCII);\n"
     "                       default: a new random one per launch, so a retry\n"
     "                       after a lost answer gets the same fleet back\n"
@@ -64,6 +67,45 @@ class_config(const char *opt, struct buf *out)
 	return bad ? -1 : buf_adds(out, "");
 }
 
+/* One CreateFleet with the body in b; its answer in res. */
+static int
+create(struct aws *a, const struct buf *b, struct fleet_result *res, struct err *e)
+{
+	struct xml *doc = NULL;
+
+	if (aws_query(a, b->p, &doc, e))
+		return -1;
+	fleet_parse(doc, res);
+	xml_free(doc);
+	return 0;
+}
+
+/* Adds the on-demand answer to spot's: its instances, and its error when
+ * it has one (the launch is short either way, so the reason must show). */
+static void
+merge(struct fleet_result *res, const struct fleet_result *more)
+{
+	size_t len = strlen(res->where);
+	int i;
+
+	for (i = 0; i < more->n && res->n < FLEET_MAX; i++) {
+		res->in[res->n] = more->in[i];
+		if (res->in[res->n].usage[0] == '\0')
+			snprintf(res->in[res->n].usage, sizeof(res->in[res->n].usage), "on-demand");
+		res->n++;
+	}
+	res->dropped += more->dropped;
+	res->errors += more->errors;
+	if (more->errors || more->code[0]) {
+		res->temporary = more->temporary;
+		memcpy(res->code, more->code, sizeof(res->code));
+		memcpy(res->msg, more->msg, sizeof(res->msg));
+	}
+	if (more->where[0] && len + 3 < sizeof(res->where))
+		snprintf(res->where + len, sizeof(res->where) - len, "%s%.*s", len ? ", " : "",
+		    (int)(sizeof(res->where) - len - 3), more->where);
+}
+
 static void
 print_instance(const struct fleet_instance *in, int json)
 {
@@ -71,13 +113,14 @@ print_instance(const struct fleet_instance *in, int json)
 	char *s;
 
 	if (!json) {
-		printf("%s\t%s\t%s\n", in->id, in->type, in->subnet);
+		printf("%s\t%s\t%s\t%s\n", in->id, in->type, in->subnet, in->usage);
 		return;
 	}
 	o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "instanceId", in->id);
 	cJSON_AddStringToObject(o, "instanceType", in->type);
 	cJSON_AddStringToObject(o, "subnetId", in->subnet);
+	cJSON_AddStringToObject(o, "usageClass", in->usage);
 	if ((s = cJSON_PrintUnformatted(o)) != NULL)
 		printf("%s\n", s);
 	cJSON_free(s);
@@ -103,11 +146,11 @@ ec2_launch_main(int argc, char **argv)
 	struct fleet_req req = { NULL, 0, "on-demand", "", "", NULL, NULL, NULL, NULL, NULL };
 	const char *image_arm64 = NULL;
 	char token[FLEET_MAX_TOKEN + 1];
-	static struct fleet_result result; /* 8 KB: not on the stack */
+	static struct fleet_result result, more; /* 8 KB each: not on the stack */
 	struct fleet_result *res = &result;
+	int fallback = 0;
 	struct rclass_set set;
 	struct buf b = BUF_INIT, cfg = BUF_INIT;
-	struct xml *doc = NULL;
 	struct aws a;
 	struct err e;
 
@@ -170,8 +213,12 @@ ec2_launch_main(int argc, char **argv)
 		return cli_usage("--run-id is required: 1-64 of A-Z a-z 0-9 _ . -");
 	if (*req.subnets && !ec2_valid_ids(req.subnets, "subnet-"))
 		return cli_usage("invalid --subnet-ids: comma-separated subnet-<hex> ids");
-	if (strcmp(req.usage, "spot") && strcmp(req.usage, "on-demand"))
-		return cli_usage("invalid --usage-class: spot or on-demand");
+	if (strcmp(req.usage, "spot-or-on-demand") == 0) {
+		fallback = 1;
+		req.usage = "spot";
+	} else if (strcmp(req.usage, "spot") && strcmp(req.usage, "on-demand")) {
+		return cli_usage("invalid --usage-class: spot, on-demand or spot-or-on-demand");
+	}
 	if (*req.globs && !poolmsg_valid_globs(req.globs))
 		return cli_usage("invalid --allowed-types: comma-separated globs of a-z 0-9 . - * ?");
 	if ((req.pool = names_pool_of(pool_opt)) == NULL)
@@ -200,14 +247,42 @@ ec2_launch_main(int argc, char **argv)
 		buf_free(&b);
 		return cli_fail(&e, "set up EC2");
 	}
-	c = aws_query(&a, b.p, &doc, &e);
+	c = create(&a, &b, res, &e);
 	buf_free(&b);
 	if (c) {
 		aws_free(&a);
 		return cli_fail(&e, "create the fleet");
 	}
-	fleet_parse(doc, res);
-	xml_free(doc);
+	/* spot-or-on-demand: what spot could not give for lack of capacity is
+	 * asked for on-demand, in the same launch, with its own token. */
+	if (fallback && res->n < count && res->n < FLEET_MAX && !res->dropped && res->temporary) {
+		char prefix[48];
+
+		log_msg(LOG_INFO, "spot gave %d of %lld (%s%s%s): asking for %lld on-demand", res->n, count, res->code,
+		    res->where[0] ? " at " : "", res->where, count - res->n);
+		snprintf(prefix, sizeof(prefix), "ec2rp-od-%.37s", req.run_id);
+		req.usage = "on-demand";
+		req.count = (int)count - res->n;
+		if (cli_token(token, sizeof(token), prefix)) {
+			err_set(&e, ERR_LOCAL, "no randomness for a client token");
+			c = -1;
+		} else {
+			req.client_token = token;
+			c = fleet_query(&b, &req, &e) || create(&a, &b, &more, &e);
+		}
+		buf_free(&b);
+		if (c) {
+			/* What spot gave goes back: all or nothing. */
+			more.n = 0;
+			more.temporary = e.cls == ERR_TEMPORARY;
+			snprintf(more.code, sizeof(more.code), "%.*s", (int)sizeof(more.code) - 1, e.code[0] ? e.code : "error");
+			snprintf(more.msg, sizeof(more.msg), "%.*s", (int)sizeof(more.msg) - 1, e.msg);
+		}
+		merge(res, &more);
+	}
+	for (i = 0; i < res->n; i++)
+		if (res->in[i].usage[0] == '\0')
+			snprintf(res->in[i].usage, sizeof(res->in[i].usage), "%s", fallback ? "spot" : req.usage);
 	if (res->n != count || res->dropped) {
 		const char *left = "terminated";
 		struct err te;
@@ -225,8 +300,9 @@ ec2_launch_main(int argc, char **argv)
 			    "%s the %d good ones", res->dropped, left, res->n);
 		else
 			err_set(&e, res->temporary ? ERR_TEMPORARY : ERR_PERMANENT,
-			    "got %d of %lld instances (%s: %s); %s the %d that came", res->n, count,
-			    res->code[0] ? res->code : "no error given", res->msg, left, res->n);
+			    "got %d of %lld instances (%s: %s%s%s); %s the %d that came", res->n, count,
+			    res->code[0] ? res->code : "no error given", res->msg, res->where[0] ? "; failed: " : "",
+			    res->where, left, res->n);
 		err_code(&e, res->code);
 		aws_free(&a);
 		return cli_fail(&e, "launch");

@@ -118,7 +118,32 @@ sleep 0.5
 expect 1 "the partial fleet was terminated" ec2-list --run-id 8 --state pending,running
 sim POST /faults '{"capacity":0}' >/dev/null
 expect 4 "no capacity at all: exit 4" ec2-launch --count 1 --resource-class large --run-id 8
+check "names the type and zone that failed" sh -c "grep -Eq 'failed: [a-z0-9]+\.[a-z0-9]+ in us-east-1[abc]' $T_ERR"
 sim POST /reset-faults >/dev/null
+
+# spot-or-on-demand: what spot lacks the capacity for comes on-demand.
+sim POST /faults '{"spotCapacity":1}' >/dev/null
+expect 0 "spot-or-on-demand with spot capacity for 1 of 3" ec2-launch --count 3 --resource-class large --run-id so1 --usage-class spot-or-on-demand
+check "3 instances, 1 spot and 2 on-demand by the 4th column" [ "$(cut -f4 "$T_OUT" | sort | uniq -c | tr -s ' ' | tr '\n' ';')" = " 2 on-demand; 1 spot;" ]
+sim GET /instances > "$T_TMP/all"
+seen=$(while IFS="$(printf '\t')" read -r id _ _ u; do jq -r --arg id "$id" '.[] | select(.id == $id) | .usage' "$T_TMP/all"; echo "$u"; done < "$T_OUT" | paste - - | awk '$1 == $2' | wc -l)
+check "as EC2 launched them ($seen of 3 agree)" [ "$seen" -eq 3 ]
+check "two CreateFleet requests" [ "$(sim GET /calls | jq '[.[] | select(.action == "CreateFleet")] | length')" -ge 2 ]
+check "said so on stderr" err_has "asking for 2 on-demand"
+ec2-terminate $(cut -f1 "$T_OUT") >/dev/null
+sim POST /faults '{"spotCapacity":0}' >/dev/null
+expect 0 "no spot at all: all on-demand" ec2-launch --count 2 --resource-class large --run-id so2 --usage-class spot-or-on-demand --json
+check "2 JSON lines, usageClass on-demand" [ "$(jq -r .usageClass "$T_OUT" | sort -u)" = on-demand ]
+ec2-terminate $(jq -r .instanceId "$T_OUT") >/dev/null
+expect 4 "plain spot with no spot capacity: exit 4" ec2-launch --count 1 --resource-class large --run-id so3 --usage-class spot
+check "names the type and zone" sh -c "grep -Eq 'InsufficientInstanceCapacity.*failed: [a-z0-9]+\.[a-z0-9]+ in us-east-1[abc]' $T_ERR"
+sim POST /faults '{"spotCapacity":1,"capacity":1}' >/dev/null
+expect 4 "spot for 1, on-demand dry too: exit 4" ec2-launch --count 3 --resource-class large --run-id so4 --usage-class spot-or-on-demand
+check "got 1 of 3, the spot one terminated" err_has "got 1 of 3 instances"
+sleep 0.5
+expect 1 "nothing of it left running" ec2-list --run-id so4 --state pending,running
+sim POST /reset-faults >/dev/null
+expect 2 "an unknown usage class" ec2-launch --count 1 --resource-class large --run-id so5 --usage-class spot-first
 expect 3 "no type matches: exit 3" ec2-launch --count 1 --resource-class large --run-id 9 --allowed-types 'z9.*'
 check "names EC2's code" err_has InvalidFleetConfiguration
 expect 3 "a template that does not exist: exit 3" ec2-launch --count 1 --resource-class large --run-id 9 --template nosuch

@@ -96,5 +96,20 @@ expect 0 "release" env GITHUB_RUN_ID=o1 ec2rp-release
 expect 2 "a list with a newline is still refused" env GITHUB_RUN_ID=o2 INPUT_SUBNET_IDS="subnet-0123456789abcdef0
 subnet-0123456789abcdef1" ec2rp-provision
 check "naming the input" err_has "invalid input subnet-ids"
+
+# usage-class spot-or-on-demand: spot has capacity for 1 of 2; each
+# instance is recorded as what EC2 launched it as, and goes back to the
+# pool as that.
+sim POST /faults '{"spotCapacity":1}' >/dev/null
+expect 0 "provision 2 xlarge, spot-or-on-demand, with spot for 1" env GITHUB_RUN_ID=so INPUT_INSTANCE_COUNT=2 \
+	INPUT_RESOURCE_CLASS=xlarge INPUT_USAGE_CLASS=spot-or-on-demand ec2rp-provision
+so=$(cat "$T_OUT")
+check "recorded as one spot, one on-demand" [ "$(state-get --consistent $so | cut -f7 | sort | tr '\n' ' ')" = "on-demand spot " ]
+spot_id=$(state-get --consistent $so | awk -F '\t' '$7 == "spot" { print $1 }')
+sim POST /reset-faults >/dev/null
+expect 0 "release" env GITHUB_RUN_ID=so ec2rp-release
+expect 0 "a spot provision of 1 from the pool" env GITHUB_RUN_ID=so2 INPUT_RESOURCE_CLASS=xlarge INPUT_USAGE_CLASS=spot ec2rp-provision
+check "takes the spot one ($spot_id)" [ "$(cat "$T_OUT")" = "$spot_id" ]
+expect 0 "release" env GITHUB_RUN_ID=so2 ec2rp-release
 model_check
 done_testing

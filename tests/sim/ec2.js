@@ -300,9 +300,15 @@ class Ec2 {
       errors.push({ code: 'InvalidFleetConfiguration', message: 'Your requested instance requirements match no instance types' });
       ok = 0;
     } else {
-      const cap = this.faults.capacity(total);
+      const cap = this.faults.capacity(total, usage);
       if (cap < total) {
-        errors.push({ code: 'InsufficientInstanceCapacity', message: `We currently do not have sufficient ${options[0].type} capacity in the Availability Zone you requested.` });
+        // One error a pool that ran dry, naming its override (type, subnet,
+        // zone), as CreateFleetError.LaunchTemplateAndOverrides carries it.
+        // Which override fields EC2 fills in for a capacity error is our
+        // reading of the model, not checked against a real answer.
+        const o = options[0];
+        errors.push({ code: 'InsufficientInstanceCapacity', message: `We currently do not have sufficient ${o.type} capacity in the Availability Zone you requested.`,
+          overrides: `<overrides><instanceType>${o.type}</instanceType><subnetId>${o.subnet}</subnetId><availabilityZone>${this.zoneOf(o.subnet)}</availabilityZone></overrides>` });
         ok = cap;
       }
     }
@@ -314,10 +320,13 @@ class Ec2 {
       `<instanceType>${g[0].type}</instanceType><lifecycle>${usage}</lifecycle><launchTemplateAndOverrides><launchTemplateSpecification>` +
       `<launchTemplateId>${options[0].t.id}</launchTemplateId><version>${options[0].version}</version></launchTemplateSpecification>` +
       `<overrides><subnetId>${g[0].subnet}</subnetId><instanceType>${g[0].type}</instanceType></overrides></launchTemplateAndOverrides></item>`).join('');
-    const errs = errors.map((e) => `<item><errorCode>${e.code}</errorCode><errorMessage>${esc(e.message)}</errorMessage><lifecycle>${usage}</lifecycle></item>`).join('');
+    const errs = errors.map((e) => `<item>${e.overrides ? `<launchTemplateAndOverrides>${e.overrides}</launchTemplateAndOverrides>` : ''}` +
+      `<errorCode>${e.code}</errorCode><errorMessage>${esc(e.message)}</errorMessage><lifecycle>${usage}</lifecycle></item>`).join('');
     return this.wrap('CreateFleet', `<fleetId>fleet-${crypto.randomUUID()}</fleetId><errorSet>${errs}</errorSet><fleetInstanceSet>${set}</fleetInstanceSet>`);
   }
 
+  // A subnet's zone: one of three, fixed by its id (the simulator keeps no VPCs).
+  zoneOf(subnet) { return 'us-east-1' + 'abc'[parseInt(subnet.slice(-1), 16) % 3]; }
   launch(opt, data, tags, usage) {
     const id = 'i-' + hex(17);
     const inst = {

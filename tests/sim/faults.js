@@ -9,6 +9,7 @@
 //               { "service": "ec2", "hostile": "truncated" },     // truncated, oversized, garbage, html, drip
 //               { "service": "ec2", "action": "CreateFleet", "dropAnswer": true } ],  // done, then the answer is lost
 //     "capacity": 1,                      // CreateFleet launches at most this many (then InsufficientInstanceCapacity)
+//     "spotCapacity": 0,                  // the same for spot launches only (the spot pools run dry, on-demand does not)
 //     "instances": ["never-boot", "never-heartbeat", "never-register"],  // the next instances, in order
 //     "github": ["primary", "secondary", "5xx"]                          // the next GitHub API calls
 //   }
@@ -27,6 +28,7 @@ class Faults {
     this.instances = [];
     this.github = [];
     this.capacityLeft = null;
+    this.spotLeft = null;
     this.rejectNames = new Set();
     this.seed = 1;
     this.injected = {};
@@ -36,6 +38,7 @@ class Faults {
     for (const s of ['dynamodb', 'sqs', 'ec2', 'sts']) if (cfg[s]) this.cfg[s] = Object.assign({}, this.cfg[s], cfg[s]);
     if (Array.isArray(cfg.next)) this.next.push(...cfg.next.map((n) => Object.assign({ count: 1 }, n)));
     if (cfg.capacity !== undefined) this.capacityLeft = cfg.capacity === null ? null : Number(cfg.capacity);
+    if (cfg.spotCapacity !== undefined) this.spotLeft = cfg.spotCapacity === null ? null : Number(cfg.spotCapacity);
     if (Array.isArray(cfg.instances)) this.instances.push(...cfg.instances);
     if (Array.isArray(cfg.github)) this.github.push(...cfg.github);
   }
@@ -73,7 +76,12 @@ class Faults {
     }
     return out;
   }
-  capacity(n) {
+  capacity(n, usage) {
+    if (usage === 'spot' && this.spotLeft !== null) {
+      const ok = Math.min(n, this.spotLeft);
+      this.spotLeft -= ok;
+      n = ok;
+    }
     if (this.capacityLeft === null) return n;
     const ok = Math.min(n, this.capacityLeft);
     this.capacityLeft -= ok;

@@ -212,7 +212,39 @@ test_parse(void)
 	t_ok(r.n == 1 && r.errors == 2 && r.temporary, "only capacity errors: temporary");
 	t_streq(r.code, "InsufficientInstanceCapacity", "capacity code");
 	t_streq(r.msg, "none in 1a", "the first message");
+	t_streq(r.where, "", "errors without overrides name no place");
 	xml_free(x);
+
+	/* The overrides of the errors: each type and zone (else subnet) once. */
+#define ERR_AT(type, zone, subnet) "<item><launchTemplateAndOverrides><overrides><instanceType>" type \
+	"</instanceType><subnetId>" subnet "</subnetId>" zone "</overrides></launchTemplateAndOverrides>" \
+	"<lifecycle>spot</lifecycle><errorCode>InsufficientInstanceCapacity</errorCode><errorMessage>m</errorMessage></item>"
+	x = parse("<CreateFleetResponse><errorSet>"
+	    ERR_AT("m6i.large", "<availabilityZone>us-east-1a</availabilityZone>", "subnet-0123456a")
+	    ERR_AT("m6i.large", "<availabilityZone>us-east-1a</availabilityZone>", "subnet-0123456a")
+	    ERR_AT("c6i.large", "", "subnet-0123456b")
+	    "</errorSet><fleetInstanceSet/></CreateFleetResponse>");
+	fleet_parse(x, &r);
+	t_streq(r.where, "m6i.large in us-east-1a, c6i.large in subnet-0123456b", "where they failed, each once (%s)", r.where);
+	xml_free(x);
+	{
+		struct buf many = BUF_INIT;
+		int k;
+
+		buf_adds(&many, "<CreateFleetResponse><errorSet>");
+		for (k = 0; k < 40; k++)
+			buf_addf(&many, ERR_AT("m%d.large", "<availabilityZone>us-east-1a</availabilityZone>", "subnet-0123456a"), k);
+		buf_adds(&many, "</errorSet><fleetInstanceSet/></CreateFleetResponse>");
+		x = parse(many.p);
+		fleet_parse(x, &r);
+		t_ok(strlen(r.where) < sizeof(r.where) && strcmp(r.where + strlen(r.where) - 3, "...") == 0 &&
+		    strstr(r.where, "m0.large in us-east-1a") == r.where, "40 places: the first ones, then '...' (%zu bytes)",
+		    strlen(r.where));
+		t_ok(r.errors == 40, "all 40 errors counted");
+		xml_free(x);
+		buf_free(&many);
+	}
+#undef ERR_AT
 
 	x = parse("<CreateFleetResponse><errorSet>"
 	    "<item><errorCode>InsufficientInstanceCapacity</errorCode><errorMessage>none</errorMessage></item>"
