@@ -140,7 +140,7 @@ call(struct aws *a, const char *content_type, const char *target, const char *bo
 		}
 		hdrs[n] = NULL;
 		for (i = 0; i < n; i++)
-			if (hdrs[i] == NULL) {
+			if (hdr[i].failed) {
 				err_set(e, ERR_LOCAL, "out of memory");
 				goto done;
 			}

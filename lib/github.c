@@ -208,6 +208,11 @@ github_call(struct github *g, const char *method, const char *path, cJSON **out,
 	} else {
 		buf_addf(&url, "%s%s", g->base.p, path);
 	}
+	if (url.failed) {
+		err_set(e, ERR_LOCAL, "out of memory");
+		buf_free(&url);
+		return -1;
+	}
 	for (attempt = 1;; attempt++) {
 		long wait;
 
@@ -241,8 +246,10 @@ github_call(struct github *g, const char *method, const char *path, cJSON **out,
 		}
 		goto done;
 	}
-	if (next)
-		github_link_next(r.link, next);
+	if (next && github_link_next(r.link, next)) {
+		err_set(e, ERR_LOCAL, "out of memory");
+		goto done;
+	}
 	if (out && r.body.len && (*out = cJSON_Parse(r.body.p)) == NULL) {
 		err_set(e, ERR_PERMANENT, "GitHub answered with malformed JSON");
 		goto done;

@@ -153,6 +153,10 @@ http_request(struct http *h, const char *method, const char *url,
 	CURLcode rc;
 	long connects = 0;
 
+	if (url == NULL || method == NULL) {
+		err_set(e, ERR_LOCAL, "no URL to request (out of memory?)");
+		return -1;
+	}
 	buf_reset(&resp->body);
 	memset((char *)resp + sizeof(resp->status) + sizeof(resp->body), 0,
 	    sizeof(*resp) - sizeof(resp->status) - sizeof(resp->body));

@@ -155,6 +155,12 @@ ec2_list_main(int argc, char **argv)
 		}
 		if (next.len)
 			query_add(&b, "NextToken", next.p);
+		if (b.failed || next.failed) {
+			buf_free(&b);
+			aws_free(&a);
+			err_set(&e, ERR_LOCAL, "out of memory");
+			return cli_fail(&e, "list the instances");
+		}
 		c = aws_query(&a, b.p, &doc, &e);
 		buf_free(&b);
 		if (c) {
@@ -181,6 +187,12 @@ ec2_list_main(int argc, char **argv)
 		buf_reset(&next);
 		buf_adds(&next, xml_text(doc, "nextToken"));
 		xml_free(doc);
+		if (next.failed) {
+			aws_free(&a);
+			buf_free(&next);
+			err_set(&e, ERR_LOCAL, "out of memory");
+			return cli_fail(&e, "list the instances");
+		}
 		if (next.len && ++pages == MAX_PAGES) {
 			/* A service that never stops paging (same token again) must not loop us forever. */
 			aws_free(&a);

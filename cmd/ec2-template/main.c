@@ -167,6 +167,11 @@ call(struct aws *a, const char *action, const char *pool, const struct want *w, 
 		query_add(&b, extra, value);
 	if (w)
 		add_data(&b, w);
+	if (b.failed) {
+		buf_free(&b);
+		err_set(e, ERR_LOCAL, "out of memory");
+		return -1;
+	}
 	r = aws_query(a, b.p, doc, e);
 	buf_free(&b);
 	return r;

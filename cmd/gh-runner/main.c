@@ -163,7 +163,10 @@ delete_one(struct github *g, const char *path, const char *id, int json, struct 
 	struct buf url = BUF_INIT;
 	int r;
 
-	buf_addf(&url, "%s/%s", path, id);
+	if (buf_addf(&url, "%s/%s", path, id)) {
+		err_set(e, ERR_LOCAL, "out of memory");
+		return -1;
+	}
 	r = github_call(g, "DELETE", url.p, NULL, NULL, e);
 	buf_free(&url);
 	if (r && e->status == 404) {
@@ -220,6 +223,10 @@ scan(struct github *g, const char *path, const char *label, const char *status, 
 	for (;;) {
 		const cJSON *rn;
 
+		if (url.failed) {
+			err_set(e, ERR_LOCAL, "out of memory");
+			goto done;
+		}
 		if (github_call(g, "GET", url.p, &doc, &next, e))
 			goto done;
 		cJSON_ArrayForEach(rn, cJSON_GetObjectItem(doc, "runners")) {
@@ -274,7 +281,10 @@ token(struct github *g, const char *path, const char *cmd, int json, struct err 
 	long long exp = 0;
 	int r = -1;
 
-	buf_addf(&url, "%s/%s", path, cmd);
+	if (buf_addf(&url, "%s/%s", path, cmd)) {
+		err_set(e, ERR_LOCAL, "out of memory");
+		goto done;
+	}
 	if (github_call(g, "POST", url.p, &doc, NULL, e))
 		goto done;
 	t = cJSON_GetObjectItem(doc, "token");

@@ -93,6 +93,10 @@ state_scan_main(int argc, char **argv)
 		cJSON_AddStringToObject(cJSON_AddObjectToObject(vals, ":now"), "N", now);
 		cJSON_AddStringToObject(cJSON_AddObjectToObject(vals, ":term"), "S", "terminated");
 	}
+	if (filter.failed) {
+		err_set(&e, ERR_LOCAL, "out of memory");
+		return cli_fail(&e, "list the records");
+	}
 	if (aws_init(&a, "dynamodb", &e))
 		return cli_fail(&e, "set up DynamoDB");
 	r = ddb_scan(&a, table, filter.p, cJSON_GetArraySize(names) ? names : NULL, vals, &items, &e);
