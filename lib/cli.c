@@ -57,7 +57,9 @@ cli_usage(const char *fmt, ...)
 int
 cli_fail(const struct err *e, const char *what)
 {
-	int code = e->cls ? e->cls : ERR_LOCAL;
+	/* A class outside the table (never set) is a local failure, not a
+	 * random exit code. */
+	int code = e->cls >= ERR_INPUT && e->cls <= ERR_LOCAL ? e->cls : ERR_LOCAL;
 
 	if (e->code[0] && strstr(e->msg, e->code) == NULL)
 		log_msg(LOG_ERROR, "unable to %s: %s: %s", what, e->code, e->msg);

@@ -18,7 +18,7 @@ int cli_start(const char *prog, int argc, char **argv, const char *help);
 int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Prints "PROG: fatal: unable to <what>: <e->msg>" and returns the exit code
- * of e's class (5 when the class is unset). */
+ * of e's class (5 when the class is not one of ERR_INPUT..ERR_LOCAL). */
 int cli_fail(const struct err *e, const char *what);
 
 /* Parses a whole decimal integer within [min, max]; 0, or -1 if s is not one. */

@@ -131,14 +131,21 @@ web_identity(struct creds *c, struct http *h, const char *token_file, struct err
 		if (endpoint_url(&url, "sts", "us-east-1", e))
 			goto done;
 	} else if (buf_adds(&url, "https://sts.amazonaws.com/")) {
+		err_nomem(e);
 		goto done;
 	}
-	if (buf_adds(&body, "Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=") ||
-	    uri_encode(&body, role, strlen(role), 0) || buf_adds(&body, "&RoleSessionName=") ||
-	    uri_encode(&body, session ? session : "ec2-runner-pool",
-		strlen(session ? session : "ec2-runner-pool"), 0) ||
-	    buf_adds(&body, "&WebIdentityToken=") || uri_encode(&body, token, strlen(token), 0))
+	if (!session)
+		session = "ec2-runner-pool";
+	buf_adds(&body, "Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=");
+	uri_encode(&body, role, strlen(role), 0);
+	buf_adds(&body, "&RoleSessionName=");
+	uri_encode(&body, session, strlen(session), 0);
+	buf_adds(&body, "&WebIdentityToken=");
+	uri_encode(&body, token, strlen(token), 0);
+	if (body.failed) {
+		err_nomem(e);
 		goto done;
+	}
 	if (http_request(h, "POST", url.p, hdrs, body.p, body.len, &resp, e))
 		goto done;
 	if (xml_parse(resp.body.p ? resp.body.p : "", resp.body.len, &doc, e))
@@ -152,8 +159,12 @@ web_identity(struct creds *c, struct http *h, const char *token_file, struct err
 		goto done;
 	}
 	cr = xml_find(doc, "AssumeRoleWithWebIdentityResult/Credentials");
-	if (cr == NULL || set(c, xml_text(cr, "AccessKeyId"), xml_text(cr, "SecretAccessKey"),
-	    xml_text(cr, "SessionToken"), "web-identity") || c->access_key.len == 0) {
+	if (cr && set(c, xml_text(cr, "AccessKeyId"), xml_text(cr, "SecretAccessKey"),
+	    xml_text(cr, "SessionToken"), "web-identity")) {
+		err_nomem(e);
+		goto done;
+	}
+	if (cr == NULL || c->access_key.len == 0) {
 		err_set(e, ERR_PERMANENT, "web identity: STS answer has no credentials");
 		goto done;
 	}
@@ -213,10 +224,12 @@ profile(struct creds *c, struct err *e)
 		err_set(e, ERR_INPUT, "AWS_PROFILE names a profile that no config file has");
 		r = -1;
 	}
+	if (ak.failed || sk.failed || tok.failed || c->profile_region.failed)
+		r = err_nomem(e);
 	if (r == 1) {
 		c->expires = 0;
 		if (set(c, ak.p, sk.p, tok.p, "profile"))
-			r = -1;
+			r = err_nomem(e);
 	}
 	wipe(&ak);
 	wipe(&sk);
@@ -242,13 +255,17 @@ container(struct creds *c, struct http *h, struct err *e)
 	char *filetok = tokfile ? slurp(tokfile) : NULL;
 	int r = -1;
 
-	if (rel ? buf_addf(&url, "http://169.254.170.2%s", rel) : buf_adds(&url, full))
+	if (rel ? buf_addf(&url, "http://169.254.170.2%s", rel) : buf_adds(&url, full)) {
+		err_nomem(e);
 		goto done;
+	}
 	if (filetok || tok) {
 		const char *t = filetok ? filetok : tok;
 
-		if (buf_addf(&auth, "Authorization: %.*s", (int)strcspn(t, "\r\n"), t))
+		if (buf_addf(&auth, "Authorization: %.*s", (int)strcspn(t, "\r\n"), t)) {
+			err_nomem(e);
 			goto done;
+		}
 		hdrs[0] = auth.p;
 	}
 	if (http_request(h, "GET", url.p, hdrs, NULL, 0, &resp, e)) {
@@ -297,8 +314,11 @@ imds_get(struct http *h, const char *path, struct buf *out, struct err *e)
 			const char *th[] = { "X-aws-ec2-metadata-token-ttl-seconds: 21600", NULL };
 
 			buf_reset(&url);
-			if (buf_addf(&url, "%.*s/latest/api/token", (int)bl, base) ||
-			    http_request(h, "PUT", url.p, th, "", 0, &resp, e)) {
+			if (buf_addf(&url, "%.*s/latest/api/token", (int)bl, base)) {
+				err_nomem(e);
+				goto done;
+			}
+			if (http_request(h, "PUT", url.p, th, "", 0, &resp, e)) {
 				err_set(e, ERR_LOCAL, "no instance metadata service");
 				goto done;
 			}
@@ -313,8 +333,10 @@ imds_get(struct http *h, const char *path, struct buf *out, struct err *e)
 		buf_reset(&url);
 		buf_reset(&hdr);
 		if (buf_addf(&url, "%.*s/latest/%s", (int)bl, base, path) ||
-		    buf_addf(&hdr, "X-aws-ec2-metadata-token: %s", imds_token))
+		    buf_addf(&hdr, "X-aws-ec2-metadata-token: %s", imds_token)) {
+			err_nomem(e);
 			goto done;
+		}
 		hdrs[0] = hdr.p;
 		if (http_request(h, "GET", url.p, hdrs, NULL, 0, &resp, e)) {
 			err_set(e, ERR_TEMPORARY, "instance metadata unreachable");
@@ -336,7 +358,7 @@ imds_get(struct http *h, const char *path, struct buf *out, struct err *e)
 		goto done;
 	}
 	buf_reset(out);
-	r = buf_add(out, resp.body.p ? resp.body.p : "", resp.body.len);
+	r = buf_add(out, resp.body.p ? resp.body.p : "", resp.body.len) ? err_nomem(e) : 0;
 done:
 	h->connect_timeout_ms = saved_connect;
 	h->timeout_ms = saved_total;
@@ -359,8 +381,11 @@ instance(struct creds *c, struct http *h, struct err *e)
 		err_set(e, ERR_LOCAL, "the instance has no IAM role");
 		goto done;
 	}
-	if (buf_addf(&path, "meta-data/iam/security-credentials/%s", role.p) ||
-	    imds_get(h, path.p, &doc, e))
+	if (buf_addf(&path, "meta-data/iam/security-credentials/%s", role.p)) {
+		err_nomem(e);
+		goto done;
+	}
+	if (imds_get(h, path.p, &doc, e))
 		goto done;
 	r = from_json(c, doc.p, "imds", e);
 done:
@@ -379,7 +404,7 @@ creds_load(struct creds *c, struct http *h, long long now, struct err *e)
 	(void)now;
 	if (ak && sk) {
 		c->expires = 0;
-		return set(c, ak, sk, env("AWS_SESSION_TOKEN"), "environment") ? -1 : 0;
+		return set(c, ak, sk, env("AWS_SESSION_TOKEN"), "environment") ? err_nomem(e) : 0;
 	}
 	if (ak || sk) {
 		err_set(e, ERR_INPUT, "only one of AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY is set");

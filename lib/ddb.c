@@ -71,8 +71,17 @@ ddb_batch_get(struct aws *a, const char *table, const char *const *pks, size_t n
 			pending = NULL;
 		} else {
 			keys = cJSON_CreateArray();
-			for (i = 0; i < 100 && at < n; i++, at++)
-				cJSON_AddItemToArray(keys, key(pks[at]));
+			for (i = 0; i < 100 && at < n; i++, at++) {
+				cJSON *k = key(pks[at]);
+
+				/* A key lost to memory would read as "not found". */
+				if (k == NULL || !cJSON_AddItemToArray(keys, k)) {
+					cJSON_Delete(k);
+					cJSON_Delete(keys);
+					cJSON_Delete(body);
+					goto nomem;
+				}
+			}
 		}
 		cJSON_AddItemToObject(tab, "Keys", keys);
 		cJSON_AddBoolToObject(tab, "ConsistentRead", consistent);

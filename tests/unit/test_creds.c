@@ -194,6 +194,35 @@ test_nothing(struct http *h)
 	t_ok(1, "creds_free twice is harmless");
 }
 
+/* Out of memory is a local failure with its message, never -1 with the
+ * error left as it was (the tool would exit with whatever class it held). */
+static void
+test_nomem(struct http *h)
+{
+	struct creds c = { 0 };
+	struct err e;
+	size_t big = 64 * 1024 * 1024;
+	char *huge = malloc(big + 1);
+
+	reset();
+	if (!t_ok(huge != NULL, "a 64 MiB key to copy"))
+		return;
+	memset(huge, 'A', big);
+	huge[big] = '\0';
+	setenv("AWS_ACCESS_KEY_ID", huge, 1);
+	setenv("AWS_SECRET_ACCESS_KEY", "secret", 1);
+	free(huge);
+	memset(&e, 0, sizeof(e));
+	t_lowmem(1);
+	t_ok(creds_load(&c, h, 1700000000, &e) == -1, "no memory for the key: refused");
+	t_lowmem(0);
+	t_inteq(e.cls, ERR_LOCAL, "a local failure (5), with the class set");
+	t_streq(e.msg, "out of memory", "and says why");
+	creds_free(&c);
+	unsetenv("AWS_ACCESS_KEY_ID");
+	unsetenv("AWS_SECRET_ACCESS_KEY");
+}
+
 static void
 test_fresh(void)
 {
@@ -230,6 +259,7 @@ main(void)
 	test_files(&h);
 	test_nothing(&h);
 	test_fresh();
+	test_nomem(&h);
 	http_free(&h);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
