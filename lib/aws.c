@@ -90,7 +90,7 @@ call(struct aws *a, const char *content_type, const char *target, const char *bo
 	for (attempt = 1;; attempt++) {
 		now = a->clock();
 		if (!a->have_creds || !creds_fresh(&a->creds, now + a->skew)) {
-			if (creds_load(&a->creds, &a->http, now, e))
+			if (creds_load(&a->creds, &a->http, &a->imds, now + a->skew, e))
 				goto done;
 			a->have_creds = 1;
 		}
@@ -258,6 +258,7 @@ aws_free(struct aws *a)
 	if (a == NULL)
 		return;
 	creds_free(&a->creds);
+	imds_free(&a->imds);
 	http_free(&a->http);
 	buf_free(&a->region);
 	buf_free(&a->url);

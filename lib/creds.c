@@ -11,8 +11,8 @@
 #include "uri.h"
 #include "xml.h"
 
-/* One IMDS session token per process: it is good for six hours. */
-static char imds_token[256];
+/* The token lives six hours; it is renewed a minute early. */
+#define IMDS_TTL 21600
 
 static const char *
 env(const char *name)
@@ -285,8 +285,17 @@ done:
 	return r;
 }
 
+void
+imds_free(struct imds *md)
+{
+	if (md == NULL)
+		return;
+	memset(md, 0, sizeof(*md));
+}
+
 int
-imds_get(struct http *h, const char *path, struct buf *out, struct err *e)
+imds_get(struct imds *md, struct http *h, const char *path, long long now, struct buf *out,
+    struct err *e)
 {
 	const char *base = env("AWS_EC2_METADATA_SERVICE_ENDPOINT");
 	const char *dis = env("AWS_EC2_METADATA_DISABLED");
@@ -310,7 +319,7 @@ imds_get(struct http *h, const char *path, struct buf *out, struct err *e)
 	h->timeout_ms = 3000;
 	/* A second try gets a new token when the old one was refused. */
 	for (tries = 0; tries < 2; tries++) {
-		if (imds_token[0] == '\0') {
+		if (md->token[0] == '\0' || now >= md->expires) {
 			const char *th[] = { "X-aws-ec2-metadata-token-ttl-seconds: 21600", NULL };
 
 			buf_reset(&url);
@@ -322,18 +331,19 @@ imds_get(struct http *h, const char *path, struct buf *out, struct err *e)
 				err_set(e, ERR_LOCAL, "no instance metadata service");
 				goto done;
 			}
-			if (resp.status != 200 || resp.body.len == 0 || resp.body.len >= sizeof(imds_token)) {
+			if (resp.status != 200 || resp.body.len == 0 || resp.body.len >= sizeof(md->token)) {
 				err_set(e, ERR_PERMANENT, "instance metadata refused a session token (HTTP %ld)",
 				    resp.status);
 				goto done;
 			}
-			memcpy(imds_token, resp.body.p, resp.body.len);
-			imds_token[resp.body.len] = '\0';
+			memcpy(md->token, resp.body.p, resp.body.len);
+			md->token[resp.body.len] = '\0';
+			md->expires = now + IMDS_TTL - 60;
 		}
 		buf_reset(&url);
 		buf_reset(&hdr);
 		if (buf_addf(&url, "%.*s/latest/%s", (int)bl, base, path) ||
-		    buf_addf(&hdr, "X-aws-ec2-metadata-token: %s", imds_token)) {
+		    buf_addf(&hdr, "X-aws-ec2-metadata-token: %s", md->token)) {
 			err_nomem(e);
 			goto done;
 		}
@@ -343,7 +353,7 @@ imds_get(struct http *h, const char *path, struct buf *out, struct err *e)
 			goto done;
 		}
 		if (resp.status == 401) {
-			imds_token[0] = '\0';
+			imds_free(md);
 			continue;
 		}
 		break;
@@ -369,12 +379,12 @@ done:
 }
 
 static int
-instance(struct creds *c, struct http *h, struct err *e)
+instance(struct creds *c, struct http *h, struct imds *md, long long now, struct err *e)
 {
 	struct buf role = BUF_INIT, path = BUF_INIT, doc = BUF_INIT;
 	int r = -1;
 
-	if (imds_get(h, "meta-data/iam/security-credentials/", &role, e))
+	if (imds_get(md, h, "meta-data/iam/security-credentials/", now, &role, e))
 		goto done;
 	role.p[strcspn(role.p, "\r\n")] = '\0';
 	if (role.p[0] == '\0') {
@@ -385,7 +395,7 @@ instance(struct creds *c, struct http *h, struct err *e)
 		err_nomem(e);
 		goto done;
 	}
-	if (imds_get(h, path.p, &doc, e))
+	if (imds_get(md, h, path.p, now, &doc, e))
 		goto done;
 	r = from_json(c, doc.p, "imds", e);
 done:
@@ -395,13 +405,42 @@ done:
 	return r;
 }
 
+/* The caller's clock decides: credentials already expired are no use. */
+static int
+unexpired(const struct creds *c, long long now, struct err *e)
+{
+	if (c->expires == 0 || c->expires > now)
+		return 0;
+	err_set(e, ERR_TEMPORARY, "the %s credentials expired %lld s ago (is the clock right?)", c->source,
+	    now - c->expires);
+	return -1;
+}
+
+/* The links that talk to a service, in the chain's order. */
+static int
+remote(struct creds *c, struct http *h, struct imds *md, long long now, struct err *e)
+{
+	struct imds mine = { { 0 }, 0 };
+	int r;
+
+	if (env("AWS_WEB_IDENTITY_TOKEN_FILE"))
+		return web_identity(c, h, env("AWS_WEB_IDENTITY_TOKEN_FILE"), e);
+	if (env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") || env("AWS_CONTAINER_CREDENTIALS_FULL_URI"))
+		return container(c, h, e);
+	r = instance(c, h, md ? md : &mine, now, e);
+	imds_free(&mine);
+	if (r && e->cls == ERR_LOCAL)
+		err_set(e, ERR_LOCAL, "no AWS credentials: none in the environment, web identity, "
+		    "profile files, container or instance metadata");
+	return r;
+}
+
 int
-creds_load(struct creds *c, struct http *h, long long now, struct err *e)
+creds_load(struct creds *c, struct http *h, struct imds *md, long long now, struct err *e)
 {
 	const char *ak = env("AWS_ACCESS_KEY_ID"), *sk = env("AWS_SECRET_ACCESS_KEY");
 	int r;
 
-	(void)now;
 	if (ak && sk) {
 		c->expires = 0;
 		return set(c, ak, sk, env("AWS_SESSION_TOKEN"), "environment") ? err_nomem(e) : 0;
@@ -410,17 +449,11 @@ creds_load(struct creds *c, struct http *h, long long now, struct err *e)
 		err_set(e, ERR_INPUT, "only one of AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY is set");
 		return -1;
 	}
-	if (env("AWS_WEB_IDENTITY_TOKEN_FILE"))
-		return web_identity(c, h, env("AWS_WEB_IDENTITY_TOKEN_FILE"), e);
-	r = profile(c, e);
+	/* Web identity comes before the files; the other remote links after. */
+	r = env("AWS_WEB_IDENTITY_TOKEN_FILE") ? 0 : profile(c, e);
 	if (r)
 		return r > 0 ? 0 : -1;
-	if (env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") || env("AWS_CONTAINER_CREDENTIALS_FULL_URI"))
-		return container(c, h, e);
-	if (instance(c, h, e) == 0)
-		return 0;
-	if (e->cls == ERR_LOCAL)
-		err_set(e, ERR_LOCAL, "no AWS credentials: none in the environment, web identity, "
-		    "profile files, container or instance metadata");
-	return -1;
+	if (remote(c, h, md, now, e))
+		return -1;
+	return unexpired(c, now, e);
 }

@@ -60,7 +60,7 @@ load(struct creds *c, struct http *h, struct err *e)
 	creds_free(c);
 	memset(c, 0, sizeof(*c));
 	err_clear(e);
-	return creds_load(c, h, 1700000000, e);
+	return creds_load(c, h, NULL, 1700000000, e);
 }
 
 static void
@@ -214,7 +214,7 @@ test_nomem(struct http *h)
 	free(huge);
 	memset(&e, 0, sizeof(e));
 	t_lowmem(1);
-	t_ok(creds_load(&c, h, 1700000000, &e) == -1, "no memory for the key: refused");
+	t_ok(creds_load(&c, h, NULL, 1700000000, &e) == -1, "no memory for the key: refused");
 	t_lowmem(0);
 	t_inteq(e.cls, ERR_LOCAL, "a local failure (5), with the class set");
 	t_streq(e.msg, "out of memory", "and says why");
