@@ -220,7 +220,8 @@ profile(struct creds *c, struct err *e)
 	    ini_get(conf, section, "aws_secret_access_key", &sk)) {
 		ini_get(conf, section, "aws_session_token", &tok);
 		r = 1;
-	} else if (env("AWS_PROFILE") && !(cred && strstr(cred, name)) && !(conf && strstr(conf, name))) {
+	} else if (env("AWS_PROFILE") && !(cred && ini_has_section(cred, name)) &&
+	    !(conf && ini_has_section(conf, section))) {
 		err_set(e, ERR_INPUT, "AWS_PROFILE names a profile that no config file has");
 		r = -1;
 	}

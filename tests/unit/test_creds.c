@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "creds.h"
+#include "ini.h"
 #include "t.h"
 
 static char dir[64];
@@ -137,6 +138,14 @@ test_files(struct http *h)
 	setenv("AWS_PROFILE", "nosuch", 1);
 	t_ok(load(&c, h, &e) == -1 && e.cls == ERR_INPUT, "unknown profile refused");
 	t_ok(strstr(e.msg, "AWS_PROFILE") != NULL, "the message names AWS_PROFILE");
+	/* A profile exists by its section header, not by its name appearing
+	 * somewhere in a file ("d" is in "default", "dev", "aws_..."). */
+	setenv("AWS_PROFILE", "d", 1);
+	t_ok(load(&c, h, &e) == -1 && e.cls == ERR_INPUT, "a name found only inside other names is unknown");
+	setenv("AWS_PROFILE", "region", 1);
+	t_ok(load(&c, h, &e) == -1 && e.cls == ERR_INPUT, "a key's name is not a profile");
+	setenv("AWS_PROFILE", "profile dev", 1);
+	t_ok(load(&c, h, &e) == -1 && e.cls == ERR_INPUT, "nor is the config file's header text");
 
 	/* A profile with half a key pair has no keys: the chain goes on and,
 	 * with metadata disabled, finds nothing. */
@@ -224,6 +233,18 @@ test_nomem(struct http *h)
 }
 
 static void
+test_ini(void)
+{
+	const char *text = "[default]\nregion=x\n  [ profile a b ]  \n[broken\n# [c]\n";
+
+	t_ok(ini_has_section(text, "default"), "a section");
+	t_ok(ini_has_section(text, "profile a b"), "a section, trimmed inside and out");
+	t_ok(!ini_has_section(text, "def") && !ini_has_section(text, "region") && !ini_has_section(text, "a"),
+	    "parts of names and keys are not sections");
+	t_ok(!ini_has_section(text, "broken") && !ini_has_section(text, "c"), "nor an unclosed header or a comment");
+}
+
+static void
 test_fresh(void)
 {
 	struct creds c = { 0 };
@@ -259,6 +280,7 @@ main(void)
 	test_files(&h);
 	test_nothing(&h);
 	test_fresh();
+	test_ini();
 	test_nomem(&h);
 	http_free(&h);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
