@@ -6,6 +6,7 @@
 
 #include "creds.h"
 #include "endpoint.h"
+#include "file.h"
 #include "ini.h"
 #include "isotime.h"
 #include "uri.h"
@@ -59,20 +60,16 @@ set(struct creds *c, const char *ak, const char *sk, const char *tok, const char
 	    buf_adds(&c->session_token, tok ? tok : "");
 }
 
+/* A credentials file's text (at most 1 MiB), or NULL with e set. */
 static char *
-slurp(const char *path)
+slurp(const char *path, const char *what, struct err *e)
 {
-	FILE *f = fopen(path, "rb");
 	struct buf b = BUF_INIT;
-	char chunk[4096];
-	size_t n;
 
-	if (f == NULL)
+	if (file_read(path, 1024 * 1024, what, &b, e)) {
+		wipe(&b);
 		return NULL;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && b.len < 1024 * 1024)
-		if (buf_add(&b, chunk, n))
-			break;
-	fclose(f);
+	}
 	return buf_take(&b);
 }
 
@@ -110,7 +107,7 @@ web_identity(struct creds *c, struct http *h, const char *token_file, struct err
 	struct buf url = BUF_INIT, body = BUF_INIT, region = BUF_INIT;
 	struct http_response resp = { 0 };
 	struct xml *doc = NULL, *cr;
-	char *token = slurp(token_file);
+	char *token = slurp(token_file, "AWS_WEB_IDENTITY_TOKEN_FILE", e);
 	char code[64], msg[256];
 	const char *hdrs[] = { "Content-Type: application/x-www-form-urlencoded", NULL };
 	int r = -1;
@@ -119,8 +116,10 @@ web_identity(struct creds *c, struct http *h, const char *token_file, struct err
 		err_set(e, ERR_INPUT, "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not");
 		goto done;
 	}
-	if (token == NULL || *token == '\0') {
-		err_set(e, ERR_LOCAL, "cannot read AWS_WEB_IDENTITY_TOKEN_FILE");
+	if (token == NULL)
+		goto done;
+	if (*token == '\0') {
+		err_set(e, ERR_LOCAL, "AWS_WEB_IDENTITY_TOKEN_FILE is empty");
 		goto done;
 	}
 	token[strcspn(token, "\r\n")] = '\0';
@@ -184,18 +183,21 @@ done:
 	return r;
 }
 
+/* The shared file named by var, else ~/.aws/name; NULL when there is none
+ * (or it cannot be read: as the SDKs do, the chain then goes on). */
 static char *
 aws_file(const char *var, const char *name)
 {
 	const char *home = env("HOME");
+	struct err ignored;
 	char path[1024];
 
 	if (env(var))
-		return slurp(env(var));
+		return slurp(env(var), var, &ignored);
 	if (home == NULL)
 		return NULL;
 	snprintf(path, sizeof(path), "%s/.aws/%s", home, name);
-	return slurp(path);
+	return slurp(path, name, &ignored);
 }
 
 /* 1 found, 0 not there, -1 error. The config file's region is kept too. */
@@ -253,9 +255,11 @@ container(struct creds *c, struct http *h, struct err *e)
 	struct buf url = BUF_INIT, auth = BUF_INIT;
 	struct http_response resp = { 0 };
 	const char *hdrs[2] = { NULL, NULL };
-	char *filetok = tokfile ? slurp(tokfile) : NULL;
+	char *filetok = tokfile ? slurp(tokfile, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", e) : NULL;
 	int r = -1;
 
+	if (tokfile && filetok == NULL)
+		goto done;
 	if (rel ? buf_addf(&url, "http://169.254.170.2%s", rel) : buf_adds(&url, full)) {
 		err_nomem(e);
 		goto done;

@@ -6,6 +6,7 @@
 #include <cjson/cJSON.h>
 
 #include "cli.h"
+#include "file.h"
 #include "ec2.h"
 #include "fleet.h"
 #include "log.h"
@@ -44,23 +45,11 @@ static const char help[] =
 
 /* --class-config's value: the JSON itself, or @FILE to read it from. */
 static int
-class_config(const char *opt, struct buf *out)
+class_config(const char *opt, struct buf *out, struct err *e)
 {
-	char chunk[4096];
-	size_t got;
-	FILE *f;
-	int bad;
-
-	if (opt == NULL || opt[0] != '@')
-		return buf_adds(out, opt ? opt : "");
-	if ((f = fopen(opt + 1, "rb")) == NULL)
-		return -1;
-	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0 && out->len <= 65536)
-		buf_add(out, chunk, got);
-	/* A directory opens but does not read: not an empty config. */
-	bad = ferror(f) || out->len > 65536;
-	fclose(f);
-	return bad ? -1 : buf_adds(out, "");
+	if (opt && opt[0] == '@')
+		return file_read(opt + 1, 65536, "--class-config", out, e);
+	return buf_adds(out, opt ? opt : "") ? err_nomem(e) : 0;
 }
 
 static void
@@ -144,8 +133,10 @@ ec2_launch_main(int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage("unexpected argument: %.40s", argv[optind]);
-	if (class_config(config, &cfg) || strlen(cfg.p ? cfg.p : "") != cfg.len)
-		return cli_usage("invalid --class-config: cannot read %.100s (at most 64 KB of text)", config);
+	if (class_config(config, &cfg, &e))
+		return e.cls == ERR_INPUT ? cli_usage("invalid %s", e.msg) : cli_fail(&e, "read the class config");
+	if (strlen(cfg.p) != cfg.len)
+		return cli_usage("invalid --class-config: not text (a NUL byte)");
 	if (rclass_load(&set, cfg.p, &e))
 		return cli_usage("invalid --class-config: %s", e.msg);
 	buf_free(&cfg);

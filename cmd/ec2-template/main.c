@@ -5,6 +5,7 @@
 
 #include "base64.h"
 #include "cli.h"
+#include "file.h"
 #include "ec2.h"
 #include "names.h"
 #include "query.h"
@@ -280,21 +281,12 @@ ec2_template_main(int argc, char **argv)
 	if ((pool = names_pool_of(pool_opt)) == NULL || strlen(pool) < 3)
 		return cli_usage("invalid pool name: use 3-40 of A-Z a-z 0-9 _ -");
 	if (file) {
-		FILE *f = fopen(file, "rb");
-		char chunk[4096];
-		size_t got;
-
-		if (f == NULL)
-			return cli_usage("cannot read --user-data-file %.100s", file);
-		while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0 && raw.len <= USER_DATA_MAX)
-			buf_add(&raw, chunk, got);
-		c = ferror(f);
-		fclose(f);
-		if (c)
-			return cli_usage("cannot read --user-data-file %.100s", file);
-		if (raw.len > USER_DATA_MAX)
-			return cli_usage("--user-data-file is over EC2's %d-byte limit", USER_DATA_MAX);
-		base64_encode(&w.user_data, raw.p ? raw.p : "", raw.len);
+		if (file_read(file, USER_DATA_MAX, "--user-data-file", &raw, &e))
+			return e.cls == ERR_INPUT ? cli_usage("%s (EC2's limit)", e.msg) : cli_fail(&e, "read the user data");
+		if (base64_encode(&w.user_data, raw.p, raw.len)) {
+			err_nomem(&e);
+			return cli_fail(&e, "encode the user data");
+		}
 		buf_free(&raw);
 	}
 	if (cli_token(run_token, sizeof(run_token), "ec2rp")) {

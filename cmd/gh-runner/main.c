@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "file.h"
 #include "github.h"
 #include "isotime.h"
 #include "log.h"
@@ -47,10 +48,8 @@ static const char help[] =
 static char *
 read_token(const char *file, struct err *e)
 {
-	char buf[TOKEN_MAX + 2];
+	struct buf b = BUF_INIT;
 	char *t = NULL;
-	size_t n;
-	FILE *f;
 
 	if (file == NULL) {
 		const char *v = getenv("GITHUB_TOKEN");
@@ -61,21 +60,19 @@ read_token(const char *file, struct err *e)
 			err_set(e, ERR_LOCAL, "out of memory");
 		return t;
 	}
-	if ((f = fopen(file, "r")) == NULL) {
-		err_set(e, ERR_LOCAL, "cannot read the --token-file");
-		return NULL;
+	/* The first line is the token; a file far larger is not a token file. */
+	if (file_read(file, 65536, "the --token-file", &b, e) == 0) {
+		b.p[strcspn(b.p, "\r\n")] = '\0';
+		if (strlen(b.p) > TOKEN_MAX)
+			err_set(e, ERR_INPUT, "the --token-file holds more than a token (over %d bytes)", TOKEN_MAX);
+		else if (b.p[0] == '\0')
+			err_set(e, ERR_LOCAL, "the --token-file is empty");
+		else if ((t = strdup(b.p)) == NULL)
+			err_nomem(e);
 	}
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	buf[strcspn(buf, "\r\n")] = '\0';
-	if (strlen(buf) > TOKEN_MAX)
-		err_set(e, ERR_INPUT, "the --token-file holds more than a token (over %d bytes)", TOKEN_MAX);
-	else if (buf[0] == '\0')
-		err_set(e, ERR_LOCAL, "the --token-file is empty");
-	else if ((t = strdup(buf)) == NULL)
-		err_set(e, ERR_LOCAL, "out of memory");
-	memset(buf, 0, sizeof(buf));
+	if (b.p)
+		memset(b.p, 0, b.cap);
+	buf_free(&b);
 	return t;
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "file.h"
 #include "ddb.h"
 #include "log.h"
 #include "names.h"
@@ -58,7 +59,6 @@ state_put_main(int argc, char **argv)
 	struct aws a;
 	struct err e;
 	int c, n, r, kind;
-	char chunk[4096];
 	size_t got;
 
 	if (cli_start("state-put", argc, argv, help))
@@ -95,9 +95,8 @@ state_put_main(int argc, char **argv)
 		if (strcmp(what, "config") == 0) {
 			if (n != 2 || !names_config(ops[1]))
 				return cli_usage("config takes one NAME of a-z 0-9 - (the value comes on stdin)");
-			while ((got = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
-				if (value.len + got > 65536 || buf_add(&value, chunk, got))
-					return cli_usage("the value on stdin is over 64 KiB");
+			if (file_read_stream(stdin, 65536, "the value on stdin", &value, &e))
+				return e.cls == ERR_INPUT ? cli_usage("%s", e.msg) : cli_fail(&e, "read the value");
 			/* One line of text, so that state-get | cut -f2 gives it back:
 			 * a final newline (echo) is dropped, other control characters refused. */
 			if (value.len && value.p[value.len - 1] == '\n')
