@@ -1,4 +1,3 @@
-#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -66,22 +65,6 @@ cli_fail(const struct err *e, const char *what)
 	else
 		log_msg(LOG_ERROR, "unable to %s: %s", what, e->msg);
 	return code;
-}
-
-int
-cli_int(const char *s, long long min, long long max, long long *out)
-{
-	char *end;
-	long long v;
-
-	if (s == NULL || *s == '\0' || (*s != '-' && (*s < '0' || *s > '9')))
-		return -1;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || *end != '\0' || v < min || v > max)
-		return -1;
-	*out = v;
-	return 0;
 }
 
 int

@@ -21,9 +21,6 @@ int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * of e's class (5 when the class is not one of ERR_INPUT..ERR_LOCAL). */
 int cli_fail(const struct err *e, const char *what);
 
-/* Parses a whole decimal integer within [min, max]; 0, or -1 if s is not one. */
-int cli_int(const char *s, long long min, long long max, long long *out);
-
 /* A fresh idempotency token: prefix, '-', 16 random hex digits from the
  * kernel (getrandom), cut to sz - 1 characters. 0, or -1 when there is no
  * randomness to be had. */

@@ -1,9 +1,10 @@
-#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ddb.h"
+#include "num.h"
 
 int
 ddb_call(struct aws *a, const char *op, const cJSON *body, cJSON **out, struct err *e)
@@ -168,22 +169,10 @@ int
 ddb_n(const cJSON *item, const char *name, long long *out)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(item, name), "N");
-	const char *s;
-	char *end;
-	long long n;
 
 	if (!cJSON_IsString(v))
 		return -1;
-	s = v->valuestring;
-	/* strtoll alone would take " +5" and clamp overflows: only -?digits. */
-	if (!((s[0] >= '0' && s[0] <= '9') || (s[0] == '-' && s[1] >= '0' && s[1] <= '9')))
-		return -1;
-	errno = 0;
-	n = strtoll(s, &end, 10);
-	if (errno || *end != '\0')
-		return -1;
-	*out = n;
-	return 0;
+	return num_parse(v->valuestring, LLONG_MIN, LLONG_MAX, out);
 }
 
 /* {"<type>": v}, or NULL out of memory. */

@@ -6,6 +6,7 @@
 #include "clock.h"
 #include "github.h"
 #include "isotime.h"
+#include "num.h"
 
 int
 github_init(struct github *g, const char *token, struct err *e)
@@ -131,21 +132,13 @@ github_link_next(const char *link, struct buf *out)
 	}
 }
 
-/* Parses a decimal number of at most max digits; -1 if it is not one. */
+/* A header's number from 0 to max; -1 if it is not one. */
 static long long
-digits(const char *s, size_t max)
+digits(const char *s, long long max)
 {
-	long long v = 0;
-	size_t i;
+	long long v;
 
-	if (s == NULL || *s == '\0' || strlen(s) > max)
-		return -1;
-	for (i = 0; s[i]; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v;
+	return num_parse(s, 0, max, &v) ? -1 : v;
 }
 
 long
@@ -158,7 +151,7 @@ github_rate_wait(long status, const char *retry_after, const char *remaining,
 		return -1;
 	if (retry_after && *retry_after) {
 		/* Retry-After is delay-seconds or an HTTP date (RFC 9110 10.2.3). */
-		if ((v = digits(retry_after, 9)) >= 0)
+		if ((v = digits(retry_after, 999999999LL)) >= 0)
 			return (long)v;
 		if (isotime_parse_http(retry_after, &at) == 0)
 			return at > now ? (long)(at - now) : 0;
@@ -166,7 +159,7 @@ github_rate_wait(long status, const char *retry_after, const char *remaining,
 	}
 	if (remaining && strcmp(remaining, "0") == 0) {
 		/* The primary limit is spent: wait until it resets. */
-		if ((at = digits(reset, 12)) < 0)
+		if ((at = digits(reset, 999999999999LL)) < 0)
 			return 60;
 		return at > now ? (long)(at - now) : 0;
 	}

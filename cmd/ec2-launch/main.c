@@ -11,6 +11,7 @@
 #include "fleet.h"
 #include "log.h"
 #include "names.h"
+#include "num.h"
 #include "poolmsg.h"
 #include "rclass.h"
 
@@ -102,7 +103,7 @@ ec2_launch_main(int argc, char **argv)
 	if (cli_start("ec2-launch", argc, argv, help))
 		return 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'n' && cli_int(optarg, 1, FLEET_MAX, &count))
+		if (c == 'n' && num_parse(optarg, 1, FLEET_MAX, &count))
 			return cli_usage("invalid --count: 1 to %d", FLEET_MAX);
 		else if (c == 'c')
 			cname = optarg;

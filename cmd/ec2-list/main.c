@@ -9,6 +9,7 @@
 #include "ec2.h"
 #include "isotime.h"
 #include "names.h"
+#include "num.h"
 #include "query.h"
 
 #define MAX_PAGES 1000 /* of 1000 instances each */
@@ -94,7 +95,7 @@ ec2_list_main(int argc, char **argv)
 		}
 		else if (c == 'r')
 			run = optarg;
-		else if (c == 'b' && cli_int(optarg, 0, 253402300799LL, &before))
+		else if (c == 'b' && num_parse(optarg, 0, 253402300799LL, &before))
 			return cli_usage("invalid --launched-before: epoch seconds");
 		else if (c == 'j')
 			json = 1;

@@ -8,6 +8,7 @@
 #include "file.h"
 #include "ec2.h"
 #include "names.h"
+#include "num.h"
 #include "query.h"
 
 static const char help[] =
@@ -239,6 +240,7 @@ ec2_template_main(int argc, char **argv)
 	char id[64] = "", ver[16] = "";
 	struct aws a;
 	struct err e;
+	long long hops;
 	int c, json = 0, r;
 
 	if (cli_start("ec2-template", argc, argv, help))
@@ -272,9 +274,8 @@ ec2_template_main(int argc, char **argv)
 	if (w.profile && (!*w.profile || strlen(w.profile) > 128 || strspn(w.profile,
 	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+=,.@_-") != strlen(w.profile)))
 		return cli_usage("invalid --instance-profile name: 1-128 of A-Z a-z 0-9 + = , . @ _ -");
-	/* EC2 takes 1-64; written without leading zeros, as EC2 describes it. */
-	if (strspn(w.hops, "0123456789") != strlen(w.hops) || w.hops[0] == '0' || w.hops[0] == '\0' || strlen(w.hops) > 2 ||
-	    (strlen(w.hops) == 2 && strcmp(w.hops, "64") > 0))
+	/* EC2 takes 1-64; compared as written, as EC2 describes it (no leading zeros). */
+	if (num_parse(w.hops, 1, 64, &hops))
 		return cli_usage("invalid --hop-limit: a number from 1 to 64");
 	if (w.key && !printable(w.key, 255))
 		return cli_usage("invalid --key-name: 1-255 printable ASCII characters");

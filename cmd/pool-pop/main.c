@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "log.h"
 #include "names.h"
+#include "num.h"
 #include "poolmsg.h"
 #include "sqs.h"
 #include "sqsbatch.h"
@@ -282,7 +283,7 @@ pool_pop_main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'c')
 			p.rclass = optarg;
-		else if (c == 'n' && cli_int(optarg, 1, 100, &p.max))
+		else if (c == 'n' && num_parse(optarg, 1, 100, &p.max))
 			return cli_usage("invalid --max '%.20s': a whole number from 1 to 100", optarg);
 		else if (c == 'u')
 			p.usage = optarg;
@@ -290,9 +291,9 @@ pool_pop_main(int argc, char **argv)
 			p.globs = optarg;
 		else if (c == 'r')
 			p.repo = optarg;
-		else if (c == 'd' && cli_int(optarg, 0, 900, &p.delay))
+		else if (c == 'd' && num_parse(optarg, 0, 900, &p.delay))
 			return cli_usage("invalid --requeue-delay '%.20s': seconds from 0 to 900", optarg);
-		else if (c == 'w' && cli_int(optarg, 0, 20, &p.wait))
+		else if (c == 'w' && num_parse(optarg, 0, 20, &p.wait))
 			return cli_usage("invalid --wait '%.20s': seconds from 0 to 20", optarg);
 		else if (c == 'j')
 			p.json = 1;

@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "log.h"
 #include "names.h"
+#include "num.h"
 #include "poolmsg.h"
 #include "sqs.h"
 #include "sqsbatch.h"
@@ -133,7 +134,7 @@ pool_push_main(int argc, char **argv)
 			usage = optarg;
 		else if (c == 'r')
 			repo = optarg;
-		else if (c == 'd' && cli_int(optarg, 0, 900, &delay))
+		else if (c == 'd' && num_parse(optarg, 0, 900, &delay))
 			return cli_usage("invalid --delay '%.20s': seconds from 0 to 900", optarg);
 		else if (c == 'j')
 			json = 1;

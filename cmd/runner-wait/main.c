@@ -10,6 +10,7 @@
 #include "ddb.h"
 #include "log.h"
 #include "names.h"
+#include "num.h"
 #include "state.h"
 #include "whoami.h"
 
@@ -131,11 +132,11 @@ runner_wait_main(int argc, char **argv)
 			sig = optarg;
 		else if (c == 's')
 			return cli_usage("invalid --signal: use 1-32 of a-z 0-9 -");
-		else if (c == 't' && cli_int(optarg, 0, 86400, &timeout))
+		else if (c == 't' && num_parse(optarg, 0, 86400, &timeout))
 			return cli_usage("invalid --timeout: seconds from 0 to 86400");
-		else if (c == 'i' && cli_int(optarg, 10, 60000, &interval))
+		else if (c == 'i' && num_parse(optarg, 10, 60000, &interval))
 			return cli_usage("invalid --interval: milliseconds from 10 to 60000");
-		else if (c == 'a' && cli_int(optarg, 1, 86400, &age))
+		else if (c == 'a' && num_parse(optarg, 1, 86400, &age))
 			return cli_usage("invalid --heartbeat-age: seconds from 1 to 86400");
 		else if (c == 'j')
 			json = 1;

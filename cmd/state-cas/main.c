@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "ddb.h"
 #include "names.h"
+#include "num.h"
 #include "state.h"
 
 static const char help[] =
@@ -73,11 +74,11 @@ state_cas_main(int argc, char **argv)
 			cas.run_id = optarg;
 			break;
 		case 'i':
-			if (cli_int(optarg, 0, 400LL * 86400, &in_sec))
+			if (num_parse(optarg, 0, 400LL * 86400, &in_sec))
 				return cli_usage("invalid --threshold-in: seconds from 0 to 34560000");
 			break;
 		case 't':
-			if (cli_int(optarg, 0, 253402300799LL, &v))
+			if (num_parse(optarg, 0, 253402300799LL, &v))
 				return cli_usage("invalid --threshold: epoch seconds");
 			at = v;
 			break;

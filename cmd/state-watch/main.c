@@ -9,6 +9,7 @@
 #include "ddb.h"
 #include "log.h"
 #include "names.h"
+#include "num.h"
 #include "state.h"
 #include "whoami.h"
 
@@ -69,19 +70,19 @@ state_watch_main(int argc, char **argv)
 			mode = optarg;
 			break;
 		case 'h':
-			if (cli_int(optarg, 1, 3600, &hb_sec))
+			if (num_parse(optarg, 1, 3600, &hb_sec))
 				return cli_usage("invalid --heartbeat: seconds from 1 to 3600");
 			break;
 		case 'm':
-			if (cli_int(optarg, 10, 60000, &pmin))
+			if (num_parse(optarg, 10, 60000, &pmin))
 				return cli_usage("invalid --poll-min: milliseconds from 10 to 60000");
 			break;
 		case 'M':
-			if (cli_int(optarg, 10, 600000, &pmax))
+			if (num_parse(optarg, 10, 600000, &pmax))
 				return cli_usage("invalid --poll-max: milliseconds from 10 to 600000");
 			break;
 		case 'd':
-			if (cli_int(optarg, 0, 253402300799LL, &deadline))
+			if (num_parse(optarg, 0, 253402300799LL, &deadline))
 				return cli_usage("invalid --deadline: epoch seconds");
 			break;
 		case 'p':

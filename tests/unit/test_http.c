@@ -612,6 +612,31 @@ test_imds_sessions(void)
 	http_free(&h);
 }
 
+/* EC2RP_HTTP_TIMEOUT_SEC goes through the one strict parser: a bad value
+ * is refused, not quietly replaced by the default. */
+static void
+test_timeout_env(void)
+{
+	static const char *const bad[] = { "abc", "0", "601", "5s", " 5", "05", NULL };
+	struct http h;
+	struct err e;
+	int i;
+
+	for (i = 0; bad[i]; i++) {
+		setenv("EC2RP_HTTP_TIMEOUT_SEC", bad[i], 1);
+		memset(&e, 0, sizeof(e));
+		t_ok(http_init(&h, &e) == -1 && e.cls == ERR_INPUT, "EC2RP_HTTP_TIMEOUT_SEC='%s' refused", bad[i]);
+		http_free(&h);
+	}
+	setenv("EC2RP_HTTP_TIMEOUT_SEC", "7", 1);
+	t_ok(http_init(&h, &e) == 0 && h.timeout_ms == 7000, "EC2RP_HTTP_TIMEOUT_SEC=7 taken");
+	http_free(&h);
+	setenv("EC2RP_HTTP_TIMEOUT_SEC", "", 1);
+	t_ok(http_init(&h, &e) == 0 && h.timeout_ms == 30000, "empty: the default");
+	http_free(&h);
+	unsetenv("EC2RP_HTTP_TIMEOUT_SEC");
+}
+
 /* Credentials that expired by the caller's clock are refused, not used to
  * sign requests AWS would refuse as ExpiredToken. */
 static void
@@ -788,6 +813,7 @@ main(void)
 	test_remote_creds();
 	test_imds_sessions();
 	test_expired_creds();
+	test_timeout_env();
 	imds_free(&md);
 	unlink(logpath);
 	return t_done();
