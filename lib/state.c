@@ -3,6 +3,7 @@
 
 #include "ddb.h"
 #include "state.h"
+#include "text.h"
 
 static const char *const states[] = { "none", "created", "running", "idle", "claimed", "terminated" };
 static const char *const kinds[] = { "instance", "signal", "heartbeat", "config" };
@@ -241,16 +242,6 @@ field(const cJSON *item, const char *name)
 	return cJSON_IsString(v) && v->valuestring[0] ? v->valuestring : "-";
 }
 
-/* Appends s with control characters (tab, newline) as spaces, so that a
- * record stays one line of tab-separated fields. */
-static int
-text(struct buf *out, const char *s)
-{
-	for (; *s; s++)
-		if (buf_addc(out, (unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s))
-			return -1;
-	return 0;
-}
 
 int
 state_line(const cJSON *item, int json, struct buf *out)
@@ -280,10 +271,10 @@ state_line(const cJSON *item, int json, struct buf *out)
 	    strrchr(pk, '/'))
 		plen = (size_t)(strrchr(pk, '/') + 1 - pk);
 	if (!json) {
-		if (text(out, pk + plen))
+		if (text_clean(out, pk + plen))
 			return -1;
 		for (i = 0; fields[kind][i]; i++)
-			if (buf_addc(out, '\t') || text(out, field(item, fields[kind][i])))
+			if (buf_addc(out, '\t') || text_clean(out, field(item, fields[kind][i])))
 				return -1;
 		return 0;
 	}

@@ -11,6 +11,7 @@
 #include "names.h"
 #include "num.h"
 #include "query.h"
+#include "text.h"
 
 #define MAX_PAGES 1000 /* of 1000 instances each */
 
@@ -46,12 +47,7 @@ tag(const struct xml *inst, const char *key)
 static const char *
 cell(const char *v)
 {
-	const char *p;
-
-	for (p = v; *p; p++)
-		if ((unsigned char)*p < ' ' || *p == 0x7f)
-			return "-";
-	return *v ? v : "-";
+	return *v && !text_has_control(v) ? v : "-";
 }
 
 /* One JSON line; cJSON escapes what EC2 (or whoever tagged) put in the values. */

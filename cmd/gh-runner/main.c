@@ -10,6 +10,7 @@
 #include "github.h"
 #include "isotime.h"
 #include "log.h"
+#include "text.h"
 
 static const char help[] =
     "usage: gh-runner [--scope OWNER/REPO|ORG] [--token-file F] [--json] COMMAND\n"
@@ -91,12 +92,15 @@ has_label(const cJSON *r, const char *label)
 	return 0;
 }
 
-/* Prints s with tabs and line breaks as spaces: one field, one line. */
+/* Prints s with control characters as spaces: one field, one line. */
 static void
 put_field(const char *s)
 {
-	for (; *s; s++)
-		putchar(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s);
+	struct buf b = BUF_INIT;
+
+	if (text_clean(&b, s) == 0)
+		fputs(b.p, stdout);
+	buf_free(&b);
 }
 
 static void
@@ -319,14 +323,9 @@ valid_runner_id(const char *s)
 static int
 valid_label(const char *s)
 {
-	size_t n = strlen(s), i;
+	size_t n = strlen(s);
 
-	if (n == 0 || n > 128 || strchr(s, ','))
-		return 0;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return 0;
-	return 1;
+	return n > 0 && n <= 128 && !strchr(s, ',') && !text_has_control(s);
 }
 
 int

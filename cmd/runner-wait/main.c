@@ -10,6 +10,7 @@
 #include "ddb.h"
 #include "log.h"
 #include "names.h"
+#include "text.h"
 #include "num.h"
 #include "state.h"
 #include "whoami.h"
@@ -200,15 +201,12 @@ runner_wait_main(int argc, char **argv)
 			all = 1;
 			for (i = 0; i < n; i++) {
 				const char *m, *r = judge(items, pks[2 * i].p, pks[2 * i + 1].p, sig, run, now, age, &m);
-				size_t j;
 
 				/* The item is freed below: keep a copy of a failure's name and
 				 * message, the message one printable line. */
 				snprintf(why[i], sizeof(why[i]), "%s", r);
 				snprintf(msgs[i], sizeof(msgs[i]), "%s", m);
-				for (j = 0; msgs[i][j]; j++)
-					if ((unsigned char)msgs[i][j] < 0x20 || msgs[i][j] == 0x7f)
-						msgs[i][j] = ' ';
+				text_clean_inplace(msgs[i]);
 				result[i] = why[i];
 				all &= strcmp(r, "ok") == 0;
 				settled &= strcmp(r, "ok") == 0 || strstr(r, "-failed") != NULL;

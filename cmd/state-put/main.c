@@ -10,6 +10,7 @@
 #include "log.h"
 #include "names.h"
 #include "state.h"
+#include "text.h"
 #include "whoami.h"
 
 static const char help[] =
@@ -59,7 +60,6 @@ state_put_main(int argc, char **argv)
 	struct aws a;
 	struct err e;
 	int c, n, r, kind;
-	size_t got;
 
 	if (cli_start("state-put", argc, argv, help))
 		return 0;
@@ -73,12 +73,8 @@ state_put_main(int argc, char **argv)
 		} else if (c == 'm') {
 			/* What the instance says about a failure: one line, cut to 512
 			 * bytes; control characters become spaces. */
-			size_t k;
-
 			snprintf(message, sizeof(message), "%s", optarg);
-			for (k = 0; message[k]; k++)
-				if ((unsigned char)message[k] < 0x20 || message[k] == 0x7f)
-					message[k] = ' ';
+			text_clean_inplace(message);
 		} else {
 			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
 		}
@@ -105,9 +101,8 @@ state_put_main(int argc, char **argv)
 				value.p[--value.len] = '\0';
 			if (value.len == 0)
 				return cli_usage("config needs a non-empty value on stdin");
-			for (got = 0; got < value.len; got++)
-				if ((unsigned char)value.p[got] < 0x20 || value.p[got] == 0x7f)
-					return cli_usage("the value on stdin has a control character (tab, newline, ...): "
+			if (text_has_control(value.p) || strlen(value.p) != value.len)
+				return cli_usage("the value on stdin has a control character (tab, newline, ...): "
 					    "it must be one line of text");
 			kind = KIND_CONFIG;
 			/* registration-token, remove-token: secrets; their expiry is not. */
