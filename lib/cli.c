@@ -30,11 +30,14 @@ cli_start(const char *prog, int argc, char **argv, const char *help)
 	opterr = 0; /* one message per error: ours, which names the option */
 	log_init(prog, env_true("GITHUB_ACTIONS"), env_true("EC2RP_DEBUG"));
 	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-		fputs(help, stdout);
+		log_out(help);
 		return 1;
 	}
 	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
-		printf("%s (ec2-runner-pool) %s\n", prog, VERSION);
+		char v[128];
+
+		snprintf(v, sizeof(v), "%s (ec2-runner-pool) %s\n", prog, VERSION);
+		log_out(v);
 		return 1;
 	}
 	return 0;
