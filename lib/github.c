@@ -7,6 +7,7 @@
 #include "github.h"
 #include "isotime.h"
 #include "num.h"
+#include "retry.h"
 
 int
 github_init(struct github *g, const char *token, struct err *e)
@@ -18,6 +19,8 @@ github_init(struct github *g, const char *token, struct err *e)
 	g->sleep_ms = clock_sleep_ms;
 	g->clock = clock_now;
 	g->max_wait_s = 60;
+	g->max_attempts = 3;
+	g->rng = clock_seed();
 	if (token == NULL || *token == '\0' || strpbrk(token, "\r\n ")) {
 		err_set(e, ERR_INPUT, "no usable GitHub token (GITHUB_TOKEN or --token-file)");
 		return -1;
@@ -211,21 +214,23 @@ github_call(struct github *g, const char *method, const char *path, cJSON **out,
 
 		if (http_request(&g->http, method, url.p, hdrs, strcmp(method, "POST") == 0 ? "{}" : NULL,
 		    strcmp(method, "POST") == 0 ? 2 : 0, &r, e)) {
-			if (attempt < 3 && e->cls == ERR_TEMPORARY) {
-				g->sleep_ms(500L * attempt);
+			if (attempt < g->max_attempts && e->cls == ERR_TEMPORARY) {
+				g->sleep_ms(retry_delay_ms(attempt, RETRY_TRANSIENT, retry_jitter(&g->rng)));
 				continue;
 			}
 			goto done;
 		}
 		if (r.status >= 200 && r.status < 300)
 			break;
+		/* GitHub's rate limits say how long to wait; other answers are
+		 * retried as the AWS standard mode would. */
 		wait = github_rate_wait(r.status, r.retry_after, r.ratelimit_remaining, r.ratelimit_reset, g->clock());
-		if (wait >= 0 && wait <= g->max_wait_s && attempt < 3) {
+		if (wait >= 0 && wait <= g->max_wait_s && attempt < g->max_attempts) {
 			g->sleep_ms(wait * 1000 + 100);
 			continue;
 		}
-		if (r.status >= 500 && attempt < 3) {
-			g->sleep_ms(500L * attempt);
+		if (wait < 0 && retry_classify(r.status, "") != RETRY_NO && attempt < g->max_attempts) {
+			g->sleep_ms(retry_delay_ms(attempt, RETRY_TRANSIENT, retry_jitter(&g->rng)));
 			continue;
 		}
 		{

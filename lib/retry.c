@@ -89,3 +89,15 @@ retry_delay_ms(int failures, int kind, double rnd)
 		rnd = 0.999999;
 	return (long)(rnd * ceiling);
 }
+
+double
+retry_jitter(unsigned long *state)
+{
+	unsigned long x = *state ? *state : 0x9e3779b9UL;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	*state = x;
+	return (double)(x % 1000000UL) / 1000000.0;
+}

@@ -20,6 +20,7 @@
 #include "aws.h"
 #include "clock.h"
 #include "creds.h"
+#include "github.h"
 #include "http.h"
 #include "t.h"
 
@@ -612,6 +613,40 @@ test_imds_sessions(void)
 	http_free(&h);
 }
 
+/* github.c retries with lib/retry.c's policy: a 5xx is retried after a
+ * full-jitter backoff (below 100 ms, then 200 ms), not after its own fixed
+ * half-second steps; a 4xx is not retried. */
+static void
+test_github_retries(void)
+{
+	static const struct reply script[] = {
+		{ "503 Service Unavailable", "", "{}", 0 },
+		{ "502 Bad Gateway", "", "{}", 0 },
+		{ "200 OK", "Content-Type: application/json\r\n", "{\"runners\":[]}", 0 },
+		{ "404 Not Found", "", "{\"message\":\"Not Found\"}", 0 },
+	};
+	struct github g;
+	struct err e;
+	cJSON *doc = NULL;
+
+	start(script, 4);
+	setenv("GITHUB_API_URL", base, 1);
+	t_ok(github_init(&g, "ghp_test", &e) == 0, "GitHub client");
+	g.sleep_ms = fake_sleep;
+	nslept = 0;
+	t_ok(github_call(&g, "GET", "/orgs/o/actions/runners", &doc, NULL, &e) == 0, "503, 502, then 200: done");
+	t_inteq(nslept, 2, "two waits");
+	t_ok(slept[0] >= 0 && slept[0] < 100 && slept[1] >= 0 && slept[1] < 200,
+	    "full jitter below 100 ms then 200 ms, as aws.c (%ld, %ld)", slept[0], slept[1]);
+	cJSON_Delete(doc);
+	nslept = 0;
+	t_ok(github_call(&g, "GET", "/orgs/o/actions/runners", &doc, NULL, &e) == -1 && e.status == 404 &&
+	    e.cls == ERR_PERMANENT && nslept == 0, "a 404 is not retried");
+	github_free(&g);
+	free(stop());
+	unsetenv("GITHUB_API_URL");
+}
+
 /* EC2RP_HTTP_TIMEOUT_SEC goes through the one strict parser: a bad value
  * is refused, not quietly replaced by the default. */
 static void
@@ -814,6 +849,7 @@ main(void)
 	test_imds_sessions();
 	test_expired_creds();
 	test_timeout_env();
+	test_github_retries();
 	imds_free(&md);
 	unlink(logpath);
 	return t_done();
