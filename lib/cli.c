@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "clock.h"
 #include "log.h"
+#include "names.h"
 
 #ifndef VERSION
 #define VERSION "0.0.0"
@@ -54,6 +55,28 @@ cli_usage(const char *fmt, ...)
 	va_end(ap);
 	log_msg(LOG_ERROR, "%s (try %s --help)", msg, prog_name);
 	return ERR_INPUT;
+}
+
+int
+cli_bad_option(const char *arg, const struct option *opts)
+{
+	size_t n = strcspn(arg, "=");
+
+	for (; opts && opts->name; opts++)
+		if (strncmp(arg, "--", 2) == 0 && n - 2 == strlen(opts->name) &&
+		    strncmp(arg + 2, opts->name, n - 2) == 0 && opts->has_arg == required_argument)
+			return cli_usage("option --%s needs a value", opts->name);
+	return cli_usage("unknown option %.40s", arg);
+}
+
+const char *
+cli_pool(const char *opt)
+{
+	const char *pool = names_pool_of(opt);
+
+	if (pool == NULL)
+		cli_usage("invalid pool name (%s): use 3-40 of A-Z a-z 0-9 _ -", opt ? "--pool" : "EC2RP_POOL");
+	return pool;
 }
 
 int

@@ -130,7 +130,7 @@ ec2_launch_main(int argc, char **argv)
 		else if (c == 'A')
 			image_arm64 = optarg;
 		else if (c == '?')
-			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
+			return cli_bad_option(argv[optind - 1], opts);
 	}
 	if (optind != argc)
 		return cli_usage("unexpected argument: %.40s", argv[optind]);
@@ -165,8 +165,8 @@ ec2_launch_main(int argc, char **argv)
 		return cli_usage("invalid --usage-class: spot or on-demand");
 	if (*req.globs && !poolmsg_valid_globs(req.globs))
 		return cli_usage("invalid --allowed-types: comma-separated globs of a-z 0-9 . - * ?");
-	if ((req.pool = names_pool_of(pool_opt)) == NULL)
-		return cli_usage("invalid pool name: use 3-40 of A-Z a-z 0-9 _ -");
+	if ((req.pool = cli_pool(pool_opt)) == NULL)
+		return ERR_INPUT;
 	if (req.template && !names_pool(req.template))
 		return cli_usage("invalid --template name");
 	if (req.template == NULL)

@@ -98,7 +98,7 @@ ec2_list_main(int argc, char **argv)
 		else if (c == 'p')
 			pool_opt = optarg;
 		else if (c == '?')
-			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
+			return cli_bad_option(argv[optind - 1], opts);
 	}
 	if (optind != argc)
 		return cli_usage("unexpected argument: %.40s", argv[optind]);
@@ -120,8 +120,8 @@ ec2_list_main(int argc, char **argv)
 			s += len + (s[len] == ',');
 		}
 	}
-	if ((pool = names_pool_of(pool_opt)) == NULL)
-		return cli_usage("invalid pool name: use 3-40 of A-Z a-z 0-9 _ -");
+	if ((pool = cli_pool(pool_opt)) == NULL)
+		return ERR_INPUT;
 	if (aws_init(&a, "ec2", &e))
 		return cli_fail(&e, "set up EC2");
 	do {

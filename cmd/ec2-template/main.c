@@ -263,7 +263,7 @@ ec2_template_main(int argc, char **argv)
 		else if (c == 'h')
 			w.hops = optarg;
 		else
-			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
+			return cli_bad_option(argv[optind - 1], opts);
 	}
 	if (optind != argc)
 		return cli_usage("unexpected argument: %.40s", argv[optind]);
@@ -279,8 +279,8 @@ ec2_template_main(int argc, char **argv)
 		return cli_usage("invalid --hop-limit: a number from 1 to 64");
 	if (w.key && !printable(w.key, 255))
 		return cli_usage("invalid --key-name: 1-255 printable ASCII characters");
-	if ((pool = names_pool_of(pool_opt)) == NULL || strlen(pool) < 3)
-		return cli_usage("invalid pool name: use 3-40 of A-Z a-z 0-9 _ -");
+	if ((pool = cli_pool(pool_opt)) == NULL)
+		return ERR_INPUT;
 	if (file) {
 		if (file_read(file, USER_DATA_MAX, "--user-data-file", &raw, &e))
 			return e.cls == ERR_INPUT ? cli_usage("%s (EC2's limit)", e.msg) : cli_fail(&e, "read the user data");

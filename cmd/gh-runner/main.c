@@ -355,7 +355,7 @@ gh_runner_main(int argc, char **argv)
 		else if (c == 'j')
 			json = 1;
 		else
-			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
+			return cli_bad_option(argv[optind - 1], opts);
 	}
 	if (optind == argc)
 		return cli_usage("expected a command: registration-token, remove-token, list, delete, delete-offline");

@@ -32,7 +32,7 @@ imds_get_main(int argc, char **argv)
 	/* An option is never a metadata path (no path starts with '-'). */
 	for (i = 1; i < argc; i++)
 		if (argv[i][0] == '-')
-			return cli_usage("unknown option %.40s", argv[i]);
+			return cli_bad_option(argv[i], NULL);
 	for (i = 1; i < argc; i++)
 		if (strspn(argv[i], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-_.:") !=
 		    strlen(argv[i]) || strstr(argv[i], "..") || argv[i][0] == '/' ||

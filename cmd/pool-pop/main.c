@@ -300,7 +300,7 @@ pool_pop_main(int argc, char **argv)
 		else if (c == 'p')
 			pool_opt = optarg;
 		else if (c == '?')
-			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
+			return cli_bad_option(argv[optind - 1], opts);
 	}
 	if (optind != argc)
 		return cli_usage("unexpected argument: %.40s", argv[optind]);
@@ -314,8 +314,8 @@ pool_pop_main(int argc, char **argv)
 		return cli_usage("invalid --instance-types: comma-separated globs of a-z 0-9 . - * ?, each 1-64 long");
 	if (*p.repo && !poolmsg_valid_repo(p.repo))
 		return cli_usage("invalid --repository '%.40s': OWNER/NAME of A-Z a-z 0-9 _ . -", p.repo);
-	if ((pool = names_pool_of(pool_opt)) == NULL)
-		return cli_usage("invalid pool name (--pool or EC2RP_POOL): use 3-40 of A-Z a-z 0-9 _ -");
+	if ((pool = cli_pool(pool_opt)) == NULL)
+		return ERR_INPUT;
 	if (aws_init(&p.a, "sqs", &e))
 		return cli_fail(&e, "set up SQS");
 	if (sqs_queue_url(&p.a, pool, p.rclass, &url, &e)) {

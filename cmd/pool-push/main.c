@@ -141,7 +141,7 @@ pool_push_main(int argc, char **argv)
 		else if (c == 'p')
 			pool_opt = optarg;
 		else if (c == '?')
-			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
+			return cli_bad_option(argv[optind - 1], opts);
 	}
 	if (rclass == NULL)
 		return cli_usage("--resource-class is required");
@@ -158,8 +158,8 @@ pool_push_main(int argc, char **argv)
 	for (i = optind; i < argc; i++)
 		if (!names_instance_id(argv[i]))
 			return cli_usage("invalid instance id '%.40s': i- and 8 or 17 of 0-9 a-f", argv[i]);
-	if ((pool = names_pool_of(pool_opt)) == NULL)
-		return cli_usage("invalid pool name (--pool or EC2RP_POOL): use 3-40 of A-Z a-z 0-9 _ -");
+	if ((pool = cli_pool(pool_opt)) == NULL)
+		return ERR_INPUT;
 	memset(&m, 0, sizeof(m));
 	snprintf(m.type, sizeof(m.type), "%s", type);
 	snprintf(m.usage, sizeof(m.usage), "%s", usage);

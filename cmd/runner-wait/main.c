@@ -146,7 +146,7 @@ runner_wait_main(int argc, char **argv)
 		else if (c == 'p')
 			pool_opt = optarg;
 		else if (c == '?')
-			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
+			return cli_bad_option(argv[optind - 1], opts);
 	}
 	n = argc - optind;
 	if (run == NULL || sig == NULL || n < 1)
@@ -154,8 +154,8 @@ runner_wait_main(int argc, char **argv)
 	for (i = optind; i < argc; i++)
 		if (!names_instance_id(argv[i]))
 			return cli_usage("invalid instance id '%.40s'", argv[i]);
-	if ((table = names_pool_of(pool_opt)) == NULL)
-		return cli_usage("invalid pool name: use 3-40 of A-Z a-z 0-9 _ -");
+	if ((table = cli_pool(pool_opt)) == NULL)
+		return ERR_INPUT;
 	pks = calloc(2 * (size_t)n, sizeof(*pks));
 	keys = calloc(2 * (size_t)n, sizeof(*keys));
 	result = calloc((size_t)n, sizeof(*result));

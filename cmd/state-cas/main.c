@@ -101,7 +101,7 @@ state_cas_main(int argc, char **argv)
 			pool_opt = optarg;
 			break;
 		default:
-			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
+			return cli_bad_option(argv[optind - 1], opts);
 		}
 	}
 	if (argc - optind != 3)
@@ -125,8 +125,8 @@ state_cas_main(int argc, char **argv)
 		    argv[optind + 2]);
 	if ((in_sec >= 0 || at >= 0) && cas.to == ST_TERMINATED)
 		return cli_usage("-> terminated sets no threshold");
-	if ((cas.table = names_pool_of(pool_opt)) == NULL)
-		return cli_usage("invalid pool name: use 3-40 of A-Z a-z 0-9 _ -");
+	if ((cas.table = cli_pool(pool_opt)) == NULL)
+		return ERR_INPUT;
 	cas.now = cli_now();
 	cas.threshold = at >= 0 ? at : cas.now + (in_sec > 0 ? in_sec : 0);
 	if ((body = state_cas_body(&cas, &op)) == NULL) {

@@ -76,7 +76,7 @@ state_put_main(int argc, char **argv)
 			snprintf(message, sizeof(message), "%s", optarg);
 			text_clean_inplace(message);
 		} else {
-			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
+			return cli_bad_option(argv[optind - 1], opts);
 		}
 	}
 	{
@@ -86,8 +86,8 @@ state_put_main(int argc, char **argv)
 		if (n < 2)
 			return cli_usage("expected: signal ID SIGNAL | heartbeat ID | config NAME | delete ID");
 		what = ops[0];
-		if ((table = names_pool_of(pool_opt)) == NULL)
-			return cli_usage("invalid pool name: use 3-40 of A-Z a-z 0-9 _ -");
+		if ((table = cli_pool(pool_opt)) == NULL)
+			return ERR_INPUT;
 		if (strcmp(what, "config") == 0) {
 			if (n != 2 || !names_config(ops[1]))
 				return cli_usage("config takes one NAME of a-z 0-9 - (the value comes on stdin)");

@@ -62,13 +62,13 @@ state_scan_main(int argc, char **argv)
 			pool_opt = optarg;
 			break;
 		default:
-			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
+			return cli_bad_option(argv[optind - 1], opts);
 		}
 	}
 	if (optind != argc)
 		return cli_usage("unexpected argument: %.40s", argv[optind]);
-	if ((table = names_pool_of(pool_opt)) == NULL)
-		return cli_usage("invalid pool name: use 3-40 of A-Z a-z 0-9 _ -");
+	if ((table = cli_pool(pool_opt)) == NULL)
+		return ERR_INPUT;
 	if ((st || expired) && kind != KIND_INSTANCE)
 		return cli_usage("--state and --expired apply to instance records");
 	/* The filter: the kind's key prefix, then each condition asked for. */

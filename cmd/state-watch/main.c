@@ -89,7 +89,7 @@ state_watch_main(int argc, char **argv)
 			pool_opt = optarg;
 			break;
 		default:
-			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
+			return cli_bad_option(argv[optind - 1], opts);
 		}
 	}
 	if (argc - optind != 1 || !names_instance_id(argv[optind]))
@@ -98,8 +98,8 @@ state_watch_main(int argc, char **argv)
 		return cli_usage("--for must be run-id or no-run-id");
 	if (pmax < pmin)
 		return cli_usage("--poll-max is below --poll-min");
-	if ((table = names_pool_of(pool_opt)) == NULL)
-		return cli_usage("invalid pool name: use 3-40 of A-Z a-z 0-9 _ -");
+	if ((table = cli_pool(pool_opt)) == NULL)
+		return ERR_INPUT;
 	id = argv[optind];
 	want_run = strcmp(mode, "run-id") == 0;
 	state_pk(&pk, KIND_INSTANCE, id);
