@@ -41,7 +41,7 @@ find(const cJSON *items, const char *pk)
 	const cJSON *it;
 
 	cJSON_ArrayForEach(it, items) {
-		const char *p = ddb_s(it, "pk");
+		const char *p = item_s(it, "pk");
 
 		if (p && strcmp(p, pk) == 0)
 			return it;
@@ -85,19 +85,19 @@ judge(const cJSON *items, const char *sigpk, const char *hbpk, const char *sig, 
     long long now, long long age, const char **msg)
 {
 	const cJSON *s = find(items, sigpk), *h = find(items, hbpk);
-	const char *got = ddb_s(s, "signal"), *grun = ddb_s(s, "runId");
+	const char *got = item_s(s, "signal"), *grun = item_s(s, "runId");
 	long long at;
 
 	*msg = "";
 	if (failed_for(sig, got, grun, run)) {
-		*msg = ddb_s(s, "message") ? ddb_s(s, "message") : "";
+		*msg = item_s(s, "message") ? item_s(s, "message") : "";
 		return got;
 	}
 	if (got == NULL || strcmp(got, sig) != 0)
 		return "no-signal";
 	if (grun == NULL || strcmp(grun, run) != 0)
 		return "wrong-run";
-	if (ddb_n(h, "at", &at))
+	if (item_n(h, "at", &at))
 		return "no-heartbeat";
 	if (now - at > age)
 		return "stale-heartbeat";

@@ -90,7 +90,7 @@ state_get_main(int argc, char **argv)
 		int found = 0;
 
 		cJSON_ArrayForEach(it, items) {
-			const char *pk = ddb_s(it, "pk");
+			const char *pk = item_s(it, "pk");
 
 			if (pk && strcmp(pk, pks[i].p) == 0 && state_line(it, json, &line) == 0) {
 				printf("%s\n", line.p);

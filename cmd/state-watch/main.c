@@ -145,12 +145,12 @@ state_watch_main(int argc, char **argv)
 			long long th;
 
 			item = cJSON_GetObjectItem(resp, "Item");
-			run = ddb_s(item, "runId");
-			st = ddb_s(item, "state");
+			run = item_s(item, "runId");
+			st = item_s(item, "state");
 			/* The record's own threshold is a deadline too: it moves as the
 			 * state changes (claimed, running, idle), so it is read each poll. */
 			if ((st && strcmp(st, "terminated") == 0) ||
-			    (ddb_n(item, "threshold", &th) == 0 && t / 1000 >= th)) {
+			    (item_n(item, "threshold", &th) == 0 && t / 1000 >= th)) {
 				cJSON_Delete(resp);
 				break;
 			}

@@ -302,11 +302,11 @@ rec(const char *st, const char *run, long long th, long long up)
 {
 	cJSON *it = cJSON_CreateObject();
 
-	ddb_add_s(it, "state", st);
+	item_add_s(it, "state", st);
 	if (run)
-		ddb_add_s(it, "runId", run);
-	ddb_add_n(it, "threshold", th);
-	ddb_add_n(it, "updatedAt", up);
+		item_add_s(it, "runId", run);
+	item_add_n(it, "threshold", th);
+	item_add_n(it, "updatedAt", up);
 	return it;
 }
 
@@ -357,8 +357,8 @@ test_arn_keys(void)
 	t_ok(state_parse_identity("arn::iam::123456789012:user/x", "123456789012", part) == -1, "identity: no partition");
 	/* A line names the instance id, not the key. */
 	it = cJSON_CreateObject();
-	ddb_add_s(it, "pk", "sig#arn:aws:ec2:eu-west-1:123456789012:instance/" ID);
-	ddb_add_s(it, "signal", "registered");
+	item_add_s(it, "pk", "sig#arn:aws:ec2:eu-west-1:123456789012:instance/" ID);
+	item_add_s(it, "signal", "registered");
 	buf_reset(&b);
 	t_inteq(state_line(it, 0, &b), 0, "signal line");
 	t_ok(strncmp(b.p, ID "\tregistered\t", strlen(ID) + 12) == 0, "signal line starts with the instance id");
