@@ -197,6 +197,54 @@ state_cas_applied(const struct state_cas *c, const cJSON *item)
 	return item_n(item, "threshold", &th) == 0 && th == c->threshold;
 }
 
+cJSON *
+state_key_body(const char *table, const char *pk)
+{
+	cJSON *b = cJSON_CreateObject(), *key = cJSON_CreateObject();
+
+	if (item_add(b, "TableName", cJSON_CreateString(table)) | item_add_s(key, "pk", pk) |
+	    item_add(b, "Key", key)) {
+		cJSON_Delete(b);
+		return NULL;
+	}
+	return b;
+}
+
+cJSON *
+state_put_body(const struct state_put *p)
+{
+	cJSON *b, *item;
+	int bad = 0;
+
+	if (p->table == NULL || p->pk == NULL || (p->kind == KIND_SIGNAL && p->signal == NULL) ||
+	    (p->kind == KIND_CONFIG && p->value == NULL) ||
+	    (p->kind != KIND_SIGNAL && p->kind != KIND_HEARTBEAT && p->kind != KIND_CONFIG))
+		return NULL;
+	b = cJSON_CreateObject();
+	item = cJSON_CreateObject();
+	bad |= item_add(b, "TableName", cJSON_CreateString(p->table));
+	bad |= item_add_s(item, "pk", p->pk);
+	if (p->kind == KIND_CONFIG) {
+		bad |= item_add_s(item, "value", p->value);
+		bad |= item_add_n(item, "updatedAt", p->now);
+	} else {
+		if (p->kind == KIND_SIGNAL)
+			bad |= item_add_s(item, "signal", p->signal);
+		if (p->run_id)
+			bad |= item_add_s(item, "runId", p->run_id);
+		if (p->kind == KIND_SIGNAL && p->message && p->message[0])
+			bad |= item_add_s(item, "message", p->message);
+		bad |= item_add_n(item, "at", p->now);
+		bad |= item_add_n(item, "ttl", p->now + STATE_RECORD_TTL);
+	}
+	bad |= item_add(b, "Item", item);
+	if (bad) {
+		cJSON_Delete(b);
+		return NULL;
+	}
+	return b;
+}
+
 /* The string or number of attribute name, or "-". */
 static const char *
 field(const cJSON *item, const char *name)

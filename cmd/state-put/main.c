@@ -27,24 +27,15 @@ static const char help[] =
     "value is one line of text (a final newline is dropped), at most 64 KiB.\n"
     "Exit: 0 done, 2 bad usage, 3 refused, 4 retries exhausted, 5 local failure.\n";
 
-static cJSON *
-s_attr(const char *v)
+/* DeleteItem of the record pk. */
+static int
+del(struct aws *a, const char *table, const char *pk, struct err *e)
 {
-	cJSON *o = cJSON_CreateObject();
+	cJSON *b = state_key_body(table, pk);
+	int r = b ? ddb_call(a, "DeleteItem", b, NULL, e) : err_nomem(e);
 
-	cJSON_AddStringToObject(o, "S", v);
-	return o;
-}
-
-static cJSON *
-n_attr(long long v)
-{
-	char s[32];
-	cJSON *o = cJSON_CreateObject();
-
-	snprintf(s, sizeof(s), "%lld", v);
-	cJSON_AddStringToObject(o, "N", s);
-	return o;
+	cJSON_Delete(b);
+	return r;
 }
 
 int
@@ -52,11 +43,11 @@ state_put_main(int argc, char **argv)
 {
 	static const struct option opts[] = { { "run-id", required_argument, 0, 'r' },
 		{ "pool", required_argument, 0, 'p' }, { "message", required_argument, 0, 'm' }, { 0, 0, 0, 0 } };
-	const char *pool_opt = NULL, *run = NULL, *table, *what, *op = "PutItem";
+	const char *pool_opt = NULL, *run = NULL, *table, *what;
 	char message[513] = "";
 	struct buf pk = BUF_INIT, value = BUF_INIT;
 	long long now = cli_now();
-	cJSON *body, *item;
+	cJSON *body;
 	struct aws a;
 	struct err e;
 	int c, n, r, kind;
@@ -125,38 +116,21 @@ state_put_main(int argc, char **argv)
 			aws_free(&a);
 			return cli_fail(&e, "write the record");
 		}
-		body = cJSON_CreateObject();
-		cJSON_AddStringToObject(body, "TableName", table);
 		if (strcmp(what, "delete") == 0) {
 			/* Two deletes: the signal, then the heartbeat. */
-			cJSON *key = cJSON_AddObjectToObject(body, "Key");
-
-			op = "DeleteItem";
-			cJSON_AddItemToObject(key, "pk", s_attr(pk.p));
-			r = ddb_call(&a, op, body, NULL, &e);
-			if (r == 0 && (r = whoami_pk(&a, &pk, KIND_HEARTBEAT, ops[1], &e)) == 0) {
-				cJSON_ReplaceItemInObject(key, "pk", s_attr(pk.p));
-				r = ddb_call(&a, op, body, NULL, &e);
-			}
+			r = del(&a, table, pk.p, &e);
+			if (r == 0 && (r = whoami_pk(&a, &pk, KIND_HEARTBEAT, ops[1], &e)) == 0)
+				r = del(&a, table, pk.p, &e);
 		} else {
-			item = cJSON_AddObjectToObject(body, "Item");
-			cJSON_AddItemToObject(item, "pk", s_attr(pk.p));
-			if (kind == KIND_CONFIG) {
-				cJSON_AddItemToObject(item, "value", s_attr(value.p));
-				cJSON_AddItemToObject(item, "updatedAt", n_attr(now));
-			} else {
-				if (kind == KIND_SIGNAL)
-					cJSON_AddItemToObject(item, "signal", s_attr(ops[2]));
-				if (run)
-					cJSON_AddItemToObject(item, "runId", s_attr(run));
-				if (kind == KIND_SIGNAL && message[0])
-					cJSON_AddItemToObject(item, "message", s_attr(message));
-				cJSON_AddItemToObject(item, "at", n_attr(now));
-				cJSON_AddItemToObject(item, "ttl", n_attr(now + 86400));
-			}
-			r = ddb_call(&a, op, body, NULL, &e);
+			struct state_put p = { table, pk.p, kind, kind == KIND_SIGNAL ? ops[2] : NULL, run, message,
+				value.p, now };
+
+			if ((body = state_put_body(&p)) == NULL)
+				r = err_nomem(&e);
+			else
+				r = ddb_call(&a, "PutItem", body, NULL, &e);
+			cJSON_Delete(body);
 		}
-		cJSON_Delete(body);
 		aws_free(&a);
 		buf_free(&pk);
 		if (value.p)

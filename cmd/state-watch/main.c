@@ -30,18 +30,10 @@ static const char help[] =
 static int
 heartbeat(struct aws *a, const char *table, const char *hb, struct err *e)
 {
-	cJSON *b = cJSON_CreateObject(), *item = cJSON_AddObjectToObject(b, "Item");
-	char at[32], ttl[32];
-	long long t = cli_now();
-	int r;
+	struct state_put p = { table, hb, KIND_HEARTBEAT, NULL, NULL, NULL, NULL, cli_now() };
+	cJSON *b = state_put_body(&p);
+	int r = b ? ddb_call(a, "PutItem", b, NULL, e) : err_nomem(e);
 
-	snprintf(at, sizeof(at), "%lld", t);
-	snprintf(ttl, sizeof(ttl), "%lld", t + 86400);
-	cJSON_AddStringToObject(b, "TableName", table);
-	cJSON_AddStringToObject(cJSON_AddObjectToObject(item, "pk"), "S", hb);
-	cJSON_AddStringToObject(cJSON_AddObjectToObject(item, "at"), "N", at);
-	cJSON_AddStringToObject(cJSON_AddObjectToObject(item, "ttl"), "N", ttl);
-	r = ddb_call(a, "PutItem", b, NULL, e);
 	cJSON_Delete(b);
 	return r;
 }
@@ -102,7 +94,10 @@ state_watch_main(int argc, char **argv)
 		return ERR_INPUT;
 	id = argv[optind];
 	want_run = strcmp(mode, "run-id") == 0;
-	state_pk(&pk, KIND_INSTANCE, id);
+	if (state_pk(&pk, KIND_INSTANCE, id)) {
+		err_nomem(&e);
+		return cli_fail(&e, "watch the record");
+	}
 	if (aws_init(&a, "dynamodb", &e))
 		return cli_fail(&e, "set up DynamoDB");
 	/* The heartbeat's key names the instance's ARN; STS may be briefly
@@ -115,9 +110,10 @@ state_watch_main(int argc, char **argv)
 		log_msg(LOG_WARN, "%s; retrying", e.msg);
 		clock_sleep_ms(pmin);
 	}
-	get = cJSON_CreateObject();
-	cJSON_AddStringToObject(get, "TableName", table);
-	cJSON_AddStringToObject(cJSON_AddObjectToObject(cJSON_AddObjectToObject(get, "Key"), "pk"), "S", pk.p);
+	if ((get = state_key_body(table, pk.p)) == NULL) {
+		err_nomem(&e);
+		goto fail;
+	}
 	interval = pmin;
 	for (;;) {
 		long long t = clock_now_ms(), wait;
