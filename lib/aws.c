@@ -13,29 +13,13 @@
 #include "retry.h"
 #include "sigv4.h"
 
-/* xorshift: jitter needs spread, not secrecy. */
-static double
-jitter(struct aws *a)
-{
-	unsigned long x = a->rng;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	a->rng = x;
-	return (double)(x % 1000000UL) / 1000000.0;
-}
-
 int
 aws_init(struct aws *a, const char *service, struct err *e)
 {
-	struct timespec ts;
-
 	memset(a, 0, sizeof(*a));
 	a->clock = clock_now;
 	a->sleep_ms = clock_sleep_ms;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	a->rng = (unsigned long)ts.tv_nsec ^ ((unsigned long)ts.tv_sec << 20) ^ 0x9e3779b9UL;
+	a->rng = clock_seed();
 	if (retry_max_attempts(getenv("AWS_MAX_ATTEMPTS"), &a->max_attempts)) {
 		err_set(e, ERR_INPUT, "AWS_MAX_ATTEMPTS must be a whole number from 1 to 20");
 		return -1;
@@ -90,7 +74,7 @@ call(struct aws *a, const char *content_type, const char *target, const char *bo
 	for (attempt = 1;; attempt++) {
 		now = a->clock();
 		if (!a->have_creds || !creds_fresh(&a->creds, now + a->skew)) {
-			if (creds_load(&a->creds, &a->http, now, e))
+			if (creds_load(&a->creds, &a->http, &a->imds, now + a->skew, e))
 				goto done;
 			a->have_creds = 1;
 		}
@@ -140,7 +124,7 @@ call(struct aws *a, const char *content_type, const char *target, const char *bo
 		}
 		hdrs[n] = NULL;
 		for (i = 0; i < n; i++)
-			if (hdrs[i] == NULL) {
+			if (hdr[i].failed) {
 				err_set(e, ERR_LOCAL, "out of memory");
 				goto done;
 			}
@@ -189,7 +173,7 @@ call(struct aws *a, const char *content_type, const char *target, const char *bo
 			}
 		}
 		a->retries++;
-		a->sleep_ms(retry_delay_ms(attempt, kind, jitter(a)));
+		a->sleep_ms(retry_delay_ms(attempt, kind, retry_jitter(&a->rng)));
 	}
 done:
 	for (i = 0; i < 6; i++)
@@ -258,6 +242,7 @@ aws_free(struct aws *a)
 	if (a == NULL)
 		return;
 	creds_free(&a->creds);
+	imds_free(&a->imds);
 	http_free(&a->http);
 	buf_free(&a->region);
 	buf_free(&a->url);

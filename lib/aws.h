@@ -14,6 +14,7 @@
 struct aws {
 	struct http http;
 	struct creds creds;
+	struct imds imds;      /* the instance metadata session, for the credentials */
 	int have_creds;
 	char service[16];      /* signing name: dynamodb, sqs, ec2, sts */
 	struct buf region, url, host, path;

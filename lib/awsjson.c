@@ -4,21 +4,16 @@
 #include <cjson/cJSON.h>
 
 #include "awsjson.h"
+#include "text.h"
 
+/* Keeps messages one printable line. */
 static void
 copy(char *dst, size_t sz, const char *s, size_t n)
 {
-	size_t i, o = 0;
-
 	if (sz == 0)
 		return;
-	for (i = 0; i < n && o + 1 < sz; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		/* Keep messages one printable line. */
-		dst[o++] = (char)(c < 0x20 || c == 0x7f ? ' ' : c);
-	}
-	dst[o] = '\0';
+	snprintf(dst, sz, "%.*s", (int)(n < sz ? n : sz - 1), s);
+	text_clean_inplace(dst);
 }
 
 int

@@ -11,8 +11,12 @@ grow(struct buf *b, size_t extra)
 	size_t need, cap;
 	char *p;
 
-	if (extra > (size_t)-1 - b->len - 1)
+	if (b->failed)
 		return -1;
+	if (extra > (size_t)-1 - b->len - 1) {
+		b->failed = 1;
+		return -1;
+	}
 	need = b->len + extra + 1;
 	if (need <= b->cap)
 		return 0;
@@ -20,8 +24,10 @@ grow(struct buf *b, size_t extra)
 	while (cap < need)
 		cap = cap > (size_t)-1 / 2 ? need : cap * 2;
 	p = realloc(b->p, cap);
-	if (p == NULL)
+	if (p == NULL) {
+		b->failed = 1;
 		return -1;
+	}
 	b->p = p;
 	b->cap = cap;
 	return 0;
@@ -60,6 +66,8 @@ buf_addf(struct buf *b, const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
+	if (n < 0)
+		buf_fail(b);
 	if (n < 0 || grow(b, (size_t)n))
 		return -1;
 	va_start(ap, fmt);
@@ -67,6 +75,12 @@ buf_addf(struct buf *b, const char *fmt, ...)
 	va_end(ap);
 	b->len += (size_t)n;
 	return 0;
+}
+
+void
+buf_fail(struct buf *b)
+{
+	b->failed = 1;
 }
 
 void
@@ -82,6 +96,10 @@ buf_take(struct buf *b)
 {
 	char *p = b->p;
 
+	if (b->failed) {
+		buf_free(b);
+		return NULL;
+	}
 	if (p == NULL)
 		p = calloc(1, 1);
 	b->p = NULL;
@@ -97,4 +115,5 @@ buf_free(struct buf *b)
 	free(b->p);
 	b->p = NULL;
 	b->len = b->cap = 0;
+	b->failed = 0;
 }

@@ -1,4 +1,3 @@
-#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -9,6 +8,7 @@
 #include "cli.h"
 #include "clock.h"
 #include "log.h"
+#include "names.h"
 
 #ifndef VERSION
 #define VERSION "0.0.0"
@@ -31,11 +31,14 @@ cli_start(const char *prog, int argc, char **argv, const char *help)
 	opterr = 0; /* one message per error: ours, which names the option */
 	log_init(prog, env_true("GITHUB_ACTIONS"), env_true("EC2RP_DEBUG"));
 	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-		fputs(help, stdout);
+		log_out(help);
 		return 1;
 	}
 	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
-		printf("%s (ec2-runner-pool) %s\n", prog, VERSION);
+		char v[128];
+
+		snprintf(v, sizeof(v), "%s (ec2-runner-pool) %s\n", prog, VERSION);
+		log_out(v);
 		return 1;
 	}
 	return 0;
@@ -55,31 +58,39 @@ cli_usage(const char *fmt, ...)
 }
 
 int
+cli_bad_option(const char *arg, const struct option *opts)
+{
+	size_t n = strcspn(arg, "=");
+
+	for (; opts && opts->name; opts++)
+		if (strncmp(arg, "--", 2) == 0 && n - 2 == strlen(opts->name) &&
+		    strncmp(arg + 2, opts->name, n - 2) == 0 && opts->has_arg == required_argument)
+			return cli_usage("option --%s needs a value", opts->name);
+	return cli_usage("unknown option %.40s", arg);
+}
+
+const char *
+cli_pool(const char *opt)
+{
+	const char *pool = names_pool_of(opt);
+
+	if (pool == NULL)
+		cli_usage("invalid pool name (%s): use 3-40 of A-Z a-z 0-9 _ -", opt ? "--pool" : "EC2RP_POOL");
+	return pool;
+}
+
+int
 cli_fail(const struct err *e, const char *what)
 {
-	int code = e->cls ? e->cls : ERR_LOCAL;
+	/* A class outside the table (never set) is a local failure, not a
+	 * random exit code. */
+	int code = e->cls >= ERR_INPUT && e->cls <= ERR_LOCAL ? e->cls : ERR_LOCAL;
 
 	if (e->code[0] && strstr(e->msg, e->code) == NULL)
 		log_msg(LOG_ERROR, "unable to %s: %s: %s", what, e->code, e->msg);
 	else
 		log_msg(LOG_ERROR, "unable to %s: %s", what, e->msg);
 	return code;
-}
-
-int
-cli_int(const char *s, long long min, long long max, long long *out)
-{
-	char *end;
-	long long v;
-
-	if (s == NULL || *s == '\0' || (*s != '-' && (*s < '0' || *s > '9')))
-		return -1;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || *end != '\0' || v < min || v > max)
-		return -1;
-	*out = v;
-	return 0;
 }
 
 int

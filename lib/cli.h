@@ -17,12 +17,20 @@ int cli_start(const char *prog, int argc, char **argv, const char *help);
 /* Prints "PROG: fatal: <message>" and "try --help", returns 2 (bad usage). */
 int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Prints "PROG: fatal: unable to <what>: <e->msg>" and returns the exit code
- * of e's class (5 when the class is unset). */
-int cli_fail(const struct err *e, const char *what);
+/* The tail of every tool's getopt_long loop: arg (argv[optind - 1]) is the
+ * word getopt_long refused. Prints "unknown option ARG", or "option --NAME
+ * needs a value" when opts has it; returns 2. opts may be NULL. */
+struct option;
+int cli_bad_option(const char *arg, const struct option *opts);
 
-/* Parses a whole decimal integer within [min, max]; 0, or -1 if s is not one. */
-int cli_int(const char *s, long long min, long long max, long long *out);
+/* The pool: --pool's value opt, else EC2RP_POOL, else the default. NULL
+ * after printing the one usage error for a malformed name (main then
+ * returns 2, before any request). */
+const char *cli_pool(const char *opt);
+
+/* Prints "PROG: fatal: unable to <what>: <e->msg>" and returns the exit code
+ * of e's class (5 when the class is not one of ERR_INPUT..ERR_LOCAL). */
+int cli_fail(const struct err *e, const char *what);
 
 /* A fresh idempotency token: prefix, '-', 16 random hex digits from the
  * kernel (getrandom), cut to sz - 1 characters. 0, or -1 when there is no

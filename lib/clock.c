@@ -27,3 +27,12 @@ clock_sleep_ms(long ms)
 	while (nanosleep(&ts, &ts) != 0)
 		;
 }
+
+unsigned long
+clock_seed(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (unsigned long)ts.tv_nsec ^ ((unsigned long)ts.tv_sec << 20) ^ 0x9e3779b9UL;
+}

@@ -6,5 +6,6 @@
 long long clock_now(void);     /* epoch seconds */
 long long clock_now_ms(void);  /* epoch milliseconds */
 void clock_sleep_ms(long ms);  /* sleeps the whole time, even if interrupted */
+unsigned long clock_seed(void); /* a non-zero seed for backoff jitter, from the nanoseconds */
 
 #endif

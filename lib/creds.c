@@ -6,13 +6,14 @@
 
 #include "creds.h"
 #include "endpoint.h"
+#include "file.h"
 #include "ini.h"
 #include "isotime.h"
 #include "uri.h"
 #include "xml.h"
 
-/* One IMDS session token per process: it is good for six hours. */
-static char imds_token[256];
+/* The token lives six hours; it is renewed a minute early. */
+#define IMDS_TTL 21600
 
 static const char *
 env(const char *name)
@@ -59,20 +60,16 @@ set(struct creds *c, const char *ak, const char *sk, const char *tok, const char
 	    buf_adds(&c->session_token, tok ? tok : "");
 }
 
+/* A credentials file's text (at most 1 MiB), or NULL with e set. */
 static char *
-slurp(const char *path)
+slurp(const char *path, const char *what, struct err *e)
 {
-	FILE *f = fopen(path, "rb");
 	struct buf b = BUF_INIT;
-	char chunk[4096];
-	size_t n;
 
-	if (f == NULL)
+	if (file_read(path, 1024 * 1024, what, &b, e)) {
+		wipe(&b);
 		return NULL;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && b.len < 1024 * 1024)
-		if (buf_add(&b, chunk, n))
-			break;
-	fclose(f);
+	}
 	return buf_take(&b);
 }
 
@@ -110,7 +107,7 @@ web_identity(struct creds *c, struct http *h, const char *token_file, struct err
 	struct buf url = BUF_INIT, body = BUF_INIT, region = BUF_INIT;
 	struct http_response resp = { 0 };
 	struct xml *doc = NULL, *cr;
-	char *token = slurp(token_file);
+	char *token = slurp(token_file, "AWS_WEB_IDENTITY_TOKEN_FILE", e);
 	char code[64], msg[256];
 	const char *hdrs[] = { "Content-Type: application/x-www-form-urlencoded", NULL };
 	int r = -1;
@@ -119,8 +116,10 @@ web_identity(struct creds *c, struct http *h, const char *token_file, struct err
 		err_set(e, ERR_INPUT, "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not");
 		goto done;
 	}
-	if (token == NULL || *token == '\0') {
-		err_set(e, ERR_LOCAL, "cannot read AWS_WEB_IDENTITY_TOKEN_FILE");
+	if (token == NULL)
+		goto done;
+	if (*token == '\0') {
+		err_set(e, ERR_LOCAL, "AWS_WEB_IDENTITY_TOKEN_FILE is empty");
 		goto done;
 	}
 	token[strcspn(token, "\r\n")] = '\0';
@@ -131,14 +130,21 @@ web_identity(struct creds *c, struct http *h, const char *token_file, struct err
 		if (endpoint_url(&url, "sts", "us-east-1", e))
 			goto done;
 	} else if (buf_adds(&url, "https://sts.amazonaws.com/")) {
+		err_nomem(e);
 		goto done;
 	}
-	if (buf_adds(&body, "Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=") ||
-	    uri_encode(&body, role, strlen(role), 0) || buf_adds(&body, "&RoleSessionName=") ||
-	    uri_encode(&body, session ? session : "ec2-runner-pool",
-		strlen(session ? session : "ec2-runner-pool"), 0) ||
-	    buf_adds(&body, "&WebIdentityToken=") || uri_encode(&body, token, strlen(token), 0))
+	if (!session)
+		session = "ec2-runner-pool";
+	buf_adds(&body, "Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=");
+	uri_encode(&body, role, strlen(role), 0);
+	buf_adds(&body, "&RoleSessionName=");
+	uri_encode(&body, session, strlen(session), 0);
+	buf_adds(&body, "&WebIdentityToken=");
+	uri_encode(&body, token, strlen(token), 0);
+	if (body.failed) {
+		err_nomem(e);
 		goto done;
+	}
 	if (http_request(h, "POST", url.p, hdrs, body.p, body.len, &resp, e))
 		goto done;
 	if (xml_parse(resp.body.p ? resp.body.p : "", resp.body.len, &doc, e))
@@ -152,8 +158,12 @@ web_identity(struct creds *c, struct http *h, const char *token_file, struct err
 		goto done;
 	}
 	cr = xml_find(doc, "AssumeRoleWithWebIdentityResult/Credentials");
-	if (cr == NULL || set(c, xml_text(cr, "AccessKeyId"), xml_text(cr, "SecretAccessKey"),
-	    xml_text(cr, "SessionToken"), "web-identity") || c->access_key.len == 0) {
+	if (cr && set(c, xml_text(cr, "AccessKeyId"), xml_text(cr, "SecretAccessKey"),
+	    xml_text(cr, "SessionToken"), "web-identity")) {
+		err_nomem(e);
+		goto done;
+	}
+	if (cr == NULL || c->access_key.len == 0) {
 		err_set(e, ERR_PERMANENT, "web identity: STS answer has no credentials");
 		goto done;
 	}
@@ -173,18 +183,21 @@ done:
 	return r;
 }
 
+/* The shared file named by var, else ~/.aws/name; NULL when there is none
+ * (or it cannot be read: as the SDKs do, the chain then goes on). */
 static char *
 aws_file(const char *var, const char *name)
 {
 	const char *home = env("HOME");
+	struct err ignored;
 	char path[1024];
 
 	if (env(var))
-		return slurp(env(var));
+		return slurp(env(var), var, &ignored);
 	if (home == NULL)
 		return NULL;
 	snprintf(path, sizeof(path), "%s/.aws/%s", home, name);
-	return slurp(path);
+	return slurp(path, name, &ignored);
 }
 
 /* 1 found, 0 not there, -1 error. The config file's region is kept too. */
@@ -209,14 +222,17 @@ profile(struct creds *c, struct err *e)
 	    ini_get(conf, section, "aws_secret_access_key", &sk)) {
 		ini_get(conf, section, "aws_session_token", &tok);
 		r = 1;
-	} else if (env("AWS_PROFILE") && !(cred && strstr(cred, name)) && !(conf && strstr(conf, name))) {
+	} else if (env("AWS_PROFILE") && !(cred && ini_has_section(cred, name)) &&
+	    !(conf && ini_has_section(conf, section))) {
 		err_set(e, ERR_INPUT, "AWS_PROFILE names a profile that no config file has");
 		r = -1;
 	}
+	if (ak.failed || sk.failed || tok.failed || c->profile_region.failed)
+		r = err_nomem(e);
 	if (r == 1) {
 		c->expires = 0;
 		if (set(c, ak.p, sk.p, tok.p, "profile"))
-			r = -1;
+			r = err_nomem(e);
 	}
 	wipe(&ak);
 	wipe(&sk);
@@ -239,16 +255,22 @@ container(struct creds *c, struct http *h, struct err *e)
 	struct buf url = BUF_INIT, auth = BUF_INIT;
 	struct http_response resp = { 0 };
 	const char *hdrs[2] = { NULL, NULL };
-	char *filetok = tokfile ? slurp(tokfile) : NULL;
+	char *filetok = tokfile ? slurp(tokfile, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", e) : NULL;
 	int r = -1;
 
-	if (rel ? buf_addf(&url, "http://169.254.170.2%s", rel) : buf_adds(&url, full))
+	if (tokfile && filetok == NULL)
 		goto done;
+	if (rel ? buf_addf(&url, "http://169.254.170.2%s", rel) : buf_adds(&url, full)) {
+		err_nomem(e);
+		goto done;
+	}
 	if (filetok || tok) {
 		const char *t = filetok ? filetok : tok;
 
-		if (buf_addf(&auth, "Authorization: %.*s", (int)strcspn(t, "\r\n"), t))
+		if (buf_addf(&auth, "Authorization: %.*s", (int)strcspn(t, "\r\n"), t)) {
+			err_nomem(e);
 			goto done;
+		}
 		hdrs[0] = auth.p;
 	}
 	if (http_request(h, "GET", url.p, hdrs, NULL, 0, &resp, e)) {
@@ -268,8 +290,17 @@ done:
 	return r;
 }
 
+void
+imds_free(struct imds *md)
+{
+	if (md == NULL)
+		return;
+	memset(md, 0, sizeof(*md));
+}
+
 int
-imds_get(struct http *h, const char *path, struct buf *out, struct err *e)
+imds_get(struct imds *md, struct http *h, const char *path, long long now, struct buf *out,
+    struct err *e)
 {
 	const char *base = env("AWS_EC2_METADATA_SERVICE_ENDPOINT");
 	const char *dis = env("AWS_EC2_METADATA_DISABLED");
@@ -293,35 +324,41 @@ imds_get(struct http *h, const char *path, struct buf *out, struct err *e)
 	h->timeout_ms = 3000;
 	/* A second try gets a new token when the old one was refused. */
 	for (tries = 0; tries < 2; tries++) {
-		if (imds_token[0] == '\0') {
+		if (md->token[0] == '\0' || now >= md->expires) {
 			const char *th[] = { "X-aws-ec2-metadata-token-ttl-seconds: 21600", NULL };
 
 			buf_reset(&url);
-			if (buf_addf(&url, "%.*s/latest/api/token", (int)bl, base) ||
-			    http_request(h, "PUT", url.p, th, "", 0, &resp, e)) {
+			if (buf_addf(&url, "%.*s/latest/api/token", (int)bl, base)) {
+				err_nomem(e);
+				goto done;
+			}
+			if (http_request(h, "PUT", url.p, th, "", 0, &resp, e)) {
 				err_set(e, ERR_LOCAL, "no instance metadata service");
 				goto done;
 			}
-			if (resp.status != 200 || resp.body.len == 0 || resp.body.len >= sizeof(imds_token)) {
+			if (resp.status != 200 || resp.body.len == 0 || resp.body.len >= sizeof(md->token)) {
 				err_set(e, ERR_PERMANENT, "instance metadata refused a session token (HTTP %ld)",
 				    resp.status);
 				goto done;
 			}
-			memcpy(imds_token, resp.body.p, resp.body.len);
-			imds_token[resp.body.len] = '\0';
+			memcpy(md->token, resp.body.p, resp.body.len);
+			md->token[resp.body.len] = '\0';
+			md->expires = now + IMDS_TTL - 60;
 		}
 		buf_reset(&url);
 		buf_reset(&hdr);
 		if (buf_addf(&url, "%.*s/latest/%s", (int)bl, base, path) ||
-		    buf_addf(&hdr, "X-aws-ec2-metadata-token: %s", imds_token))
+		    buf_addf(&hdr, "X-aws-ec2-metadata-token: %s", md->token)) {
+			err_nomem(e);
 			goto done;
+		}
 		hdrs[0] = hdr.p;
 		if (http_request(h, "GET", url.p, hdrs, NULL, 0, &resp, e)) {
 			err_set(e, ERR_TEMPORARY, "instance metadata unreachable");
 			goto done;
 		}
 		if (resp.status == 401) {
-			imds_token[0] = '\0';
+			imds_free(md);
 			continue;
 		}
 		break;
@@ -336,7 +373,7 @@ imds_get(struct http *h, const char *path, struct buf *out, struct err *e)
 		goto done;
 	}
 	buf_reset(out);
-	r = buf_add(out, resp.body.p ? resp.body.p : "", resp.body.len);
+	r = buf_add(out, resp.body.p ? resp.body.p : "", resp.body.len) ? err_nomem(e) : 0;
 done:
 	h->connect_timeout_ms = saved_connect;
 	h->timeout_ms = saved_total;
@@ -347,20 +384,23 @@ done:
 }
 
 static int
-instance(struct creds *c, struct http *h, struct err *e)
+instance(struct creds *c, struct http *h, struct imds *md, long long now, struct err *e)
 {
 	struct buf role = BUF_INIT, path = BUF_INIT, doc = BUF_INIT;
 	int r = -1;
 
-	if (imds_get(h, "meta-data/iam/security-credentials/", &role, e))
+	if (imds_get(md, h, "meta-data/iam/security-credentials/", now, &role, e))
 		goto done;
 	role.p[strcspn(role.p, "\r\n")] = '\0';
 	if (role.p[0] == '\0') {
 		err_set(e, ERR_LOCAL, "the instance has no IAM role");
 		goto done;
 	}
-	if (buf_addf(&path, "meta-data/iam/security-credentials/%s", role.p) ||
-	    imds_get(h, path.p, &doc, e))
+	if (buf_addf(&path, "meta-data/iam/security-credentials/%s", role.p)) {
+		err_nomem(e);
+		goto done;
+	}
+	if (imds_get(md, h, path.p, now, &doc, e))
 		goto done;
 	r = from_json(c, doc.p, "imds", e);
 done:
@@ -370,32 +410,55 @@ done:
 	return r;
 }
 
+/* The caller's clock decides: credentials already expired are no use. */
+static int
+unexpired(const struct creds *c, long long now, struct err *e)
+{
+	if (c->expires == 0 || c->expires > now)
+		return 0;
+	err_set(e, ERR_TEMPORARY, "the %s credentials expired %lld s ago (is the clock right?)", c->source,
+	    now - c->expires);
+	return -1;
+}
+
+/* The links that talk to a service, in the chain's order. */
+static int
+remote(struct creds *c, struct http *h, struct imds *md, long long now, struct err *e)
+{
+	struct imds mine = { { 0 }, 0 };
+	int r;
+
+	if (env("AWS_WEB_IDENTITY_TOKEN_FILE"))
+		return web_identity(c, h, env("AWS_WEB_IDENTITY_TOKEN_FILE"), e);
+	if (env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") || env("AWS_CONTAINER_CREDENTIALS_FULL_URI"))
+		return container(c, h, e);
+	r = instance(c, h, md ? md : &mine, now, e);
+	imds_free(&mine);
+	if (r && e->cls == ERR_LOCAL)
+		err_set(e, ERR_LOCAL, "no AWS credentials: none in the environment, web identity, "
+		    "profile files, container or instance metadata");
+	return r;
+}
+
 int
-creds_load(struct creds *c, struct http *h, long long now, struct err *e)
+creds_load(struct creds *c, struct http *h, struct imds *md, long long now, struct err *e)
 {
 	const char *ak = env("AWS_ACCESS_KEY_ID"), *sk = env("AWS_SECRET_ACCESS_KEY");
 	int r;
 
-	(void)now;
 	if (ak && sk) {
 		c->expires = 0;
-		return set(c, ak, sk, env("AWS_SESSION_TOKEN"), "environment") ? -1 : 0;
+		return set(c, ak, sk, env("AWS_SESSION_TOKEN"), "environment") ? err_nomem(e) : 0;
 	}
 	if (ak || sk) {
 		err_set(e, ERR_INPUT, "only one of AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY is set");
 		return -1;
 	}
-	if (env("AWS_WEB_IDENTITY_TOKEN_FILE"))
-		return web_identity(c, h, env("AWS_WEB_IDENTITY_TOKEN_FILE"), e);
-	r = profile(c, e);
+	/* Web identity comes before the files; the other remote links after. */
+	r = env("AWS_WEB_IDENTITY_TOKEN_FILE") ? 0 : profile(c, e);
 	if (r)
 		return r > 0 ? 0 : -1;
-	if (env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") || env("AWS_CONTAINER_CREDENTIALS_FULL_URI"))
-		return container(c, h, e);
-	if (instance(c, h, e) == 0)
-		return 0;
-	if (e->cls == ERR_LOCAL)
-		err_set(e, ERR_LOCAL, "no AWS credentials: none in the environment, web identity, "
-		    "profile files, container or instance metadata");
-	return -1;
+	if (remote(c, h, md, now, e))
+		return -1;
+	return unexpired(c, now, e);
 }

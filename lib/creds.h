@@ -17,17 +17,33 @@ struct creds {
 	struct buf profile_region; /* region from the config file, if any */
 };
 
-/* Loads the first credentials the chain finds. now is the caller's clock.
+/* An IMDSv2 session: the token and when it runs out, by the caller's clock.
+ * The caller owns it (zeroed to start; imds_free wipes it); one a process
+ * is enough, and none is shared behind the caller's back. */
+struct imds {
+	char token[256];
+	long long expires; /* epoch seconds; 0 = no token yet */
+};
+
+/* Loads the first credentials the chain finds. now is the caller's clock:
+ * credentials that have expired by then are refused (ERR_TEMPORARY: the
+ * source may have fresh ones later, or the clock is wrong). md is the IMDS
+ * session for the last link (NULL: a session of this call only).
  * 0, or -1 with e set (ERR_LOCAL when nothing in the chain has any). */
-int creds_load(struct creds *c, struct http *h, long long now, struct err *e);
+int creds_load(struct creds *c, struct http *h, struct imds *md, long long now, struct err *e);
 /* 1 while the credentials are good for at least 5 more minutes. */
 int creds_fresh(const struct creds *c, long long now);
 void creds_free(struct creds *c);
 
-/* IMDSv2: GET path below /latest/ (e.g. "meta-data/instance-id") with a
- * session token. AWS_EC2_METADATA_SERVICE_ENDPOINT overrides the address;
- * AWS_EC2_METADATA_DISABLED=true refuses. 0 with the body in out, or -1
- * (ERR_LOCAL: no metadata service; ERR_PERMANENT: it refused). */
-int imds_get(struct http *h, const char *path, struct buf *out, struct err *e);
+/* IMDSv2: GET path below /latest/ (e.g. "meta-data/instance-id") with the
+ * session's token, asking for a new one when there is none, when it has
+ * run out by now, or when the service refused it. AWS_EC2_METADATA_SERVICE_
+ * ENDPOINT overrides the address; AWS_EC2_METADATA_DISABLED=true refuses.
+ * 0 with the body in out, or -1 (ERR_LOCAL: no metadata service;
+ * ERR_PERMANENT: it refused). */
+int imds_get(struct imds *md, struct http *h, const char *path, long long now, struct buf *out,
+    struct err *e);
+/* Wipes the session's token; imds_free(NULL) does nothing. */
+void imds_free(struct imds *md);
 
 #endif

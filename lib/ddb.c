@@ -1,4 +1,3 @@
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,8 +70,17 @@ ddb_batch_get(struct aws *a, const char *table, const char *const *pks, size_t n
 			pending = NULL;
 		} else {
 			keys = cJSON_CreateArray();
-			for (i = 0; i < 100 && at < n; i++, at++)
-				cJSON_AddItemToArray(keys, key(pks[at]));
+			for (i = 0; i < 100 && at < n; i++, at++) {
+				cJSON *k = key(pks[at]);
+
+				/* A key lost to memory would read as "not found". */
+				if (k == NULL || !cJSON_AddItemToArray(keys, k)) {
+					cJSON_Delete(k);
+					cJSON_Delete(keys);
+					cJSON_Delete(body);
+					goto nomem;
+				}
+			}
 		}
 		cJSON_AddItemToObject(tab, "Keys", keys);
 		cJSON_AddBoolToObject(tab, "ConsistentRead", consistent);
@@ -145,164 +153,4 @@ fail:
 	cJSON_Delete(*items);
 	*items = NULL;
 	return -1;
-}
-
-const char *
-ddb_s(const cJSON *item, const char *name)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(item, name), "S");
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-int
-ddb_n(const cJSON *item, const char *name, long long *out)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(item, name), "N");
-	const char *s;
-	char *end;
-	long long n;
-
-	if (!cJSON_IsString(v))
-		return -1;
-	s = v->valuestring;
-	/* strtoll alone would take " +5" and clamp overflows: only -?digits. */
-	if (!((s[0] >= '0' && s[0] <= '9') || (s[0] == '-' && s[1] >= '0' && s[1] <= '9')))
-		return -1;
-	errno = 0;
-	n = strtoll(s, &end, 10);
-	if (errno || *end != '\0')
-		return -1;
-	*out = n;
-	return 0;
-}
-
-/* {"<type>": v}, or NULL out of memory. */
-static cJSON *
-attr(const char *type, const char *v)
-{
-	cJSON *o = cJSON_CreateObject();
-
-	if (o && !cJSON_AddStringToObject(o, type, v)) {
-		cJSON_Delete(o);
-		return NULL;
-	}
-	return o;
-}
-
-cJSON *
-ddb_attr_s(const char *v)
-{
-	return attr("S", v);
-}
-
-cJSON *
-ddb_attr_n(long long v)
-{
-	char s[32];
-
-	snprintf(s, sizeof(s), "%lld", v);
-	return attr("N", s);
-}
-
-cJSON *
-ddb_attr_bool(int v)
-{
-	cJSON *o = cJSON_CreateObject();
-
-	if (o && !cJSON_AddBoolToObject(o, "BOOL", v)) {
-		cJSON_Delete(o);
-		return NULL;
-	}
-	return o;
-}
-
-/* Adds name -> value to obj; value is freed when it cannot be added. */
-static int
-add(cJSON *obj, const char *name, cJSON *value)
-{
-	if (obj == NULL || value == NULL || !cJSON_AddItemToObject(obj, name, value)) {
-		cJSON_Delete(value);
-		return -1;
-	}
-	return 0;
-}
-
-int
-ddb_add_s(cJSON *obj, const char *name, const char *v)
-{
-	return add(obj, name, ddb_attr_s(v));
-}
-
-int
-ddb_add_n(cJSON *obj, const char *name, long long v)
-{
-	return add(obj, name, ddb_attr_n(v));
-}
-
-int
-ddb_add_bool(cJSON *obj, const char *name, int v)
-{
-	return add(obj, name, ddb_attr_bool(v));
-}
-
-int
-ddb_valid_number(const char *s)
-{
-	long long exp = 0, lead = -1;
-	size_t i = 0, digits = 0, sig = 0, zeros = 0, ndig, point = 0;
-	int seen_point = 0, expsign = 1;
-
-	/* -? (d+ (. d*)? | . d+) ([eE] [+-]? d+)?, counting significant digits
-	 * and where the first one is relative to the point. */
-	if (s == NULL)
-		return 0;
-	if (s[i] == '-')
-		i++;
-	for (; (s[i] >= '0' && s[i] <= '9') || (s[i] == '.' && !seen_point); i++) {
-		if (s[i] == '.') {
-			seen_point = 1;
-			point = digits;
-			continue;
-		}
-		digits++;
-		if (s[i] == '0' && lead < 0)
-			continue; /* a leading zero */
-		if (lead < 0)
-			lead = (long long)digits; /* 1-based position of the first non-zero digit */
-		/* Trailing zeros are not significant: count them apart. */
-		if (s[i] == '0') {
-			zeros++;
-		} else {
-			sig += zeros + 1;
-			zeros = 0;
-		}
-	}
-	if (digits == 0)
-		return 0;
-	if (!seen_point)
-		point = digits;
-	if (s[i] == 'e' || s[i] == 'E') {
-		i++;
-		if (s[i] == '+' || s[i] == '-')
-			expsign = s[i++] == '-' ? -1 : 1;
-		for (ndig = 0; s[i] >= '0' && s[i] <= '9'; i++, ndig++) {
-			exp = exp * 10 + (s[i] - '0');
-			if (exp > 100000)
-				return 0; /* far outside the range, whatever the digits */
-		}
-		if (ndig == 0)
-			return 0;
-		exp *= expsign;
-	}
-	if (s[i] != '\0')
-		return 0;
-	if (lead < 0)
-		return 1; /* zero, in any spelling */
-	if (sig > 38)
-		return 0;
-	/* The decimal exponent of the first significant digit: DynamoDB takes
-	 * magnitudes from 1E-130 to 9.99...E+125. */
-	exp += (long long)point - lead;
-	return exp >= -130 && exp <= 125;
 }

@@ -62,7 +62,8 @@ members_some(struct aws *a, const char *pool, char *const *ids, int n, char *whe
 			query_addf(&b, ids[i], "Filter.1.Value.%d", i + 1);
 		if (next.len)
 			query_add(&b, "NextToken", next.p);
-		if (b.p == NULL) {
+		if (b.failed) {
+			buf_free(&b);
 			err_set(e, ERR_LOCAL, "out of memory");
 			r = -1;
 			break;
@@ -79,7 +80,10 @@ members_some(struct aws *a, const char *pool, char *const *ids, int n, char *whe
 		buf_reset(&next);
 		buf_adds(&next, xml_text(doc, "nextToken"));
 		xml_free(doc);
-		if (next.len && ++pages == 100) {
+		if (next.failed) {
+			err_set(e, ERR_LOCAL, "out of memory");
+			r = -1;
+		} else if (next.len && ++pages == 100) {
 			/* At most n instances match: a service still paging is broken. */
 			err_set(e, ERR_PERMANENT, "DescribeInstances kept paging for %d ids", n);
 			r = -1;
@@ -114,7 +118,8 @@ terminate_some(struct aws *a, char *const *ids, int n, struct ec2_term *out, str
 	query_add(&b, "Version", EC2_VERSION);
 	for (i = 0; i < n; i++)
 		query_addf(&b, ids[i], "InstanceId.%d", i + 1);
-	if (b.p == NULL) {
+	if (b.failed) {
+		buf_free(&b);
 		err_set(e, ERR_LOCAL, "out of memory");
 		return -1;
 	}

@@ -41,7 +41,7 @@ endpoint_region(struct buf *out, const char *profile_region, struct err *e)
 		return -1;
 	}
 	buf_reset(out);
-	return buf_adds(out, r);
+	return buf_adds(out, r) ? err_nomem(e) : 0;
 }
 
 int
@@ -101,8 +101,10 @@ endpoint_url(struct buf *out, const char *service, const char *region, struct er
 			err_set(e, ERR_INPUT, "%s is not an http(s) URL", name);
 			return -1;
 		}
-		return buf_adds(out, v);
+		return buf_adds(out, v) ? err_nomem(e) : 0;
 	}
-	return buf_addf(out, "https://%s.%s.amazonaws.com%s/", service, region,
-	    strncmp(region, "cn-", 3) == 0 ? ".cn" : "");
+	if (buf_addf(out, "https://%s.%s.amazonaws.com%s/", service, region,
+	    strncmp(region, "cn-", 3) == 0 ? ".cn" : ""))
+		return err_nomem(e);
+	return 0;
 }

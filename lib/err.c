@@ -24,6 +24,13 @@ err_set(struct err *e, int cls, const char *fmt, ...)
 			*p = ' ';
 }
 
+int
+err_nomem(struct err *e)
+{
+	err_set(e, ERR_LOCAL, "out of memory");
+	return -1;
+}
+
 void
 err_code(struct err *e, const char *code)
 {

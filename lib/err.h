@@ -21,6 +21,8 @@ struct err {
 /* Sets class and message (printf-style); clears status and code. */
 void err_set(struct err *e, int cls, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Sets ERR_LOCAL "out of memory"; returns -1, for "return err_nomem(e);". */
+int err_nomem(struct err *e);
 /* Sets the service error code. */
 void err_code(struct err *e, const char *code);
 void err_clear(struct err *e);

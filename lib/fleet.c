@@ -5,6 +5,7 @@
 #include "names.h"
 #include "poolmsg.h"
 #include "query.h"
+#include "text.h"
 
 /* As in ec2.h, which this pure module does not include (it pulls in aws.h). */
 #define EC2_API "2016-11-15"
@@ -190,14 +191,6 @@ field(char *dst, size_t n, const char *src)
 		memcpy(dst, src, len + 1);
 }
 
-/* The answer ends up in a one-line error message. */
-static void
-one_line(char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < ' ' || *s == 0x7f)
-			*s = ' ';
-}
 
 /* Adds "TYPE in PLACE" for an error's override to r->where, once. */
 static void
@@ -253,8 +246,8 @@ fleet_parse(const struct xml *doc, struct fleet_result *r)
 		if (r->errors == 0 || (!cap && first_other)) {
 			snprintf(r->code, sizeof(r->code), "%s", code);
 			snprintf(r->msg, sizeof(r->msg), "%s", xml_text(it, "errorMessage"));
-			one_line(r->code);
-			one_line(r->msg);
+			text_clean_inplace(r->code);
+			text_clean_inplace(r->msg);
 		}
 		if (!cap) {
 			first_other = 0;

@@ -6,6 +6,8 @@
 #include "clock.h"
 #include "github.h"
 #include "isotime.h"
+#include "num.h"
+#include "retry.h"
 
 int
 github_init(struct github *g, const char *token, struct err *e)
@@ -17,6 +19,8 @@ github_init(struct github *g, const char *token, struct err *e)
 	g->sleep_ms = clock_sleep_ms;
 	g->clock = clock_now;
 	g->max_wait_s = 60;
+	g->max_attempts = 3;
+	g->rng = clock_seed();
 	if (token == NULL || *token == '\0' || strpbrk(token, "\r\n ")) {
 		err_set(e, ERR_INPUT, "no usable GitHub token (GITHUB_TOKEN or --token-file)");
 		return -1;
@@ -131,21 +135,13 @@ github_link_next(const char *link, struct buf *out)
 	}
 }
 
-/* Parses a decimal number of at most max digits; -1 if it is not one. */
+/* A header's number from 0 to max; -1 if it is not one. */
 static long long
-digits(const char *s, size_t max)
+digits(const char *s, long long max)
 {
-	long long v = 0;
-	size_t i;
+	long long v;
 
-	if (s == NULL || *s == '\0' || strlen(s) > max)
-		return -1;
-	for (i = 0; s[i]; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v;
+	return num_parse(s, 0, max, &v) ? -1 : v;
 }
 
 long
@@ -158,7 +154,7 @@ github_rate_wait(long status, const char *retry_after, const char *remaining,
 		return -1;
 	if (retry_after && *retry_after) {
 		/* Retry-After is delay-seconds or an HTTP date (RFC 9110 10.2.3). */
-		if ((v = digits(retry_after, 9)) >= 0)
+		if ((v = digits(retry_after, 999999999LL)) >= 0)
 			return (long)v;
 		if (isotime_parse_http(retry_after, &at) == 0)
 			return at > now ? (long)(at - now) : 0;
@@ -166,7 +162,7 @@ github_rate_wait(long status, const char *retry_after, const char *remaining,
 	}
 	if (remaining && strcmp(remaining, "0") == 0) {
 		/* The primary limit is spent: wait until it resets. */
-		if ((at = digits(reset, 12)) < 0)
+		if ((at = digits(reset, 999999999999LL)) < 0)
 			return 60;
 		return at > now ? (long)(at - now) : 0;
 	}
@@ -208,26 +204,33 @@ github_call(struct github *g, const char *method, const char *path, cJSON **out,
 	} else {
 		buf_addf(&url, "%s%s", g->base.p, path);
 	}
+	if (url.failed) {
+		err_set(e, ERR_LOCAL, "out of memory");
+		buf_free(&url);
+		return -1;
+	}
 	for (attempt = 1;; attempt++) {
 		long wait;
 
 		if (http_request(&g->http, method, url.p, hdrs, strcmp(method, "POST") == 0 ? "{}" : NULL,
 		    strcmp(method, "POST") == 0 ? 2 : 0, &r, e)) {
-			if (attempt < 3 && e->cls == ERR_TEMPORARY) {
-				g->sleep_ms(500L * attempt);
+			if (attempt < g->max_attempts && e->cls == ERR_TEMPORARY) {
+				g->sleep_ms(retry_delay_ms(attempt, RETRY_TRANSIENT, retry_jitter(&g->rng)));
 				continue;
 			}
 			goto done;
 		}
 		if (r.status >= 200 && r.status < 300)
 			break;
+		/* GitHub's rate limits say how long to wait; other answers are
+		 * retried as the AWS standard mode would. */
 		wait = github_rate_wait(r.status, r.retry_after, r.ratelimit_remaining, r.ratelimit_reset, g->clock());
-		if (wait >= 0 && wait <= g->max_wait_s && attempt < 3) {
+		if (wait >= 0 && wait <= g->max_wait_s && attempt < g->max_attempts) {
 			g->sleep_ms(wait * 1000 + 100);
 			continue;
 		}
-		if (r.status >= 500 && attempt < 3) {
-			g->sleep_ms(500L * attempt);
+		if (wait < 0 && retry_classify(r.status, "") != RETRY_NO && attempt < g->max_attempts) {
+			g->sleep_ms(retry_delay_ms(attempt, RETRY_TRANSIENT, retry_jitter(&g->rng)));
 			continue;
 		}
 		{
@@ -241,8 +244,10 @@ github_call(struct github *g, const char *method, const char *path, cJSON **out,
 		}
 		goto done;
 	}
-	if (next)
-		github_link_next(r.link, next);
+	if (next && github_link_next(r.link, next)) {
+		err_set(e, ERR_LOCAL, "out of memory");
+		goto done;
+	}
 	if (out && r.body.len && (*out = cJSON_Parse(r.body.p)) == NULL) {
 		err_set(e, ERR_PERMANENT, "GitHub answered with malformed JSON");
 		goto done;

@@ -15,12 +15,15 @@ struct github {
 	void (*sleep_ms)(long ms);
 	long long (*clock)(void);
 	long max_wait_s;  /* longest rate-limit wait (default 60) */
+	int max_attempts; /* per call, rate-limit waits included (default 3) */
+	unsigned long rng; /* backoff jitter (retry.c) */
 };
 
 /* token is the caller's (from the environment or a file, never argv). */
 int github_init(struct github *g, const char *token, struct err *e);
 /* One call of method on path ("/repos/o/r/actions/runners"), following
- * rate-limit waits and retrying 5xx; *out gets the JSON (NULL for 204).
+ * rate-limit waits, and retrying transport errors and 5xx as lib/retry.c
+ * decides (full-jitter backoff); *out gets the JSON (NULL for 204).
  * When next is given, it receives the Link rel="next" URL ("" if none) and
  * path may be such a full URL. */
 int github_call(struct github *g, const char *method, const char *path, cJSON **out,

@@ -6,6 +6,7 @@
 #include <curl/curl.h>
 
 #include "http.h"
+#include "num.h"
 
 static size_t
 on_body(char *data, size_t size, size_t n, void *arg)
@@ -114,11 +115,16 @@ http_init(struct http *h, struct err *e)
 	/* A whole request's limit; a service that drips bytes is cut off here. */
 	{
 		const char *t = getenv("EC2RP_HTTP_TIMEOUT_SEC");
-		char *end;
-		long v = t ? strtol(t, &end, 10) : 0;
+		long long v;
 
-		if (t && *t && *end == '\0' && v >= 1 && v <= 600)
-			h->timeout_ms = v * 1000;
+		/* A malformed value is refused, not quietly replaced by the default. */
+		if (t && *t && num_parse(t, 1, 600, &v)) {
+			err_set(e, ERR_INPUT, "EC2RP_HTTP_TIMEOUT_SEC must be seconds from 1 to 600");
+			http_free(h);
+			return -1;
+		}
+		if (t && *t)
+			h->timeout_ms = (long)v * 1000;
 	}
 	if (ca == NULL || *ca == '\0')
 		ca = getenv("EC2RP_CA_BUNDLE");
@@ -153,6 +159,10 @@ http_request(struct http *h, const char *method, const char *url,
 	CURLcode rc;
 	long connects = 0;
 
+	if (url == NULL || method == NULL) {
+		err_set(e, ERR_LOCAL, "no URL to request (out of memory?)");
+		return -1;
+	}
 	buf_reset(&resp->body);
 	memset((char *)resp + sizeof(resp->status) + sizeof(resp->body), 0,
 	    sizeof(*resp) - sizeof(resp->status) - sizeof(resp->body));

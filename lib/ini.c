@@ -19,6 +19,39 @@ equals(const char *s, const char *e, const char *word)
 	return (size_t)(e - s) == n && memcmp(s, word, n) == 0;
 }
 
+/* For a section header line [s, e): 1 with the trimmed name in *ns, *ne. */
+static int
+header(const char *s, const char *e, const char **ns, const char **ne)
+{
+	const char *close;
+
+	if (s >= e || *s != '[' || (close = memchr(s, ']', (size_t)(e - s))) == NULL)
+		return 0;
+	*ns = s + 1;
+	*ne = close;
+	trim(ns, ne);
+	return 1;
+}
+
+int
+ini_has_section(const char *text, const char *section)
+{
+	const char *line = text;
+
+	while (*line) {
+		const char *end = strchr(line, '\n'), *s = line, *e, *ns, *ne;
+
+		if (end == NULL)
+			end = line + strlen(line);
+		e = end;
+		trim(&s, &e);
+		if (header(s, e, &ns, &ne) && equals(ns, ne, section))
+			return 1;
+		line = *end ? end + 1 : end;
+	}
+	return 0;
+}
+
 int
 ini_get(const char *text, const char *section, const char *key, struct buf *out)
 {
@@ -26,23 +59,14 @@ ini_get(const char *text, const char *section, const char *key, struct buf *out)
 	int in_section = 0, found = 0;
 
 	while (*line) {
-		const char *end = strchr(line, '\n'), *s = line, *e, *eq;
+		const char *end = strchr(line, '\n'), *s = line, *e, *eq, *ns, *ne;
 
 		if (end == NULL)
 			end = line + strlen(line);
 		e = end;
 		trim(&s, &e);
 		if (s < e && *s == '[') {
-			const char *close = memchr(s, ']', (size_t)(e - s));
-
-			if (close) {
-				s++;
-				e = close;
-				trim(&s, &e);
-				in_section = equals(s, e, section);
-			} else {
-				in_section = 0;
-			}
+			in_section = header(s, e, &ns, &ne) && equals(ns, ne, section);
 		} else if (in_section && s < e && *s != '#' && *s != ';' &&
 		    (eq = memchr(s, '=', (size_t)(e - s))) != NULL) {
 			const char *ks = s, *ke = eq, *vs = eq + 1, *ve = e;

@@ -162,3 +162,9 @@ log_endgroup(void)
 	if (actions_mode)
 		fprintf(stderr, "::endgroup::\n");
 }
+
+void
+log_out(const char *text)
+{
+	fputs(text, stdout);
+}

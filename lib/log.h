@@ -1,6 +1,7 @@
 /* log: the programs' messages to stderr, one line each, secrets masked.
  * With GitHub Actions workflow commands (::error:: etc.) when enabled.
- * The only lib module that prints; programs call it, library code does not. */
+ * The only lib module that prints (program support, with cli.c, which
+ * prints through it); the rest of lib returns data and never prints. */
 #ifndef EC2RP_LOG_H
 #define EC2RP_LOG_H
 
@@ -17,6 +18,8 @@ void log_init(const char *prog, int actions, int debug);
 int log_secret(const char *s);
 void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void log_group(const char *title);
+/* Writes text as it is to stdout: the answer to --help and --version. */
+void log_out(const char *text);
 void log_endgroup(void);
 
 /* Pure: formats one line for level into out (no newline), masking the

@@ -1,5 +1,6 @@
 #include <string.h>
 
+#include "num.h"
 #include "retry.h"
 
 static int
@@ -49,21 +50,15 @@ retry_skew_code(const char *code)
 int
 retry_max_attempts(const char *value, int *out)
 {
-	int v = 0;
-	const char *p;
+	long long v;
 
 	if (value == NULL || *value == '\0') {
 		*out = 3;
 		return 0;
 	}
-	for (p = value; *p; p++) {
-		if (*p < '0' || *p > '9' || v > 100)
-			return -1;
-		v = v * 10 + (*p - '0');
-	}
-	if (v < 1 || v > 20)
+	if (num_parse(value, 1, 20, &v))
 		return -1;
-	*out = v;
+	*out = (int)v;
 	return 0;
 }
 
@@ -93,4 +88,16 @@ retry_delay_ms(int failures, int kind, double rnd)
 	if (rnd >= 1)
 		rnd = 0.999999;
 	return (long)(rnd * ceiling);
+}
+
+double
+retry_jitter(unsigned long *state)
+{
+	unsigned long x = *state ? *state : 0x9e3779b9UL;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	*state = x;
+	return (double)(x % 1000000UL) / 1000000.0;
 }

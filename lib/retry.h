@@ -21,5 +21,8 @@ int retry_skew_code(const char *code);
 /* Full jitter: random(0, min(20 s, base * 2^(failures-1))), base 500 ms
  * for throttling and 100 ms otherwise; rnd in [0, 1). */
 long retry_delay_ms(int failures, int kind, double rnd);
+/* The next number in [0, 1) of a xorshift sequence kept in *state (seed it
+ * non-zero): jitter needs spread, not secrecy. */
+double retry_jitter(unsigned long *state);
 
 #endif

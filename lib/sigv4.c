@@ -377,7 +377,7 @@ done:
 	return r;
 }
 
-void
+int
 sigv4_signing_key(const char *secret, const char *date, const char *region,
     const char *service, unsigned char key[32])
 {
@@ -387,8 +387,10 @@ sigv4_signing_key(const char *secret, const char *date, const char *region,
 	/* kDate = HMAC("AWS4" + kSecret, Date) */
 	if (buf_adds(&k, "AWS4") || buf_adds(&k, secret)) {
 		memset(key, 0, 32);
+		if (k.p)
+			memset(k.p, 0, k.len);
 		buf_free(&k);
-		return;
+		return -1;
 	}
 	hmac((const unsigned char *)k.p, k.len, date, a);
 	/* kRegion = HMAC(kDate, Region); kService = HMAC(kRegion, Service) */
@@ -400,6 +402,7 @@ sigv4_signing_key(const char *secret, const char *date, const char *region,
 	buf_free(&k);
 	memset(a, 0, sizeof(a));
 	memset(b, 0, sizeof(b));
+	return 0;
 }
 
 int
@@ -446,7 +449,8 @@ sigv4_sign(const struct sigv4_input *in, struct sigv4_output *out, struct err *e
 	    date, in->region, in->service, crhash))
 		goto nomem;
 
-	sigv4_signing_key(in->secret_key, date, in->region, in->service, key);
+	if (sigv4_signing_key(in->secret_key, date, in->region, in->service, key))
+		goto nomem;
 	hmac(key, 32, sts->p, sig);
 	memset(key, 0, sizeof(key));
 	hex(sig, 32, out->signature);

@@ -56,8 +56,9 @@ int sigv4_path_ok(const char *path);
 int sigv4_canonical_path(struct buf *out, const char *path, int normalize);
 /* Appends the canonical query: names and values decoded, re-encoded, sorted. */
 int sigv4_canonical_query(struct buf *out, const char *query);
-/* kSigning for date ("20150830"), region, service. */
-void sigv4_signing_key(const char *secret, const char *date, const char *region,
+/* kSigning for date ("20150830"), region, service into key. 0, or -1
+ * when memory runs out (key is then all zeros: never sign with it). */
+int sigv4_signing_key(const char *secret, const char *date, const char *region,
     const char *service, unsigned char key[32]);
 
 #endif

@@ -1,8 +1,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ddb.h"
+#include "item.h"
 #include "state.h"
+#include "text.h"
 
 static const char *const states[] = { "none", "created", "running", "idle", "claimed", "terminated" };
 static const char *const kinds[] = { "instance", "signal", "heartbeat", "config" };
@@ -87,39 +88,6 @@ state_parse_identity(const char *arn, const char *account, char *partition)
 	return 0;
 }
 
-static cJSON *
-attr(const char *type, const char *v)
-{
-	cJSON *o = cJSON_CreateObject();
-
-	if (o && !cJSON_AddStringToObject(o, type, v)) {
-		cJSON_Delete(o);
-		return NULL;
-	}
-	return o;
-}
-
-static cJSON *
-num(long long v)
-{
-	char s[32];
-
-	snprintf(s, sizeof(s), "%lld", v);
-	return attr("N", s);
-}
-
-/* Adds name -> value to obj; returns 0, or -1 (value is freed). */
-static int
-put(cJSON *obj, const char *name, cJSON *value)
-{
-	if (obj == NULL || value == NULL) {
-		cJSON_Delete(value);
-		return -1;
-	}
-	cJSON_AddItemToObject(obj, name, value);
-	return 0;
-}
-
 cJSON *
 state_cas_body(const struct state_cas *c, const char **op)
 {
@@ -137,25 +105,25 @@ state_cas_body(const struct state_cas *c, const char **op)
 		return NULL;
 	}
 	snprintf(pk, sizeof(pk), "i#%s", c->id);
-	bad |= put(b, "TableName", cJSON_CreateString(c->table));
+	bad |= item_add(b, "TableName", cJSON_CreateString(c->table));
 	if (c->to == ST_CREATED) {
 		cJSON *item = cJSON_CreateObject();
 
 		*op = "PutItem";
-		bad |= put(item, "pk", attr("S", pk));
-		bad |= put(item, "state", attr("S", "created"));
+		bad |= item_add(item, "pk", item_attr_s(pk));
+		bad |= item_add(item, "state", item_attr_s("created"));
 		if (c->run_id)
-			bad |= put(item, "runId", attr("S", c->run_id));
-		bad |= put(item, "threshold", num(c->threshold));
-		bad |= put(item, "updatedAt", num(c->now));
+			bad |= item_add(item, "runId", item_attr_s(c->run_id));
+		bad |= item_add(item, "threshold", item_attr_n(c->threshold));
+		bad |= item_add(item, "updatedAt", item_attr_n(c->now));
 		if (c->resource_class)
-			bad |= put(item, "resourceClass", attr("S", c->resource_class));
+			bad |= item_add(item, "resourceClass", item_attr_s(c->resource_class));
 		if (c->instance_type)
-			bad |= put(item, "instanceType", attr("S", c->instance_type));
+			bad |= item_add(item, "instanceType", item_attr_s(c->instance_type));
 		if (c->usage_class)
-			bad |= put(item, "usageClass", attr("S", c->usage_class));
-		bad |= put(b, "Item", item);
-		bad |= put(b, "ConditionExpression", cJSON_CreateString("attribute_not_exists(pk)"));
+			bad |= item_add(item, "usageClass", item_attr_s(c->usage_class));
+		bad |= item_add(b, "Item", item);
+		bad |= item_add(b, "ConditionExpression", cJSON_CreateString("attribute_not_exists(pk)"));
 		cJSON_Delete(names);
 		cJSON_Delete(vals);
 		if (bad) {
@@ -165,27 +133,27 @@ state_cas_body(const struct state_cas *c, const char **op)
 		return b;
 	}
 	*op = "UpdateItem";
-	bad |= put(b, "Key", cJSON_CreateObject());
-	bad |= put(cJSON_GetObjectItem(b, "Key"), "pk", attr("S", pk));
-	bad |= put(names, "#st", cJSON_CreateString("state"));
-	bad |= put(names, "#up", cJSON_CreateString("updatedAt"));
-	bad |= put(vals, ":from", attr("S", state_name(c->from)));
-	bad |= put(vals, ":to", attr("S", state_name(c->to)));
-	bad |= put(vals, ":now", num(c->now));
+	bad |= item_add(b, "Key", cJSON_CreateObject());
+	bad |= item_add(cJSON_GetObjectItem(b, "Key"), "pk", item_attr_s(pk));
+	bad |= item_add(names, "#st", cJSON_CreateString("state"));
+	bad |= item_add(names, "#up", cJSON_CreateString("updatedAt"));
+	bad |= item_add(vals, ":from", item_attr_s(state_name(c->from)));
+	bad |= item_add(vals, ":to", item_attr_s(state_name(c->to)));
+	bad |= item_add(vals, ":now", item_attr_n(c->now));
 	if (c->to == ST_TERMINATED) {
 		/* Terminated records go away by themselves a week later. */
-		bad |= put(names, "#ttl", cJSON_CreateString("ttl"));
-		bad |= put(names, "#run", cJSON_CreateString("runId"));
-		bad |= put(vals, ":ttl", num(c->now + 7 * 86400));
+		bad |= item_add(names, "#ttl", cJSON_CreateString("ttl"));
+		bad |= item_add(names, "#run", cJSON_CreateString("runId"));
+		bad |= item_add(vals, ":ttl", item_attr_n(c->now + 7 * 86400));
 		update = "SET #st = :to, #up = :now, #ttl = :ttl REMOVE #run";
 		cond = c->run_id ? "#st = :from AND #run = :run" : "#st = :from";
 		if (c->run_id)
-			bad |= put(vals, ":run", attr("S", c->run_id));
+			bad |= item_add(vals, ":run", item_attr_s(c->run_id));
 	} else {
-		bad |= put(names, "#th", cJSON_CreateString("threshold"));
-		bad |= put(names, "#run", cJSON_CreateString("runId"));
-		bad |= put(vals, ":th", num(c->threshold));
-		bad |= put(vals, ":run", attr("S", c->run_id));
+		bad |= item_add(names, "#th", cJSON_CreateString("threshold"));
+		bad |= item_add(names, "#run", cJSON_CreateString("runId"));
+		bad |= item_add(vals, ":th", item_attr_n(c->threshold));
+		bad |= item_add(vals, ":run", item_attr_s(c->run_id));
 		if (c->to == ST_CLAIMED) {
 			/* The claim: idle, unowned and not expired; exclusive by condition. */
 			update = "SET #st = :to, #run = :run, #th = :th, #up = :now";
@@ -200,10 +168,10 @@ state_cas_body(const struct state_cas *c, const char **op)
 			cond = "#st = :from AND #run = :run AND #th > :now";
 		}
 	}
-	bad |= put(b, "UpdateExpression", cJSON_CreateString(update));
-	bad |= put(b, "ConditionExpression", cJSON_CreateString(cond));
-	bad |= put(b, "ExpressionAttributeNames", names);
-	bad |= put(b, "ExpressionAttributeValues", vals);
+	bad |= item_add(b, "UpdateExpression", cJSON_CreateString(update));
+	bad |= item_add(b, "ConditionExpression", cJSON_CreateString(cond));
+	bad |= item_add(b, "ExpressionAttributeNames", names);
+	bad |= item_add(b, "ExpressionAttributeValues", vals);
 	if (bad) {
 		cJSON_Delete(b);
 		return NULL;
@@ -214,19 +182,67 @@ state_cas_body(const struct state_cas *c, const char **op)
 int
 state_cas_applied(const struct state_cas *c, const cJSON *item)
 {
-	const char *st = ddb_s(item, "state"), *run = ddb_s(item, "runId");
+	const char *st = item_s(item, "state"), *run = item_s(item, "runId");
 	long long up, th;
 	int keeps_run = c->to != ST_IDLE && c->to != ST_TERMINATED && c->run_id != NULL;
 
 	if (st == NULL || strcmp(st, state_name(c->to)) != 0)
 		return 0;
-	if (ddb_n(item, "updatedAt", &up) || up != c->now)
+	if (item_n(item, "updatedAt", &up) || up != c->now)
 		return 0;
 	if (keeps_run ? run == NULL || strcmp(run, c->run_id) != 0 : run != NULL)
 		return 0;
 	if (c->to == ST_TERMINATED)
 		return 1;
-	return ddb_n(item, "threshold", &th) == 0 && th == c->threshold;
+	return item_n(item, "threshold", &th) == 0 && th == c->threshold;
+}
+
+cJSON *
+state_key_body(const char *table, const char *pk)
+{
+	cJSON *b = cJSON_CreateObject(), *key = cJSON_CreateObject();
+
+	if (item_add(b, "TableName", cJSON_CreateString(table)) | item_add_s(key, "pk", pk) |
+	    item_add(b, "Key", key)) {
+		cJSON_Delete(b);
+		return NULL;
+	}
+	return b;
+}
+
+cJSON *
+state_put_body(const struct state_put *p)
+{
+	cJSON *b, *item;
+	int bad = 0;
+
+	if (p->table == NULL || p->pk == NULL || (p->kind == KIND_SIGNAL && p->signal == NULL) ||
+	    (p->kind == KIND_CONFIG && p->value == NULL) ||
+	    (p->kind != KIND_SIGNAL && p->kind != KIND_HEARTBEAT && p->kind != KIND_CONFIG))
+		return NULL;
+	b = cJSON_CreateObject();
+	item = cJSON_CreateObject();
+	bad |= item_add(b, "TableName", cJSON_CreateString(p->table));
+	bad |= item_add_s(item, "pk", p->pk);
+	if (p->kind == KIND_CONFIG) {
+		bad |= item_add_s(item, "value", p->value);
+		bad |= item_add_n(item, "updatedAt", p->now);
+	} else {
+		if (p->kind == KIND_SIGNAL)
+			bad |= item_add_s(item, "signal", p->signal);
+		if (p->run_id)
+			bad |= item_add_s(item, "runId", p->run_id);
+		if (p->kind == KIND_SIGNAL && p->message && p->message[0])
+			bad |= item_add_s(item, "message", p->message);
+		bad |= item_add_n(item, "at", p->now);
+		bad |= item_add_n(item, "ttl", p->now + STATE_RECORD_TTL);
+	}
+	bad |= item_add(b, "Item", item);
+	if (bad) {
+		cJSON_Delete(b);
+		return NULL;
+	}
+	return b;
 }
 
 /* The string or number of attribute name, or "-". */
@@ -241,16 +257,6 @@ field(const cJSON *item, const char *name)
 	return cJSON_IsString(v) && v->valuestring[0] ? v->valuestring : "-";
 }
 
-/* Appends s with control characters (tab, newline) as spaces, so that a
- * record stays one line of tab-separated fields. */
-static int
-text(struct buf *out, const char *s)
-{
-	for (; *s; s++)
-		if (buf_addc(out, (unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s))
-			return -1;
-	return 0;
-}
 
 int
 state_line(const cJSON *item, int json, struct buf *out)
@@ -280,10 +286,10 @@ state_line(const cJSON *item, int json, struct buf *out)
 	    strrchr(pk, '/'))
 		plen = (size_t)(strrchr(pk, '/') + 1 - pk);
 	if (!json) {
-		if (text(out, pk + plen))
+		if (text_clean(out, pk + plen))
 			return -1;
 		for (i = 0; fields[kind][i]; i++)
-			if (buf_addc(out, '\t') || text(out, field(item, fields[kind][i])))
+			if (buf_addc(out, '\t') || text_clean(out, field(item, fields[kind][i])))
 				return -1;
 		return 0;
 	}

@@ -51,6 +51,27 @@ cJSON *state_cas_body(const struct state_cas *c, const char **op);
  * an answer that never came fails its condition on its own first success;
  * this tells that apart from a lost race. */
 int state_cas_applied(const struct state_cas *c, const cJSON *item);
+/* Signals and heartbeats go away by TTL a day after they are written. */
+#define STATE_RECORD_TTL 86400
+
+/* A signal, heartbeat or config record to write (state-put, state-watch). */
+struct state_put {
+	const char *table, *pk;  /* pk from state_arn_pk (signal, heartbeat) or state_pk (config) */
+	int kind;                /* KIND_SIGNAL, KIND_HEARTBEAT or KIND_CONFIG */
+	const char *signal;      /* KIND_SIGNAL: its name */
+	const char *run_id;      /* signal, heartbeat: the run id, or NULL */
+	const char *message;     /* signal: what the instance says, or NULL / "" */
+	const char *value;       /* KIND_CONFIG: the value */
+	long long now;
+};
+/* The PutItem body of p: a signal (signal, runId, message, at, ttl), a
+ * heartbeat (runId, at, ttl) or a config value (value, updatedAt). NULL when
+ * a field the kind needs is NULL, for another kind, or out of memory. */
+cJSON *state_put_body(const struct state_put *p);
+/* {"TableName": table, "Key": {"pk": {"S": pk}}}: a GetItem or DeleteItem
+ * body. NULL out of memory. */
+cJSON *state_key_body(const char *table, const char *pk);
+
 /* One record as a line: tab-separated fields (empty values as "-", control
  * characters as spaces so a record stays one line), or a JSON object (exact
  * values) when json is set. kind is taken from the item's key.

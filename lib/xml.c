@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "text.h"
 #include "xml.h"
 
 struct parser {
@@ -453,13 +454,10 @@ xml_text(const struct xml *x, const char *path)
 static void
 one_line(char *dst, size_t sz, const char *s)
 {
-	size_t o = 0;
-
 	if (sz == 0)
 		return;
-	for (; *s && o + 1 < sz; s++)
-		dst[o++] = (unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s;
-	dst[o] = '\0';
+	snprintf(dst, sz, "%s", s);
+	text_clean_inplace(dst);
 }
 
 int

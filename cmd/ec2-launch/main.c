@@ -6,10 +6,12 @@
 #include <cjson/cJSON.h>
 
 #include "cli.h"
+#include "file.h"
 #include "ec2.h"
 #include "fleet.h"
 #include "log.h"
 #include "names.h"
+#include "num.h"
 #include "poolmsg.h"
 #include "rclass.h"
 
@@ -48,23 +50,11 @@ static const char help[] =
 
 /* --class-config's value: the JSON itself, or @FILE to read it from. */
 static int
-class_config(const char *opt, struct buf *out)
+class_config(const char *opt, struct buf *out, struct err *e)
 {
-	char chunk[4096];
-	size_t got;
-	FILE *f;
-	int bad;
-
-	if (opt == NULL || opt[0] != '@')
-		return buf_adds(out, opt ? opt : "");
-	if ((f = fopen(opt + 1, "rb")) == NULL)
-		return -1;
-	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0 && out->len <= 65536)
-		buf_add(out, chunk, got);
-	/* A directory opens but does not read: not an empty config. */
-	bad = ferror(f) || out->len > 65536;
-	fclose(f);
-	return bad ? -1 : buf_adds(out, "");
+	if (opt && opt[0] == '@')
+		return file_read(opt + 1, 65536, "--class-config", out, e);
+	return buf_adds(out, opt ? opt : "") ? err_nomem(e) : 0;
 }
 
 /* One CreateFleet with the body in b; its answer in res. */
@@ -157,7 +147,7 @@ ec2_launch_main(int argc, char **argv)
 	if (cli_start("ec2-launch", argc, argv, help))
 		return 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'n' && cli_int(optarg, 1, FLEET_MAX, &count))
+		if (c == 'n' && num_parse(optarg, 1, FLEET_MAX, &count))
 			return cli_usage("invalid --count: 1 to %d", FLEET_MAX);
 		else if (c == 'c')
 			cname = optarg;
@@ -184,12 +174,14 @@ ec2_launch_main(int argc, char **argv)
 		else if (c == 'A')
 			image_arm64 = optarg;
 		else if (c == '?')
-			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
+			return cli_bad_option(argv[optind - 1], opts);
 	}
 	if (optind != argc)
 		return cli_usage("unexpected argument: %.40s", argv[optind]);
-	if (class_config(config, &cfg) || strlen(cfg.p ? cfg.p : "") != cfg.len)
-		return cli_usage("invalid --class-config: cannot read %.100s (at most 64 KB of text)", config);
+	if (class_config(config, &cfg, &e))
+		return e.cls == ERR_INPUT ? cli_usage("invalid %s", e.msg) : cli_fail(&e, "read the class config");
+	if (strlen(cfg.p) != cfg.len)
+		return cli_usage("invalid --class-config: not text (a NUL byte)");
 	if (rclass_load(&set, cfg.p, &e))
 		return cli_usage("invalid --class-config: %s", e.msg);
 	buf_free(&cfg);
@@ -221,8 +213,8 @@ ec2_launch_main(int argc, char **argv)
 	}
 	if (*req.globs && !poolmsg_valid_globs(req.globs))
 		return cli_usage("invalid --allowed-types: comma-separated globs of a-z 0-9 . - * ?");
-	if ((req.pool = names_pool_of(pool_opt)) == NULL)
-		return cli_usage("invalid pool name: use 3-40 of A-Z a-z 0-9 _ -");
+	if ((req.pool = cli_pool(pool_opt)) == NULL)
+		return ERR_INPUT;
 	if (req.template && !names_pool(req.template))
 		return cli_usage("invalid --template name");
 	if (req.template == NULL)

@@ -9,7 +9,9 @@
 #include "ec2.h"
 #include "isotime.h"
 #include "names.h"
+#include "num.h"
 #include "query.h"
+#include "text.h"
 
 #define MAX_PAGES 1000 /* of 1000 instances each */
 
@@ -45,12 +47,7 @@ tag(const struct xml *inst, const char *key)
 static const char *
 cell(const char *v)
 {
-	const char *p;
-
-	for (p = v; *p; p++)
-		if ((unsigned char)*p < ' ' || *p == 0x7f)
-			return "-";
-	return *v ? v : "-";
+	return *v && !text_has_control(v) ? v : "-";
 }
 
 /* One JSON line; cJSON escapes what EC2 (or whoever tagged) put in the values. */
@@ -94,14 +91,14 @@ ec2_list_main(int argc, char **argv)
 		}
 		else if (c == 'r')
 			run = optarg;
-		else if (c == 'b' && cli_int(optarg, 0, 253402300799LL, &before))
+		else if (c == 'b' && num_parse(optarg, 0, 253402300799LL, &before))
 			return cli_usage("invalid --launched-before: epoch seconds");
 		else if (c == 'j')
 			json = 1;
 		else if (c == 'p')
 			pool_opt = optarg;
 		else if (c == '?')
-			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
+			return cli_bad_option(argv[optind - 1], opts);
 	}
 	if (optind != argc)
 		return cli_usage("unexpected argument: %.40s", argv[optind]);
@@ -123,8 +120,8 @@ ec2_list_main(int argc, char **argv)
 			s += len + (s[len] == ',');
 		}
 	}
-	if ((pool = names_pool_of(pool_opt)) == NULL)
-		return cli_usage("invalid pool name: use 3-40 of A-Z a-z 0-9 _ -");
+	if ((pool = cli_pool(pool_opt)) == NULL)
+		return ERR_INPUT;
 	if (aws_init(&a, "ec2", &e))
 		return cli_fail(&e, "set up EC2");
 	do {
@@ -155,6 +152,12 @@ ec2_list_main(int argc, char **argv)
 		}
 		if (next.len)
 			query_add(&b, "NextToken", next.p);
+		if (b.failed || next.failed) {
+			buf_free(&b);
+			aws_free(&a);
+			err_set(&e, ERR_LOCAL, "out of memory");
+			return cli_fail(&e, "list the instances");
+		}
 		c = aws_query(&a, b.p, &doc, &e);
 		buf_free(&b);
 		if (c) {
@@ -181,6 +184,12 @@ ec2_list_main(int argc, char **argv)
 		buf_reset(&next);
 		buf_adds(&next, xml_text(doc, "nextToken"));
 		xml_free(doc);
+		if (next.failed) {
+			aws_free(&a);
+			buf_free(&next);
+			err_set(&e, ERR_LOCAL, "out of memory");
+			return cli_fail(&e, "list the instances");
+		}
 		if (next.len && ++pages == MAX_PAGES) {
 			/* A service that never stops paging (same token again) must not loop us forever. */
 			aws_free(&a);

@@ -5,8 +5,10 @@
 
 #include "base64.h"
 #include "cli.h"
+#include "file.h"
 #include "ec2.h"
 #include "names.h"
+#include "num.h"
 #include "query.h"
 
 static const char help[] =
@@ -167,6 +169,11 @@ call(struct aws *a, const char *action, const char *pool, const struct want *w, 
 		query_add(&b, extra, value);
 	if (w)
 		add_data(&b, w);
+	if (b.failed) {
+		buf_free(&b);
+		err_set(e, ERR_LOCAL, "out of memory");
+		return -1;
+	}
 	r = aws_query(a, b.p, doc, e);
 	buf_free(&b);
 	return r;
@@ -233,6 +240,7 @@ ec2_template_main(int argc, char **argv)
 	char id[64] = "", ver[16] = "";
 	struct aws a;
 	struct err e;
+	long long hops;
 	int c, json = 0, r;
 
 	if (cli_start("ec2-template", argc, argv, help))
@@ -255,7 +263,7 @@ ec2_template_main(int argc, char **argv)
 		else if (c == 'h')
 			w.hops = optarg;
 		else
-			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
+			return cli_bad_option(argv[optind - 1], opts);
 	}
 	if (optind != argc)
 		return cli_usage("unexpected argument: %.40s", argv[optind]);
@@ -266,30 +274,20 @@ ec2_template_main(int argc, char **argv)
 	if (w.profile && (!*w.profile || strlen(w.profile) > 128 || strspn(w.profile,
 	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+=,.@_-") != strlen(w.profile)))
 		return cli_usage("invalid --instance-profile name: 1-128 of A-Z a-z 0-9 + = , . @ _ -");
-	/* EC2 takes 1-64; written without leading zeros, as EC2 describes it. */
-	if (strspn(w.hops, "0123456789") != strlen(w.hops) || w.hops[0] == '0' || w.hops[0] == '\0' || strlen(w.hops) > 2 ||
-	    (strlen(w.hops) == 2 && strcmp(w.hops, "64") > 0))
+	/* EC2 takes 1-64; compared as written, as EC2 describes it (no leading zeros). */
+	if (num_parse(w.hops, 1, 64, &hops))
 		return cli_usage("invalid --hop-limit: a number from 1 to 64");
 	if (w.key && !printable(w.key, 255))
 		return cli_usage("invalid --key-name: 1-255 printable ASCII characters");
-	if ((pool = names_pool_of(pool_opt)) == NULL || strlen(pool) < 3)
-		return cli_usage("invalid pool name: use 3-40 of A-Z a-z 0-9 _ -");
+	if ((pool = cli_pool(pool_opt)) == NULL)
+		return ERR_INPUT;
 	if (file) {
-		FILE *f = fopen(file, "rb");
-		char chunk[4096];
-		size_t got;
-
-		if (f == NULL)
-			return cli_usage("cannot read --user-data-file %.100s", file);
-		while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0 && raw.len <= USER_DATA_MAX)
-			buf_add(&raw, chunk, got);
-		c = ferror(f);
-		fclose(f);
-		if (c)
-			return cli_usage("cannot read --user-data-file %.100s", file);
-		if (raw.len > USER_DATA_MAX)
-			return cli_usage("--user-data-file is over EC2's %d-byte limit", USER_DATA_MAX);
-		base64_encode(&w.user_data, raw.p ? raw.p : "", raw.len);
+		if (file_read(file, USER_DATA_MAX, "--user-data-file", &raw, &e))
+			return e.cls == ERR_INPUT ? cli_usage("%s (EC2's limit)", e.msg) : cli_fail(&e, "read the user data");
+		if (base64_encode(&w.user_data, raw.p, raw.len)) {
+			err_nomem(&e);
+			return cli_fail(&e, "encode the user data");
+		}
 		buf_free(&raw);
 	}
 	if (cli_token(run_token, sizeof(run_token), "ec2rp")) {

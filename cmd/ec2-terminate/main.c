@@ -26,7 +26,7 @@ int
 ec2_terminate_main(int argc, char **argv)
 {
 	static const struct option opts[] = { { "pool", required_argument, 0, 'p' }, { 0, 0, 0, 0 } };
-	const char *pool = NULL;
+	const char *pool_opt = NULL, *pool = NULL;
 	struct ec2_term *out;
 	struct aws a;
 	struct err e;
@@ -35,11 +35,14 @@ ec2_terminate_main(int argc, char **argv)
 	if (cli_start("ec2-terminate", argc, argv, help))
 		return 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'p' && (pool = names_pool_of(optarg)) == NULL)
-			return cli_usage("invalid --pool: use 3-40 of A-Z a-z 0-9 _ -");
-		if (c == '?')
-			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
+		if (c == 'p')
+			pool_opt = optarg;
+		else
+			return cli_bad_option(argv[optind - 1], opts);
 	}
+	/* Without --pool no guard: EC2RP_POOL does not turn it on. */
+	if (pool_opt && (pool = cli_pool(pool_opt)) == NULL)
+		return ERR_INPUT;
 	n = argc - optind;
 	if (n < 1)
 		return cli_usage("expected at least one instance id");

@@ -6,9 +6,11 @@
 #include <string.h>
 
 #include "cli.h"
+#include "file.h"
 #include "github.h"
 #include "isotime.h"
 #include "log.h"
+#include "text.h"
 
 static const char help[] =
     "usage: gh-runner [--scope OWNER/REPO|ORG] [--token-file F] [--json] COMMAND\n"
@@ -47,10 +49,8 @@ static const char help[] =
 static char *
 read_token(const char *file, struct err *e)
 {
-	char buf[TOKEN_MAX + 2];
+	struct buf b = BUF_INIT;
 	char *t = NULL;
-	size_t n;
-	FILE *f;
 
 	if (file == NULL) {
 		const char *v = getenv("GITHUB_TOKEN");
@@ -61,21 +61,19 @@ read_token(const char *file, struct err *e)
 			err_set(e, ERR_LOCAL, "out of memory");
 		return t;
 	}
-	if ((f = fopen(file, "r")) == NULL) {
-		err_set(e, ERR_LOCAL, "cannot read the --token-file");
-		return NULL;
+	/* The first line is the token; a file far larger is not a token file. */
+	if (file_read(file, 65536, "the --token-file", &b, e) == 0) {
+		b.p[strcspn(b.p, "\r\n")] = '\0';
+		if (strlen(b.p) > TOKEN_MAX)
+			err_set(e, ERR_INPUT, "the --token-file holds more than a token (over %d bytes)", TOKEN_MAX);
+		else if (b.p[0] == '\0')
+			err_set(e, ERR_LOCAL, "the --token-file is empty");
+		else if ((t = strdup(b.p)) == NULL)
+			err_nomem(e);
 	}
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	buf[strcspn(buf, "\r\n")] = '\0';
-	if (strlen(buf) > TOKEN_MAX)
-		err_set(e, ERR_INPUT, "the --token-file holds more than a token (over %d bytes)", TOKEN_MAX);
-	else if (buf[0] == '\0')
-		err_set(e, ERR_LOCAL, "the --token-file is empty");
-	else if ((t = strdup(buf)) == NULL)
-		err_set(e, ERR_LOCAL, "out of memory");
-	memset(buf, 0, sizeof(buf));
+	if (b.p)
+		memset(b.p, 0, b.cap);
+	buf_free(&b);
 	return t;
 }
 
@@ -94,12 +92,15 @@ has_label(const cJSON *r, const char *label)
 	return 0;
 }
 
-/* Prints s with tabs and line breaks as spaces: one field, one line. */
+/* Prints s with control characters as spaces: one field, one line. */
 static void
 put_field(const char *s)
 {
-	for (; *s; s++)
-		putchar(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s);
+	struct buf b = BUF_INIT;
+
+	if (text_clean(&b, s) == 0)
+		fputs(b.p, stdout);
+	buf_free(&b);
 }
 
 static void
@@ -163,7 +164,10 @@ delete_one(struct github *g, const char *path, const char *id, int json, struct 
 	struct buf url = BUF_INIT;
 	int r;
 
-	buf_addf(&url, "%s/%s", path, id);
+	if (buf_addf(&url, "%s/%s", path, id)) {
+		err_set(e, ERR_LOCAL, "out of memory");
+		return -1;
+	}
 	r = github_call(g, "DELETE", url.p, NULL, NULL, e);
 	buf_free(&url);
 	if (r && e->status == 404) {
@@ -220,6 +224,10 @@ scan(struct github *g, const char *path, const char *label, const char *status, 
 	for (;;) {
 		const cJSON *rn;
 
+		if (url.failed) {
+			err_set(e, ERR_LOCAL, "out of memory");
+			goto done;
+		}
 		if (github_call(g, "GET", url.p, &doc, &next, e))
 			goto done;
 		cJSON_ArrayForEach(rn, cJSON_GetObjectItem(doc, "runners")) {
@@ -274,7 +282,10 @@ token(struct github *g, const char *path, const char *cmd, int json, struct err 
 	long long exp = 0;
 	int r = -1;
 
-	buf_addf(&url, "%s/%s", path, cmd);
+	if (buf_addf(&url, "%s/%s", path, cmd)) {
+		err_set(e, ERR_LOCAL, "out of memory");
+		goto done;
+	}
 	if (github_call(g, "POST", url.p, &doc, NULL, e))
 		goto done;
 	t = cJSON_GetObjectItem(doc, "token");
@@ -312,14 +323,9 @@ valid_runner_id(const char *s)
 static int
 valid_label(const char *s)
 {
-	size_t n = strlen(s), i;
+	size_t n = strlen(s);
 
-	if (n == 0 || n > 128 || strchr(s, ','))
-		return 0;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return 0;
-	return 1;
+	return n > 0 && n <= 128 && !strchr(s, ',') && !text_has_control(s);
 }
 
 int
@@ -349,7 +355,7 @@ gh_runner_main(int argc, char **argv)
 		else if (c == 'j')
 			json = 1;
 		else
-			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
+			return cli_bad_option(argv[optind - 1], opts);
 	}
 	if (optind == argc)
 		return cli_usage("expected a command: registration-token, remove-token, list, delete, delete-offline");

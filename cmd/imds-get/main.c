@@ -20,6 +20,7 @@ int
 imds_get_main(int argc, char **argv)
 {
 	struct buf out = BUF_INIT;
+	struct imds md = { { 0 }, 0 };
 	struct http h;
 	struct err e;
 	int i;
@@ -31,7 +32,7 @@ imds_get_main(int argc, char **argv)
 	/* An option is never a metadata path (no path starts with '-'). */
 	for (i = 1; i < argc; i++)
 		if (argv[i][0] == '-')
-			return cli_usage("unknown option %.40s", argv[i]);
+			return cli_bad_option(argv[i], NULL);
 	for (i = 1; i < argc; i++)
 		if (strspn(argv[i], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-_.:") !=
 		    strlen(argv[i]) || strstr(argv[i], "..") || argv[i][0] == '/' ||
@@ -40,12 +41,14 @@ imds_get_main(int argc, char **argv)
 	if (http_init(&h, &e))
 		return cli_fail(&e, "set up HTTP");
 	for (i = 1; i < argc; i++) {
-		if (imds_get(&h, argv[i], &out, &e)) {
+		if (imds_get(&md, &h, argv[i], cli_now(), &out, &e)) {
+			imds_free(&md);
 			http_free(&h);
 			return cli_fail(&e, "read instance metadata");
 		}
 		printf("%s\n", out.p ? out.p : "");
 	}
+	imds_free(&md);
 	http_free(&h);
 	buf_free(&out);
 	return 0;

@@ -155,15 +155,15 @@ pool_init_main(int argc, char **argv)
 		else if (c == 'j')
 			json = 1;
 		else
-			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
+			return cli_bad_option(argv[optind - 1], opts);
 	}
 	if (optind == argc)
 		return cli_usage("expected at least one resource class");
 	for (i = optind; i < argc; i++)
 		if (!names_class(argv[i]))
 			return cli_usage("invalid resource class '%.40s': use 1-32 of a-z 0-9 -", argv[i]);
-	if ((pool = names_pool_of(pool_opt)) == NULL)
-		return cli_usage("invalid pool name (--pool or EC2RP_POOL): use 3-40 of A-Z a-z 0-9 _ -");
+	if ((pool = cli_pool(pool_opt)) == NULL)
+		return ERR_INPUT;
 	if (aws_init(&a, "sqs", &e))
 		return cli_fail(&e, "set up SQS");
 	for (i = optind; i < argc; i++) {

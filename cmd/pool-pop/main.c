@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "log.h"
 #include "names.h"
+#include "num.h"
 #include "poolmsg.h"
 #include "sqs.h"
 #include "sqsbatch.h"
@@ -282,7 +283,7 @@ pool_pop_main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'c')
 			p.rclass = optarg;
-		else if (c == 'n' && cli_int(optarg, 1, 100, &p.max))
+		else if (c == 'n' && num_parse(optarg, 1, 100, &p.max))
 			return cli_usage("invalid --max '%.20s': a whole number from 1 to 100", optarg);
 		else if (c == 'u')
 			p.usage = optarg;
@@ -290,16 +291,16 @@ pool_pop_main(int argc, char **argv)
 			p.globs = optarg;
 		else if (c == 'r')
 			p.repo = optarg;
-		else if (c == 'd' && cli_int(optarg, 0, 900, &p.delay))
+		else if (c == 'd' && num_parse(optarg, 0, 900, &p.delay))
 			return cli_usage("invalid --requeue-delay '%.20s': seconds from 0 to 900", optarg);
-		else if (c == 'w' && cli_int(optarg, 0, 20, &p.wait))
+		else if (c == 'w' && num_parse(optarg, 0, 20, &p.wait))
 			return cli_usage("invalid --wait '%.20s': seconds from 0 to 20", optarg);
 		else if (c == 'j')
 			p.json = 1;
 		else if (c == 'p')
 			pool_opt = optarg;
 		else if (c == '?')
-			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
+			return cli_bad_option(argv[optind - 1], opts);
 	}
 	if (optind != argc)
 		return cli_usage("unexpected argument: %.40s", argv[optind]);
@@ -313,8 +314,8 @@ pool_pop_main(int argc, char **argv)
 		return cli_usage("invalid --instance-types: comma-separated globs of a-z 0-9 . - * ?, each 1-64 long");
 	if (*p.repo && !poolmsg_valid_repo(p.repo))
 		return cli_usage("invalid --repository '%.40s': OWNER/NAME of A-Z a-z 0-9 _ . -", p.repo);
-	if ((pool = names_pool_of(pool_opt)) == NULL)
-		return cli_usage("invalid pool name (--pool or EC2RP_POOL): use 3-40 of A-Z a-z 0-9 _ -");
+	if ((pool = cli_pool(pool_opt)) == NULL)
+		return ERR_INPUT;
 	if (aws_init(&p.a, "sqs", &e))
 		return cli_fail(&e, "set up SQS");
 	if (sqs_queue_url(&p.a, pool, p.rclass, &url, &e)) {

@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "log.h"
 #include "names.h"
+#include "num.h"
 #include "poolmsg.h"
 #include "sqs.h"
 #include "sqsbatch.h"
@@ -133,14 +134,14 @@ pool_push_main(int argc, char **argv)
 			usage = optarg;
 		else if (c == 'r')
 			repo = optarg;
-		else if (c == 'd' && cli_int(optarg, 0, 900, &delay))
+		else if (c == 'd' && num_parse(optarg, 0, 900, &delay))
 			return cli_usage("invalid --delay '%.20s': seconds from 0 to 900", optarg);
 		else if (c == 'j')
 			json = 1;
 		else if (c == 'p')
 			pool_opt = optarg;
 		else if (c == '?')
-			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
+			return cli_bad_option(argv[optind - 1], opts);
 	}
 	if (rclass == NULL)
 		return cli_usage("--resource-class is required");
@@ -157,8 +158,8 @@ pool_push_main(int argc, char **argv)
 	for (i = optind; i < argc; i++)
 		if (!names_instance_id(argv[i]))
 			return cli_usage("invalid instance id '%.40s': i- and 8 or 17 of 0-9 a-f", argv[i]);
-	if ((pool = names_pool_of(pool_opt)) == NULL)
-		return cli_usage("invalid pool name (--pool or EC2RP_POOL): use 3-40 of A-Z a-z 0-9 _ -");
+	if ((pool = cli_pool(pool_opt)) == NULL)
+		return ERR_INPUT;
 	memset(&m, 0, sizeof(m));
 	snprintf(m.type, sizeof(m.type), "%s", type);
 	snprintf(m.usage, sizeof(m.usage), "%s", usage);

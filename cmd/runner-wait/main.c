@@ -10,6 +10,8 @@
 #include "ddb.h"
 #include "log.h"
 #include "names.h"
+#include "text.h"
+#include "num.h"
 #include "state.h"
 #include "whoami.h"
 
@@ -39,7 +41,7 @@ find(const cJSON *items, const char *pk)
 	const cJSON *it;
 
 	cJSON_ArrayForEach(it, items) {
-		const char *p = ddb_s(it, "pk");
+		const char *p = item_s(it, "pk");
 
 		if (p && strcmp(p, pk) == 0)
 			return it;
@@ -83,19 +85,19 @@ judge(const cJSON *items, const char *sigpk, const char *hbpk, const char *sig, 
     long long now, long long age, const char **msg)
 {
 	const cJSON *s = find(items, sigpk), *h = find(items, hbpk);
-	const char *got = ddb_s(s, "signal"), *grun = ddb_s(s, "runId");
+	const char *got = item_s(s, "signal"), *grun = item_s(s, "runId");
 	long long at;
 
 	*msg = "";
 	if (failed_for(sig, got, grun, run)) {
-		*msg = ddb_s(s, "message") ? ddb_s(s, "message") : "";
+		*msg = item_s(s, "message") ? item_s(s, "message") : "";
 		return got;
 	}
 	if (got == NULL || strcmp(got, sig) != 0)
 		return "no-signal";
 	if (grun == NULL || strcmp(grun, run) != 0)
 		return "wrong-run";
-	if (ddb_n(h, "at", &at))
+	if (item_n(h, "at", &at))
 		return "no-heartbeat";
 	if (now - at > age)
 		return "stale-heartbeat";
@@ -131,11 +133,11 @@ runner_wait_main(int argc, char **argv)
 			sig = optarg;
 		else if (c == 's')
 			return cli_usage("invalid --signal: use 1-32 of a-z 0-9 -");
-		else if (c == 't' && cli_int(optarg, 0, 86400, &timeout))
+		else if (c == 't' && num_parse(optarg, 0, 86400, &timeout))
 			return cli_usage("invalid --timeout: seconds from 0 to 86400");
-		else if (c == 'i' && cli_int(optarg, 10, 60000, &interval))
+		else if (c == 'i' && num_parse(optarg, 10, 60000, &interval))
 			return cli_usage("invalid --interval: milliseconds from 10 to 60000");
-		else if (c == 'a' && cli_int(optarg, 1, 86400, &age))
+		else if (c == 'a' && num_parse(optarg, 1, 86400, &age))
 			return cli_usage("invalid --heartbeat-age: seconds from 1 to 86400");
 		else if (c == 'j')
 			json = 1;
@@ -144,7 +146,7 @@ runner_wait_main(int argc, char **argv)
 		else if (c == 'p')
 			pool_opt = optarg;
 		else if (c == '?')
-			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
+			return cli_bad_option(argv[optind - 1], opts);
 	}
 	n = argc - optind;
 	if (run == NULL || sig == NULL || n < 1)
@@ -152,8 +154,8 @@ runner_wait_main(int argc, char **argv)
 	for (i = optind; i < argc; i++)
 		if (!names_instance_id(argv[i]))
 			return cli_usage("invalid instance id '%.40s'", argv[i]);
-	if ((table = names_pool_of(pool_opt)) == NULL)
-		return cli_usage("invalid pool name: use 3-40 of A-Z a-z 0-9 _ -");
+	if ((table = cli_pool(pool_opt)) == NULL)
+		return ERR_INPUT;
 	pks = calloc(2 * (size_t)n, sizeof(*pks));
 	keys = calloc(2 * (size_t)n, sizeof(*keys));
 	result = calloc((size_t)n, sizeof(*result));
@@ -199,15 +201,12 @@ runner_wait_main(int argc, char **argv)
 			all = 1;
 			for (i = 0; i < n; i++) {
 				const char *m, *r = judge(items, pks[2 * i].p, pks[2 * i + 1].p, sig, run, now, age, &m);
-				size_t j;
 
 				/* The item is freed below: keep a copy of a failure's name and
 				 * message, the message one printable line. */
 				snprintf(why[i], sizeof(why[i]), "%s", r);
 				snprintf(msgs[i], sizeof(msgs[i]), "%s", m);
-				for (j = 0; msgs[i][j]; j++)
-					if ((unsigned char)msgs[i][j] < 0x20 || msgs[i][j] == 0x7f)
-						msgs[i][j] = ' ';
+				text_clean_inplace(msgs[i]);
 				result[i] = why[i];
 				all &= strcmp(r, "ok") == 0;
 				settled &= strcmp(r, "ok") == 0 || strstr(r, "-failed") != NULL;

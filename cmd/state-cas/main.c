@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "ddb.h"
 #include "names.h"
+#include "num.h"
 #include "state.h"
 
 static const char help[] =
@@ -73,11 +74,11 @@ state_cas_main(int argc, char **argv)
 			cas.run_id = optarg;
 			break;
 		case 'i':
-			if (cli_int(optarg, 0, 400LL * 86400, &in_sec))
+			if (num_parse(optarg, 0, 400LL * 86400, &in_sec))
 				return cli_usage("invalid --threshold-in: seconds from 0 to 34560000");
 			break;
 		case 't':
-			if (cli_int(optarg, 0, 253402300799LL, &v))
+			if (num_parse(optarg, 0, 253402300799LL, &v))
 				return cli_usage("invalid --threshold: epoch seconds");
 			at = v;
 			break;
@@ -100,7 +101,7 @@ state_cas_main(int argc, char **argv)
 			pool_opt = optarg;
 			break;
 		default:
-			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
+			return cli_bad_option(argv[optind - 1], opts);
 		}
 	}
 	if (argc - optind != 3)
@@ -124,8 +125,8 @@ state_cas_main(int argc, char **argv)
 		    argv[optind + 2]);
 	if ((in_sec >= 0 || at >= 0) && cas.to == ST_TERMINATED)
 		return cli_usage("-> terminated sets no threshold");
-	if ((cas.table = names_pool_of(pool_opt)) == NULL)
-		return cli_usage("invalid pool name: use 3-40 of A-Z a-z 0-9 _ -");
+	if ((cas.table = cli_pool(pool_opt)) == NULL)
+		return ERR_INPUT;
 	cas.now = cli_now();
 	cas.threshold = at >= 0 ? at : cas.now + (in_sec > 0 ? in_sec : 0);
 	if ((body = state_cas_body(&cas, &op)) == NULL) {

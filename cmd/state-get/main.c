@@ -52,13 +52,13 @@ state_get_main(int argc, char **argv)
 		else if (c == 'p')
 			pool_opt = optarg;
 		else if (c != 'k')
-			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
+			return cli_bad_option(argv[optind - 1], opts);
 	}
 	n = argc - optind;
 	if (n < 1)
 		return cli_usage("expected at least one key");
-	if ((table = names_pool_of(pool_opt)) == NULL)
-		return cli_usage("invalid pool name: use 3-40 of A-Z a-z 0-9 _ -");
+	if ((table = cli_pool(pool_opt)) == NULL)
+		return ERR_INPUT;
 	for (i = optind; i < argc; i++)
 		if (kind == KIND_CONFIG ? !names_config(argv[i]) : !names_instance_id(argv[i]))
 			return cli_usage("invalid key '%.40s': expected %s", argv[i],
@@ -90,7 +90,7 @@ state_get_main(int argc, char **argv)
 		int found = 0;
 
 		cJSON_ArrayForEach(it, items) {
-			const char *pk = ddb_s(it, "pk");
+			const char *pk = item_s(it, "pk");
 
 			if (pk && strcmp(pk, pks[i].p) == 0 && state_line(it, json, &line) == 0) {
 				printf("%s\n", line.p);

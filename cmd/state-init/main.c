@@ -49,13 +49,13 @@ state_init_main(int argc, char **argv)
 		return 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c != 'p')
-			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
+			return cli_bad_option(argv[optind - 1], opts);
 		pool_opt = optarg;
 	}
 	if (optind != argc)
 		return cli_usage("unexpected argument: %s", argv[optind]);
-	if ((table = names_pool_of(pool_opt)) == NULL)
-		return cli_usage("invalid pool name: use 3-40 of A-Z a-z 0-9 _ -");
+	if ((table = cli_pool(pool_opt)) == NULL)
+		return ERR_INPUT;
 	if (aws_init(&a, "dynamodb", &e))
 		return cli_fail(&e, "set up DynamoDB");
 	if (describe(&a, table, &status, &resp, &e)) {

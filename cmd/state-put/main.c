@@ -5,10 +5,12 @@
 #include <string.h>
 
 #include "cli.h"
+#include "file.h"
 #include "ddb.h"
 #include "log.h"
 #include "names.h"
 #include "state.h"
+#include "text.h"
 #include "whoami.h"
 
 static const char help[] =
@@ -25,24 +27,15 @@ static const char help[] =
     "value is one line of text (a final newline is dropped), at most 64 KiB.\n"
     "Exit: 0 done, 2 bad usage, 3 refused, 4 retries exhausted, 5 local failure.\n";
 
-static cJSON *
-s_attr(const char *v)
+/* DeleteItem of the record pk. */
+static int
+del(struct aws *a, const char *table, const char *pk, struct err *e)
 {
-	cJSON *o = cJSON_CreateObject();
+	cJSON *b = state_key_body(table, pk);
+	int r = b ? ddb_call(a, "DeleteItem", b, NULL, e) : err_nomem(e);
 
-	cJSON_AddStringToObject(o, "S", v);
-	return o;
-}
-
-static cJSON *
-n_attr(long long v)
-{
-	char s[32];
-	cJSON *o = cJSON_CreateObject();
-
-	snprintf(s, sizeof(s), "%lld", v);
-	cJSON_AddStringToObject(o, "N", s);
-	return o;
+	cJSON_Delete(b);
+	return r;
 }
 
 int
@@ -50,16 +43,14 @@ state_put_main(int argc, char **argv)
 {
 	static const struct option opts[] = { { "run-id", required_argument, 0, 'r' },
 		{ "pool", required_argument, 0, 'p' }, { "message", required_argument, 0, 'm' }, { 0, 0, 0, 0 } };
-	const char *pool_opt = NULL, *run = NULL, *table, *what, *op = "PutItem";
+	const char *pool_opt = NULL, *run = NULL, *table, *what;
 	char message[513] = "";
 	struct buf pk = BUF_INIT, value = BUF_INIT;
 	long long now = cli_now();
-	cJSON *body, *item;
+	cJSON *body;
 	struct aws a;
 	struct err e;
 	int c, n, r, kind;
-	char chunk[4096];
-	size_t got;
 
 	if (cli_start("state-put", argc, argv, help))
 		return 0;
@@ -73,14 +64,10 @@ state_put_main(int argc, char **argv)
 		} else if (c == 'm') {
 			/* What the instance says about a failure: one line, cut to 512
 			 * bytes; control characters become spaces. */
-			size_t k;
-
 			snprintf(message, sizeof(message), "%s", optarg);
-			for (k = 0; message[k]; k++)
-				if ((unsigned char)message[k] < 0x20 || message[k] == 0x7f)
-					message[k] = ' ';
+			text_clean_inplace(message);
 		} else {
-			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
+			return cli_bad_option(argv[optind - 1], opts);
 		}
 	}
 	{
@@ -90,14 +77,13 @@ state_put_main(int argc, char **argv)
 		if (n < 2)
 			return cli_usage("expected: signal ID SIGNAL | heartbeat ID | config NAME | delete ID");
 		what = ops[0];
-		if ((table = names_pool_of(pool_opt)) == NULL)
-			return cli_usage("invalid pool name: use 3-40 of A-Z a-z 0-9 _ -");
+		if ((table = cli_pool(pool_opt)) == NULL)
+			return ERR_INPUT;
 		if (strcmp(what, "config") == 0) {
 			if (n != 2 || !names_config(ops[1]))
 				return cli_usage("config takes one NAME of a-z 0-9 - (the value comes on stdin)");
-			while ((got = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
-				if (value.len + got > 65536 || buf_add(&value, chunk, got))
-					return cli_usage("the value on stdin is over 64 KiB");
+			if (file_read_stream(stdin, 65536, "the value on stdin", &value, &e))
+				return e.cls == ERR_INPUT ? cli_usage("%s", e.msg) : cli_fail(&e, "read the value");
 			/* One line of text, so that state-get | cut -f2 gives it back:
 			 * a final newline (echo) is dropped, other control characters refused. */
 			if (value.len && value.p[value.len - 1] == '\n')
@@ -106,9 +92,8 @@ state_put_main(int argc, char **argv)
 				value.p[--value.len] = '\0';
 			if (value.len == 0)
 				return cli_usage("config needs a non-empty value on stdin");
-			for (got = 0; got < value.len; got++)
-				if ((unsigned char)value.p[got] < 0x20 || value.p[got] == 0x7f)
-					return cli_usage("the value on stdin has a control character (tab, newline, ...): "
+			if (text_has_control(value.p) || strlen(value.p) != value.len)
+				return cli_usage("the value on stdin has a control character (tab, newline, ...): "
 					    "it must be one line of text");
 			kind = KIND_CONFIG;
 			/* registration-token, remove-token: secrets; their expiry is not. */
@@ -131,38 +116,21 @@ state_put_main(int argc, char **argv)
 			aws_free(&a);
 			return cli_fail(&e, "write the record");
 		}
-		body = cJSON_CreateObject();
-		cJSON_AddStringToObject(body, "TableName", table);
 		if (strcmp(what, "delete") == 0) {
 			/* Two deletes: the signal, then the heartbeat. */
-			cJSON *key = cJSON_AddObjectToObject(body, "Key");
-
-			op = "DeleteItem";
-			cJSON_AddItemToObject(key, "pk", s_attr(pk.p));
-			r = ddb_call(&a, op, body, NULL, &e);
-			if (r == 0 && (r = whoami_pk(&a, &pk, KIND_HEARTBEAT, ops[1], &e)) == 0) {
-				cJSON_ReplaceItemInObject(key, "pk", s_attr(pk.p));
-				r = ddb_call(&a, op, body, NULL, &e);
-			}
+			r = del(&a, table, pk.p, &e);
+			if (r == 0 && (r = whoami_pk(&a, &pk, KIND_HEARTBEAT, ops[1], &e)) == 0)
+				r = del(&a, table, pk.p, &e);
 		} else {
-			item = cJSON_AddObjectToObject(body, "Item");
-			cJSON_AddItemToObject(item, "pk", s_attr(pk.p));
-			if (kind == KIND_CONFIG) {
-				cJSON_AddItemToObject(item, "value", s_attr(value.p));
-				cJSON_AddItemToObject(item, "updatedAt", n_attr(now));
-			} else {
-				if (kind == KIND_SIGNAL)
-					cJSON_AddItemToObject(item, "signal", s_attr(ops[2]));
-				if (run)
-					cJSON_AddItemToObject(item, "runId", s_attr(run));
-				if (kind == KIND_SIGNAL && message[0])
-					cJSON_AddItemToObject(item, "message", s_attr(message));
-				cJSON_AddItemToObject(item, "at", n_attr(now));
-				cJSON_AddItemToObject(item, "ttl", n_attr(now + 86400));
-			}
-			r = ddb_call(&a, op, body, NULL, &e);
+			struct state_put p = { table, pk.p, kind, kind == KIND_SIGNAL ? ops[2] : NULL, run, message,
+				value.p, now };
+
+			if ((body = state_put_body(&p)) == NULL)
+				r = err_nomem(&e);
+			else
+				r = ddb_call(&a, "PutItem", body, NULL, &e);
+			cJSON_Delete(body);
 		}
-		cJSON_Delete(body);
 		aws_free(&a);
 		buf_free(&pk);
 		if (value.p)

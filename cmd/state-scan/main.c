@@ -17,8 +17,6 @@ static const char help[] =
     "Exit: 0 something listed, 1 nothing matched, 2 bad usage, 3 refused,\n"
     "4 retries exhausted, 5 local failure.\n";
 
-static const char *const prefixes[] = { "i#", "sig#", "hb#", "cfg#" };
-
 int
 state_scan_main(int argc, char **argv)
 {
@@ -28,8 +26,8 @@ state_scan_main(int argc, char **argv)
 		{ "pool", required_argument, 0, 'p' }, { 0, 0, 0, 0 } };
 	const char *pool_opt = NULL, *run = NULL, *st = NULL, *table;
 	int kind = KIND_INSTANCE, expired = 0, json = 0, c, r, n = 0;
-	struct buf filter = BUF_INIT, line = BUF_INIT;
-	cJSON *names = cJSON_CreateObject(), *vals = cJSON_CreateObject(), *items, *it, *v;
+	struct buf filter = BUF_INIT, line = BUF_INIT, prefix = BUF_INIT;
+	cJSON *names = cJSON_CreateObject(), *vals = cJSON_CreateObject(), *items, *it;
 	char now[32];
 	struct aws a;
 	struct err e;
@@ -62,19 +60,20 @@ state_scan_main(int argc, char **argv)
 			pool_opt = optarg;
 			break;
 		default:
-			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
+			return cli_bad_option(argv[optind - 1], opts);
 		}
 	}
 	if (optind != argc)
 		return cli_usage("unexpected argument: %.40s", argv[optind]);
-	if ((table = names_pool_of(pool_opt)) == NULL)
-		return cli_usage("invalid pool name: use 3-40 of A-Z a-z 0-9 _ -");
+	if ((table = cli_pool(pool_opt)) == NULL)
+		return ERR_INPUT;
 	if ((st || expired) && kind != KIND_INSTANCE)
 		return cli_usage("--state and --expired apply to instance records");
 	/* The filter: the kind's key prefix, then each condition asked for. */
 	buf_adds(&filter, "begins_with(pk, :kind)");
-	v = cJSON_AddObjectToObject(vals, ":kind");
-	cJSON_AddStringToObject(v, "S", prefixes[kind]);
+	/* The kind's key prefix is its key with an empty name. */
+	state_pk(&prefix, kind, "");
+	item_add_s(vals, ":kind", prefix.p ? prefix.p : "");
 	if (run) {
 		buf_adds(&filter, " AND #run = :run");
 		cJSON_AddStringToObject(names, "#run", "runId");
@@ -93,6 +92,10 @@ state_scan_main(int argc, char **argv)
 		cJSON_AddStringToObject(cJSON_AddObjectToObject(vals, ":now"), "N", now);
 		cJSON_AddStringToObject(cJSON_AddObjectToObject(vals, ":term"), "S", "terminated");
 	}
+	if (filter.failed || prefix.failed) {
+		err_set(&e, ERR_LOCAL, "out of memory");
+		return cli_fail(&e, "list the records");
+	}
 	if (aws_init(&a, "dynamodb", &e))
 		return cli_fail(&e, "set up DynamoDB");
 	r = ddb_scan(&a, table, filter.p, cJSON_GetArraySize(names) ? names : NULL, vals, &items, &e);
@@ -100,6 +103,7 @@ state_scan_main(int argc, char **argv)
 	cJSON_Delete(names);
 	cJSON_Delete(vals);
 	buf_free(&filter);
+	buf_free(&prefix);
 	if (r)
 		return cli_fail(&e, "list the records");
 	cJSON_ArrayForEach(it, items) {

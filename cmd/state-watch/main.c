@@ -9,6 +9,7 @@
 #include "ddb.h"
 #include "log.h"
 #include "names.h"
+#include "num.h"
 #include "state.h"
 #include "whoami.h"
 
@@ -29,18 +30,10 @@ static const char help[] =
 static int
 heartbeat(struct aws *a, const char *table, const char *hb, struct err *e)
 {
-	cJSON *b = cJSON_CreateObject(), *item = cJSON_AddObjectToObject(b, "Item");
-	char at[32], ttl[32];
-	long long t = cli_now();
-	int r;
+	struct state_put p = { table, hb, KIND_HEARTBEAT, NULL, NULL, NULL, NULL, cli_now() };
+	cJSON *b = state_put_body(&p);
+	int r = b ? ddb_call(a, "PutItem", b, NULL, e) : err_nomem(e);
 
-	snprintf(at, sizeof(at), "%lld", t);
-	snprintf(ttl, sizeof(ttl), "%lld", t + 86400);
-	cJSON_AddStringToObject(b, "TableName", table);
-	cJSON_AddStringToObject(cJSON_AddObjectToObject(item, "pk"), "S", hb);
-	cJSON_AddStringToObject(cJSON_AddObjectToObject(item, "at"), "N", at);
-	cJSON_AddStringToObject(cJSON_AddObjectToObject(item, "ttl"), "N", ttl);
-	r = ddb_call(a, "PutItem", b, NULL, e);
 	cJSON_Delete(b);
 	return r;
 }
@@ -69,26 +62,26 @@ state_watch_main(int argc, char **argv)
 			mode = optarg;
 			break;
 		case 'h':
-			if (cli_int(optarg, 1, 3600, &hb_sec))
+			if (num_parse(optarg, 1, 3600, &hb_sec))
 				return cli_usage("invalid --heartbeat: seconds from 1 to 3600");
 			break;
 		case 'm':
-			if (cli_int(optarg, 10, 60000, &pmin))
+			if (num_parse(optarg, 10, 60000, &pmin))
 				return cli_usage("invalid --poll-min: milliseconds from 10 to 60000");
 			break;
 		case 'M':
-			if (cli_int(optarg, 10, 600000, &pmax))
+			if (num_parse(optarg, 10, 600000, &pmax))
 				return cli_usage("invalid --poll-max: milliseconds from 10 to 600000");
 			break;
 		case 'd':
-			if (cli_int(optarg, 0, 253402300799LL, &deadline))
+			if (num_parse(optarg, 0, 253402300799LL, &deadline))
 				return cli_usage("invalid --deadline: epoch seconds");
 			break;
 		case 'p':
 			pool_opt = optarg;
 			break;
 		default:
-			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
+			return cli_bad_option(argv[optind - 1], opts);
 		}
 	}
 	if (argc - optind != 1 || !names_instance_id(argv[optind]))
@@ -97,11 +90,14 @@ state_watch_main(int argc, char **argv)
 		return cli_usage("--for must be run-id or no-run-id");
 	if (pmax < pmin)
 		return cli_usage("--poll-max is below --poll-min");
-	if ((table = names_pool_of(pool_opt)) == NULL)
-		return cli_usage("invalid pool name: use 3-40 of A-Z a-z 0-9 _ -");
+	if ((table = cli_pool(pool_opt)) == NULL)
+		return ERR_INPUT;
 	id = argv[optind];
 	want_run = strcmp(mode, "run-id") == 0;
-	state_pk(&pk, KIND_INSTANCE, id);
+	if (state_pk(&pk, KIND_INSTANCE, id)) {
+		err_nomem(&e);
+		return cli_fail(&e, "watch the record");
+	}
 	if (aws_init(&a, "dynamodb", &e))
 		return cli_fail(&e, "set up DynamoDB");
 	/* The heartbeat's key names the instance's ARN; STS may be briefly
@@ -114,9 +110,10 @@ state_watch_main(int argc, char **argv)
 		log_msg(LOG_WARN, "%s; retrying", e.msg);
 		clock_sleep_ms(pmin);
 	}
-	get = cJSON_CreateObject();
-	cJSON_AddStringToObject(get, "TableName", table);
-	cJSON_AddStringToObject(cJSON_AddObjectToObject(cJSON_AddObjectToObject(get, "Key"), "pk"), "S", pk.p);
+	if ((get = state_key_body(table, pk.p)) == NULL) {
+		err_nomem(&e);
+		goto fail;
+	}
 	interval = pmin;
 	for (;;) {
 		long long t = clock_now_ms(), wait;
@@ -144,12 +141,12 @@ state_watch_main(int argc, char **argv)
 			long long th;
 
 			item = cJSON_GetObjectItem(resp, "Item");
-			run = ddb_s(item, "runId");
-			st = ddb_s(item, "state");
+			run = item_s(item, "runId");
+			st = item_s(item, "state");
 			/* The record's own threshold is a deadline too: it moves as the
 			 * state changes (claimed, running, idle), so it is read each poll. */
 			if ((st && strcmp(st, "terminated") == 0) ||
-			    (ddb_n(item, "threshold", &th) == 0 && t / 1000 >= th)) {
+			    (item_n(item, "threshold", &th) == 0 && t / 1000 >= th)) {
 				cJSON_Delete(resp);
 				break;
 			}

@@ -1,4 +1,4 @@
-/* DynamoDB numbers: whatever ddb_valid_number accepts is a whole decimal
+/* DynamoDB numbers: whatever item_valid_number accepts is a whole decimal
  * number (strtod reads all of it) within DynamoDB's range; ddb_n and ddb_s
  * on arbitrary JSON items never crash. */
 #include <stdint.h>
@@ -21,7 +21,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(s, data, size);
 	s[size] = '\0';
-	if (ddb_valid_number(s)) {
+	if (item_valid_number(s)) {
 		if (strspn(s, "-0123456789.eE+") != strlen(s))
 			abort();
 		v = strtod(s, &end);
@@ -35,8 +35,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	item = cJSON_ParseWithLength((const char *)data, size);
 	if (item) {
-		(void)ddb_s(item, "pk");
-		if (ddb_n(item, "n", &n) == 0 && !ddb_valid_number(
+		(void)item_s(item, "pk");
+		if (item_n(item, "n", &n) == 0 && !item_valid_number(
 		    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(item, "n"), "N")->valuestring))
 			abort(); /* an integer ddb_n takes is a valid number */
 		cJSON_Delete(item);

@@ -153,6 +153,18 @@ expect 2 "bad pool name" state-scan --pool 'no/slash'
 expect 2 "bad config name" state-get --kind config 'UPPER'
 expect 2 "empty config value" state-put config empty-value < /dev/null
 expect 2 "runner-wait without --signal" runner-wait --run-id 1 $I1
+# Every tool: one shared tail of option parsing, one wording, exit 2.
+for t in ec2-launch ec2-list ec2-template ec2-terminate gh-runner imds-get pool-init pool-pop pool-push \
+    runner-wait state-cas state-get state-init state-put state-scan state-watch; do
+	expect 2 "$t refuses an unknown option" $t --no-such-option
+	check "$t: in the one wording" err_has "$t: fatal: unknown option --no-such-option"
+done
+for t in ec2-list state-get state-scan state-init; do
+	expect 2 "$t: --pool without its value" $t --pool
+	check "$t: says so" err_has "option --pool needs a value"
+done
+expect 2 "a bad EC2RP_POOL" env EC2RP_POOL='a b' state-scan
+check "names EC2RP_POOL" err_has "invalid pool name (EC2RP_POOL)"
 expect 2 "unknown option" state-scan --bogus
 after=$(sim GET /calls | grep -c '"service"')
 check "bad input sent no request ($before -> $after calls)" [ "$before" -eq "$after" ]

@@ -233,9 +233,9 @@ check "names the config" err_has "class-config"
 check "one line" [ "$(lines "$T_ERR")" -eq 1 ]
 expect 2 "class JSON with a bad cpu" ec2-launch --count 1 --resource-class x --run-id 1 --class-config '{"x":{"cpu":-1,"mem":1024}}'
 expect 2 "class JSON with trailing text" ec2-launch --count 1 --resource-class x --run-id 1 --class-config '{"x":{"cpu":1,"mem":1024}} x'
-expect 2 "class config file missing" ec2-launch --count 1 --resource-class large --run-id 1 --class-config @"$T_TMP/nope.json"
+expect 5 "class config file missing: unreadable, a local failure" ec2-launch --count 1 --resource-class large --run-id 1 --class-config @"$T_TMP/nope.json"
 check "names the file" err_has "nope.json"
-expect 2 "class config that is a directory" ec2-launch --count 1 --resource-class large --run-id 1 --class-config @"$T_TMP"
+expect 5 "class config that is a directory" ec2-launch --count 1 --resource-class large --run-id 1 --class-config @"$T_TMP"
 expect 2 "bad glob" ec2-launch --count 1 --resource-class large --run-id 1 --allowed-types 'M5.*'
 expect 2 "glob over 30 characters" ec2-launch --count 1 --resource-class large --run-id 1 --allowed-types 'abcdefghijklmnopqrstuvwxyz01234'
 expect 2 "bad subnet" ec2-launch --count 1 --resource-class large --run-id 1 --subnet-ids 'subnet-1;x'
@@ -256,8 +256,8 @@ expect 2 "no ids" ec2-terminate
 head -c 16385 /dev/zero > "$T_TMP/big"
 expect 2 "user data of 16385 bytes" ec2-template --ami ami-0123456789abcdef0 --user-data-file "$T_TMP/big"
 check "names the limit" err_has 16384
-expect 2 "user data file that is a directory" ec2-template --ami ami-0123456789abcdef0 --user-data-file "$T_TMP"
-expect 2 "user data file missing" ec2-template --ami ami-0123456789abcdef0 --user-data-file "$T_TMP/nope"
+expect 5 "user data file that is a directory" ec2-template --ami ami-0123456789abcdef0 --user-data-file "$T_TMP"
+expect 5 "user data file missing: unreadable, a local failure" ec2-template --ami ami-0123456789abcdef0 --user-data-file "$T_TMP/nope"
 expect 2 "bad AMI" ec2-template --ami ami-XYZ
 expect 2 "two AMIs" ec2-template --ami ami-01234567,ami-01234568
 expect 2 "no AMI" ec2-template

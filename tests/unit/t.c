@@ -2,8 +2,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "t.h"
+
+/* Under ASan a failed allocation must return NULL, as libc's does, for the
+ * out-of-memory paths to be testable at all. */
+const char *__asan_default_options(void);
+const char *
+__asan_default_options(void)
+{
+	return "allocator_may_return_null=1";
+}
 
 static int n_run;
 static int n_failed;
@@ -96,4 +106,33 @@ t_done(void)
 	printf("1..%d\n", n_run);
 	fflush(stdout);
 	return n_failed ? 1 : 0;
+}
+
+void
+t_lowmem(int on)
+{
+	static struct rlimit saved;
+	static int have;
+	unsigned long long pages = 0;
+	struct rlimit r;
+	FILE *f;
+
+	if (!on) {
+		if (have)
+			setrlimit(RLIMIT_AS, &saved);
+		have = 0;
+		return;
+	}
+	if (getrlimit(RLIMIT_AS, &saved))
+		return;
+	f = fopen("/proc/self/statm", "r");
+	if (f == NULL)
+		return;
+	if (fscanf(f, "%llu", &pages) != 1)
+		pages = 0;
+	fclose(f);
+	have = 1;
+	r = saved;
+	r.rlim_cur = (rlim_t)(pages * 4096 + 16ULL * 1024 * 1024);
+	setrlimit(RLIMIT_AS, &r);
 }

@@ -15,6 +15,10 @@ int t_inteq(long long got, long long want, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Reads a whole file into a NUL-terminated malloc'd string (NULL if unreadable). */
 char *t_slurp(const char *path, size_t *len);
+/* Out-of-memory paths: t_lowmem(1) caps the address space a little above
+ * what the process uses now, so that an allocation of tens of MiB fails;
+ * t_lowmem(0) lifts the cap. Make the large input before the cap. */
+void t_lowmem(int on);
 /* Prints the plan line and returns the exit status: 0 if every check passed. */
 int t_done(void);
 

@@ -35,6 +35,29 @@ test_buf(void)
 	buf_free(NULL);
 }
 
+/* One failed add spoils the buffer for good: a text built from many adds
+ * is checked once, at the end, and never goes out with a hole in it. */
+static void
+test_sticky(void)
+{
+	struct buf b = BUF_INIT;
+
+	t_ok(buf_adds(&b, "abc") == 0, "an add");
+	t_ok(buf_add(&b, "x", (size_t)-1) == -1, "an add too large to allocate fails");
+	t_ok(b.failed, "and marks the buffer failed");
+	t_ok(buf_adds(&b, "def") == -1 && buf_addc(&b, 'g') == -1 && buf_addf(&b, "%d", 1) == -1,
+	    "every later add fails too");
+	t_streq(b.p, "abc", "and adds nothing: no text with a hole in it");
+	buf_reset(&b);
+	t_ok(b.failed && buf_adds(&b, "x") == -1, "a reset keeps the error");
+	t_ok(buf_take(&b) == NULL && b.p == NULL && !b.failed, "take of a failed buffer: NULL, and freed");
+	t_ok(buf_adds(&b, "ok") == 0 && strcmp(b.p, "ok") == 0, "after buf_free (or take) the buffer is new");
+	buf_fail(&b);
+	t_ok(buf_adds(&b, "x") == -1, "buf_fail marks it as a failed add does");
+	buf_free(&b);
+	t_ok(!b.failed && b.p == NULL, "buf_free clears the error");
+}
+
 static void
 check_enc(const char *in, int keep_slash, const char *want)
 {
@@ -97,6 +120,7 @@ int
 main(void)
 {
 	test_buf();
+	test_sticky();
 	test_uri();
 	test_err();
 	return t_done();

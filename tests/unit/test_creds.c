@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "creds.h"
+#include "ini.h"
 #include "t.h"
 
 static char dir[64];
@@ -60,7 +61,7 @@ load(struct creds *c, struct http *h, struct err *e)
 	creds_free(c);
 	memset(c, 0, sizeof(*c));
 	err_clear(e);
-	return creds_load(c, h, 1700000000, e);
+	return creds_load(c, h, NULL, 1700000000, e);
 }
 
 static void
@@ -137,6 +138,14 @@ test_files(struct http *h)
 	setenv("AWS_PROFILE", "nosuch", 1);
 	t_ok(load(&c, h, &e) == -1 && e.cls == ERR_INPUT, "unknown profile refused");
 	t_ok(strstr(e.msg, "AWS_PROFILE") != NULL, "the message names AWS_PROFILE");
+	/* A profile exists by its section header, not by its name appearing
+	 * somewhere in a file ("d" is in "default", "dev", "aws_..."). */
+	setenv("AWS_PROFILE", "d", 1);
+	t_ok(load(&c, h, &e) == -1 && e.cls == ERR_INPUT, "a name found only inside other names is unknown");
+	setenv("AWS_PROFILE", "region", 1);
+	t_ok(load(&c, h, &e) == -1 && e.cls == ERR_INPUT, "a key's name is not a profile");
+	setenv("AWS_PROFILE", "profile dev", 1);
+	t_ok(load(&c, h, &e) == -1 && e.cls == ERR_INPUT, "nor is the config file's header text");
 
 	/* A profile with half a key pair has no keys: the chain goes on and,
 	 * with metadata disabled, finds nothing. */
@@ -194,6 +203,47 @@ test_nothing(struct http *h)
 	t_ok(1, "creds_free twice is harmless");
 }
 
+/* Out of memory is a local failure with its message, never -1 with the
+ * error left as it was (the tool would exit with whatever class it held). */
+static void
+test_nomem(struct http *h)
+{
+	struct creds c = { 0 };
+	struct err e;
+	size_t big = 64 * 1024 * 1024;
+	char *huge = malloc(big + 1);
+
+	reset();
+	if (!t_ok(huge != NULL, "a 64 MiB key to copy"))
+		return;
+	memset(huge, 'A', big);
+	huge[big] = '\0';
+	setenv("AWS_ACCESS_KEY_ID", huge, 1);
+	setenv("AWS_SECRET_ACCESS_KEY", "secret", 1);
+	free(huge);
+	memset(&e, 0, sizeof(e));
+	t_lowmem(1);
+	t_ok(creds_load(&c, h, NULL, 1700000000, &e) == -1, "no memory for the key: refused");
+	t_lowmem(0);
+	t_inteq(e.cls, ERR_LOCAL, "a local failure (5), with the class set");
+	t_streq(e.msg, "out of memory", "and says why");
+	creds_free(&c);
+	unsetenv("AWS_ACCESS_KEY_ID");
+	unsetenv("AWS_SECRET_ACCESS_KEY");
+}
+
+static void
+test_ini(void)
+{
+	const char *text = "[default]\nregion=x\n  [ profile a b ]  \n[broken\n# [c]\n";
+
+	t_ok(ini_has_section(text, "default"), "a section");
+	t_ok(ini_has_section(text, "profile a b"), "a section, trimmed inside and out");
+	t_ok(!ini_has_section(text, "def") && !ini_has_section(text, "region") && !ini_has_section(text, "a"),
+	    "parts of names and keys are not sections");
+	t_ok(!ini_has_section(text, "broken") && !ini_has_section(text, "c"), "nor an unclosed header or a comment");
+}
+
 static void
 test_fresh(void)
 {
@@ -230,6 +280,8 @@ main(void)
 	test_files(&h);
 	test_nothing(&h);
 	test_fresh();
+	test_ini();
+	test_nomem(&h);
 	http_free(&h);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)

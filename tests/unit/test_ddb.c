@@ -21,22 +21,22 @@ test_get(void)
 
 	if (!t_ok(item != NULL, "item parses"))
 		return;
-	t_streq(ddb_s(item, "state"), "idle", "string attribute");
-	t_ok(ddb_s(item, "missing") == NULL, "missing string is NULL");
-	t_ok(ddb_s(item, "threshold") == NULL, "a number is not a string");
-	t_ok(ddb_s(item, "sint") == NULL, "S holding a JSON number is not a string");
-	t_ok(ddb_s(NULL, "state") == NULL, "NULL item");
-	t_ok(ddb_n(item, "threshold", &n) == 0 && n == 1700000000, "number attribute");
-	t_ok(ddb_n(item, "neg", &n) == 0 && n == -5, "negative number");
-	t_ok(ddb_n(item, "max", &n) == 0 && n == 9223372036854775807LL, "largest long long");
-	t_ok(ddb_n(item, "min", &n) == 0 && n == -9223372036854775807LL - 1, "smallest long long");
+	t_streq(item_s(item, "state"), "idle", "string attribute");
+	t_ok(item_s(item, "missing") == NULL, "missing string is NULL");
+	t_ok(item_s(item, "threshold") == NULL, "a number is not a string");
+	t_ok(item_s(item, "sint") == NULL, "S holding a JSON number is not a string");
+	t_ok(item_s(NULL, "state") == NULL, "NULL item");
+	t_ok(item_n(item, "threshold", &n) == 0 && n == 1700000000, "number attribute");
+	t_ok(item_n(item, "neg", &n) == 0 && n == -5, "negative number");
+	t_ok(item_n(item, "max", &n) == 0 && n == 9223372036854775807LL, "largest long long");
+	t_ok(item_n(item, "min", &n) == 0 && n == -9223372036854775807LL - 1, "smallest long long");
 	n = 42;
-	t_ok(ddb_n(item, "frac", &n) == -1, "fraction refused");
-	t_ok(ddb_n(item, "big", &n) == -1, "overflow refused, not clamped");
-	t_ok(ddb_n(item, "plus", &n) == -1 && ddb_n(item, "space", &n) == -1, "'+' and spaces refused");
-	t_ok(ddb_n(item, "empty", &n) == -1 && ddb_n(item, "minus", &n) == -1, "empty and lone '-'");
-	t_ok(ddb_n(item, "num", &n) == -1, "N must be a JSON string");
-	t_ok(ddb_n(item, "wrongtype", &n) == -1 && ddb_n(item, "missing", &n) == -1, "wrong type, missing");
+	t_ok(item_n(item, "frac", &n) == -1, "fraction refused");
+	t_ok(item_n(item, "big", &n) == -1, "overflow refused, not clamped");
+	t_ok(item_n(item, "plus", &n) == -1 && item_n(item, "space", &n) == -1, "'+' and spaces refused");
+	t_ok(item_n(item, "empty", &n) == -1 && item_n(item, "minus", &n) == -1, "empty and lone '-'");
+	t_ok(item_n(item, "num", &n) == -1, "N must be a JSON string");
+	t_ok(item_n(item, "wrongtype", &n) == -1 && item_n(item, "missing", &n) == -1, "wrong type, missing");
 	t_inteq(n, 42, "failures leave *out alone");
 	cJSON_Delete(item);
 }
@@ -47,18 +47,18 @@ test_build(void)
 	cJSON *vals = cJSON_CreateObject();
 	char *s;
 
-	t_ok(ddb_add_s(vals, ":state", "idle") == 0, "add S");
-	t_ok(ddb_add_n(vals, ":now", -1700000000LL) == 0, "add N");
-	t_ok(ddb_add_bool(vals, ":b", 1) == 0 && ddb_add_bool(vals, ":f", 0) == 0, "add BOOL");
-	t_ok(ddb_add_s(vals, ":q", "a\"b\\c\n") == 0, "add S with characters JSON escapes");
+	t_ok(item_add_s(vals, ":state", "idle") == 0, "add S");
+	t_ok(item_add_n(vals, ":now", -1700000000LL) == 0, "add N");
+	t_ok(item_add_bool(vals, ":b", 1) == 0 && item_add_bool(vals, ":f", 0) == 0, "add BOOL");
+	t_ok(item_add_s(vals, ":q", "a\"b\\c\n") == 0, "add S with characters JSON escapes");
 	s = cJSON_PrintUnformatted(vals);
 	t_streq(s, "{\":state\":{\"S\":\"idle\"},\":now\":{\"N\":\"-1700000000\"},\":b\":{\"BOOL\":true},"
 	    "\":f\":{\"BOOL\":false},\":q\":{\"S\":\"a\\\"b\\\\c\\n\"}}", "ExpressionAttributeValues JSON");
 	free(s);
-	t_ok(ddb_add_s(NULL, ":x", "y") == -1, "NULL object refused (no leak: ASan checks)");
-	t_ok(ddb_add_s(vals, ":x", NULL) == -1, "NULL string refused");
+	t_ok(item_add_s(NULL, ":x", "y") == -1, "NULL object refused (no leak: ASan checks)");
+	t_ok(item_add_s(vals, ":x", NULL) == -1, "NULL string refused");
 	cJSON_Delete(vals);
-	vals = ddb_attr_n(0);
+	vals = item_attr_n(0);
 	s = cJSON_PrintUnformatted(vals);
 	t_streq(s, "{\"N\":\"0\"}", "zero");
 	free(s);
@@ -80,11 +80,11 @@ test_numbers(void)
 	int i;
 
 	for (i = 0; good[i]; i++)
-		t_ok(ddb_valid_number(good[i]), "number '%s' valid", good[i]);
+		t_ok(item_valid_number(good[i]), "number '%s' valid", good[i]);
 	for (i = 0; bad[i]; i++)
-		t_ok(!ddb_valid_number(bad[i]), "number '%s' refused", bad[i]);
-	t_ok(!ddb_valid_number("5\n"), "trailing newline refused");
-	t_ok(!ddb_valid_number(NULL), "NULL refused");
+		t_ok(!item_valid_number(bad[i]), "number '%s' refused", bad[i]);
+	t_ok(!item_valid_number("5\n"), "trailing newline refused");
+	t_ok(!item_valid_number(NULL), "NULL refused");
 }
 
 int

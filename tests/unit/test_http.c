@@ -20,6 +20,7 @@
 #include "aws.h"
 #include "clock.h"
 #include "creds.h"
+#include "github.h"
 #include "http.h"
 #include "t.h"
 
@@ -32,6 +33,8 @@ struct reply {
 };
 
 static char logpath[64];
+/* The metadata session of test_imds, still good in test_remote_creds. */
+static struct imds md;
 static char base[64];   /* http://127.0.0.1:PORT */
 static pid_t server = -1;
 
@@ -529,18 +532,18 @@ test_imds(void)
 
 	http_init(&h, &e);
 	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
-	t_ok(imds_get(&h, "meta-data/instance-id", &out, &e) == -1 && e.cls == ERR_LOCAL && h.requests == 0,
+	t_ok(imds_get(&md, &h, "meta-data/instance-id", fake_now, &out, &e) == -1 && e.cls == ERR_LOCAL && h.requests == 0,
 	    "AWS_EC2_METADATA_DISABLED=true: refused, nothing sent");
 	unsetenv("AWS_EC2_METADATA_DISABLED");
 	start(script, 7);
 	snprintf(url, sizeof(url), "%s/", base);
 	setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", url, 1);
-	t_ok(imds_get(&h, "meta-data/instance-id", &out, &e) == 0, "instance-id");
+	t_ok(imds_get(&md, &h, "meta-data/instance-id", fake_now, &out, &e) == 0, "instance-id");
 	t_streq(out.p, "i-0123456789abcdef0", "its value");
-	t_ok(imds_get(&h, "meta-data/placement/availability-zone", &out, &e) == 0 &&
+	t_ok(imds_get(&md, &h, "meta-data/placement/availability-zone", fake_now, &out, &e) == 0 &&
 	    strcmp(out.p, "eu-west-1a") == 0, "second path, token reused");
-	t_ok(imds_get(&h, "meta-data/instance-id", &out, &e) == 0, "a refused token is replaced");
-	t_ok(imds_get(&h, "meta-data/nothing", &out, &e) == -1 && e.cls == ERR_PERMANENT, "404 is permanent");
+	t_ok(imds_get(&md, &h, "meta-data/instance-id", fake_now, &out, &e) == 0, "a refused token is replaced");
+	t_ok(imds_get(&md, &h, "meta-data/nothing", fake_now, &out, &e) == -1 && e.cls == ERR_PERMANENT, "404 is permanent");
 	t_inteq(h.connect_timeout_ms, 3000, "short timeouts only for metadata");
 	log = stop();
 	t_inteq(count(log, "PUT /latest/api/token HTTP/1.1\r\n"), 2, "two tokens asked for");
@@ -552,9 +555,152 @@ test_imds(void)
 
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d", closed_port());
 	setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", url, 1);
-	t_ok(imds_get(&h, "meta-data/instance-id", &out, &e) == -1, "no metadata service");
+	t_ok(imds_get(&md, &h, "meta-data/instance-id", fake_now, &out, &e) == -1, "no metadata service");
 	unsetenv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
 	buf_free(&out);
+	http_free(&h);
+}
+
+/* Each caller owns its session: a second session asks for its own token,
+ * and a token is renewed once the caller's clock passes its six hours. */
+static void
+test_imds_sessions(void)
+{
+	static const struct reply script[] = {
+		{ "200 OK", "", "TOKEN-A", 0 },
+		{ "200 OK", "", "one", 0 },
+		{ "200 OK", "", "TOKEN-B", 0 },
+		{ "200 OK", "", "two", 0 },
+		{ "200 OK", "", "three", 0 },
+		{ "200 OK", "", "TOKEN-C", 0 },
+		{ "200 OK", "", "four", 0 },
+	};
+	struct imds s1 = { { 0 }, 0 }, s2 = { { 0 }, 0 };
+	struct buf out = BUF_INIT;
+	long long t = 1700000000;
+	long sent;
+	struct http h;
+	struct err e;
+	char *log;
+
+	http_init(&h, &e);
+	start(script, 7);
+	unsetenv("AWS_EC2_METADATA_DISABLED");
+	setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", base, 1);
+	t_ok(imds_get(&s1, &h, "meta-data/a", t, &out, &e) == 0 && strcmp(out.p, "one") == 0, "session 1");
+	t_ok(imds_get(&s2, &h, "meta-data/b", t, &out, &e) == 0 && strcmp(out.p, "two") == 0,
+	    "session 2 asks for its own token");
+	t_ok(imds_get(&s1, &h, "meta-data/c", t + 21000, &out, &e) == 0 && strcmp(out.p, "three") == 0,
+	    "session 1's token, within its six hours");
+	t_ok(imds_get(&s1, &h, "meta-data/d", t + 21600, &out, &e) == 0 && strcmp(out.p, "four") == 0,
+	    "after six hours by the caller's clock: a new token");
+	log = stop();
+	t_inteq(count(log, "PUT /latest/api/token HTTP/1.1\r\n"), 3, "three tokens asked for");
+	t_inteq(count(log, "X-aws-ec2-metadata-token: TOKEN-A\r\n"), 2, "session 1 used its own token");
+	t_inteq(count(log, "X-aws-ec2-metadata-token: TOKEN-B\r\n"), 1, "session 2 its own");
+	t_inteq(count(log, "X-aws-ec2-metadata-token: TOKEN-C\r\n"), 1, "and the renewed one");
+	free(log);
+	imds_free(&s1);
+	t_ok(s1.token[0] == '\0' && s1.expires == 0, "imds_free wipes the token");
+	imds_free(NULL);
+	unsetenv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
+	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+	sent = h.requests;
+	t_ok(http_request(&h, "GET", NULL, NULL, NULL, 0, &(struct http_response){ 0 }, &e) == -1 &&
+	    e.cls == ERR_LOCAL && h.requests == sent, "a NULL URL is refused before libcurl sees it");
+	imds_free(&s2);
+	buf_free(&out);
+	http_free(&h);
+}
+
+/* github.c retries with lib/retry.c's policy: a 5xx is retried after a
+ * full-jitter backoff (below 100 ms, then 200 ms), not after its own fixed
+ * half-second steps; a 4xx is not retried. */
+static void
+test_github_retries(void)
+{
+	static const struct reply script[] = {
+		{ "503 Service Unavailable", "", "{}", 0 },
+		{ "502 Bad Gateway", "", "{}", 0 },
+		{ "200 OK", "Content-Type: application/json\r\n", "{\"runners\":[]}", 0 },
+		{ "404 Not Found", "", "{\"message\":\"Not Found\"}", 0 },
+	};
+	struct github g;
+	struct err e;
+	cJSON *doc = NULL;
+
+	start(script, 4);
+	setenv("GITHUB_API_URL", base, 1);
+	t_ok(github_init(&g, "ghp_test", &e) == 0, "GitHub client");
+	g.sleep_ms = fake_sleep;
+	nslept = 0;
+	t_ok(github_call(&g, "GET", "/orgs/o/actions/runners", &doc, NULL, &e) == 0, "503, 502, then 200: done");
+	t_inteq(nslept, 2, "two waits");
+	t_ok(slept[0] >= 0 && slept[0] < 100 && slept[1] >= 0 && slept[1] < 200,
+	    "full jitter below 100 ms then 200 ms, as aws.c (%ld, %ld)", slept[0], slept[1]);
+	cJSON_Delete(doc);
+	nslept = 0;
+	t_ok(github_call(&g, "GET", "/orgs/o/actions/runners", &doc, NULL, &e) == -1 && e.status == 404 &&
+	    e.cls == ERR_PERMANENT && nslept == 0, "a 404 is not retried");
+	github_free(&g);
+	free(stop());
+	unsetenv("GITHUB_API_URL");
+}
+
+/* EC2RP_HTTP_TIMEOUT_SEC goes through the one strict parser: a bad value
+ * is refused, not quietly replaced by the default. */
+static void
+test_timeout_env(void)
+{
+	static const char *const bad[] = { "abc", "0", "601", "5s", " 5", "05", NULL };
+	struct http h;
+	struct err e;
+	int i;
+
+	for (i = 0; bad[i]; i++) {
+		setenv("EC2RP_HTTP_TIMEOUT_SEC", bad[i], 1);
+		memset(&e, 0, sizeof(e));
+		t_ok(http_init(&h, &e) == -1 && e.cls == ERR_INPUT, "EC2RP_HTTP_TIMEOUT_SEC='%s' refused", bad[i]);
+		http_free(&h);
+	}
+	setenv("EC2RP_HTTP_TIMEOUT_SEC", "7", 1);
+	t_ok(http_init(&h, &e) == 0 && h.timeout_ms == 7000, "EC2RP_HTTP_TIMEOUT_SEC=7 taken");
+	http_free(&h);
+	setenv("EC2RP_HTTP_TIMEOUT_SEC", "", 1);
+	t_ok(http_init(&h, &e) == 0 && h.timeout_ms == 30000, "empty: the default");
+	http_free(&h);
+	unsetenv("EC2RP_HTTP_TIMEOUT_SEC");
+}
+
+/* Credentials that expired by the caller's clock are refused, not used to
+ * sign requests AWS would refuse as ExpiredToken. */
+static void
+test_expired_creds(void)
+{
+	static const struct reply container[] = {
+		{ "200 OK", "", "{\"AccessKeyId\":\"ASIAOLD\",\"SecretAccessKey\":\"secretold\",\"Token\":\"tokold\","
+		    "\"Expiration\":\"2023-11-14T22:00:00Z\"}", 0 },
+		{ "200 OK", "", "{\"AccessKeyId\":\"ASIAOLD\",\"SecretAccessKey\":\"secretold\",\"Token\":\"tokold\","
+		    "\"Expiration\":\"2023-11-14T22:00:00Z\"}", 0 },
+	};
+	struct creds c = { 0 };
+	struct http h;
+	struct err e;
+	char url[96];
+
+	http_init(&h, &e);
+	start(container, 2);
+	snprintf(url, sizeof(url), "%s/creds", base);
+	setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", url, 1);
+	/* 2023-11-14T22:00:00Z is 1699999200. */
+	t_ok(creds_load(&c, &h, NULL, 1699999000, &e) == 0, "good until 22:00: taken at 21:56");
+	memset(&e, 0, sizeof(e));
+	t_ok(creds_load(&c, &h, NULL, 1700000000, &e) == -1, "expired by the caller's clock: refused");
+	t_inteq(e.cls, ERR_TEMPORARY, "a temporary failure");
+	t_ok(strstr(e.msg, "expired") != NULL && strstr(e.msg, "secretold") == NULL, "says so: %s", e.msg);
+	free(stop());
+	unsetenv("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+	creds_free(&c);
 	http_free(&h);
 }
 
@@ -639,15 +785,15 @@ test_remote_creds(void)
 	setenv("AWS_WEB_IDENTITY_TOKEN_FILE", tokfile, 1);
 	setenv("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/ci", 1);
 	setenv("AWS_ROLE_SESSION_NAME", "run 42", 1);
-	t_ok(creds_load(&c, &h, fake_now, &e) == 0, "web identity credentials");
+	t_ok(creds_load(&c, &h, &md, fake_now, &e) == 0, "web identity credentials");
 	t_streq(c.source, "web-identity", "source");
 	t_ok(strcmp(c.access_key.p, "ASIAWEB") == 0 && strcmp(c.secret_key.p, "secretweb") == 0 &&
 	    strcmp(c.session_token.p, "tokweb") == 0, "keys and token from the XML");
 	t_inteq(c.expires, 1700003600, "Expiration parsed");
-	t_ok(creds_load(&c, &h, fake_now, &e) == -1 && e.cls == ERR_PERMANENT, "STS refusal is permanent");
+	t_ok(creds_load(&c, &h, &md, fake_now, &e) == -1 && e.cls == ERR_PERMANENT, "STS refusal is permanent");
 	t_streq(e.code, "InvalidIdentityToken", "STS code kept");
 	t_ok(strstr(e.msg, "eyJ") == NULL, "the token is not in the message");
-	t_ok(creds_load(&c, &h, fake_now, &e) == -1 && e.cls == ERR_PERMANENT,
+	t_ok(creds_load(&c, &h, &md, fake_now, &e) == -1 && e.cls == ERR_PERMANENT,
 	    "an answer without credentials is refused");
 	log = stop();
 	t_ok(strstr(log, "POST / HTTP/1.1\r\n") != NULL && strstr(log, "Authorization") == NULL,
@@ -666,10 +812,10 @@ test_remote_creds(void)
 	unsetenv("AWS_EC2_METADATA_DISABLED");
 	start(imds, 3);
 	setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", base, 1);
-	t_ok(creds_load(&c, &h, fake_now, &e) == 0, "instance role credentials");
+	t_ok(creds_load(&c, &h, &md, fake_now, &e) == 0, "instance role credentials");
 	t_ok(strcmp(c.source, "imds") == 0 && strcmp(c.access_key.p, "ASIAIMDS") == 0 &&
 	    strcmp(c.session_token.p, "tokimds") == 0 && c.expires == 1700003600, "keys, token, expiry");
-	t_ok(creds_load(&c, &h, fake_now, &e) == -1 && e.cls == ERR_LOCAL, "an instance without a role");
+	t_ok(creds_load(&c, &h, &md, fake_now, &e) == -1 && e.cls == ERR_LOCAL, "an instance without a role");
 	log = stop();
 	t_ok(strstr(log, "GET /latest/meta-data/iam/security-credentials/ HTTP/1.1\r\n") &&
 	    strstr(log, "GET /latest/meta-data/iam/security-credentials/ci-role HTTP/1.1\r\n"),
@@ -700,6 +846,11 @@ main(void)
 	test_skew();
 	test_imds();
 	test_remote_creds();
+	test_imds_sessions();
+	test_expired_creds();
+	test_timeout_env();
+	test_github_retries();
+	imds_free(&md);
 	unlink(logpath);
 	return t_done();
 }

@@ -220,7 +220,8 @@ test_steps(void)
 	t_ok(sigv4_amz_date(-1, d) == -1, "negative time refused");
 
 	/* The signing key of AWS's documentation example. */
-	sigv4_signing_key("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "20120215", "us-east-1", "iam", key);
+	t_ok(sigv4_signing_key("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "20120215", "us-east-1", "iam", key) == 0,
+	    "signing key made");
 	for (i = 0; i < 32; i++)
 		snprintf(hexkey + 2 * i, 3, "%02x", key[i]);
 	t_streq(hexkey, "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d", "signing key");
@@ -293,6 +294,26 @@ test_sensitivity(void)
 	t_ok(sigv4_sign(&in, &b, &e) == 0 &&
 	    strstr(b.authorization.p, "SignedHeaders=host;x-amz-date;x-amz-target,") != NULL &&
 	    strstr(b.canonical_request.p, "tok") == NULL, "omitted session token is not signed");
+	/* No memory for the signing key: an error, never a signature made
+	 * with a key of zeros. The secret is the only input that large. */
+	{
+		size_t big = 64 * 1024 * 1024;
+		char *huge = malloc(big + 1);
+
+		if (t_ok(huge != NULL, "a 64 MiB secret")) {
+			memset(huge, 's', big);
+			huge[big] = '\0';
+			in.secret_key = huge;
+			in.omit_session_token = 0;
+			memset(&e, 0, sizeof(e));
+			t_lowmem(1);
+			t_ok(sigv4_sign(&in, &b, &e) == -1, "no memory for the signing key: not signed");
+			t_lowmem(0);
+			t_inteq(e.cls, ERR_LOCAL, "a local failure");
+			free(huge);
+			in.secret_key = "secret";
+		}
+	}
 	sigv4_output_free(&a);
 	sigv4_output_free(&b);
 }

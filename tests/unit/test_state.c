@@ -302,11 +302,11 @@ rec(const char *st, const char *run, long long th, long long up)
 {
 	cJSON *it = cJSON_CreateObject();
 
-	ddb_add_s(it, "state", st);
+	item_add_s(it, "state", st);
 	if (run)
-		ddb_add_s(it, "runId", run);
-	ddb_add_n(it, "threshold", th);
-	ddb_add_n(it, "updatedAt", up);
+		item_add_s(it, "runId", run);
+	item_add_n(it, "threshold", th);
+	item_add_n(it, "updatedAt", up);
 	return it;
 }
 
@@ -357,13 +357,53 @@ test_arn_keys(void)
 	t_ok(state_parse_identity("arn::iam::123456789012:user/x", "123456789012", part) == -1, "identity: no partition");
 	/* A line names the instance id, not the key. */
 	it = cJSON_CreateObject();
-	ddb_add_s(it, "pk", "sig#arn:aws:ec2:eu-west-1:123456789012:instance/" ID);
-	ddb_add_s(it, "signal", "registered");
+	item_add_s(it, "pk", "sig#arn:aws:ec2:eu-west-1:123456789012:instance/" ID);
+	item_add_s(it, "signal", "registered");
 	buf_reset(&b);
 	t_inteq(state_line(it, 0, &b), 0, "signal line");
 	t_ok(strncmp(b.p, ID "\tregistered\t", strlen(ID) + 12) == 0, "signal line starts with the instance id");
 	cJSON_Delete(it);
 	buf_free(&b);
+}
+
+/* The records state-put and state-watch write: one builder, one TTL. */
+static void
+check_body(cJSON *b, const char *want, const char *name)
+{
+	char *s = b ? cJSON_PrintUnformatted(b) : NULL;
+
+	t_streq(s, want, "%s", name);
+	cJSON_free(s);
+	cJSON_Delete(b);
+}
+
+static void
+test_put_bodies(void)
+{
+	struct state_put sig = { "pool", "sig#arn:aws:ec2:r:1:instance/i-1", KIND_SIGNAL, "registered", "42", "disk\tfull",
+		NULL, 1700000000 };
+	struct state_put hb = { "pool", "hb#x", KIND_HEARTBEAT, NULL, NULL, NULL, NULL, 1700000000 };
+	struct state_put cfg = { "pool", "cfg#ami", KIND_CONFIG, NULL, NULL, NULL, "ami-1", 1700000000 };
+	struct state_put bad = hb;
+
+	check_body(state_put_body(&sig), "{\"TableName\":\"pool\",\"Item\":{\"pk\":{\"S\":\"sig#arn:aws:ec2:r:1:instance/i-1\"},"
+	    "\"signal\":{\"S\":\"registered\"},\"runId\":{\"S\":\"42\"},\"message\":{\"S\":\"disk\\tfull\"},"
+	    "\"at\":{\"N\":\"1700000000\"},\"ttl\":{\"N\":\"1700086400\"}}}", "a signal: run id, message, a day's TTL");
+	sig.run_id = NULL;
+	sig.message = "";
+	check_body(state_put_body(&sig), "{\"TableName\":\"pool\",\"Item\":{\"pk\":{\"S\":\"sig#arn:aws:ec2:r:1:instance/i-1\"},"
+	    "\"signal\":{\"S\":\"registered\"},\"at\":{\"N\":\"1700000000\"},\"ttl\":{\"N\":\"1700086400\"}}}",
+	    "a signal without run id or message");
+	check_body(state_put_body(&hb), "{\"TableName\":\"pool\",\"Item\":{\"pk\":{\"S\":\"hb#x\"},"
+	    "\"at\":{\"N\":\"1700000000\"},\"ttl\":{\"N\":\"1700086400\"}}}", "a heartbeat");
+	check_body(state_put_body(&cfg), "{\"TableName\":\"pool\",\"Item\":{\"pk\":{\"S\":\"cfg#ami\"},"
+	    "\"value\":{\"S\":\"ami-1\"},\"updatedAt\":{\"N\":\"1700000000\"}}}", "a config value: no TTL");
+	cfg.value = NULL;
+	t_ok(state_put_body(&cfg) == NULL, "a config without a value: refused");
+	bad.kind = KIND_INSTANCE;
+	t_ok(state_put_body(&bad) == NULL, "an instance record is state_cas_body's");
+	check_body(state_key_body("pool", "i#i-1"), "{\"TableName\":\"pool\",\"Key\":{\"pk\":{\"S\":\"i#i-1\"}}}",
+	    "a key body");
 }
 
 int
@@ -379,5 +419,6 @@ main(void)
 	test_lines();
 	test_applied();
 	test_arn_keys();
+	test_put_bodies();
 	return t_done();
 }
