@@ -1,9 +1,11 @@
 #include <string.h>
 
 #include "ddb.h"
+#include "item.h"
 #include "names.h"
 #include "poolread.h"
 #include "sqs.h"
+#include "state.h"
 
 /* The table's items pool-status needs: live instance records and the
  * heartbeats (not signals, not the parameters and tokens). */
@@ -11,15 +13,20 @@ static int
 scan(struct aws *a, const char *pool, cJSON **items, struct err *e)
 {
 	cJSON *names = cJSON_CreateObject(), *vals = cJSON_CreateObject();
+	struct buf inst = BUF_INIT, hb = BUF_INIT;
 	int r = -1;
 
+	/* The key prefixes are the model's (state_pk with no name). */
 	if (names == NULL || vals == NULL || !cJSON_AddStringToObject(names, "#st", "state") ||
-	    ddb_add_s(vals, ":i", "i#") || ddb_add_s(vals, ":hb", "hb#") || ddb_add_s(vals, ":term", "terminated")) {
+	    state_pk(&inst, KIND_INSTANCE, "") || state_pk(&hb, KIND_HEARTBEAT, "") ||
+	    item_add_s(vals, ":i", inst.p) || item_add_s(vals, ":hb", hb.p) || item_add_s(vals, ":term", "terminated")) {
 		err_set(e, ERR_LOCAL, "out of memory");
 		goto done;
 	}
 	r = ddb_scan(a, pool, "(begins_with(pk, :i) AND #st <> :term) OR begins_with(pk, :hb)", names, vals, items, e);
 done:
+	buf_free(&inst);
+	buf_free(&hb);
 	cJSON_Delete(names);
 	cJSON_Delete(vals);
 	return r;

@@ -3,7 +3,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "ddb.h"
+#include "item.h"
 #include "names.h"
 #include "poolstatus.h"
 
@@ -30,7 +30,7 @@ when(const cJSON *item, const char *name)
 {
 	long long v;
 
-	if (ddb_n(item, name, &v) || v < 0 || v > MAX_TIME)
+	if (item_n(item, name, &v) || v < 0 || v > MAX_TIME)
 		return POOLSTATUS_UNKNOWN;
 	return v;
 }
@@ -40,7 +40,7 @@ when(const cJSON *item, const char *name)
 static const char *
 key_id(const cJSON *item, const char *prefix)
 {
-	const char *pk = ddb_s(item, "pk"), *id, *slash;
+	const char *pk = item_s(item, "pk"), *id, *slash;
 	size_t n = strlen(prefix);
 
 	if (pk == NULL || strncmp(pk, prefix, n) != 0)
@@ -56,7 +56,7 @@ key_id(const cJSON *item, const char *prefix)
 static int
 record(const cJSON *item, const char *id, long long now, struct poolstatus_inst *r)
 {
-	const char *st = ddb_s(item, "state"), *run = ddb_s(item, "runId"), *rc = ddb_s(item, "resourceClass");
+	const char *st = item_s(item, "state"), *run = item_s(item, "runId"), *rc = item_s(item, "resourceClass");
 	int s = st ? state_parse(st) : -1;
 
 	if (s == ST_TERMINATED)
@@ -74,8 +74,8 @@ record(const cJSON *item, const char *id, long long now, struct poolstatus_inst 
 		r->run[0] = '\0';
 	else
 		snprintf(r->run, sizeof(r->run), "%s", names_run_id(run) ? run : "?");
-	pick(r->type, sizeof(r->type), ddb_s(item, "instanceType"), "abcdefghijklmnopqrstuvwxyz0123456789.-");
-	pick(r->usage, sizeof(r->usage), ddb_s(item, "usageClass"), "abcdefghijklmnopqrstuvwxyz-");
+	pick(r->type, sizeof(r->type), item_s(item, "instanceType"), "abcdefghijklmnopqrstuvwxyz0123456789.-");
+	pick(r->usage, sizeof(r->usage), item_s(item, "usageClass"), "abcdefghijklmnopqrstuvwxyz-");
 	r->updated = when(item, "updatedAt");
 	r->threshold = when(item, "threshold");
 	r->heartbeat = POOLSTATUS_UNKNOWN;

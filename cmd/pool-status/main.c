@@ -61,7 +61,7 @@ pool_status_main(int argc, char **argv)
 		} else if (c == 'p') {
 			pool_opt = optarg;
 		} else {
-			return cli_usage("unknown option or missing value: %.40s", argv[optind - 1]);
+			return cli_bad_option(argv[optind - 1], opts);
 		}
 	}
 	if (argc - optind > RCLASS_MAX)
@@ -69,8 +69,8 @@ pool_status_main(int argc, char **argv)
 	for (i = optind; i < argc; i++)
 		if (!names_class(argv[i]))
 			return cli_usage("invalid resource class '%.40s': use 1-32 of a-z 0-9 -", argv[i]);
-	if ((pool = names_pool_of(pool_opt)) == NULL)
-		return cli_usage("invalid pool name (--pool or EC2RP_POOL): use 3-40 of A-Z a-z 0-9 _ -");
+	if ((pool = cli_pool(pool_opt)) == NULL)
+		return 2;
 	if (aws_init(&a, "dynamodb", &e))
 		return cli_fail(&e, "set up DynamoDB");
 	c = poolread_status(&a, pool, (const char *const *)argv + optind, (size_t)(argc - optind), cli_now(), &ps, &e);

@@ -133,10 +133,11 @@ test_rclass(void)
 	struct err e;
 	const struct rclass *c;
 
-	t_ok(rclass_load(&s, NULL, &e) == 0 && (c = rclass_find(&s, "large")) && c->cpu == 4 && c->mem == 16384,
-	    "built-in large is 4 vCPU, 16 GiB");
+	t_ok(rclass_load(&s, NULL, &e) == 0 && (c = rclass_find(&s, "large")) && c->cpu == 2 && c->mem == 4096,
+	    "built-in large is 2 vCPU, 4 GiB (the original action's)");
 	t_ok(rclass_load(&s, "{\"large\":{\"cpu\":8,\"mem\":32768},\"gpu\":{\"cpu\":16,\"mem\":65536}}", &e) == 0 &&
-	    rclass_find(&s, "large")->cpu == 8 && rclass_find(&s, "gpu") != NULL, "config overrides and adds");
+	    rclass_find(&s, "large")->cpu == 8 && rclass_find(&s, "gpu") != NULL && rclass_find(&s, "xlarge") == NULL,
+	    "config replaces the built-ins");
 	t_ok(rclass_load(&s, "{\"x\":", &e) == -1 && e.cls == ERR_INPUT, "malformed JSON refused");
 	t_ok(rclass_load(&s, "{\"x\":{\"cpu\":1.5,\"mem\":1024}}", &e) == -1, "fractional cpu refused");
 	t_ok(rclass_load(&s, "{\"Bad Name\":{\"cpu\":1,\"mem\":1024}}", &e) == -1 && strstr(e.msg, "Bad Name"),
