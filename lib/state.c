@@ -155,18 +155,42 @@ state_cas_body(const struct state_cas *c, const char **op)
 		bad |= item_add(vals, ":th", item_attr_n(c->threshold));
 		bad |= item_add(vals, ":run", item_attr_s(c->run_id));
 		if (c->to == ST_CLAIMED) {
-			/* The claim: idle, unowned and not expired; exclusive by condition. */
+			/* The claim: idle, unowned and not expired; exclusive by
+			 * condition. The class and the repository are checked against
+			 * the record, which only the controlplane writes: a pool
+			 * message says the same, but whoever can send to a queue can
+			 * say anything. */
 			update = "SET #st = :to, #run = :run, #th = :th, #up = :now";
-			cond = "#st = :from AND attribute_not_exists(#run) AND #th > :now";
+			if (c->resource_class && c->repository)
+				cond = "#st = :from AND attribute_not_exists(#run) AND #th > :now AND #rc = :rc AND #repo = :repo";
+			else if (c->resource_class)
+				cond = "#st = :from AND attribute_not_exists(#run) AND #th > :now AND #rc = :rc";
+			else if (c->repository)
+				cond = "#st = :from AND attribute_not_exists(#run) AND #th > :now AND #repo = :repo";
+			else
+				cond = "#st = :from AND attribute_not_exists(#run) AND #th > :now";
+			if (c->resource_class) {
+				bad |= item_add(names, "#rc", cJSON_CreateString("resourceClass"));
+				bad |= item_add(vals, ":rc", item_attr_s(c->resource_class));
+			}
 		} else if (c->to == ST_IDLE) {
-			update = "SET #st = :to, #th = :th, #up = :now REMOVE #run";
+			/* The repository it last served, for same-repository reuse;
+			 * without one, any older one goes. */
+			update = c->repository ? "SET #st = :to, #th = :th, #up = :now, #repo = :repo REMOVE #run"
+			                       : "SET #st = :to, #th = :th, #up = :now REMOVE #run, #repo";
 			cond = "#st = :from AND #run = :run";
+			bad |= item_add(names, "#repo", cJSON_CreateString("repository"));
 		} else {
 			/* -> running: only while the claim or creation has not expired;
 			 * past it the agent ends itself and refresh may terminate it. */
 			update = "SET #st = :to, #th = :th, #up = :now";
 			cond = "#st = :from AND #run = :run AND #th > :now";
 		}
+	}
+	if (c->repository && (c->to == ST_CLAIMED || c->to == ST_IDLE)) {
+		if (c->to == ST_CLAIMED)
+			bad |= item_add(names, "#repo", cJSON_CreateString("repository"));
+		bad |= item_add(vals, ":repo", item_attr_s(c->repository));
 	}
 	bad |= item_add(b, "UpdateExpression", cJSON_CreateString(update));
 	bad |= item_add(b, "ConditionExpression", cJSON_CreateString(cond));
@@ -261,8 +285,8 @@ field(const cJSON *item, const char *name)
 int
 state_line(const cJSON *item, int json, struct buf *out)
 {
-	static const char *const fields[4][7] = {
-		{ "state", "runId", "threshold", "resourceClass", "instanceType", "usageClass", NULL },
+	static const char *const fields[4][8] = {
+		{ "state", "runId", "threshold", "resourceClass", "instanceType", "usageClass", "repository", NULL },
 		{ "signal", "runId", "at", "message", NULL },
 		{ "at", NULL },
 		{ "value", NULL },

@@ -37,7 +37,11 @@ struct state_cas {
 	const char *run_id;     /* the run id the condition checks or sets; NULL if none */
 	long long threshold;    /* new threshold (epoch seconds) */
 	long long now;
-	const char *resource_class, *instance_type, *usage_class; /* for creation */
+	const char *resource_class, *instance_type, *usage_class; /* for creation; the
+	                             * class is also a condition of a claim */
+	const char *repository;     /* -> idle: the repository whose run had the
+	                             * instance (stored); -> claimed: the condition
+	                             * that it is that one. NULL: neither */
 };
 /* The PutItem (creation) or UpdateItem body of one transition; *op is
  * "PutItem" or "UpdateItem". NULL when from -> to is not a transition of

@@ -57,4 +57,29 @@ check "a fresh instance" [ "$(cat "$T_OUT")" != "$A" ] && [ "$(cat "$T_OUT")" !=
 check "from a fleet request" [ $(($(fleets) - f0)) -eq 1 ]
 expect 0 "release it" run_as octo/c 305 release
 expect 0 "refresh afterwards" env INPUT_INSTANCE_REUSE=never ec2rp-refresh
+
+# A pool message is not trusted: whoever can send to a queue (an instance,
+# once it returns itself to the pool) can name any instance with any class
+# and repository. The claim checks both against the record.
+expect 0 "refresh back to same-repository" ec2rp-refresh
+expect 0 "octo/d: provision 1" run_as octo/d 310 provision INPUT_INSTANCE_COUNT=1
+X=$(cat "$T_OUT")
+expect 0 "octo/d: release" run_as octo/d 310 release
+check "the record keeps the repository it served" [ "$(state-get --consistent --json "$X" | jq -r .repository)" = octo/d ]
+pool-push --resource-class large --repository octo/e "$X" >/dev/null
+f0=$(fleets)
+expect 0 "octo/e: provision 1, with a forged message naming octo/d's instance as octo/e's" run_as octo/e 311 provision INPUT_INSTANCE_COUNT=1
+check "octo/e does not get it" [ "$(cat "$T_OUT")" != "$X" ]
+check "a fresh one instead" [ $(($(fleets) - f0)) -eq 1 ]
+check "octo/d's instance is still idle, still octo/d's" [ "$(state-get --consistent --json "$X" | jq -r '.state + " " + .repository')" = "idle octo/d" ]
+expect 0 "octo/e: release" run_as octo/e 311 release
+pool-push --resource-class xlarge --repository octo/d "$X" >/dev/null
+expect 0 "octo/d: provision 1 xlarge, with a forged message naming its large instance in the xlarge queue" \
+	run_as octo/d 312 provision INPUT_INSTANCE_COUNT=1 INPUT_RESOURCE_CLASS=xlarge
+check "it does not get the large one" [ "$(cat "$T_OUT")" != "$X" ]
+check "which is still idle" [ "$(state-get --consistent "$X" | cut -f2)" = idle ]
+expect 0 "octo/d: release" run_as octo/d 312 release
+expect 0 "octo/d: provision 1 large" run_as octo/d 313 provision INPUT_INSTANCE_COUNT=1
+check "gets its own instance (the record allowed it all along)" [ "$(cat "$T_OUT")" = "$X" ]
+expect 0 "octo/d: release" run_as octo/d 313 release
 done_testing

@@ -75,7 +75,7 @@ placeholders_match(const cJSON *b)
 static cJSON *
 cas(int from, int to, const char *run, const char **op)
 {
-	struct state_cas c = { "pool", ID, from, to, run, 2000, 1000, NULL, NULL, NULL };
+	struct state_cas c = { "pool", ID, from, to, run, 2000, 1000, NULL, NULL, NULL, NULL };
 
 	*op = "?";
 	return state_cas_body(&c, op);
@@ -143,7 +143,7 @@ test_allowed(void)
 static void
 test_create(void)
 {
-	struct state_cas c = { "pool", ID, ST_NONE, ST_CREATED, "77", 1600, 1000, "large", "m5.xlarge", "spot" };
+	struct state_cas c = { "pool", ID, ST_NONE, ST_CREATED, "77", 1600, 1000, "large", "m5.xlarge", "spot", NULL };
 	const char *op = "?";
 	cJSON *b = state_cas_body(&c, &op);
 	char *s = cJSON_PrintUnformatted(b);
@@ -177,8 +177,8 @@ test_updates(void)
 	} cases[] = {
 		{ ST_CREATED, ST_RUNNING, "#st = :from AND #run = :run AND #th > :now", "SET #st = :to, #th = :th, #up = :now" },
 		{ ST_CLAIMED, ST_RUNNING, "#st = :from AND #run = :run AND #th > :now", "SET #st = :to, #th = :th, #up = :now" },
-		{ ST_RUNNING, ST_IDLE, "#st = :from AND #run = :run", "SET #st = :to, #th = :th, #up = :now REMOVE #run" },
-		{ ST_CLAIMED, ST_IDLE, "#st = :from AND #run = :run", "SET #st = :to, #th = :th, #up = :now REMOVE #run" },
+		{ ST_RUNNING, ST_IDLE, "#st = :from AND #run = :run", "SET #st = :to, #th = :th, #up = :now REMOVE #run, #repo" },
+		{ ST_CLAIMED, ST_IDLE, "#st = :from AND #run = :run", "SET #st = :to, #th = :th, #up = :now REMOVE #run, #repo" },
 		{ ST_IDLE, ST_CLAIMED, "#st = :from AND attribute_not_exists(#run) AND #th > :now",
 		    "SET #st = :to, #run = :run, #th = :th, #up = :now" },
 	};
@@ -206,6 +206,47 @@ test_updates(void)
 		b = cas(cases[i].from, cases[i].to, NULL, &op);
 		t_ok(b == NULL, "%s -> %s without a run id is refused", f, to);
 	}
+}
+
+/* The claim checks the class and the repository against the record (a
+ * pool message is not to be trusted); -> idle stores the repository. */
+static void
+test_claim_conditions(void)
+{
+	struct state_cas c = { "pool", ID, ST_IDLE, ST_CLAIMED, "r-1", 2000, 1000, "large", NULL, NULL, "octo/a" };
+	const char *op;
+	cJSON *b;
+
+	b = state_cas_body(&c, &op);
+	t_streq(str(b, "ConditionExpression"),
+	    "#st = :from AND attribute_not_exists(#run) AND #th > :now AND #rc = :rc AND #repo = :repo",
+	    "claim: class and repository are conditions");
+	t_ok(strcmp(val(b, ":rc"), "large") == 0 && strcmp(val(b, ":repo"), "octo/a") == 0 &&
+	    strcmp(str(cJSON_GetObjectItem(b, "ExpressionAttributeNames"), "#repo"), "repository") == 0 &&
+	    strcmp(str(cJSON_GetObjectItem(b, "ExpressionAttributeNames"), "#rc"), "resourceClass") == 0,
+	    "claim: their values and names");
+	t_ok(placeholders_match(b), "claim with class and repository: placeholders");
+	cJSON_Delete(b);
+	c.repository = NULL;
+	b = state_cas_body(&c, &op);
+	t_streq(str(b, "ConditionExpression"), "#st = :from AND attribute_not_exists(#run) AND #th > :now AND #rc = :rc",
+	    "claim: the class alone");
+	t_ok(placeholders_match(b), "claim with a class: placeholders");
+	cJSON_Delete(b);
+	c.resource_class = NULL;
+	c.repository = "octo/b";
+	b = state_cas_body(&c, &op);
+	t_streq(str(b, "ConditionExpression"), "#st = :from AND attribute_not_exists(#run) AND #th > :now AND #repo = :repo",
+	    "claim: the repository alone");
+	t_ok(placeholders_match(b), "claim with a repository: placeholders");
+	cJSON_Delete(b);
+	c.from = ST_RUNNING;
+	c.to = ST_IDLE;
+	b = state_cas_body(&c, &op);
+	t_streq(str(b, "UpdateExpression"), "SET #st = :to, #th = :th, #up = :now, #repo = :repo REMOVE #run",
+	    "-> idle stores the repository");
+	t_ok(strcmp(val(b, ":repo"), "octo/b") == 0 && placeholders_match(b), "-> idle: its value, placeholders");
+	cJSON_Delete(b);
 }
 
 static void
@@ -266,14 +307,16 @@ test_lines(void)
 	    "\"threshold\":{\"N\":\"1700000000\"},\"resourceClass\":{\"S\":\"large\"},"
 	    "\"instanceType\":{\"S\":\"m5.xlarge\"},\"usageClass\":{\"S\":\"on-demand\"},\"updatedAt\":{\"N\":\"1\"}}";
 
-	line_is(inst, 0, ID "\trunning\t42-2\t1700000000\tlarge\tm5.xlarge\ton-demand", "instance line");
+	line_is(inst, 0, ID "\trunning\t42-2\t1700000000\tlarge\tm5.xlarge\ton-demand\t-", "instance line");
+	line_is("{\"pk\":{\"S\":\"i#" ID "\"},\"state\":{\"S\":\"idle\"},\"repository\":{\"S\":\"octo/a\"}}", 0,
+	    ID "\tidle\t-\t-\t-\t-\t-\tocto/a", "the repository it last served, last");
 	line_is(inst, 1, "{\"kind\":\"instance\",\"id\":\"" ID "\",\"state\":\"running\",\"runId\":\"42-2\","
 	    "\"threshold\":\"1700000000\",\"resourceClass\":\"large\",\"instanceType\":\"m5.xlarge\","
 	    "\"usageClass\":\"on-demand\"}", "instance JSON line");
-	line_is("{\"pk\":{\"S\":\"i#" ID "\"},\"state\":{\"S\":\"idle\"}}", 0, ID "\tidle\t-\t-\t-\t-\t-",
+	line_is("{\"pk\":{\"S\":\"i#" ID "\"},\"state\":{\"S\":\"idle\"}}", 0, ID "\tidle\t-\t-\t-\t-\t-\t-",
 	    "missing fields are '-'");
 	line_is("{\"pk\":{\"S\":\"i#" ID "\"},\"state\":{\"S\":\"idle\"},\"runId\":{\"S\":\"\"}}", 0,
-	    ID "\tidle\t-\t-\t-\t-\t-", "an empty run id is '-'");
+	    ID "\tidle\t-\t-\t-\t-\t-\t-", "an empty run id is '-'");
 	line_is("{\"pk\":{\"S\":\"sig#" ID "\"},\"signal\":{\"S\":\"registered\"},\"runId\":{\"S\":\"9\"},"
 	    "\"at\":{\"N\":\"12\"},\"ttl\":{\"N\":\"99\"}}", 0, ID "\tregistered\t9\t12\t-", "signal line (no message: '-')");
 	line_is("{\"pk\":{\"S\":\"sig#" ID "\"},\"signal\":{\"S\":\"registration-failed\"},\"runId\":{\"S\":\"9\"},"
@@ -293,7 +336,7 @@ test_lines(void)
 	line_is("{\"state\":{\"S\":\"idle\"}}", 0, NULL, "item without a key refused");
 	line_is("{\"pk\":{\"N\":\"5\"}}", 0, NULL, "numeric key refused");
 	line_is("{\"pk\":{\"S\":\"i#" ID "\"},\"state\":{\"BOOL\":true},\"threshold\":\"5\"}", 0,
-	    ID "\t-\t-\t-\t-\t-\t-", "attributes of the wrong shape are '-'");
+	    ID "\t-\t-\t-\t-\t-\t-\t-", "attributes of the wrong shape are '-'");
 }
 
 /* The record after a write: state, runId (or NULL), threshold, updatedAt. */
@@ -313,9 +356,9 @@ rec(const char *st, const char *run, long long th, long long up)
 static void
 test_applied(void)
 {
-	struct state_cas claim = { "pool", ID, ST_IDLE, ST_CLAIMED, "r-1", 2000, 1000, NULL, NULL, NULL };
-	struct state_cas idle = { "pool", ID, ST_RUNNING, ST_IDLE, "r-1", 3000, 1000, NULL, NULL, NULL };
-	struct state_cas term = { "pool", ID, ST_CLAIMED, ST_TERMINATED, "r-1", 0, 1000, NULL, NULL, NULL };
+	struct state_cas claim = { "pool", ID, ST_IDLE, ST_CLAIMED, "r-1", 2000, 1000, NULL, NULL, NULL, NULL };
+	struct state_cas idle = { "pool", ID, ST_RUNNING, ST_IDLE, "r-1", 3000, 1000, NULL, NULL, NULL, NULL };
+	struct state_cas term = { "pool", ID, ST_CLAIMED, ST_TERMINATED, "r-1", 0, 1000, NULL, NULL, NULL, NULL };
 	struct { struct state_cas *c; cJSON *item; int want; const char *what; } cases[] = {
 		{ &claim, rec("claimed", "r-1", 2000, 1000), 1, "our claim" },
 		{ &claim, rec("claimed", "r-2", 2000, 1000), 0, "another run's claim" },
@@ -414,6 +457,7 @@ main(void)
 	test_allowed();
 	test_create();
 	test_updates();
+	test_claim_conditions();
 	test_terminate();
 	test_refused();
 	test_lines();
