@@ -10,6 +10,7 @@
 #include "isotime.h"
 #include "names.h"
 #include "query.h"
+#include "tools.h"
 
 #define MAX_PAGES 1000 /* of 1000 instances each */
 

@@ -8,6 +8,7 @@
 #include "ec2.h"
 #include "names.h"
 #include "query.h"
+#include "tools.h"
 
 static const char help[] =
     "usage: ec2-template --ami AMI [options]\n"

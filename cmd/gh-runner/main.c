@@ -9,6 +9,7 @@
 #include "github.h"
 #include "isotime.h"
 #include "log.h"
+#include "tools.h"
 
 static const char help[] =
     "usage: gh-runner [--scope OWNER/REPO|ORG] [--token-file F] [--json] COMMAND\n"

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "names.h"
 #include "state.h"
+#include "tools.h"
 #include "whoami.h"
 
 static const char help[] =

@@ -7,6 +7,7 @@
 #include "ddb.h"
 #include "names.h"
 #include "state.h"
+#include "tools.h"
 
 static const char help[] =
     "usage: state-cas [options] INSTANCE-ID FROM TO\n"

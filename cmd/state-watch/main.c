@@ -10,6 +10,7 @@
 #include "log.h"
 #include "names.h"
 #include "state.h"
+#include "tools.h"
 #include "whoami.h"
 
 static const char help[] =
