@@ -191,13 +191,21 @@ rootfs: all
 # The release tarballs, one per architecture (build/ec2-runner-pool-VERSION-
 # linux-x86_64.tar.gz and -linux-aarch64.tar.gz, each with a .sha256): the
 # same tools and scripts as the image, plus that architecture's SBOM.
+# Reproducible: the same tree gives the same bytes (names sorted, one mtime,
+# the last commit's unless SOURCE_DATE_EPOCH is set, owner 0:0, fixed
+# modes, gzip without name or time); tests/run.sh builds them twice.
 DIST := ec2-runner-pool-$(VERSION)
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+TAR_REPRO := --format=gnu --sort=name --mtime=@$(SOURCE_DATE_EPOCH) \
+             --owner=0 --group=0 --numeric-owner --mode=u+rwX,go+rX,go-w
 define dist_tarball # ARCH BIN-DIR SBOM
 	rm -rf build/dist/$(1)
 	@mkdir -p build/dist/$(1)/$(DIST)/bin
 	cp -P $(2)/* build/dist/$(1)/$(DIST)/bin/
 	cp $(3) README.md build/dist/$(1)/$(DIST)/
-	tar -C build/dist/$(1) -czf build/$(DIST)-linux-$(1).tar.gz $(DIST)
+	tar -C build/dist/$(1) $(TAR_REPRO) -cf build/dist/$(1).tar $(DIST)
+	gzip -n -9 -f build/dist/$(1).tar
+	mv build/dist/$(1).tar.gz build/$(DIST)-linux-$(1).tar.gz
 	cd build && sha256sum $(DIST)-linux-$(1).tar.gz > $(DIST)-linux-$(1).tar.gz.sha256
 	cp $(3) build/$(DIST)-linux-$(1).sbom.txt
 endef
