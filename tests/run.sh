@@ -35,7 +35,7 @@ count() {
 	ok=$(grep -c '^ok ' "$2")
 	bad=$(grep -c '^not ok ' "$2")
 	plans=$(grep -Ec '^1\.\.[0-9]+([[:space:]]|$)' "$2")
-	plan=$(sed -n 's/^1\.\.\([0-9][0-9]*\).*/\1/p' "$2" | head -n 1)
+	plan=$(sed -n 's/^1\.\.\([0-9][0-9]*\)\([[:space:]].*\)\{0,1\}$/\1/p' "$2" | head -n 1)
 	why=
 	if [ "$plans" -ne 1 ]; then
 		why="$plans plan lines (1..N), want one"
@@ -107,10 +107,9 @@ end_stage() {
 	stage_title=
 }
 
-# prog NAME BINARY [RUNNER]: runs a built test program, or fails when it
-# was not built.
+# prog NAME BINARY: runs a built test program, or fails when it was not built.
 prog() {
-	if [ -x "$2" ]; then run "$1" ${3:+"$3"} "$2"; else fail "$1" "$2 was not built"; fi
+	if [ -x "$2" ]; then run "$1" "$2"; else fail "$1" "$2 was not built"; fi
 }
 
 # The counting above, checked on made-up logs: a run that under-counts
