@@ -9,7 +9,9 @@ STAMP    := build/deps/.done
 CC_MUSL  := musl-gcc
 WARN     := -Wall -Wextra -Wshadow -Wno-unused-parameter
 CSTD     := -std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
-CFLAGS   := $(CSTD) -DVERSION='"$(VERSION)"' -Os $(WARN) -ffunction-sections -fdata-sections -I$(DEPS)/include -Ilib
+# A warning fails the static builds (x86-64 and aarch64): none is ever shipped.
+CFLAGS   := $(CSTD) -DVERSION='"$(VERSION)"' -Os $(WARN) -Werror -ffunction-sections -fdata-sections \
+            -I$(DEPS)/include -Ilib -Ibuild/gen
 LDFLAGS  := -static -s -Wl,--gc-sections -L$(DEPS)/lib
 LIBS     := -lcurl -lbearssl -lcjson -lpthread
 
@@ -53,7 +55,7 @@ build/obj/lib/%.o: lib/%.c lib/*.h $(STAMP)
 	@mkdir -p $(@D)
 	$(CC_MUSL) $(CFLAGS) -c $< -o $@
 
-build/obj/cmd/%.o: cmd/%/main.c lib/*.h $(STAMP)
+build/obj/cmd/%.o: cmd/%/main.c lib/*.h build/gen/tools.h $(STAMP)
 	@mkdir -p $(@D)
 	$(CC_MUSL) $(CFLAGS) -c $< -o $@
 
@@ -62,13 +64,16 @@ build/libec2rp.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
 # One multi-call binary stores libcurl and BearSSL once; each tool is a link.
-build/gen/tools.c: scripts/gen-tools.sh $(wildcard cmd/*/main.c)
+# tools.h declares every tool's entry point and each cmd/<tool>/main.c
+# includes it, so a definition that does not match fails to compile; tools.c
+# is the dispatch table. Both change only when a tool folder comes or goes.
+build/gen/tools.%: scripts/gen-tools.sh cmd
 	@mkdir -p $(@D)
-	sh scripts/gen-tools.sh $(TOOLS) > $@
+	sh scripts/gen-tools.sh $* $(TOOLS) > $@
 
-build/obj/cmd/ec2rp.o: cmd/ec2rp/main.c build/gen/tools.c lib/*.h $(STAMP)
+build/obj/cmd/ec2rp.o: cmd/ec2rp/main.c build/gen/tools.c build/gen/tools.h lib/*.h $(STAMP)
 	@mkdir -p $(@D)
-	$(CC_MUSL) $(CFLAGS) -Ibuild/gen -c $< -o $@
+	$(CC_MUSL) $(CFLAGS) -c $< -o $@
 
 build/bin/ec2rp: build/obj/cmd/ec2rp.o $(TOOL_OBJ) build/libec2rp.a
 	@mkdir -p $(@D)
@@ -106,7 +111,7 @@ $(A64)/obj/lib/%.o: lib/%.c lib/*.h $(A64_STAMP)
 	@mkdir -p $(@D)
 	$(A64_CC) $(A64_CFLAGS) -c $< -o $@
 
-$(A64)/obj/cmd/%.o: cmd/%/main.c lib/*.h $(A64_STAMP)
+$(A64)/obj/cmd/%.o: cmd/%/main.c lib/*.h build/gen/tools.h $(A64_STAMP)
 	@mkdir -p $(@D)
 	$(A64_CC) $(A64_CFLAGS) -c $< -o $@
 
@@ -114,9 +119,9 @@ $(A64)/libec2rp.a: $(A64_LIB_OBJ)
 	@rm -f $@
 	$(A64_AR) rcs $@ $^
 
-$(A64)/obj/cmd/ec2rp.o: cmd/ec2rp/main.c build/gen/tools.c lib/*.h $(A64_STAMP)
+$(A64)/obj/cmd/ec2rp.o: cmd/ec2rp/main.c build/gen/tools.c build/gen/tools.h lib/*.h $(A64_STAMP)
 	@mkdir -p $(@D)
-	$(A64_CC) $(A64_CFLAGS) -Ibuild/gen -c $< -o $@
+	$(A64_CC) $(A64_CFLAGS) -c $< -o $@
 
 $(A64)/bin/ec2rp: $(A64)/obj/cmd/ec2rp.o $(A64_TOOL_OBJ) $(A64)/libec2rp.a
 	@mkdir -p $(@D)
@@ -186,13 +191,21 @@ rootfs: all
 # The release tarballs, one per architecture (build/ec2-runner-pool-VERSION-
 # linux-x86_64.tar.gz and -linux-aarch64.tar.gz, each with a .sha256): the
 # same tools and scripts as the image, plus that architecture's SBOM.
+# Reproducible: the same tree gives the same bytes (names sorted, one mtime,
+# the last commit's unless SOURCE_DATE_EPOCH is set, owner 0:0, fixed
+# modes, gzip without name or time); tests/run.sh builds them twice.
 DIST := ec2-runner-pool-$(VERSION)
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+TAR_REPRO := --format=gnu --sort=name --mtime=@$(SOURCE_DATE_EPOCH) \
+             --owner=0 --group=0 --numeric-owner --mode=u+rwX,go+rX,go-w
 define dist_tarball # ARCH BIN-DIR SBOM
 	rm -rf build/dist/$(1)
 	@mkdir -p build/dist/$(1)/$(DIST)/bin
 	cp -P $(2)/* build/dist/$(1)/$(DIST)/bin/
 	cp $(3) README.md build/dist/$(1)/$(DIST)/
-	tar -C build/dist/$(1) -czf build/$(DIST)-linux-$(1).tar.gz $(DIST)
+	tar -C build/dist/$(1) $(TAR_REPRO) -cf build/dist/$(1).tar $(DIST)
+	gzip -n -9 -f build/dist/$(1).tar
+	mv build/dist/$(1).tar.gz build/$(DIST)-linux-$(1).tar.gz
 	cd build && sha256sum $(DIST)-linux-$(1).tar.gz > $(DIST)-linux-$(1).tar.gz.sha256
 	cp $(3) build/$(DIST)-linux-$(1).sbom.txt
 endef

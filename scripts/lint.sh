@@ -13,6 +13,21 @@ if command -v shellcheck >/dev/null 2>&1; then
 	# shellcheck disable=SC2086 # a list of files
 	shellcheck -s sh -x -P sh $scripts || status=1
 fi
+# No predictable temporary names: a path built from the shell's pid can be
+# taken in advance by another user (a link to a file of ours); nor mktemp's
+# dry run, which only names a path. mktemp makes it.
+pid='[$][$]|[$][{][$][}]'
+if grep -rnE --exclude-dir=node_modules "[A-Za-z0-9_./-]($pid)|($pid)[A-Za-z0-9_./-]|mktemp +(-[a-z]*u|--dry-run)" \
+	sh scripts tests; then
+	echo "lint: a temporary path made from the pid, or a name without the file, above: use mktemp" >&2
+	status=1
+fi
+# Every tool's main includes the generated declarations (build/gen/tools.h),
+# so that its definition is checked against the dispatch table's.
+for f in cmd/*/main.c; do
+	[ "$f" = cmd/ec2rp/main.c ] || grep -q '^#include "tools.h"$' "$f" \
+		|| { echo "lint: $f does not include \"tools.h\"" >&2; status=1; }
+done
 # Every tool call in the scripts has its exit status checked.
 sh scripts/lint-calls.sh || status=1
 # Every action input the modes read is passed by action.yml, and the other way.
@@ -20,9 +35,10 @@ read_inputs=$(cat sh/ec2rp-* | grep -v '^[[:space:]]*#' | grep -o '\bINPUT_[A-Z0
 passed_inputs=$(sed -n 's/^ *\(INPUT_[A-Z0-9_]*\): .*/\1/p' action.yml | sort -u)
 if [ "$read_inputs" != "$passed_inputs" ]; then
 	echo "lint: action.yml and the modes disagree on inputs (< read by sh/, > passed by action.yml):" >&2
-	printf '%s\n' "$read_inputs" > "${TMPDIR:-/tmp}/lint-in.$$"
-	printf '%s\n' "$passed_inputs" | diff "${TMPDIR:-/tmp}/lint-in.$$" - >&2
-	rm -f "${TMPDIR:-/tmp}/lint-in.$$"
+	tmp=$(mktemp) || exit 5
+	printf '%s\n' "$read_inputs" > "$tmp"
+	printf '%s\n' "$passed_inputs" | diff "$tmp" - >&2
+	rm -f "$tmp"
 	status=1
 fi
 # The workflows call only make targets that exist, and the action's image is

@@ -1,8 +1,10 @@
 #!/bin/sh
-# The whole test run (`make test`): unit tests (static musl and ASan/UBSan),
-# short fuzz runs, the local stack's own tests, and the integration tests
-# against the stack. Every check prints "ok N - ..." or "not ok N - ...";
-# this script counts them and ends with "N passed, N failed".
+# The whole test run (`make test`): unit tests (static musl, aarch64 under
+# qemu, ASan/UBSan), short fuzz runs, the reproducible tarballs, the local
+# stack's own tests, and the integration tests against the stack. Every
+# program prints TAP ("ok N - ...", "not ok N - ...", a plan "1..N"); this
+# script counts them, never fewer than were planned, and ends with
+# "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.." || exit 2
 
@@ -23,14 +25,30 @@ if [ -z "${SIGV4_SUITE:-}" ]; then
 fi
 export SIGV4_SUITE
 
-# count NAME LOG STATUS: adds the log's ok / not ok lines to the totals; a
-# program that failed without reporting a failing check counts as one failure.
+# count NAME LOG STATUS: adds the log's checks to the totals. The log must
+# hold one plan line "1..N" (N > 0) and exactly N "ok"/"not ok" lines: a
+# missing or wrong plan (a program that stopped half-way), no check at all,
+# or a program that failed without a failing check is one more failure,
+# named at the end of its log.
 count() {
+	stage_n=$((stage_n + 1))
 	ok=$(grep -c '^ok ' "$2")
 	bad=$(grep -c '^not ok ' "$2")
-	if [ "$3" -ne 0 ] && [ "$bad" -eq 0 ]; then
-		bad=1
-		echo "not ok - $1 exited with status $3" >> "$2"
+	plans=$(grep -Ec '^1\.\.[0-9]+([[:space:]]|$)' "$2")
+	plan=$(sed -n 's/^1\.\.\([0-9][0-9]*\)\([[:space:]].*\)\{0,1\}$/\1/p' "$2" | head -n 1)
+	why=
+	if [ "$plans" -ne 1 ]; then
+		why="$plans plan lines (1..N), want one"
+	elif [ "$plan" -ne $((ok + bad)) ]; then
+		why="the plan says 1..$plan, $((ok + bad)) checks reported"
+	elif [ "$plan" -eq 0 ]; then
+		why="no check ran"
+	elif [ "$3" -ne 0 ] && [ "$bad" -eq 0 ]; then
+		why="exited with status $3"
+	fi
+	if [ -n "$why" ]; then
+		bad=$((bad + 1))
+		echo "not ok - $1: $why" >> "$2"
 	fi
 	passed=$((passed + ok))
 	failed=$((failed + bad))
@@ -43,26 +61,106 @@ count() {
 	grep '^# sigv4 suite' "$2" | sed 's/^/    /'
 }
 
+logname() { echo "$logs/$(echo "$1" | tr '/ ' '__').log"; }
+
 run() { # run NAME CMD...: runs a TAP-printing program and counts it
 	name=$1
 	shift
-	log="$logs/$(echo "$name" | tr '/ ' '__').log"
+	log=$(logname "$name")
 	"$@" > "$log" 2>&1
 	count "$name" "$log" $?
 }
 
-echo "== lint (banned functions, shellcheck, unchecked tool calls, tool pages)"
-log="$logs/lint.log"
-if sh scripts/lint.sh > "$log" 2>&1; then echo "ok 1 - make lint" >> "$log"; else echo "not ok 1 - make lint (see $log)" >> "$log"; fi
-echo "1..1" >> "$log"
-count lint "$log" 0
+one() { # one NAME CMD...: runs a command that prints no TAP as one check
+	name=$1
+	shift
+	log=$(logname "$name")
+	"$@" > "$log.out" 2>&1
+	st=$?
+	{
+		if [ "$st" -eq 0 ]; then echo "ok 1 - $name"; else echo "not ok 1 - $name: exit $st"; fi
+		sed 's/^/# /' "$log.out"
+		echo "1..1"
+	} > "$log"
+	rm -f "$log.out"
+	count "$name" "$log" 0
+}
 
-echo "== unit tests (static musl)"
-for t in build/test/test_*; do
-	[ -x "$t" ] && run "unit/$(basename "$t")" "$t"
+fail() { # fail NAME WHY: one failing check (a program that is missing)
+	log=$(logname "$1")
+	printf 'not ok 1 - %s: %s\n1..1\n' "$1" "$2" > "$log"
+	count "$1" "$log" 0
+}
+
+# stage TITLE: starts a stage of the run (and ends the one before); a stage
+# that ran no program at all is a failure, never zero tests.
+stage_title=
+stage_n=0
+stage() {
+	end_stage
+	stage_title=$1
+	stage_n=0
+	[ -z "$1" ] || echo "== $1"
+}
+end_stage() {
+	[ -n "$stage_title" ] && [ "$stage_n" -eq 0 ] && fail "stage $(echo "$stage_title" | cut -d' ' -f1-2)" "no test program ran in \"$stage_title\""
+	stage_title=
+}
+
+# prog NAME BINARY: runs a built test program, or fails when it was not built.
+prog() {
+	if [ -x "$2" ]; then run "$1" "$2"; else fail "$1" "$2 was not built"; fi
+}
+
+# The counting above, checked on made-up logs: a run that under-counts
+# would report a green line over tests that never ran.
+selftest() {
+	d=$(mktemp -d) || return 1
+	printf 'ok 1 - a\nnot ok 2 - b\n1..2\n' > "$d/good"
+	printf 'ok 1 - a\nok 2 - b\n' > "$d/noplan"
+	printf '1..3\nok 1 - a\nok 2 - b\n' > "$d/short"
+	printf 'ok 1 - a\nok 2 - b\nok 3 - c\n1..2\n' > "$d/long"
+	printf 'ok 1 - a\n1..1\nok 1 - a\n1..1\n' > "$d/twice"
+	printf '1..0\n' > "$d/none"
+	printf 'ok 1 - a\n1..1\n' > "$d/exit"
+	n=0
+	# afresh DIR: zero totals, no stage, logs in DIR (in a subshell of a check)
+	afresh() { passed=0 && failed=0 && stage_title= && logs=$1; }
+	want() { # want FAILED PASSED WHAT LOG STATUS
+		got=$(afresh "$d" && count self "$d/$4" "$5" > /dev/null && echo "$failed $passed")
+		n=$((n + 1))
+		if [ "$got" = "$1 $2" ]; then echo "ok $n - $3"; else echo "not ok $n - $3: counted $got (failed passed), want $1 $2"; fi
+	}
+	want 1 1 "a plan that matches: its own failure only" good 0
+	want 1 2 "no plan line: one failure" noplan 0
+	want 1 2 "a plan of 3, 2 checks (stopped half-way): one failure" short 0
+	want 1 3 "a plan of 2, 3 checks: one failure" long 0
+	want 1 2 "two plan lines: one failure" twice 0
+	want 1 0 "a plan of 0 (no check ran): one failure" none 0
+	want 1 1 "all checks passed but exit status 1: one failure" exit 1
+	got=$(afresh "$d" && { stage empty && end_stage; } > /dev/null; echo "$failed")
+	n=$((n + 1))
+	if [ "$got" = 1 ]; then echo "ok $n - an empty stage: one failure"; else echo "not ok $n - an empty stage counted $got failures, want 1"; fi
+	got=$(afresh "$d" && prog self "$d/nothing-here" > /dev/null; echo "$failed")
+	n=$((n + 1))
+	if [ "$got" = 1 ]; then echo "ok $n - a test program not built: one failure"; else echo "not ok $n - a missing program counted $got failures, want 1"; fi
+	echo "1..$n"
+	rm -rf "$d"
+}
+
+stage "tests/run.sh's counting (plans, empty stages)"
+run "run.sh/counting" selftest
+
+stage "lint (banned functions, shellcheck, unchecked tool calls, tool pages, temporary names)"
+one lint sh scripts/lint.sh
+
+stage "unit tests (static musl)"
+for src in tests/unit/test_*.c; do
+	name=$(basename "$src" .c)
+	prog "unit/$name" "build/test/$name"
 done
 
-echo "== unit tests (aarch64 under qemu)"
+stage "unit tests (aarch64 under qemu)"
 # `make test` cross-builds them first (make arm64 arm64-unit, log in
 # build/arm64/build.log). A missing cross toolchain, emulator or binary is
 # counted as a failure, never skipped.
@@ -70,6 +168,7 @@ a64_fail() { # a64_fail NAME WHAT: one failing check, with the build log's tail
 	log="$logs/aarch64_$1.log"
 	echo "not ok 1 - $1: $2 (see build/arm64/build.log)" > "$log"
 	tail -n 3 build/arm64/build.log 2>/dev/null | sed 's/^/# /' >> "$log"
+	echo "1..1" >> "$log"
 	count "aarch64/$1" "$log" 0
 }
 qemu=$(command -v qemu-aarch64-static || command -v qemu-aarch64 || true)
@@ -106,45 +205,34 @@ for src in tests/unit/test_*.c; do
 	fi
 done
 
-echo "== unit tests (clang ASan + UBSan)"
-for t in build/asan/test_*; do
-	[ -x "$t" ] && run "asan/$(basename "$t")" "$t"
+stage "unit tests (clang ASan + UBSan)"
+for src in tests/unit/test_*.c; do
+	name=$(basename "$src" .c)
+	prog "asan/$name" "build/asan/$name"
 done
 
-echo "== fuzz targets (${FUZZ_SECONDS}s each)"
-for f in build/fuzz/fuzz_*; do
-	[ -x "$f" ] || continue
-	name=$(basename "$f")
-	log="$logs/fuzz_$name.log"
-	corpus="$logs/corpus-$name"
-	mkdir -p "$corpus"
-	seeds="tests/fuzz/corpus/${name#fuzz_}"
-	[ -d "$seeds" ] && cp "$seeds"/* "$corpus"/ 2>/dev/null
-	"$f" -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=1024 -artifact_prefix="$logs/$name-" "$corpus" > "$log" 2>&1
-	st=$?
-	runs=$(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' "$log")
-	if [ "$st" -eq 0 ]; then
-		echo "ok 1 - $name: ${runs:-?} runs, no finding" >> "$log"
+stage "fuzz targets (${FUZZ_SECONDS}s each)"
+for src in tests/fuzz/fuzz_*.c; do
+	name=$(basename "$src" .c)
+	if [ -x "build/fuzz/$name" ]; then
+		run "fuzz/$name" env FUZZ_DIR="$logs" FUZZ_SECONDS="$FUZZ_SECONDS" sh tests/fuzz/run.sh "build/fuzz/$name"
 	else
-		echo "not ok 1 - $name: finding (see $log)" >> "$log"
+		fail "fuzz/$name" "build/fuzz/$name was not built"
 	fi
-	count "fuzz/$name" "$log" "$st"
 done
 
-if [ -d tests/sim/test ] && [ -f tests/sim/package.json ]; then
-	echo "== local stack tests (node --test)"
-	sh tests/sim/install.sh > "$logs/sim-install.log" 2>&1 || echo "not ok - npm install of the stack failed" >> "$logs/sim-install.log"
-	log="$logs/sim.log"
-	node --test --test-reporter=tap tests/sim/test/ > "$log" 2>&1
-	count "sim" "$log" $?
-fi
+stage "release tarballs (make dist twice: the same bytes)"
+run dist sh tests/dist-check.sh
 
-if [ -d tests/integration ]; then
-	echo "== integration tests (static binaries against the local stack)"
-	for t in tests/integration/[0-9]*.sh; do
-		[ -f "$t" ] && run "integration/$(basename "$t" .sh)" sh "$t"
-	done
-fi
+stage "local stack tests (node --test)"
+one sim/install sh tests/sim/install.sh
+run sim node --test --test-reporter=tap tests/sim/test/
+
+stage "integration tests (static binaries against the local stack)"
+for t in tests/integration/[0-9]*.sh; do
+	[ -f "$t" ] && run "integration/$(basename "$t" .sh)" sh "$t"
+done
+stage ""
 
 # Every AWS request of the integration tests went through the model checks.
 cat "$logs"/integration_*.log 2>/dev/null | sed -n 's/^# models: \([0-9]*\) requests checked, \([0-9]*\) refused; \([0-9]*\) answers checked, \([0-9]*\) failed$/\1 \2 \3 \4/p' \

@@ -14,6 +14,7 @@
 #include "num.h"
 #include "poolmsg.h"
 #include "rclass.h"
+#include "tools.h"
 
 static const char help[] =
     "usage: ec2-launch --count N --resource-class CLASS --run-id RUN [options]\n"

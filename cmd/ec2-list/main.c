@@ -12,6 +12,7 @@
 #include "num.h"
 #include "query.h"
 #include "text.h"
+#include "tools.h"
 
 #define MAX_PAGES 1000 /* of 1000 instances each */
 

@@ -10,6 +10,7 @@
 #include "names.h"
 #include "num.h"
 #include "query.h"
+#include "tools.h"
 
 static const char help[] =
     "usage: ec2-template --ami AMI [options]\n"

@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "ec2.h"
 #include "names.h"
+#include "tools.h"
 
 static const char help[] =
     "usage: ec2-terminate [--pool NAME] INSTANCE-ID...\n"

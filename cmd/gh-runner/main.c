@@ -11,6 +11,7 @@
 #include "isotime.h"
 #include "log.h"
 #include "text.h"
+#include "tools.h"
 
 static const char help[] =
     "usage: gh-runner [--scope OWNER/REPO|ORG] [--token-file F] [--json] COMMAND\n"

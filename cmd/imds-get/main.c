@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "creds.h"
+#include "tools.h"
 
 static const char help[] =
     "usage: imds-get PATH...\n"

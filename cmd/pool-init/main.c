@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "names.h"
 #include "sqs.h"
+#include "tools.h"
 
 static const char help[] =
     "usage: pool-init [--pool NAME] [--json] CLASS...\n"

@@ -10,6 +10,7 @@
 #include "poolmsg.h"
 #include "sqs.h"
 #include "sqsbatch.h"
+#include "tools.h"
 
 static const char help[] =
     "usage: pool-push --resource-class CLASS [options] INSTANCE-ID...\n"

@@ -6,6 +6,7 @@
 #include "names.h"
 #include "poolread.h"
 #include "rclass.h"
+#include "tools.h"
 
 static const char help[] =
     "usage: pool-status [--json | --markdown] [--pool NAME] [CLASS...]\n"

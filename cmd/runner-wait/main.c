@@ -13,6 +13,7 @@
 #include "text.h"
 #include "num.h"
 #include "state.h"
+#include "tools.h"
 #include "whoami.h"
 
 static const char help[] =

@@ -9,6 +9,7 @@
 #include "poolmsg.h"
 #include "num.h"
 #include "state.h"
+#include "tools.h"
 
 static const char help[] =
     "usage: state-cas [options] INSTANCE-ID FROM TO\n"

@@ -8,6 +8,7 @@
 #include "ddb.h"
 #include "names.h"
 #include "state.h"
+#include "tools.h"
 #include "whoami.h"
 
 static const char help[] =

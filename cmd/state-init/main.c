@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "ddb.h"
 #include "names.h"
+#include "tools.h"
 
 static const char help[] =
     "usage: state-init [--pool NAME]\n"

@@ -11,6 +11,7 @@
 #include "names.h"
 #include "state.h"
 #include "text.h"
+#include "tools.h"
 #include "whoami.h"
 
 static const char help[] =

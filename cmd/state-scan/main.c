@@ -7,6 +7,7 @@
 #include "ddb.h"
 #include "names.h"
 #include "state.h"
+#include "tools.h"
 
 static const char help[] =
     "usage: state-scan [--kind instance|signal|heartbeat|config] [--run-id RUN]\n"

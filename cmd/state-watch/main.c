@@ -11,6 +11,7 @@
 #include "names.h"
 #include "num.h"
 #include "state.h"
+#include "tools.h"
 #include "whoami.h"
 
 static const char help[] =

@@ -62,7 +62,7 @@ lines() { wc -l < "$1" | tr -d ' '; }
 # stack_start [ARGS]: starts the local stack and loads its environment;
 # it is stopped when the test exits.
 stack_start() {
-	SIM_DIR=$(sh tests/sim/stack start "$@") || { echo "not ok - local stack did not start"; exit 1; }
+	SIM_DIR=$(sh tests/sim/stack start "$@") || { not_ok "local stack did not start"; echo "1..$T_N"; exit 1; }
 	# shellcheck disable=SC1091
 	. "$SIM_DIR/env"
 	trap 'stack_stop' EXIT INT TERM

@@ -104,7 +104,7 @@ test_state(void)
 static void
 test_poolmsg(void)
 {
-	struct poolmsg m = { "i-0123456789abcdef0", "m5.xlarge", "spot", "large" }, p;
+	struct poolmsg m = { "i-0123456789abcdef0", "m5.xlarge", "spot", "large", 0, "" }, p;
 	struct buf b = BUF_INIT;
 
 	poolmsg_encode(&m, 7, &b);

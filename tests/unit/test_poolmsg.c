@@ -5,7 +5,7 @@
 #include "poolmsg.h"
 #include "t.h"
 
-static const struct poolmsg full = { "i-0123456789abcdef0", "m5.xlarge", "spot", "large", 0 };
+static const struct poolmsg full = { "i-0123456789abcdef0", "m5.xlarge", "spot", "large", 0, "" };
 
 static void
 test_encode(void)
@@ -183,7 +183,7 @@ test_lists(void)
 static void
 test_filters(void)
 {
-	struct poolmsg unknown = { "i-01234567", "", "", "", 0 };
+	struct poolmsg unknown = { "i-01234567", "", "", "", 0, "" };
 
 	t_ok(poolmsg_matches(&full, "spot", "m5.*", NULL), "usage and type match");
 	t_ok(poolmsg_matches(&full, "", "", NULL) && poolmsg_matches(&full, NULL, NULL, NULL), "no filters: all match");

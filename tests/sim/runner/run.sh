@@ -64,7 +64,7 @@ if ! mkdir -p "$work" 2>/dev/null || [ ! -w "$work" ] || [ ! -x "$work" ]; then
 fi
 version=2.321.0
 [ -f "$here/.runner_version" ] && version=$(cat "$here/.runner_version")
-state=$here/.job.$$ # the running job's script, output and exit status
+state=$(mktemp "$here/.job.XXXXXX") || exit 1 # the running job's script, output and exit status
 
 # call ENDPOINT [FIELD=VALUE|FIELD@FILE...]: prints the answer. Status 0 on a
 # 200, 2 when the simulator no longer knows this registration (deleted, or
