@@ -9,20 +9,6 @@ stack_start
 export GITHUB_REPOSITORY=octo/acct INPUT_AMI=ami-0123456789abcdef0 INPUT_IDLE_TIME_SEC=600
 export EC2RP_COLD_TIMEOUT_SEC=60 EC2RP_WARM_TIMEOUT_SEC=10 EC2RP_RELEASE_TIMEOUT_SEC=8 EC2RP_ORPHAN_GRACE_SEC=0
 
-# job LABEL SCRIPT: runs SCRIPT on a runner with LABEL; prints its output.
-job() {
-	j=$(sim POST /jobs "$(printf '{"label":"%s","script":%s}' "$1" "$(printf '%s' "$2" | node -e 'process.stdout.write(JSON.stringify(require("fs").readFileSync(0,"utf8")))')")" \
-		| sed -n 's/.*"id": *\([0-9]*\).*/\1/p')
-	i=0
-	while [ $i -lt 100 ]; do
-		sim GET "/jobs/$j" > "$T_TMP/job" 2>/dev/null
-		grep -q '"status": "completed"' "$T_TMP/job" && break
-		sleep 0.2
-		i=$((i + 1))
-	done
-	node -e 'const j=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); process.stdout.write(j.conclusion + "\n" + (j.output || ""))' "$T_TMP/job"
-}
-
 # 1. The stand-in runner refuses root as the real one does.
 expect 1 "config.sh as root without RUNNER_ALLOW_RUNASROOT" env -u RUNNER_ALLOW_RUNASROOT sh tests/sim/runner/config.sh --url https://github.com/octo/acct --token t
 check "says: Must not run with sudo" out_has "Must not run with sudo"

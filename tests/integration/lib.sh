@@ -104,3 +104,18 @@ done_testing() {
 	echo "1..$T_N"
 	[ "$T_FAILED" -eq 0 ]
 }
+
+# job LABEL SCRIPT: runs SCRIPT as a job on a runner with LABEL (the
+# simulated GitHub hands it out); prints its conclusion, then its output.
+job() {
+	_j=$(sim POST /jobs "$(printf '{"label":"%s","script":%s}' "$1" "$(printf '%s' "$2" | node -e 'process.stdout.write(JSON.stringify(require("fs").readFileSync(0,"utf8")))')")" \
+		| sed -n 's/.*"id": *\([0-9]*\).*/\1/p')
+	_i=0
+	while [ $_i -lt 100 ]; do
+		sim GET "/jobs/$_j" > "$T_TMP/job" 2>/dev/null
+		grep -q '"status": "completed"' "$T_TMP/job" && break
+		sleep 0.2
+		_i=$((_i + 1))
+	done
+	node -e 'const j=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); process.stdout.write(j.conclusion + "\n" + (j.output || ""))' "$T_TMP/job"
+}

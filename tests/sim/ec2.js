@@ -24,6 +24,21 @@ function groupAlive(proc) {
   try { process.kill(-proc.pid, 0); return true; } catch (e) { return e.code === 'EPERM'; }
 }
 
+// The account (uid) of the local TCP socket at port local connected to
+// port remote on 127.0.0.1 (/proc/net/tcp's uid column); -1 if not found.
+function peerUid(local, remote) {
+  const hexPort = (p) => p.toString(16).toUpperCase().padStart(4, '0');
+  for (const f of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let lines = [];
+    try { lines = fs.readFileSync(f, 'utf8').split('\n').slice(1); } catch (e) { continue; }
+    for (const l of lines) {
+      const c = l.trim().split(/\s+/);
+      if (c.length > 7 && c[1].endsWith(':' + hexPort(local)) && c[2].endsWith(':' + hexPort(remote))) return Number(c[7]);
+    }
+  }
+  return -1;
+}
+
 class Ec2Error extends Error {
   constructor(code, message, status) { super(message); this.code = code; this.status = status || 400; }
 }
@@ -398,6 +413,25 @@ class Ec2 {
       // Not EC2's: the simulated OS halting (tests/sim/bin/shutdown); EC2
       // sees the instance stop, and terminates it when the launch asked so.
       if (req.method === 'POST' && u === '/_sim/shutdown') { send(200, 'ok'); this.osShutdown(inst); return undefined; }
+      // Not EC2's either: the simulated OS firewall (tests/sim/bin/iptables).
+      // An account refused the metadata address gets no answer from it, as
+      // the kernel's owner match drops its packets; the peer's account is
+      // read from /proc/net/tcp, as the kernel knows it.
+      if (inst.blockedUids && inst.blockedUids.size && inst.blockedUids.has(peerUid(req.socket.remotePort, inst.imdsPort))) {
+        req.socket.destroy();
+        return undefined;
+      }
+      if (req.method === 'POST' && u === '/_sim/firewall') {
+        let b = '';
+        req.on('data', (c) => { b += c; });
+        req.on('end', () => {
+          const uid = Number((JSON.parse(b || '{}') || {}).uid);
+          if (!Number.isInteger(uid) || uid < 0) return send(400, 'bad uid');
+          (inst.blockedUids = inst.blockedUids || new Set()).add(uid);
+          return send(200, 'ok');
+        });
+        return undefined;
+      }
       if (req.method !== 'GET') return send(405, 'Method Not Allowed');
       if (!(tokens.get(req.headers['x-aws-ec2-metadata-token']) > Date.now())) return send(401, 'Unauthorized');
       const md = {
