@@ -222,11 +222,16 @@ test_nomem(struct http *h)
 	setenv("AWS_SECRET_ACCESS_KEY", "secret", 1);
 	free(huge);
 	memset(&e, 0, sizeof(e));
-	t_lowmem(1);
-	t_ok(creds_load(&c, h, NULL, 1700000000, &e) == -1, "no memory for the key: refused");
-	t_lowmem(0);
-	t_inteq(e.cls, ERR_LOCAL, "a local failure (5), with the class set");
-	t_streq(e.msg, "out of memory", "and says why");
+	if (t_lowmem(1)) {
+		t_ok(creds_load(&c, h, NULL, 1700000000, &e) == -1, "no memory for the key: refused");
+		t_lowmem(0);
+		t_inteq(e.cls, ERR_LOCAL, "a local failure (5), with the class set");
+		t_streq(e.msg, "out of memory", "and says why");
+	} else {
+		t_ok(1, "no memory for the key # SKIP the address-space cap does not hold here");
+		t_ok(1, "a local failure # SKIP");
+		t_ok(1, "and says why # SKIP");
+	}
 	creds_free(&c);
 	unsetenv("AWS_ACCESS_KEY_ID");
 	unsetenv("AWS_SECRET_ACCESS_KEY");

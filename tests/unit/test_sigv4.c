@@ -306,10 +306,14 @@ test_sensitivity(void)
 			in.secret_key = huge;
 			in.omit_session_token = 0;
 			memset(&e, 0, sizeof(e));
-			t_lowmem(1);
-			t_ok(sigv4_sign(&in, &b, &e) == -1, "no memory for the signing key: not signed");
-			t_lowmem(0);
-			t_inteq(e.cls, ERR_LOCAL, "a local failure");
+			if (t_lowmem(1)) {
+				t_ok(sigv4_sign(&in, &b, &e) == -1, "no memory for the signing key: not signed");
+				t_lowmem(0);
+				t_inteq(e.cls, ERR_LOCAL, "a local failure");
+			} else {
+				t_ok(1, "no memory for the signing key # SKIP the address-space cap does not hold here");
+				t_ok(1, "a local failure # SKIP");
+			}
 			free(huge);
 			in.secret_key = "secret";
 		}
