@@ -5,11 +5,17 @@
 #include "jwt.h"
 #include "num.h"
 
-/* The PEM decoder hands the key's DER to the key decoder as it goes. */
+/* The PEM decoder hands the key's DER to the key decoder as it goes, in
+ * chunks. Once the key decoder has failed (a malformed key, or bytes after
+ * the key) it must get nothing more: its program has stopped, and a push
+ * would run it past its end (a NULL dereference the fuzzer found). */
 static void
-feed(void *dc, const void *src, size_t len)
+feed(void *ctx, const void *src, size_t len)
 {
-	br_skey_decoder_push(dc, src, len);
+	br_skey_decoder_context *dc = ctx;
+
+	if (dc->err == 0)
+		br_skey_decoder_push(dc, src, len);
 }
 
 /* The object's name without what BearSSL keeps of a CRLF banner's end

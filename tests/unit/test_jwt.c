@@ -205,6 +205,8 @@ test_refused(void)
 		{ "encrypted-pkcs1.pem", "encrypted key" },
 		{ "cert.pem", "no private key (a PEM CERTIFICATE)" },
 		{ "rsa2048.modulus", "no PEM private key" },
+		/* Found by fuzz_jwt: a key decoder fed after it failed crashed. */
+		{ "fuzz-extra-bytes.pem", "malformed private key" },
 	};
 	size_t i, n;
 	char *pem, *cut;
