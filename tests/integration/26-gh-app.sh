@@ -59,6 +59,30 @@ check "the key appears in no output" sh -c "! grep -qF -e '$(sed -n 2p "$K")' -e
 inst=$(sed -n 's/^::add-mask::\(ghs_[0-9a-f]*\)$/\1/p' "$T_TMP/e")
 check "nor the installation token elsewhere" sh -c "[ \$(grep -c '$inst' $T_TMP/e) -eq 1 ] && ! grep -q '$inst' $T_TMP/t"
 
+# --- the action's entrypoint: the App's inputs reach gh-runner's
+# variables, the key is masked line by line, a stray GITHUB_TOKEN goes.
+# A stand-in refresh beside a copy of the entrypoint shows what it got.
+mkdir "$T_TMP/sh"
+cp sh/ec2rp-entrypoint sh/ec2rp-common.sh "$T_TMP/sh/"
+cat > "$T_TMP/sh/ec2rp-refresh" <<X
+#!/bin/sh
+echo "token=\${GITHUB_TOKEN:-unset} app=\${GITHUB_APP_ID:-} inst=\${GITHUB_APP_INSTALLATION_ID:-}"
+printf '%s\\n' "\${GITHUB_APP_PRIVATE_KEY:-}" | cmp -s - "$K" && echo key-intact
+exit 0
+X
+chmod +x "$T_TMP/sh/ec2rp-refresh"
+expect 0 "entrypoint with the App's inputs" env GITHUB_ACTIONS=true GITHUB_TOKEN=stray-token-0001 INPUT_MODE=refresh \
+	INPUT_GITHUB_APP_ID=101 INPUT_GITHUB_APP_INSTALLATION_ID=201 INPUT_GITHUB_APP_PRIVATE_KEY="$(cat "$K")" "$T_TMP/sh/ec2rp-entrypoint"
+check "the App's settings passed on, the stray token gone" out_has "token=unset app=101 inst=201"
+check "the key intact" out_has "key-intact"
+grep -v -- ----- "$K" | sed 's/^/::add-mask::/' > "$T_TMP/masks"
+check "every line of the key's body masked" sh -c "! grep -Fxv -f $T_ERR $T_TMP/masks"
+check "its BEGIN and END lines not" sh -c "! grep -q '^::add-mask::-----' $T_ERR"
+check "each masked whole" grep -qxF "::add-mask::$(sed -n 2p "$K")" "$T_ERR"
+expect 0 "entrypoint with a token input and the App's: the token stays (gh-runner refuses the pair)" \
+	env INPUT_MODE=refresh INPUT_GITHUB_TOKEN=input-token-0001 INPUT_GITHUB_APP_ID=101 "$T_TMP/sh/ec2rp-entrypoint"
+check "kept" out_has "token=input-token-0001"
+
 # --- Enterprise Server: the API under /api/v3, pages included
 for i in $(seq 1 105); do
 	curl -fsS --cacert "$AWS_CA_BUNDLE" -d "token=$TOKEN&name=g$i&labels=ghes" "$GITHUB_API_URL/_sim/register" >/dev/null
