@@ -1,9 +1,9 @@
 #include "base64.h"
 
-int
-base64_encode(struct buf *out, const void *data, size_t n)
+/* Appends the encoding with alphabet a, padded with '=' when pad is set. */
+static int
+encode(struct buf *out, const void *data, size_t n, const char *a, int pad)
 {
-	static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	const unsigned char *p = data;
 	size_t i;
 
@@ -17,12 +17,24 @@ base64_encode(struct buf *out, const void *data, size_t n)
 	if (n - i == 1) {
 		char q[4] = { a[p[i] >> 2], a[(p[i] & 3) << 4], '=', '=' };
 
-		return buf_add(out, q, 4);
+		return buf_add(out, q, pad ? 4 : 2);
 	}
 	if (n - i == 2) {
 		char q[4] = { a[p[i] >> 2], a[((p[i] & 3) << 4) | (p[i + 1] >> 4)], a[(p[i + 1] & 15) << 2], '=' };
 
-		return buf_add(out, q, 4);
+		return buf_add(out, q, pad ? 4 : 3);
 	}
 	return 0;
+}
+
+int
+base64_encode(struct buf *out, const void *data, size_t n)
+{
+	return encode(out, data, n, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 1);
+}
+
+int
+base64_url_encode(struct buf *out, const void *data, size_t n)
+{
+	return encode(out, data, n, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", 0);
 }

@@ -42,6 +42,148 @@ github_init(struct github *g, const char *token, struct err *e)
 }
 
 int
+github_init_app(struct github *g, const char *app_id, const char *installation_id,
+    const struct jwt_key *k, long long now, long long *expires, struct err *e)
+{
+	struct buf jwt = BUF_INIT, url = BUF_INIT;
+	cJSON *doc = NULL;
+	char *tok = NULL;
+	long long inst;
+	int r = -1;
+
+	memset(g, 0, sizeof(*g));
+	if (num_parse(installation_id, 1, 999999999999999999LL, &inst)) {
+		err_set(e, ERR_INPUT, "the installation id must be a number (1-18 digits)");
+		return -1;
+	}
+	if (jwt_sign(&jwt, app_id, now, k, e) || github_init(g, jwt.p, e))
+		goto done;
+	if (buf_addf(&url, "/app/installations/%lld/access_tokens", inst)) {
+		err_nomem(e);
+		goto done;
+	}
+	if (github_call(g, "POST", url.p, &doc, NULL, e)) {
+		/* GitHub's 404 says only "Not Found": say which. */
+		if (e->status == 404) {
+			err_set(e, ERR_PERMANENT, "GitHub App %s has no installation %lld (GitHub answered HTTP 404)", app_id, inst);
+			e->status = 404;
+		}
+		goto done;
+	}
+	if (github_token_parse(doc, &tok, expires, e))
+		goto done;
+	/* From now on the installation's token, never the JWT. */
+	memset(g->auth.p, 0, g->auth.len);
+	buf_reset(&g->auth);
+	if (buf_addf(&g->auth, "Authorization: Bearer %s", tok)) {
+		err_nomem(e);
+		goto done;
+	}
+	r = 0;
+done:
+	if (jwt.p)
+		memset(jwt.p, 0, jwt.len);
+	if (tok)
+		memset(tok, 0, strlen(tok));
+	free(tok);
+	buf_free(&jwt);
+	buf_free(&url);
+	cJSON_Delete(doc);
+	return r;
+}
+
+const char *
+github_token(const struct github *g)
+{
+	static const char pre[] = "Authorization: Bearer ";
+
+	return g->auth.len > sizeof(pre) - 1 ? g->auth.p + sizeof(pre) - 1 : "";
+}
+
+int
+github_token_parse(const cJSON *doc, char **token, long long *expires, struct err *e)
+{
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(doc, "token"), *x = cJSON_GetObjectItemCaseSensitive(doc, "expires_at");
+
+	*token = NULL;
+	if (!cJSON_IsString(t) || t->valuestring == NULL || t->valuestring[0] == '\0' ||
+	    strpbrk(t->valuestring, " \t\r\n") || !cJSON_IsString(x) || x->valuestring == NULL ||
+	    isotime_parse(x->valuestring, expires)) {
+		err_set(e, ERR_PERMANENT, "GitHub's answer lacks a token or its expires_at");
+		return -1;
+	}
+	if ((*token = strdup(t->valuestring)) == NULL)
+		return err_nomem(e);
+	return 0;
+}
+
+int
+github_runner_token(struct github *g, const char *path, const char *kind, char **token,
+    long long *expires, struct err *e)
+{
+	struct buf url = BUF_INIT;
+	cJSON *doc = NULL;
+	int r = -1;
+
+	*token = NULL;
+	if (buf_addf(&url, "%s/%s", path, kind))
+		err_nomem(e);
+	else if (github_call(g, "POST", url.p, &doc, NULL, e) == 0)
+		r = github_token_parse(doc, token, expires, e);
+	cJSON_Delete(doc);
+	buf_free(&url);
+	return r;
+}
+
+int
+github_runner_list(struct github *g, const char *path, const struct runner_filter *f,
+    struct runnerlist *l, struct err *e)
+{
+	struct buf url = BUF_INIT, next = BUF_INIT;
+	cJSON *doc = NULL;
+	int r = -1, more;
+
+	buf_addf(&url, "%s?per_page=%d", path, RUNNERLIST_PER_PAGE);
+	for (;;) {
+		if (url.failed) {
+			err_nomem(e);
+			goto done;
+		}
+		if (github_call(g, "GET", url.p, &doc, &next, e) || runnerlist_page(l, doc, f, e))
+			goto done;
+		cJSON_Delete(doc);
+		doc = NULL;
+		if ((more = runnerlist_more(l, next.p, e)) < 0)
+			goto done;
+		if (more == 0)
+			break;
+		buf_reset(&url);
+		buf_adds(&url, next.p);
+	}
+	r = 0;
+done:
+	cJSON_Delete(doc);
+	buf_free(&url);
+	buf_free(&next);
+	return r;
+}
+
+int
+github_runner_delete(struct github *g, const char *path, const char *id, struct err *e)
+{
+	struct buf url = BUF_INIT;
+	int r;
+
+	if (buf_addf(&url, "%s/%s", path, id))
+		return err_nomem(e);
+	r = github_call(g, "DELETE", url.p, NULL, NULL, e);
+	buf_free(&url);
+	if (r && e->status == 404)
+		return 1;
+	return r ? -1 : 0;
+}
+
+int
 github_runners_path(struct buf *out, const char *scope)
 {
 	const char *slash = strchr(scope, '/');

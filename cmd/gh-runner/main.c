@@ -1,5 +1,6 @@
 /* gh-runner: GitHub's self-hosted runner API for a repository or an
- * organisation: tokens, list, delete. */
+ * organisation: tokens, list, delete; as a token's owner or as a GitHub App
+ * installation. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,13 +9,13 @@
 #include "cli.h"
 #include "file.h"
 #include "github.h"
-#include "isotime.h"
 #include "log.h"
 #include "text.h"
 #include "tools.h"
 
 static const char help[] =
-    "usage: gh-runner [--scope OWNER/REPO|ORG] [--token-file F] [--json] COMMAND\n"
+    "usage: gh-runner [--scope OWNER/REPO|ORG] [--token-file F | --app-id ID\n"
+    "                 --installation-id ID --private-key-file F] [--json] COMMAND\n"
     "Self-hosted runners of a repository or an organisation (GitHub REST API).\n"
     "Commands:\n"
     "  registration-token       a token to register runners (valid one hour):\n"
@@ -29,22 +30,52 @@ static const char help[] =
     "Options:\n"
     "  --scope S                OWNER/REPO or ORG (default GITHUB_REPOSITORY)\n"
     "  --token-file F           read the GitHub token from F (default GITHUB_TOKEN)\n"
+    "  --app-id ID              as a GitHub App: its client id or numeric id\n"
+    "                           (default GITHUB_APP_ID)\n"
+    "  --installation-id ID     the App's installation on the scope's owner\n"
+    "                           (default GITHUB_APP_INSTALLATION_ID)\n"
+    "  --private-key-file F     the App's private key, PEM: PKCS#1 as GitHub gives\n"
+    "                           it, or PKCS#8 (default: the PEM in GITHUB_APP_PRIVATE_KEY)\n"
     "  --label L, --status S    list filters (label: 1-128 bytes, no commas or\n"
     "                           control characters)\n"
     "  --json                   JSON Lines: {\"token\",\"expiresAt\"}; list:\n"
     "                           {\"id\",\"name\",\"status\",\"busy\",\"labels\"}; deletes: {\"id\"}\n"
-    "The token never comes from the command line. Tokens are printed only by\n"
-    "registration-token and remove-token (their job) and masked in the logs.\n"
-    "Environment: GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL (Enterprise\n"
-    "Server; default https://api.github.com).\n"
+    "A token, or a GitHub App: never both. As an App, gh-runner signs a JWT\n"
+    "(RS256, ten minutes at most) and uses it once, for an installation token\n"
+    "(one hour), which it then uses like GITHUB_TOKEN. The App needs the\n"
+    "repository permission Administration (write) for a repository's runners,\n"
+    "the organisation permission Self-hosted runners (write) for an\n"
+    "organisation's (read is enough for list).\n"
+    "Secrets never come from the command line. Tokens are printed only by\n"
+    "registration-token and remove-token (their job) and masked in the logs,\n"
+    "the installation token too.\n"
+    "Environment: GITHUB_TOKEN, GITHUB_APP_ID, GITHUB_APP_INSTALLATION_ID,\n"
+    "GITHUB_APP_PRIVATE_KEY, GITHUB_REPOSITORY, GITHUB_API_URL (Enterprise\n"
+    "Server: https://HOST/api/v3; default https://api.github.com).\n"
     "Exit codes:\n"
     "  0 done, 1 nothing listed, or a runner to delete was not found (the\n"
-    "  others are deleted), 2 bad usage (no request made), 3 refused (bad\n"
-    "  credentials, no access, a runner busy), 4 retries exhausted (5xx, rate\n"
-    "  limits, network), 5 local failure (no token, unreadable token file).\n";
+    "  others are deleted), 2 bad usage, a malformed App id or key (no request\n"
+    "  made), 3 refused (bad credentials, a key that is not the App's, an\n"
+    "  unknown installation, no access, a runner busy), 4 retries exhausted\n"
+    "  (5xx, rate limits, network), 5 local failure (no token, unreadable\n"
+    "  token or key file).\n";
 
 #define TOKEN_MAX 1024
-#define MAX_IDS 10000
+#define KEY_MAX 65536
+
+struct args {
+	const char *scope, *token_file, *label, *status, *cmd;
+	const char *app_id, *installation_id, *key_file;
+	int json;
+};
+
+static const char *
+env(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : NULL;
+}
 
 /* The token from file, or else GITHUB_TOKEN. NULL with e set when none. */
 static char *
@@ -54,12 +85,12 @@ read_token(const char *file, struct err *e)
 	char *t = NULL;
 
 	if (file == NULL) {
-		const char *v = getenv("GITHUB_TOKEN");
+		const char *v = env("GITHUB_TOKEN");
 
-		if (v == NULL || *v == '\0')
-			err_set(e, ERR_LOCAL, "GITHUB_TOKEN is not set (or use --token-file)");
+		if (v == NULL)
+			err_set(e, ERR_LOCAL, "GITHUB_TOKEN is not set (or use --token-file, or a GitHub App)");
 		else if ((t = strdup(v)) == NULL)
-			err_set(e, ERR_LOCAL, "out of memory");
+			err_nomem(e);
 		return t;
 	}
 	/* The first line is the token; a file far larger is not a token file. */
@@ -78,19 +109,51 @@ read_token(const char *file, struct err *e)
 	return t;
 }
 
-/* 1 if the runner has the label. */
+/* The App's key from its file or GITHUB_APP_PRIVATE_KEY into k. 0 or -1. */
 static int
-has_label(const cJSON *r, const char *label)
+read_key(const char *file, struct jwt_key *k, struct err *e)
 {
-	const cJSON *l;
+	struct buf b = BUF_INIT;
+	const char *pem = env("GITHUB_APP_PRIVATE_KEY");
+	int r = -1;
 
-	cJSON_ArrayForEach(l, cJSON_GetObjectItem(r, "labels")) {
-		const cJSON *n = cJSON_GetObjectItem(l, "name");
+	if (file == NULL)
+		return jwt_key_read(k, pem, strlen(pem), "GITHUB_APP_PRIVATE_KEY", e);
+	if (file_read(file, KEY_MAX, "the --private-key-file", &b, e) == 0)
+		r = jwt_key_read(k, b.p, b.len, "the --private-key-file", e);
+	if (b.p)
+		memset(b.p, 0, b.cap);
+	buf_free(&b);
+	return r;
+}
 
-		if (cJSON_IsString(n) && strcmp(n->valuestring, label) == 0)
-			return 1;
+/* Signs in as a.app_id's installation, or with the token. 0 or -1. */
+static int
+login(struct github *g, const struct args *a, struct err *e)
+{
+	struct jwt_key k;
+	long long expires;
+	char *tok;
+	int r;
+
+	if (a->app_id) {
+		if (read_key(a->key_file, &k, e))
+			return -1;
+		r = github_init_app(g, a->app_id, a->installation_id, &k, cli_now(), &expires, e);
+		jwt_key_wipe(&k);
+		if (r == 0) {
+			log_secret(github_token(g));
+			log_msg(LOG_DEBUG, "GitHub App %s: an installation token until %lld", a->app_id, expires);
+		}
+		return r;
 	}
-	return 0;
+	if ((tok = read_token(a->token_file, e)) == NULL)
+		return -1;
+	log_secret(tok);
+	r = github_init(g, tok, e);
+	memset(tok, 0, strlen(tok));
+	free(tok);
+	return r;
 }
 
 /* Prints s with control characters as spaces: one field, one line. */
@@ -107,7 +170,7 @@ put_field(const char *s)
 static void
 print_json(cJSON *o)
 {
-	char *s = cJSON_PrintUnformatted(o);
+	char *s = o ? cJSON_PrintUnformatted(o) : NULL;
 
 	if (s)
 		printf("%s\n", s);
@@ -116,217 +179,151 @@ print_json(cJSON *o)
 }
 
 static void
-print_runner(const cJSON *rn, int json)
+print_runner(const struct runner *r, int json)
 {
-	const cJSON *nm = cJSON_GetObjectItem(rn, "name"), *st = cJSON_GetObjectItem(rn, "status"), *l;
-	const char *name = cJSON_IsString(nm) ? nm->valuestring : "?", *sts = cJSON_IsString(st) ? st->valuestring : "?";
-	double id = cJSON_GetObjectItem(rn, "id")->valuedouble;
-	int busy = cJSON_IsTrue(cJSON_GetObjectItem(rn, "busy")), first = 1;
+	int i;
 
 	if (json) {
 		cJSON *o = cJSON_CreateObject(), *labels;
 
-		cJSON_AddNumberToObject(o, "id", id);
-		cJSON_AddStringToObject(o, "name", name);
-		cJSON_AddStringToObject(o, "status", sts);
-		cJSON_AddBoolToObject(o, "busy", busy);
+		cJSON_AddNumberToObject(o, "id", (double)r->id);
+		cJSON_AddStringToObject(o, "name", r->name);
+		cJSON_AddStringToObject(o, "status", r->status);
+		cJSON_AddBoolToObject(o, "busy", r->busy);
 		labels = cJSON_AddArrayToObject(o, "labels");
-		cJSON_ArrayForEach(l, cJSON_GetObjectItem(rn, "labels")) {
-			const cJSON *ln = cJSON_GetObjectItem(l, "name");
-
-			if (cJSON_IsString(ln))
-				cJSON_AddItemToArray(labels, cJSON_CreateString(ln->valuestring));
-		}
+		for (i = 0; i < r->nlabels; i++)
+			cJSON_AddItemToArray(labels, cJSON_CreateString(r->labels[i]));
 		print_json(o);
 		return;
 	}
-	printf("%.0f\t", id);
-	put_field(name);
+	printf("%lld\t", r->id);
+	put_field(r->name);
 	putchar('\t');
-	put_field(sts);
-	printf("\t%s\t", busy ? "busy" : "idle");
-	cJSON_ArrayForEach(l, cJSON_GetObjectItem(rn, "labels")) {
-		const cJSON *ln = cJSON_GetObjectItem(l, "name");
-
-		if (!cJSON_IsString(ln))
-			continue;
-		if (!first)
+	put_field(r->status);
+	printf("\t%s\t", r->busy ? "busy" : "idle");
+	for (i = 0; i < r->nlabels; i++) {
+		if (i)
 			putchar(',');
-		put_field(ln->valuestring);
-		first = 0;
+		put_field(r->labels[i]);
 	}
 	putchar('\n');
 }
 
-/* Deletes runner id. 0 deleted, 1 not found, -1 error (e set). */
 static int
-delete_one(struct github *g, const char *path, const char *id, int json, struct err *e)
+print_token(const char *tok, long long expires, int json)
 {
-	struct buf url = BUF_INIT;
-	int r;
-
-	if (buf_addf(&url, "%s/%s", path, id)) {
-		err_set(e, ERR_LOCAL, "out of memory");
-		return -1;
-	}
-	r = github_call(g, "DELETE", url.p, NULL, NULL, e);
-	buf_free(&url);
-	if (r && e->status == 404) {
-		log_msg(LOG_WARN, "runner %s: not found", id);
-		return 1;
-	}
-	if (r) {
-		log_msg(LOG_ERROR, "runner %s: not deleted: %s", id, e->msg);
-		return -1;
-	}
+	log_secret(tok);
 	if (json) {
 		cJSON *o = cJSON_CreateObject();
 
-		cJSON_AddRawToObject(o, "id", id);
+		cJSON_AddStringToObject(o, "token", tok);
+		cJSON_AddNumberToObject(o, "expiresAt", (double)expires);
 		print_json(o);
 	} else {
-		printf("%s\n", id);
+		printf("%s\t%lld\n", tok, expires);
 	}
-	fflush(stdout);
 	return 0;
 }
 
-/* Deletes ids[0..n): all are tried. The exit code: the worst error's class,
- * else 1 if one was not found, else 0. */
+/* Deletes ids[0..n), printing each one deleted: all are tried. The exit
+ * code: the worst error's class, else 1 if one was not found, else 0. */
 static int
-delete_all(struct github *g, const char *path, char **ids, int n, int json)
+delete_all(struct github *g, const char *path, char *const *ids, int n, int json)
 {
 	int i, worst = 0, missing = 0;
 	struct err e;
 
 	for (i = 0; i < n; i++) {
-		int r = delete_one(g, path, ids[i], json, &e);
+		int r = github_runner_delete(g, path, ids[i], &e);
 
-		if (r == 1)
+		if (r == 1) {
+			log_msg(LOG_WARN, "runner %s: not found", ids[i]);
 			missing = 1;
-		else if (r < 0 && worst != ERR_PERMANENT)
-			worst = e.cls;
+		} else if (r < 0) {
+			log_msg(LOG_ERROR, "runner %s: not deleted: %s", ids[i], e.msg);
+			if (worst != ERR_PERMANENT)
+				worst = e.cls;
+		} else if (json) {
+			cJSON *o = cJSON_CreateObject();
+
+			cJSON_AddRawToObject(o, "id", ids[i]);
+			print_json(o);
+		} else {
+			printf("%s\n", ids[i]);
+		}
+		fflush(stdout);
 	}
 	return worst ? worst : missing;
 }
 
-/* list and delete-offline: reads every page; lists the matching runners, or
- * collects the offline idle ones into *ids (deleting while paging would
- * shift the pages and skip runners). 0 or -1. */
+/* list, or delete-offline: reads every page first (deleting while paging
+ * would shift the pages and skip runners), then prints or deletes. The exit
+ * code, or -1 with e. */
 static int
-scan(struct github *g, const char *path, const char *label, const char *status, int json, char ***ids, int *nids,
-    int *nlisted, struct err *e)
+runners(struct github *g, const char *path, const struct args *a, struct err *e)
 {
-	struct buf url = BUF_INIT, next = BUF_INIT;
-	cJSON *doc = NULL;
-	int r = -1;
+	struct runner_filter f = { a->label, a->status, strcmp(a->cmd, "delete-offline") == 0 };
+	struct runnerlist l = RUNNERLIST_INIT;
+	char **ids = NULL;
+	int i, r = -1;
 
-	buf_addf(&url, "%s?per_page=100", path);
-	for (;;) {
-		const cJSON *rn;
-
-		if (url.failed) {
-			err_set(e, ERR_LOCAL, "out of memory");
-			goto done;
-		}
-		if (github_call(g, "GET", url.p, &doc, &next, e))
-			goto done;
-		cJSON_ArrayForEach(rn, cJSON_GetObjectItem(doc, "runners")) {
-			const cJSON *id = cJSON_GetObjectItem(rn, "id"), *st = cJSON_GetObjectItem(rn, "status");
-			const char *sts = cJSON_IsString(st) ? st->valuestring : "?";
-			char num[24];
-			char **more;
-
-			if (!cJSON_IsNumber(id) || id->valuedouble < 0 || (label && !has_label(rn, label)) ||
-			    (status && strcmp(sts, status)))
-				continue;
-			if (ids == NULL) {
-				print_runner(rn, json);
-				++*nlisted;
-				continue;
-			}
-			if (strcmp(sts, "offline") || cJSON_IsTrue(cJSON_GetObjectItem(rn, "busy")) || *nids >= MAX_IDS)
-				continue;
-			snprintf(num, sizeof(num), "%.0f", id->valuedouble);
-			if ((more = realloc(*ids, (size_t)(*nids + 1) * sizeof(**ids))) == NULL ||
-			    (more[*nids] = strdup(num)) == NULL) {
-				if (more)
-					*ids = more;
-				err_set(e, ERR_LOCAL, "out of memory");
-				goto done;
-			}
-			*ids = more;
-			++*nids;
-		}
-		cJSON_Delete(doc);
-		doc = NULL;
-		if (next.len == 0)
-			break;
-		buf_reset(&url);
-		buf_adds(&url, next.p);
+	if (github_runner_list(g, path, &f, &l, e))
+		goto done;
+	if (!f.deletable) {
+		for (i = 0; i < l.n; i++)
+			print_runner(&l.r[i], a->json);
+		r = l.n ? 0 : 1;
+		goto done;
 	}
-	r = 0;
+	if (l.n && (ids = calloc((size_t)l.n, sizeof(*ids))) == NULL) {
+		err_nomem(e);
+		goto done;
+	}
+	for (i = 0; i < l.n; i++)
+		if ((ids[i] = malloc(24)) == NULL) {
+			err_nomem(e);
+			goto done;
+		} else {
+			snprintf(ids[i], 24, "%lld", l.r[i].id);
+		}
+	r = delete_all(g, path, ids, l.n, a->json);
+	/* Gone meanwhile (another refresh, the runner itself): fine here. */
+	if (r == 1)
+		r = 0;
 done:
-	cJSON_Delete(doc);
-	buf_free(&url);
-	buf_free(&next);
+	for (i = 0; ids && i < l.n; i++)
+		free(ids[i]);
+	free(ids);
+	runnerlist_free(&l);
 	return r;
 }
 
-/* registration-token / remove-token. 0 or -1. */
+/* The App's settings, options over the environment; then every check that
+ * needs no request. 0, or the usage error's exit code (2). */
 static int
-token(struct github *g, const char *path, const char *cmd, int json, struct err *e)
+check_auth(struct args *a)
 {
-	struct buf url = BUF_INIT;
-	cJSON *doc = NULL;
-	const cJSON *t, *x;
-	long long exp = 0;
-	int r = -1;
+	int app = a->app_id || a->installation_id || a->key_file || env("GITHUB_APP_ID") ||
+	    env("GITHUB_APP_INSTALLATION_ID") || env("GITHUB_APP_PRIVATE_KEY");
 
-	if (buf_addf(&url, "%s/%s", path, cmd)) {
-		err_set(e, ERR_LOCAL, "out of memory");
-		goto done;
-	}
-	if (github_call(g, "POST", url.p, &doc, NULL, e))
-		goto done;
-	t = cJSON_GetObjectItem(doc, "token");
-	x = cJSON_GetObjectItem(doc, "expires_at");
-	if (!cJSON_IsString(t) || !*t->valuestring || strpbrk(t->valuestring, "\t\r\n") || !cJSON_IsString(x) ||
-	    isotime_parse(x->valuestring, &exp)) {
-		err_set(e, ERR_PERMANENT, "GitHub's answer lacks a token or its expires_at");
-		goto done;
-	}
-	log_secret(t->valuestring);
-	if (json) {
-		cJSON *o = cJSON_CreateObject();
-
-		cJSON_AddStringToObject(o, "token", t->valuestring);
-		cJSON_AddNumberToObject(o, "expiresAt", (double)exp);
-		print_json(o);
-	} else {
-		printf("%s\t%lld\n", t->valuestring, exp);
-	}
-	r = 0;
-done:
-	cJSON_Delete(doc);
-	buf_free(&url);
-	return r;
-}
-
-static int
-valid_runner_id(const char *s)
-{
-	size_t n = strlen(s);
-
-	return n >= 1 && n <= 18 && strspn(s, "0123456789") == n;
-}
-
-static int
-valid_label(const char *s)
-{
-	size_t n = strlen(s);
-
-	return n > 0 && n <= 128 && !strchr(s, ',') && !text_has_control(s);
+	if (!app)
+		return 0;
+	if (a->token_file || env("GITHUB_TOKEN"))
+		return cli_usage("a GitHub App and a token (%s) exclude each other: give one",
+		    a->token_file ? "--token-file" : "GITHUB_TOKEN");
+	if (a->app_id == NULL)
+		a->app_id = env("GITHUB_APP_ID");
+	if (a->installation_id == NULL)
+		a->installation_id = env("GITHUB_APP_INSTALLATION_ID");
+	if (a->app_id == NULL || a->installation_id == NULL || (a->key_file == NULL && !env("GITHUB_APP_PRIVATE_KEY")))
+		return cli_usage("a GitHub App needs %s", a->app_id == NULL ? "its id (--app-id or GITHUB_APP_ID)"
+		    : a->installation_id == NULL ? "its installation id (--installation-id or GITHUB_APP_INSTALLATION_ID)"
+		    : "its private key (--private-key-file or GITHUB_APP_PRIVATE_KEY)");
+	if (!jwt_issuer_ok(a->app_id))
+		return cli_usage("invalid GitHub App id '%.70s': its client id or numeric id", a->app_id);
+	if (!runnerlist_id_ok(a->installation_id) || a->installation_id[0] == '0')
+		return cli_usage("invalid installation id '%.30s': a number", a->installation_id);
+	return 0;
 }
 
 int
@@ -334,93 +331,88 @@ gh_runner_main(int argc, char **argv)
 {
 	static const struct option opts[] = { { "scope", required_argument, 0, 's' },
 		{ "token-file", required_argument, 0, 'f' }, { "label", required_argument, 0, 'l' },
-		{ "status", required_argument, 0, 'S' }, { "json", no_argument, 0, 'j' }, { 0, 0, 0, 0 } };
-	const char *scope = getenv("GITHUB_REPOSITORY"), *file = NULL, *label = NULL, *status = NULL, *cmd;
+		{ "status", required_argument, 0, 'S' }, { "json", no_argument, 0, 'j' },
+		{ "app-id", required_argument, 0, 'a' }, { "installation-id", required_argument, 0, 'i' },
+		{ "private-key-file", required_argument, 0, 'k' }, { 0, 0, 0, 0 } };
+	struct args a = { 0 };
 	struct buf path = BUF_INIT;
 	struct github g;
 	struct err e;
-	char *tok, **ids = NULL;
-	int c, i, json = 0, nids = 0, nlisted = 0, r = 0;
+	char *tok = NULL;
+	long long expires;
+	int c, i, r = 0;
 
 	if (cli_start("gh-runner", argc, argv, help))
 		return 0;
+	a.scope = getenv("GITHUB_REPOSITORY");
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 's')
-			scope = optarg;
+			a.scope = optarg;
 		else if (c == 'f')
-			file = optarg;
+			a.token_file = optarg;
 		else if (c == 'l')
-			label = optarg;
+			a.label = optarg;
 		else if (c == 'S')
-			status = optarg;
+			a.status = optarg;
 		else if (c == 'j')
-			json = 1;
+			a.json = 1;
+		else if (c == 'a')
+			a.app_id = optarg;
+		else if (c == 'i')
+			a.installation_id = optarg;
+		else if (c == 'k')
+			a.key_file = optarg;
 		else
 			return cli_bad_option(argv[optind - 1], opts);
 	}
 	if (optind == argc)
 		return cli_usage("expected a command: registration-token, remove-token, list, delete, delete-offline");
-	cmd = argv[optind++];
-	if (strcmp(cmd, "registration-token") && strcmp(cmd, "remove-token") && strcmp(cmd, "list") &&
-	    strcmp(cmd, "delete") && strcmp(cmd, "delete-offline"))
-		return cli_usage("unknown command '%.30s'", cmd);
-	if (scope == NULL || *scope == '\0')
+	a.cmd = argv[optind++];
+	if (strcmp(a.cmd, "registration-token") && strcmp(a.cmd, "remove-token") && strcmp(a.cmd, "list") &&
+	    strcmp(a.cmd, "delete") && strcmp(a.cmd, "delete-offline"))
+		return cli_usage("unknown command '%.30s'", a.cmd);
+	if (a.scope == NULL || *a.scope == '\0')
 		return cli_usage("no scope: use --scope OWNER/REPO or ORG, or set GITHUB_REPOSITORY");
-	if (github_runners_path(&path, scope))
-		return cli_usage("invalid --scope '%.60s': OWNER/REPO or ORG", scope);
-	if (label && !valid_label(label))
+	if (github_runners_path(&path, a.scope))
+		return cli_usage("invalid --scope '%.60s': OWNER/REPO or ORG", a.scope);
+	if (a.label && !runnerlist_label_ok(a.label))
 		return cli_usage("invalid --label: 1-128 bytes, no commas or control characters");
-	if (status && strcmp(status, "online") && strcmp(status, "offline"))
-		return cli_usage("invalid --status '%.20s': online or offline", status);
-	if ((label || status) && strcmp(cmd, "list") && strcmp(cmd, "delete-offline"))
+	if (a.status && strcmp(a.status, "online") && strcmp(a.status, "offline"))
+		return cli_usage("invalid --status '%.20s': online or offline", a.status);
+	if ((a.label || a.status) && strcmp(a.cmd, "list") && strcmp(a.cmd, "delete-offline"))
 		return cli_usage("--label and --status go with list (and --label with delete-offline)");
-	if (strcmp(cmd, "delete-offline") == 0 && (label == NULL || status))
+	if (strcmp(a.cmd, "delete-offline") == 0 && (a.label == NULL || a.status))
 		return cli_usage("delete-offline needs --label (and takes no --status)");
-	if (strcmp(cmd, "delete") == 0) {
+	if (strcmp(a.cmd, "delete") == 0) {
 		if (optind == argc)
 			return cli_usage("delete expects runner ids");
 		for (i = optind; i < argc; i++)
-			if (!valid_runner_id(argv[i]))
+			if (!runnerlist_id_ok(argv[i]))
 				return cli_usage("invalid runner id '%.30s': a number", argv[i]);
 	} else if (optind != argc) {
 		return cli_usage("unexpected argument: %.40s", argv[optind]);
 	}
-	if ((tok = read_token(file, &e)) == NULL)
-		return cli_fail(&e, "get a GitHub token");
-	log_secret(tok);
-	c = github_init(&g, tok, &e);
-	memset(tok, 0, strlen(tok));
-	free(tok);
-	if (c)
-		return cli_fail(&e, "set up GitHub");
-	if (strcmp(cmd, "registration-token") == 0 || strcmp(cmd, "remove-token") == 0) {
-		if (token(&g, path.p, cmd, json, &e))
-			goto fail;
-	} else if (strcmp(cmd, "delete") == 0) {
-		r = delete_all(&g, path.p, argv + optind, argc - optind, json);
-	} else if (strcmp(cmd, "list") == 0) {
-		if (scan(&g, path.p, label, status, json, NULL, NULL, &nlisted, &e))
-			goto fail;
-		r = nlisted ? 0 : 1;
-	} else {
-		if (scan(&g, path.p, label, NULL, json, &ids, &nids, &nlisted, &e))
-			goto fail;
-		r = delete_all(&g, path.p, ids, nids, json);
-		/* Gone meanwhile (another refresh, the runner itself): fine here. */
-		if (r == 1)
-			r = 0;
+	if ((r = check_auth(&a)) != 0)
+		return r;
+	memset(&g, 0, sizeof(g));
+
+	if (login(&g, &a, &e)) {
+		github_free(&g);
+		buf_free(&path);
+		return cli_fail(&e, a.app_id ? "get a GitHub App installation token" : "set up GitHub");
 	}
-	for (i = 0; i < nids; i++)
-		free(ids[i]);
-	free(ids);
+	if (strcmp(a.cmd, "registration-token") == 0 || strcmp(a.cmd, "remove-token") == 0) {
+		if ((r = github_runner_token(&g, path.p, a.cmd, &tok, &expires, &e)) == 0)
+			print_token(tok, expires, a.json);
+		if (tok)
+			memset(tok, 0, strlen(tok));
+		free(tok);
+	} else if (strcmp(a.cmd, "delete") == 0) {
+		r = delete_all(&g, path.p, argv + optind, argc - optind, a.json);
+	} else {
+		r = runners(&g, path.p, &a, &e);
+	}
 	github_free(&g);
 	buf_free(&path);
-	return r;
-fail:
-	for (i = 0; i < nids; i++)
-		free(ids[i]);
-	free(ids);
-	github_free(&g);
-	buf_free(&path);
-	return cli_fail(&e, cmd);
+	return r < 0 ? cli_fail(&e, a.cmd) : r;
 }

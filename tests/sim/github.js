@@ -1,9 +1,12 @@
 'use strict';
 // The GitHub REST simulator: registration/remove tokens, runners (list with
 // pagination, get, delete), generate-jitconfig, rate-limit headers and
-// faults; plus the private endpoints the fake runner (runner/) talks to,
-// standing in for the runner's own protocol. Served under "" (like
-// api.github.com) or "/api/v3" (like Enterprise Server).
+// faults; GitHub Apps (a JWT checked for real, installation tokens scoped
+// to the installation's account and permissions); plus the private
+// endpoints the fake runner (runner/) talks to, standing in for the
+// runner's own protocol. Served under "" (like api.github.com) or
+// "/api/v3" (like Enterprise Server). What is grounded in GitHub's docs and
+// what is a guess: docs/local-stack.md.
 const crypto = require('crypto');
 const fs = require('fs');
 
@@ -24,7 +27,9 @@ const LIMITS = {
 // (optional); clock returns milliseconds (tests move it to expire tokens).
 function createGithub({ log = () => {}, token, clock = Date.now, faults = null } = {}) {
   const runners = new Map(); // id -> { id, name, labels, scope, lastSeen, busy, ephemeral }
-  const tokens = new Map();  // token -> { kind, scope, expires }
+  const tokens = new Map();  // token -> { kind, scope, expires } (kind 'installation': { installation })
+  const apps = new Map();    // App id -> { id, clientId, key: public KeyObject }
+  const installations = new Map(); // id -> { id, app, account, type, permissions }
   const jobs = [];
   const ownFaults = [];      // set with fault(kind, n) when there is no Faults
   let nextRunner = 1, nextJob = 1;
@@ -154,15 +159,77 @@ function createGithub({ log = () => {}, token, clock = Date.now, faults = null }
     return text(res, 404, 'Not Found');
   }
 
+  // A GitHub App's JWT (RS256, RFC 7515/7518), checked as GitHub documents
+  // it: signed with the App's key, iss its client id or id, exp at most ten
+  // minutes ahead and not past. Returns the App, or a refusal message (the
+  // messages are GitHub's as seen in issue threads: docs/local-stack.md).
+  const UNDECODABLE = 'A JSON web token could not be decoded';
+  function checkJwt(jwt) {
+    const parts = jwt.split('.');
+    if (parts.length !== 3) return { error: UNDECODABLE };
+    let header, claims;
+    try {
+      header = JSON.parse(Buffer.from(parts[0], 'base64url').toString());
+      claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString());
+    } catch (e) { return { error: UNDECODABLE }; }
+    if (!header || header.alg !== 'RS256' || !claims || typeof claims !== 'object') return { error: UNDECODABLE };
+    const app = [...apps.values()].find((a) => String(claims.iss) === String(a.id) || (a.clientId && claims.iss === a.clientId));
+    if (!app) return { error: UNDECODABLE };
+    const ok = crypto.verify('sha256', Buffer.from(`${parts[0]}.${parts[1]}`), app.key, Buffer.from(parts[2], 'base64url'));
+    if (!ok) return { error: UNDECODABLE };
+    const now = Math.floor(clock() / 1000);
+    if (!Number.isInteger(claims.exp) || claims.exp <= now) {
+      return { error: '\'Expiration time\' claim (\'exp\') must be a numeric value representing the future time at which the assertion expires' };
+    }
+    if (claims.exp > now + 600) return { error: '\'Expiration time\' claim (\'exp\') is too far in the future' };
+    if (!Number.isInteger(claims.iat) || claims.iat > now + 60) {
+      return { error: '\'Issued at\' claim (\'iat\') must be an Integer representing the time that the assertion was issued' };
+    }
+    return { app };
+  }
+
+  // POST /app/installations/{id}/access_tokens, authenticated by the JWT.
+  function accessToken(req, res, p, auth) {
+    const m = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(p);
+    if (!m || req.method !== 'POST') return fail(res, 404, 'Not Found');
+    const j = checkJwt(auth || '');
+    if (j.error) return fail(res, 401, j.error);
+    const inst = installations.get(Number(m[1]));
+    if (!inst || inst.app !== j.app.id) return fail(res, 404, 'Not Found');
+    const t = 'ghs_' + crypto.randomBytes(18).toString('hex');
+    const expires = clock() + 3600 * 1000;
+    tokens.set(t, { kind: 'installation', installation: inst, expires });
+    return send(res, 201, { token: t, expires_at: new Date(expires).toISOString().replace(/\.\d+Z$/, 'Z'),
+      permissions: inst.permissions, repository_selection: 'all' });
+  }
+
+  // What an installation token may do on a scope's runners: the
+  // installation's own account, and the permission the endpoint documents
+  // (repository: administration; organisation: organization_self_hosted_runners;
+  // read for GET, write otherwise). null if allowed, else [status, message].
+  function installationRefusal(inst, kind, owner, method) {
+    if (owner.toLowerCase() !== inst.account.toLowerCase() || (kind === 'orgs' && inst.type !== 'Organization')) return [404, 'Not Found'];
+    const have = inst.permissions[kind === 'orgs' ? 'organization_self_hosted_runners' : 'administration'];
+    const need = method === 'GET' ? ['read', 'write'] : ['write'];
+    return need.includes(have) ? null : [403, 'Resource not accessible by integration'];
+  }
+
   function api(req, res, p, url, body) {
     const m = /^(?:Bearer|token) +(\S+)$/i.exec(req.headers.authorization || '');
-    if (!m || m[1] !== token) return fail(res, 401, 'Bad credentials');
+    if (p.startsWith('/app/')) return accessToken(req, res, p, m && m[1]);
+    const it = m && tokens.get(m[1]);
+    const inst = it && it.kind === 'installation' && it.expires > clock() ? it.installation : null;
+    if (!m || (m[1] !== token && !inst)) return fail(res, 401, 'Bad credentials');
     const lf = ownFaults.shift() || (faults && faults.githubLimit());
     if (lf && LIMITS[lf]) { const [st, msg, hdr] = LIMITS[lf]; return fail(res, st, msg, hdr(Math.floor(clock() / 1000) + 1)); }
     const sm = /^\/(repos\/[^/]+\/[^/]+|orgs\/[^/]+)\/actions\/runners(\/.*)?$/.exec(p);
     if (!sm) return fail(res, 404, 'Not Found');
     const scope = sm[1].replace(/^repos\/|^orgs\//, '');
     const rest = sm[2] || '';
+    if (inst) {
+      const no = installationRefusal(inst, sm[1].startsWith('orgs/') ? 'orgs' : 'repos', scope.split('/')[0], req.method);
+      if (no) return fail(res, no[0], no[1]);
+    }
     if (rest === '/registration-token' || rest === '/remove-token') {
       if (req.method !== 'POST') return fail(res, 404, 'Not Found');
       return send(res, 201, issue(rest === '/registration-token' ? 'registration' : 'remove', scope));
@@ -256,6 +323,19 @@ function createGithub({ log = () => {}, token, clock = Date.now, faults = null }
     inspect() {
       return { runners: [...runners.values()].map((r) => Object.assign(runnerJson(r), { scope: r.scope, disableUpdate: r.disableUpdate, version: r.version })), jobs };
     },
+    // A GitHub App: id (a number), clientId, its public key (PEM, or a file
+    // holding it), and installations [{ id, account, type: 'Organization'
+    // or 'User', permissions: { administration, organization_self_hosted_runners } }].
+    addApp({ id, clientId, publicKey, publicKeyFile, installations: list = [] }) {
+      if (!Number.isInteger(id) || id < 1) throw new Error('an App needs a numeric id');
+      const key = crypto.createPublicKey(publicKey || fs.readFileSync(publicKeyFile));
+      apps.set(id, { id, clientId: clientId || null, key });
+      for (const i of list) {
+        installations.set(Number(i.id), { id: Number(i.id), app: id, account: String(i.account),
+          type: i.type === 'User' ? 'User' : 'Organization', permissions: Object.assign({}, i.permissions) });
+      }
+      return { id, clientId: clientId || null, installations: list.map((i) => Number(i.id)) };
+    },
     // A newer runner release: runners registered without --disableupdate are told to update.
     setLatestRunnerVersion(v) { latest = v || null; },
     // The next n API calls answer with a rate-limit fault (a key of LIMITS).
@@ -263,7 +343,7 @@ function createGithub({ log = () => {}, token, clock = Date.now, faults = null }
       if (!LIMITS[kind]) throw new Error(`unknown GitHub fault ${kind}`);
       for (let i = 0; i < n; i++) ownFaults.push(kind);
     },
-    close() { runners.clear(); tokens.clear(); },
+    close() { runners.clear(); tokens.clear(); apps.clear(); installations.clear(); },
   };
 }
 

@@ -296,6 +296,7 @@ async function main() {
     if (req.method === 'POST' && u === '/jobs') return json(github.addJob(String(b.label || ''), b.script), 201);
     if (req.method === 'POST' && u === '/iam') { iam.enable(b.pool ? String(b.pool) : null); return json({ pool: iam.pool }); }
     if (req.method === 'GET' && u === '/iam') return json({ pool: iam.pool, refusals: iam.refusals });
+    if (req.method === 'POST' && u === '/github-apps') { try { return json(github.addApp(b), 201); } catch (e) { return json({ error: e.message }, 400); } }
     if (req.method === 'POST' && u === '/release-assets') { github.addAsset(String(b.repo), String(b.tag), String(b.name), String(b.file)); return json({ ok: true }); }
     if (req.method === 'POST' && u === '/images') { ec2.setImage(String(b.id), b); return json({ ok: true }); }
     if (req.method === 'GET' && u === '/faults') return json({ injected: faults.injected, pending: faults.next });

@@ -4,6 +4,7 @@
 // https with a throwaway CA for one.
 const test = require('node:test');
 const assert = require('node:assert');
+const crypto = require('crypto');
 const http = require('http');
 const https = require('https');
 const fs = require('fs');
@@ -765,4 +766,76 @@ test('fake runner: a job\'s leftover processes are killed when it ends, unless t
   process.kill(escaped, 'SIGKILL');
   c.kill('SIGTERM');
   await within(c.exited, 2000, 'run.sh exits');
+});
+
+// A JWT made here with Node's crypto (independent of lib/jwt.c): claims
+// given whole, signed with key.
+function jwt(key, claims, header = { alg: 'RS256', typ: 'JWT' }) {
+  const enc = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const input = `${enc(header)}.${enc(claims)}`;
+  return `${input}.${crypto.sign('sha256', Buffer.from(input), key).toString('base64url')}`;
+}
+
+test('GitHub App: the JWT checked (key, iss, exp, iat), installation tokens scoped to the account and permissions', async () => {
+  const s = await start();
+  const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const other = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+  s.gh.addApp({ id: 101, clientId: 'Iv23liSIM0000001', publicKey: publicKey.export({ type: 'spki', format: 'pem' }), installations: [
+    { id: 201, account: 'octo', type: 'Organization', permissions: { administration: 'write', organization_self_hosted_runners: 'write' } },
+    { id: 202, account: 'octo', type: 'Organization', permissions: { administration: 'read', organization_self_hosted_runners: 'read' } },
+    { id: 203, account: 'solo', type: 'User', permissions: { administration: 'write' } }] });
+  s.gh.addApp({ id: 102, publicKey: crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }),
+    installations: [{ id: 301, account: 'octo', permissions: { administration: 'write' } }] });
+  const now = () => Math.floor((Date.now() + s.skew) / 1000);
+  const good = (iss = 101) => jwt(privateKey, { iat: now() - 60, exp: now() + 540, iss });
+  const install = (id, auth, prefix = '') => request(`${s.url}${prefix}/app/installations/${id}/access_tokens`, { method: 'POST', token: auth });
+
+  const r = await install(201, good());
+  assert.strictEqual(r.status, 201, r.text);
+  assert.match(r.json.token, /^ghs_[0-9a-f]{36}$/);
+  const ahead = Date.parse(r.json.expires_at) - Date.now();
+  assert.ok(ahead > 3590e3 && ahead <= 3601e3, 'an installation token lives an hour');
+  assert.strictEqual(r.json.permissions.administration, 'write');
+  assert.strictEqual((await install(201, good('Iv23liSIM0000001'))).status, 201, 'the client id as iss');
+  assert.strictEqual((await install(201, good('101'))).status, 201, 'the numeric id as a string');
+  assert.strictEqual((await install(201, good(), '/api/v3')).status, 201, 'under /api/v3 (Enterprise Server)');
+
+  // The installation token works like a token, on its account only.
+  const t = r.json.token;
+  const post = (scope) => request(`${s.url}/${scope}/actions/runners/registration-token`, { method: 'POST', token: t });
+  assert.strictEqual((await post('repos/octo/app')).status, 201, 'a repository of the account');
+  assert.strictEqual((await post('orgs/octo')).status, 201, 'the organisation itself');
+  assert.strictEqual((await post('repos/other/app')).status, 404, 'another account');
+  const ro = (await install(202, good())).json.token;
+  let x = await request(`${s.url}/orgs/octo/actions/runners/registration-token`, { method: 'POST', token: ro });
+  assert.deepStrictEqual([x.status, x.json.message], [403, 'Resource not accessible by integration'], 'read permission: no token');
+  assert.strictEqual((await request(`${s.url}/orgs/octo/actions/runners`, { token: ro })).status, 200, 'read permission: list');
+  const user = (await install(203, good())).json.token;
+  assert.strictEqual((await request(`${s.url}/repos/solo/app/actions/runners/registration-token`, { method: 'POST', token: user })).status, 201);
+  assert.strictEqual((await request(`${s.url}/orgs/solo/actions/runners/registration-token`, { method: 'POST', token: user })).status, 404, 'a user has no organisation runners');
+
+  // Refusals, as GitHub words them.
+  const refused = async (auth, id, message) => {
+    const a = await install(id, auth);
+    assert.deepStrictEqual([a.status, a.json.message], [message === 'Not Found' ? 404 : 401, message]);
+  };
+  await refused(jwt(other, { iat: now() - 60, exp: now() + 540, iss: 101 }), 201, 'A JSON web token could not be decoded');
+  await refused(good(999), 201, 'A JSON web token could not be decoded');
+  await refused(jwt(privateKey, { iat: now() - 60, exp: now() + 540, iss: 101 }, { alg: 'none' }), 201, 'A JSON web token could not be decoded');
+  await refused('not.a.jwt', 201, 'A JSON web token could not be decoded');
+  await refused(jwt(privateKey, { iat: now() - 700, exp: now() - 1, iss: 101 }), 201,
+    '\'Expiration time\' claim (\'exp\') must be a numeric value representing the future time at which the assertion expires');
+  await refused(jwt(privateKey, { iat: now(), exp: now() + 700, iss: 101 }), 201, '\'Expiration time\' claim (\'exp\') is too far in the future');
+  await refused(jwt(privateKey, { iat: now() + 300, exp: now() + 500, iss: 101 }), 201,
+    '\'Issued at\' claim (\'iat\') must be an Integer representing the time that the assertion was issued');
+  await refused(good(), 999, 'Not Found');
+  await refused(good(), 301, 'Not Found');
+  assert.strictEqual((await install(201, TOKEN)).status, 401, 'a token is no JWT');
+  assert.strictEqual((await request(`${s.url}/repos/octo/app/actions/runners`, { token: good() })).status, 401, 'a JWT is no token');
+  // An hour later the installation token is refused, and a JWT made an
+  // hour ago with it.
+  const old = good();
+  s.skew = 3601e3;
+  assert.strictEqual((await post('repos/octo/app')).status, 401, 'an expired installation token');
+  assert.strictEqual((await install(201, old)).status, 401, 'an expired JWT');
 });
