@@ -38,10 +38,7 @@ names_run_id(const char *s)
 int
 names_instance_id(const char *s)
 {
-	size_t n = strlen(s);
-
-	return strncmp(s, "i-", 2) == 0 && (n == 10 || n == 19) &&
-	    strspn(s + 2, DIGIT "abcdef") == n - 2;
+	return names_ec2_id(s, "i-");
 }
 
 int

@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 
 #include "t.h"
+#include "xml.h"
 
 /* Under ASan a failed allocation must return NULL, as libc's does, for the
  * out-of-memory paths to be testable at all. */
@@ -135,4 +136,15 @@ t_lowmem(int on)
 	r = saved;
 	r.rlim_cur = (rlim_t)(pages * 4096 + 16ULL * 1024 * 1024);
 	setrlimit(RLIMIT_AS, &r);
+}
+
+struct xml *
+t_xml(const char *s)
+{
+	struct xml *x = NULL;
+	struct err e;
+
+	if (xml_parse(s, strlen(s), &x, &e))
+		return NULL;
+	return x;
 }

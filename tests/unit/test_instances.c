@@ -7,17 +7,6 @@
 #include "instances.h"
 #include "t.h"
 
-static struct xml *
-parse(const char *s)
-{
-	struct xml *x = NULL;
-	struct err e;
-
-	if (xml_parse(s, strlen(s), &x, &e))
-		return NULL;
-	return x;
-}
-
 static void
 test_states(void)
 {
@@ -127,7 +116,7 @@ test_pages(void)
 {
 	struct instances_filter f = { "ci1", NULL, NULL, NULL, 0, 0 };
 	struct instances_list l = INSTANCES_LIST_INIT;
-	struct xml *x = parse(PAGE1), *y;
+	struct xml *x = t_xml(PAGE1), *y;
 	struct err e;
 	char big[600];
 
@@ -152,7 +141,7 @@ test_pages(void)
 	    "<instanceId>i-0123456789abcdef2</instanceId><tagSet><item><key>ec2-runner-pool:pool</key>"
 	    "<value>%0300d</value></item></tagSet></item></instancesSet></item></reservationSet>"
 	    "</DescribeInstancesResponse>", 0);
-	y = parse(big);
+	y = t_xml(big);
 	t_inteq(instances_add_page(&l, y, &f, &e), 0, "second page read");
 	t_inteq(l.n, 4, "its instance appended");
 	t_streq(l.row[3].id, "i-0123456789abcdef2", "after the first page's");
@@ -181,9 +170,9 @@ test_page_cap(void)
 {
 	struct instances_filter f = { "ci1", NULL, NULL, NULL, 0, 0 };
 	struct instances_list l = INSTANCES_LIST_INIT;
-	struct xml *more = parse("<DescribeInstancesResponse><reservationSet/><nextToken>again</nextToken>"
+	struct xml *more = t_xml("<DescribeInstancesResponse><reservationSet/><nextToken>again</nextToken>"
 	    "</DescribeInstancesResponse>");
-	struct xml *last = parse("<DescribeInstancesResponse><reservationSet/></DescribeInstancesResponse>");
+	struct xml *last = t_xml("<DescribeInstancesResponse><reservationSet/></DescribeInstancesResponse>");
 	struct err e;
 	int i, r = 0;
 

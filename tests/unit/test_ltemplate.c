@@ -21,17 +21,6 @@ want(void)
 	return w;
 }
 
-static struct xml *
-parse(const char *s)
-{
-	struct xml *x = NULL;
-	struct err e;
-
-	if (xml_parse(s, strlen(s), &x, &e))
-		return NULL;
-	return x;
-}
-
 /* The data EC2 describes for want() with two groups, a profile, a key and
  * wrapped user data. */
 #define DATA                                                                                          \
@@ -153,7 +142,7 @@ test_query_refused(void)
 static void
 test_same(void)
 {
-	struct xml *x = parse("<r>" DATA "</r>");
+	struct xml *x = t_xml("<r>" DATA "</r>");
 	const struct xml *d = xml_child(x, "launchTemplateData");
 	struct ltemplate w = full();
 
@@ -178,7 +167,7 @@ test_same(void)
 	DIFFERS(hops, "1", "hop limit");
 #undef DIFFERS
 	xml_free(x);
-	x = parse("<r><launchTemplateData><imageId>ami-0123456789abcdef0</imageId><metadataOptions>"
+	x = t_xml("<r><launchTemplateData><imageId>ami-0123456789abcdef0</imageId><metadataOptions>"
 	    "<httpTokens>optional</httpTokens><httpEndpoint>enabled</httpEndpoint><instanceMetadataTags>enabled"
 	    "</instanceMetadataTags><httpPutResponseHopLimit>2</httpPutResponseHopLimit></metadataOptions>"
 	    "<instanceInitiatedShutdownBehavior>terminate</instanceInitiatedShutdownBehavior></launchTemplateData></r>");
@@ -191,7 +180,7 @@ test_same(void)
 static int
 step(struct ltemplate_run *run, const struct ltemplate *w, const char *answer, const char *code, struct err *e)
 {
-	struct xml *doc = answer ? parse(answer) : NULL;
+	struct xml *doc = answer ? t_xml(answer) : NULL;
 	struct err failed;
 	int r;
 
