@@ -5,26 +5,6 @@
 #include "ec2.h"
 #include "query.h"
 
-int
-ec2_valid_ids(const char *list, const char *prefix)
-{
-	size_t pl = strlen(prefix);
-
-	while (*list) {
-		size_t n = strcspn(list, ","), h;
-
-		if (n <= pl || strncmp(list, prefix, pl) != 0)
-			return 0;
-		h = n - pl;
-		if ((h != 8 && h != 17) || strspn(list + pl, "0123456789abcdef") < h)
-			return 0;
-		list += n;
-		if (*list == ',' && *++list == '\0')
-			return 0;
-	}
-	return 1;
-}
-
 static void
 set(struct ec2_term *t, const char *prev, const char *cur)
 {
@@ -32,64 +12,62 @@ set(struct ec2_term *t, const char *prev, const char *cur)
 	snprintf(t->cur, sizeof(t->cur), "%s", cur);
 }
 
-static int
-has_pool_tag(const struct xml *inst, const char *pool)
+int
+ec2_describe(struct aws *a, const struct instances_filter *f, struct instances_list *out, struct err *e)
 {
-	const struct xml *t;
+	struct buf b = BUF_INIT;
+	struct xml *doc;
+	int r;
 
-	for (t = xml_find(inst, "tagSet/item"); t; t = xml_next(t))
-		if (strcmp(xml_text(t, "key"), EC2_TAG_POOL) == 0)
-			return strcmp(xml_text(t, "value"), pool) == 0;
-	return 0;
+	do {
+		buf_reset(&b);
+		if ((r = instances_query(&b, f, out->next.p, e)) != 0 || (r = aws_query(a, b.p, &doc, e)) != 0)
+			break;
+		r = instances_add_page(out, doc, f, e);
+		xml_free(doc);
+	} while (r == 0 && out->next.len);
+	buf_free(&b);
+	return r;
 }
 
-/* One DescribeInstances look-up of up to EC2_FILTER_VALUES ids, every page. */
+int
+ec2_template(struct aws *a, const struct ltemplate *w, struct ltemplate_run *run, struct err *e)
+{
+	struct buf b = BUF_INIT;
+	struct xml *doc = NULL;
+	struct err failed;
+	int r;
+
+	do {
+		buf_reset(&b);
+		if ((r = ltemplate_query(&b, run, w, e)) != 0)
+			break;
+		doc = NULL;
+		failed.cls = ERR_NONE;
+		if (aws_query(a, b.p, &doc, &failed) == 0)
+			r = ltemplate_answer(run, w, doc, NULL, e);
+		else
+			r = ltemplate_answer(run, w, NULL, &failed, e);
+		xml_free(doc);
+	} while (r == 0 && run->step != LTEMPLATE_DONE);
+	buf_free(&b);
+	return r;
+}
+
+/* One look-up of up to INSTANCES_MAX_IDS ids. */
 static int
 members_some(struct aws *a, const char *pool, char *const *ids, int n, char *where, struct err *e)
 {
-	struct buf next = BUF_INIT;
-	int i, pages = 0, r = 0;
+	struct instances_filter f = { NULL, NULL, NULL, ids, n, 0 };
+	struct instances_list l = INSTANCES_LIST_INIT;
+	int i, j, r;
 
-	do {
-		struct buf b = BUF_INIT;
-		struct xml *doc, *res, *it;
-
-		query_add(&b, "Action", "DescribeInstances");
-		query_add(&b, "Version", EC2_VERSION);
-		query_add(&b, "MaxResults", "1000");
-		query_add(&b, "Filter.1.Name", "instance-id");
+	r = ec2_describe(a, &f, &l, e);
+	for (j = 0; r == 0 && j < l.n; j++)
 		for (i = 0; i < n; i++)
-			query_addf(&b, ids[i], "Filter.1.Value.%d", i + 1);
-		if (next.len)
-			query_add(&b, "NextToken", next.p);
-		if (b.failed) {
-			buf_free(&b);
-			err_set(e, ERR_LOCAL, "out of memory");
-			r = -1;
-			break;
-		}
-		r = aws_query(a, b.p, &doc, e);
-		buf_free(&b);
-		if (r)
-			break;
-		for (res = xml_find(doc, "reservationSet/item"); res; res = xml_next(res))
-			for (it = xml_find(res, "instancesSet/item"); it; it = xml_next(it))
-				for (i = 0; i < n; i++)
-					if (strcmp(xml_text(it, "instanceId"), ids[i]) == 0)
-						where[i] = has_pool_tag(it, pool) ? EC2_IN_POOL : EC2_OTHER;
-		buf_reset(&next);
-		buf_adds(&next, xml_text(doc, "nextToken"));
-		xml_free(doc);
-		if (next.failed) {
-			err_set(e, ERR_LOCAL, "out of memory");
-			r = -1;
-		} else if (next.len && ++pages == 100) {
-			/* At most n instances match: a service still paging is broken. */
-			err_set(e, ERR_PERMANENT, "DescribeInstances kept paging for %d ids", n);
-			r = -1;
-		}
-	} while (r == 0 && next.len);
-	buf_free(&next);
+			if (strcmp(l.row[j].id, ids[i]) == 0)
+				where[i] = strcmp(l.row[j].pool, pool) == 0 ? EC2_IN_POOL : EC2_OTHER;
+	instances_free(&l);
 	return r;
 }
 
@@ -100,7 +78,7 @@ ec2_pool_members(struct aws *a, const char *pool, char *const *ids, int n, char 
 
 	memset(where, EC2_GONE, (size_t)n);
 	for (at = 0; at < n; at += k) {
-		k = n - at < EC2_FILTER_VALUES ? n - at : EC2_FILTER_VALUES;
+		k = n - at < INSTANCES_MAX_IDS ? n - at : INSTANCES_MAX_IDS;
 		if (members_some(a, pool, ids + at, k, where + at, e))
 			return -1;
 	}

@@ -1,16 +1,16 @@
-/* ec2: shared pieces of the EC2 tools. */
+/* ec2: the EC2 calls: DescribeInstances over every page, the launch
+ * template's steps, the pool guard and TerminateInstances in batches. Each
+ * is a thin loop of calls around the pure request modules (instances,
+ * ltemplate); the tools print what they return. */
 #ifndef EC2RP_EC2_H
 #define EC2RP_EC2_H
 
 #include "aws.h"
-
-#define EC2_VERSION "2016-11-15"
-#define EC2_TAG_POOL "ec2-runner-pool:pool"
-#define EC2_TAG_RUN "ec2-runner-pool:run-id"
-#define EC2_TAG_CLASS "ec2-runner-pool:resource-class"
+#include "ec2api.h"
+#include "instances.h"
+#include "ltemplate.h"
 
 #define EC2_TERMINATE_BATCH 1000 /* ids per TerminateInstances call */
-#define EC2_FILTER_VALUES 200    /* values per DescribeInstances filter */
 
 /* What became of one id in ec2_terminate: prev and cur are EC2's previous and
  * current state names; "gone"/"gone" for an id EC2 does not know;
@@ -23,6 +23,17 @@ struct ec2_term {
 
 /* Where an instance stands for ec2_pool_members. */
 enum { EC2_GONE = 'g', EC2_IN_POOL = 'p', EC2_OTHER = 'o' };
+
+/* DescribeInstances, every page (instances.h): appends to out (INSTANCES_LIST_INIT,
+ * or the rows of an earlier look-up) the instances f selects. 0, or -1 with
+ * e filled (out then holds the pages read so far; instances_free it either
+ * way). */
+int ec2_describe(struct aws *a, const struct instances_filter *f, struct instances_list *out, struct err *e);
+
+/* Makes the pool's launch template w (ltemplate.h), each step one call,
+ * from run (LTEMPLATE_RUN_INIT) to LTEMPLATE_DONE. 0 with run's result, id
+ * and version set, or -1 with e filled. */
+int ec2_template(struct aws *a, const struct ltemplate *w, struct ltemplate_run *run, struct err *e);
 
 /* Looks ids up in EC2 (DescribeInstances, instance-id filter, all pages) and
  * sets where[i] for each: EC2_IN_POOL when EC2 shows it tagged with pool,
@@ -37,7 +48,5 @@ int ec2_pool_members(struct aws *a, const char *pool, char *const *ids, int n, c
  * 0 when every id is terminating or gone, else -1 with e of the last failure
  * (ERR_PERMANENT when the guard refused an id). */
 int ec2_terminate(struct aws *a, char *const *ids, int n, const char *pool, struct ec2_term *out, struct err *e);
-/* 1 if a value of comma-separated list has shape check (subnet-, sg- ids). */
-int ec2_valid_ids(const char *list, const char *prefix);
 
 #endif

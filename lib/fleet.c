@@ -1,14 +1,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ec2api.h"
 #include "fleet.h"
 #include "names.h"
 #include "poolmsg.h"
 #include "query.h"
 #include "text.h"
-
-/* As in ec2.h, which this pure module does not include (it pulls in aws.h). */
-#define EC2_API "2016-11-15"
 
 /* Copies the next comma-separated item of *list into one (at most max
  * characters) and moves past it. 0, or -1 when it is empty or too long. */
@@ -28,10 +26,7 @@ next_item(const char **list, char *one, size_t max)
 static int
 valid_subnet(const char *s)
 {
-	size_t n = strlen(s);
-
-	return n > 7 && strncmp(s, "subnet-", 7) == 0 && (n - 7 == 8 || n - 7 == 17) &&
-	    strspn(s + 7, "0123456789abcdef") == n - 7;
+	return names_ec2_id(s, "subnet-");
 }
 
 /* Counts the items of a comma-separated list, each checked; -1 if one is bad. */
@@ -131,7 +126,7 @@ fleet_query(struct buf *b, const struct fleet_req *r, struct err *e)
 		return -1;
 	}
 	rc |= query_add(b, "Action", "CreateFleet");
-	rc |= query_add(b, "Version", EC2_API);
+	rc |= query_add(b, "Version", EC2_VERSION);
 	rc |= query_add(b, "Type", "instant");
 	/* A retry after a lost answer must not launch a second fleet. */
 	if (r->client_token && *r->client_token)
@@ -149,11 +144,11 @@ fleet_query(struct buf *b, const struct fleet_req *r, struct err *e)
 	for (i = 1; i <= nsub && next_item(&s, one, 24) == 0; i++)
 		rc |= overrides(b, r, i, one);
 	rc |= query_add(b, "TagSpecification.1.ResourceType", "instance");
-	rc |= query_add(b, "TagSpecification.1.Tag.1.Key", "ec2-runner-pool:pool");
+	rc |= query_add(b, "TagSpecification.1.Tag.1.Key", EC2_TAG_POOL);
 	rc |= query_add(b, "TagSpecification.1.Tag.1.Value", r->pool);
-	rc |= query_add(b, "TagSpecification.1.Tag.2.Key", "ec2-runner-pool:run-id");
+	rc |= query_add(b, "TagSpecification.1.Tag.2.Key", EC2_TAG_RUN);
 	rc |= query_add(b, "TagSpecification.1.Tag.2.Value", r->run_id);
-	rc |= query_add(b, "TagSpecification.1.Tag.3.Key", "ec2-runner-pool:resource-class");
+	rc |= query_add(b, "TagSpecification.1.Tag.3.Key", EC2_TAG_CLASS);
 	rc |= query_add(b, "TagSpecification.1.Tag.3.Value", r->rc->name);
 	if (rc) {
 		err_set(e, ERR_LOCAL, "out of memory");

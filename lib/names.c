@@ -38,10 +38,7 @@ names_run_id(const char *s)
 int
 names_instance_id(const char *s)
 {
-	size_t n = strlen(s);
-
-	return strncmp(s, "i-", 2) == 0 && (n == 10 || n == 19) &&
-	    strspn(s + 2, DIGIT "abcdef") == n - 2;
+	return names_ec2_id(s, "i-");
 }
 
 int
@@ -54,6 +51,54 @@ int
 names_signal(const char *s)
 {
 	return made_of(s, LOWER DIGIT "-", 1, 32);
+}
+
+int
+names_instance_profile(const char *s)
+{
+	return made_of(s, LOWER UPPER DIGIT "+=,.@_-", 1, 128);
+}
+
+int
+names_key_pair(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] < ' ' || s[i] > '~')
+			return 0;
+	return n > 0 && n <= 255;
+}
+
+/* The first n bytes of s are prefix and 8 or 17 lower-case hex digits. */
+static int
+ec2_id(const char *s, size_t n, const char *prefix)
+{
+	size_t pl = strlen(prefix), h = n - pl;
+
+	return n > pl && strncmp(s, prefix, pl) == 0 && (h == 8 || h == 17) &&
+	    strspn(s + pl, DIGIT "abcdef") >= h;
+}
+
+int
+names_ec2_id(const char *s, const char *prefix)
+{
+	return ec2_id(s, strlen(s), prefix);
+}
+
+int
+names_ec2_ids(const char *list, const char *prefix)
+{
+	while (*list) {
+		size_t n = strcspn(list, ",");
+
+		if (!ec2_id(list, n, prefix))
+			return 0;
+		list += n;
+		if (*list == ',' && *++list == '\0')
+			return 0;
+	}
+	return 1;
 }
 
 const char *

@@ -19,30 +19,42 @@ sqs_queue_name(struct buf *out, const char *pool, const char *rclass)
 }
 
 int
-sqs_queue_url(struct aws *a, const char *pool, const char *rclass, struct buf *url, struct err *e)
+sqs_queue_op(struct aws *a, const char *op, const char *pool, const char *rclass, cJSON *attrs, struct buf *url,
+    struct err *e)
 {
 	struct buf name = BUF_INIT;
 	cJSON *b = cJSON_CreateObject(), *resp = NULL;
 	const cJSON *u;
 	int r = -1;
 
-	if (b == NULL || sqs_queue_name(&name, pool, rclass) ||
-	    !cJSON_AddStringToObject(b, "QueueName", name.p)) {
-		err_set(e, ERR_LOCAL, "out of memory");
+	if (b == NULL || sqs_queue_name(&name, pool, rclass) || !cJSON_AddStringToObject(b, "QueueName", name.p) ||
+	    (attrs && !cJSON_AddItemToObject(b, "Attributes", attrs))) {
+		cJSON_Delete(attrs); /* not added: still ours */
+		err_nomem(e);
 		goto done;
 	}
-	if (sqs_call(a, "GetQueueUrl", b, &resp, e))
+	if (sqs_call(a, op, b, &resp, e))
 		goto done;
 	u = cJSON_GetObjectItem(resp, "QueueUrl");
 	if (!cJSON_IsString(u)) {
-		err_set(e, ERR_PERMANENT, "GetQueueUrl answered without a QueueUrl");
+		err_set(e, ERR_PERMANENT, "%s answered without a QueueUrl", op);
 		goto done;
 	}
 	buf_reset(url);
-	r = buf_adds(url, u->valuestring);
+	if (buf_adds(url, u->valuestring)) {
+		err_nomem(e);
+		goto done;
+	}
+	r = 0;
 done:
 	cJSON_Delete(b);
 	cJSON_Delete(resp);
 	buf_free(&name);
 	return r;
+}
+
+int
+sqs_queue_url(struct aws *a, const char *pool, const char *rclass, struct buf *url, struct err *e)
+{
+	return sqs_queue_op(a, "GetQueueUrl", pool, rclass, NULL, url, e);
 }

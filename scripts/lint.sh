@@ -61,4 +61,5 @@ if [ -x build/bin/ec2rp ]; then
 	fi
 	rm -rf "$tmp"
 fi
+sh scripts/check-layers.sh || status=1 # lib/: pure modules include no I/O module; only log.c prints
 exit $status

@@ -195,7 +195,7 @@ ec2_launch_main(int argc, char **argv)
 		return cli_usage("--count is required");
 	if (cname == NULL || (req.rc = rclass_find(&set, cname)) == NULL)
 		return cli_usage("--resource-class must name a known class (see --list-classes)");
-	if (image_arm64 && (!ec2_valid_ids(image_arm64, "ami-") || strchr(image_arm64, ',')))
+	if (image_arm64 && !names_ec2_id(image_arm64, "ami-"))
 		return cli_usage("invalid --image-arm64: ami- and 8 or 17 hex digits");
 	/* The template's AMI is x86-64: an arm64 class needs its own. */
 	if (req.rc->arm64 && image_arm64 == NULL)
@@ -204,7 +204,7 @@ ec2_launch_main(int argc, char **argv)
 		req.image = image_arm64;
 	if (req.run_id == NULL || !names_run_id(req.run_id))
 		return cli_usage("--run-id is required: 1-64 of A-Z a-z 0-9 _ . -");
-	if (*req.subnets && !ec2_valid_ids(req.subnets, "subnet-"))
+	if (*req.subnets && !names_ec2_ids(req.subnets, "subnet-"))
 		return cli_usage("invalid --subnet-ids: comma-separated subnet-<hex> ids");
 	if (strcmp(req.usage, "spot-or-on-demand") == 0) {
 		fallback = 1;

@@ -52,32 +52,14 @@ attributes(void)
 static int
 create(struct aws *a, const char *pool, const char *rclass, struct buf *url, struct err *e)
 {
-	cJSON *b = cJSON_CreateObject(), *resp = NULL;
-	struct buf name = BUF_INIT;
-	const cJSON *u;
-	int r = -1;
+	cJSON *at = attributes();
 
-	sqs_queue_name(&name, pool, rclass);
-	cJSON_AddStringToObject(b, "QueueName", name.p);
-	cJSON_AddItemToObject(b, "Attributes", attributes());
-	if (sqs_call(a, "CreateQueue", b, &resp, e)) {
-		/* Someone created it meanwhile, differently: correct it instead. */
-		if (has_code(e, "QueueNameExists", "QueueAlreadyExists"))
-			r = 1;
-		goto done;
-	}
-	u = cJSON_GetObjectItem(resp, "QueueUrl");
-	if (!cJSON_IsString(u)) {
-		err_set(e, ERR_PERMANENT, "CreateQueue answered without a QueueUrl");
-		goto done;
-	}
-	buf_reset(url);
-	r = buf_adds(url, u->valuestring);
-done:
-	cJSON_Delete(b);
-	cJSON_Delete(resp);
-	buf_free(&name);
-	return r;
+	if (at == NULL)
+		return err_nomem(e);
+	if (sqs_queue_op(a, "CreateQueue", pool, rclass, at, url, e) == 0)
+		return 0;
+	/* Someone created it meanwhile, differently: correct it instead. */
+	return has_code(e, "QueueNameExists", "QueueAlreadyExists") ? 1 : -1;
 }
 
 /* Sets the settings that differ. 0 unchanged, 1 updated, -1 error. */

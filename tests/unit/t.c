@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 
 #include "t.h"
+#include "xml.h"
 
 /* Under ASan a failed allocation must return NULL, as libc's does, for the
  * out-of-memory paths to be testable at all. */
@@ -146,4 +147,15 @@ t_lowmem(int on)
 		return 0;
 	}
 	return 1;
+}
+
+struct xml *
+t_xml(const char *s)
+{
+	struct xml *x = NULL;
+	struct err e;
+
+	if (xml_parse(s, strlen(s), &x, &e))
+		return NULL;
+	return x;
 }

@@ -23,4 +23,9 @@ int t_lowmem(int on);
 /* Prints the plan line and returns the exit status: 0 if every check passed. */
 int t_done(void);
 
+/* Parses the XML text s (lib/xml.h): the document (xml_free it), or NULL
+ * when it does not parse. */
+struct xml;
+struct xml *t_xml(const char *s);
+
 #endif

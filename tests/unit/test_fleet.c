@@ -168,24 +168,13 @@ test_query_refused(void)
 	t_ok(fleet_query(&b, &r, &e) == -1, "empty template refused");
 }
 
-static struct xml *
-parse(const char *s)
-{
-	struct xml *x = NULL;
-	struct err e;
-
-	if (xml_parse(s, strlen(s), &x, &e))
-		return NULL;
-	return x;
-}
-
 static void
 test_parse(void)
 {
 	struct fleet_result r;
 	struct xml *x;
 
-	x = parse("<CreateFleetResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>r</requestId>"
+	x = t_xml("<CreateFleetResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>r</requestId>"
 	    "<fleetId>fleet-1</fleetId><errorSet/><fleetInstanceSet>"
 	    "<item><instanceIds><item>i-0123456789abcdef0</item><item>i-0123456789abcdef1</item></instanceIds>"
 	    "<instanceType>m6i.xlarge</instanceType><launchTemplateAndOverrides><overrides>"
@@ -203,7 +192,7 @@ test_parse(void)
 	t_ok(r.errors == 0 && r.dropped == 0 && r.code[0] == '\0' && !r.temporary, "no errors");
 	xml_free(x);
 
-	x = parse("<CreateFleetResponse><errorSet>"
+	x = t_xml("<CreateFleetResponse><errorSet>"
 	    "<item><errorCode>InsufficientInstanceCapacity</errorCode><errorMessage>none in 1a</errorMessage></item>"
 	    "<item><errorCode>InsufficientInstanceCapacity</errorCode><errorMessage>none in 1b</errorMessage></item>"
 	    "</errorSet><fleetInstanceSet><item><instanceIds><item>i-01234567</item></instanceIds>"
@@ -219,7 +208,7 @@ test_parse(void)
 #define ERR_AT(type, zone, subnet) "<item><launchTemplateAndOverrides><overrides><instanceType>" type \
 	"</instanceType><subnetId>" subnet "</subnetId>" zone "</overrides></launchTemplateAndOverrides>" \
 	"<lifecycle>spot</lifecycle><errorCode>InsufficientInstanceCapacity</errorCode><errorMessage>m</errorMessage></item>"
-	x = parse("<CreateFleetResponse><errorSet>"
+	x = t_xml("<CreateFleetResponse><errorSet>"
 	    ERR_AT("m6i.large", "<availabilityZone>us-east-1a</availabilityZone>", "subnet-0123456a")
 	    ERR_AT("m6i.large", "<availabilityZone>us-east-1a</availabilityZone>", "subnet-0123456a")
 	    ERR_AT("c6i.large", "", "subnet-0123456b")
@@ -235,7 +224,7 @@ test_parse(void)
 		for (k = 0; k < 40; k++)
 			buf_addf(&many, ERR_AT("m%d.large", "<availabilityZone>us-east-1a</availabilityZone>", "subnet-0123456a"), k);
 		buf_adds(&many, "</errorSet><fleetInstanceSet/></CreateFleetResponse>");
-		x = parse(many.p);
+		x = t_xml(many.p);
 		fleet_parse(x, &r);
 		t_ok(strlen(r.where) < sizeof(r.where) && strcmp(r.where + strlen(r.where) - 3, "...") == 0 &&
 		    strstr(r.where, "m0.large in us-east-1a") == r.where, "40 places: the first ones, then '...' (%zu bytes)",
@@ -246,7 +235,7 @@ test_parse(void)
 	}
 #undef ERR_AT
 
-	x = parse("<CreateFleetResponse><errorSet>"
+	x = t_xml("<CreateFleetResponse><errorSet>"
 	    "<item><errorCode>InsufficientInstanceCapacity</errorCode><errorMessage>none</errorMessage></item>"
 	    "<item><errorCode>InvalidSubnetID.NotFound</errorCode><errorMessage>no\nsuch subnet</errorMessage></item>"
 	    "<item><errorCode>InvalidFleetConfiguration</errorCode><errorMessage>later</errorMessage></item>"
@@ -257,7 +246,7 @@ test_parse(void)
 	t_streq(r.msg, "no such subnet", "message made one line");
 	xml_free(x);
 
-	x = parse("<CreateFleetResponse><fleetInstanceSet><item><instanceIds>"
+	x = t_xml("<CreateFleetResponse><fleetInstanceSet><item><instanceIds>"
 	    "<item>i-XYZ</item><item></item><item>i-0123456789abcdef0\t</item><item>i-89abcdef</item>"
 	    "</instanceIds><instanceType>a b</instanceType><launchTemplateAndOverrides><overrides>"
 	    "<subnetId>subnet-0123456789abcdef0123456789abcdef0</subnetId></overrides></launchTemplateAndOverrides>"
@@ -269,7 +258,7 @@ test_parse(void)
 	t_streq(r.in[0].subnet, "-", "overlong subnet replaced");
 	xml_free(x);
 
-	x = parse("<CreateFleetResponse/>");
+	x = t_xml("<CreateFleetResponse/>");
 	fleet_parse(x, &r);
 	t_ok(r.n == 0 && r.errors == 0 && r.dropped == 0 && !r.temporary, "empty answer: nothing, not temporary");
 	xml_free(x);
@@ -289,7 +278,7 @@ test_parse_many(void)
 	for (i = 0; i < FLEET_MAX + 5; i++)
 		buf_addf(&b, "<item>i-%08x</item>", i);
 	buf_adds(&b, "</instanceIds><instanceType>t3.small</instanceType></item></fleetInstanceSet></CreateFleetResponse>");
-	x = parse(b.p);
+	x = t_xml(b.p);
 	fleet_parse(x, &r);
 	t_ok(r.n == FLEET_MAX && r.dropped == 5, "ids past %d counted, not kept", FLEET_MAX);
 	t_streq(r.in[FLEET_MAX - 1].id, "i-00000063", "the 100th kept");

@@ -20,6 +20,7 @@
 #include "aws.h"
 #include "clock.h"
 #include "creds.h"
+#include "ec2.h"
 #include "github.h"
 #include "http.h"
 #include "t.h"
@@ -828,6 +829,49 @@ test_remote_creds(void)
 	buf_free(&resp);
 }
 
+/* ec2.c's loops: DescribeInstances follows nextToken to the last page;
+ * the launch template's steps go from a look that finds none to a create. */
+static void
+test_ec2_loops(void)
+{
+	static const struct reply script[] = {
+		{ "200 OK", "", "<DescribeInstancesResponse><reservationSet><item><instancesSet><item>"
+		    "<instanceId>i-01234567</instanceId></item></instancesSet></item></reservationSet>"
+		    "<nextToken>p/2</nextToken></DescribeInstancesResponse>", 0 },
+		{ "200 OK", "", "<DescribeInstancesResponse><reservationSet><item><instancesSet><item>"
+		    "<instanceId>i-01234568</instanceId></item></instancesSet></item></reservationSet>"
+		    "</DescribeInstancesResponse>", 0 },
+		{ "400 Bad Request", "", "<Response><Errors><Error><Code>InvalidLaunchTemplateName.NotFoundException"
+		    "</Code><Message>none</Message></Error></Errors></Response>", 0 },
+		{ "200 OK", "", "<CreateLaunchTemplateResponse><launchTemplate><launchTemplateId>lt-0abc"
+		    "</launchTemplateId><latestVersionNumber>1</latestVersionNumber></launchTemplate>"
+		    "</CreateLaunchTemplateResponse>", 0 },
+	};
+	struct instances_filter f = { "ci1", NULL, NULL, NULL, 0, 0 };
+	struct instances_list l = INSTANCES_LIST_INIT;
+	struct ltemplate w = { "ci1", "ami-01234567", NULL, NULL, NULL, "2", NULL, "ec2rp-t" };
+	struct ltemplate_run run = LTEMPLATE_RUN_INIT;
+	struct aws a;
+	struct err e;
+	char *log;
+
+	aws_env();
+	start(script, 4);
+	client(&a, "ec2", &e);
+	t_inteq(ec2_describe(&a, &f, &l, &e), 0, "DescribeInstances over two pages");
+	t_ok(l.n == 2 && strcmp(l.row[1].id, "i-01234568") == 0 && l.pages == 2, "both pages' instances");
+	instances_free(&l);
+	t_inteq(ec2_template(&a, &w, &run, &e), 0, "a template that did not exist");
+	t_ok(strcmp(run.result, "created") == 0 && strcmp(run.id, "lt-0abc") == 0, "created: %s %s", run.result, run.id);
+	aws_free(&a);
+	log = stop();
+	t_inteq(count(log, "Action=DescribeInstances&"), 2, "two look-ups");
+	t_ok(strstr(log, "&NextToken=p%2F2\n") != NULL, "the second with the first page's token");
+	t_ok(strstr(log, "Action=CreateLaunchTemplate&") != NULL &&
+	    strstr(log, "ClientToken=ec2rp-t-CreateLaunchTemplate") != NULL, "then the create, with its token");
+	free(log);
+}
+
 int
 main(void)
 {
@@ -850,6 +894,7 @@ main(void)
 	test_expired_creds();
 	test_timeout_env();
 	test_github_retries();
+	test_ec2_loops();
 	imds_free(&md);
 	unlink(logpath);
 	return t_done();

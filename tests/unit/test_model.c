@@ -28,6 +28,17 @@ test_names(void)
 	t_ok(names_class("2xlarge") && !names_class("Large") && !names_class(""), "classes");
 	t_ok(names_pool("ec2-runner-pool") && !names_pool("a/b"), "pools");
 	t_ok(names_pool("abc") && !names_pool("ab") && !names_pool(""), "pools of 3 or more (DynamoDB, launch templates)");
+	t_ok(names_ec2_id("ami-0123456789abcdef0", "ami-") && names_ec2_id("sg-01234567", "sg-"), "EC2 ids");
+	t_ok(!names_ec2_id("ami-01234567,ami-01234568", "ami-") && !names_ec2_id("ami-0123456", "ami-") &&
+	    !names_ec2_id("ami-0123456789ABCDEF0", "ami-") && !names_ec2_id("sg-01234567", "ami-") &&
+	    !names_ec2_id("ami-", "ami-") && !names_ec2_id("", "ami-"), "bad EC2 ids");
+	t_ok(names_ec2_ids("sg-01234567,sg-0123456789abcdef0", "sg-") && names_ec2_ids("", "sg-"), "EC2 id lists");
+	t_ok(!names_ec2_ids("sg-01234567,", "sg-") && !names_ec2_ids(",sg-01234567", "sg-") &&
+	    !names_ec2_ids("sg-01234567,,sg-01234568", "sg-") && !names_ec2_ids("sg-1", "sg-"), "bad EC2 id lists");
+	t_ok(names_instance_profile("runner+=,.@_-X9") && !names_instance_profile("a b") &&
+	    !names_instance_profile(""), "instance profiles");
+	t_ok(names_key_pair("my key") && !names_key_pair("a\nb") && !names_key_pair("") && !names_key_pair("\x7f"),
+	    "key pairs");
 	unsetenv("EC2RP_POOL");
 	t_streq(names_pool_of(NULL), "ec2-runner-pool", "default pool");
 	setenv("EC2RP_POOL", "ci1", 1);
@@ -161,9 +172,9 @@ test_query_b64_ec2(void)
 	base64_encode(&b, "foo", 3);
 	base64_encode(&b, "foobar", 6);
 	t_streq(b.p, "Zg==Zm8=Zm9vZm9vYmFy", "base64 known answers (RFC 4648)");
-	t_ok(ec2_valid_ids("subnet-0123456789abcdef0,subnet-01234567", "subnet-"), "subnet list");
-	t_ok(!ec2_valid_ids("subnet-0123456789abcdef0,", "subnet-") && !ec2_valid_ids("sg-1", "sg-") &&
-	    !ec2_valid_ids("subnet-XYZ45678", "subnet-"), "bad id lists");
+	t_ok(names_ec2_ids("subnet-0123456789abcdef0,subnet-01234567", "subnet-"), "subnet list");
+	t_ok(!names_ec2_ids("subnet-0123456789abcdef0,", "subnet-") && !names_ec2_ids("sg-1", "sg-") &&
+	    !names_ec2_ids("subnet-XYZ45678", "subnet-"), "bad id lists");
 	buf_free(&b);
 }
 
