@@ -152,4 +152,15 @@ expect 2 "a key with escaped newlines in GITHUB_APP_PRIVATE_KEY" \
 check "names the variable" err_has "GITHUB_APP_PRIVATE_KEY"
 check "and shows none of the key" sh -c "! grep -qF '$(sed -n 2p "$K")' $T_ERR"
 expect 5 "an unreadable key file" no gh-runner --app-id 101 --installation-id 201 --private-key-file "$T_TMP/none.pem" list
+
+# --- refresh as the App, then a runner registered with the token it stored
+export INPUT_AMI=ami-0123456789abcdef0 EC2RP_COLD_TIMEOUT_SEC=60
+expect 2 "refresh: an App id without its key" env GITHUB_APP_ID=101 GITHUB_APP_INSTALLATION_ID=201 ec2rp-refresh
+check "names the missing input" err_has "invalid input github-app-private-key: is required with github-app-id"
+expect 0 "refresh as the App (no GITHUB_TOKEN)" env GITHUB_APP_ID=101 GITHUB_APP_INSTALLATION_ID=201 GITHUB_APP_PRIVATE_KEY="$(cat "$K")" ec2rp-refresh
+check "both tokens fetched" [ "$(grep -c 'token renewed' "$T_ERR")" -eq 2 ]
+check "the registration token stored" sh -c "state-get --kind config registration-token | cut -f2 | grep -Eqx '[A-Z0-9]{20,}'"
+expect 0 "a provision registers with it" env GITHUB_RUN_ID=2601 ec2rp-provision
+check "its runner is online for run 2601 (listed as the App)" [ "$(app list --label 2601 --status online 2>/dev/null | wc -l | tr -d ' ')" -eq 1 ]
+expect 0 "release" env GITHUB_RUN_ID=2601 ec2rp-release
 done_testing
