@@ -21,7 +21,8 @@ static const char help[] =
     "Polls, with one strongly consistent BatchGetItem a round, until every\n"
     "instance has SIGNAL for RUN and a heartbeat younger than --heartbeat-age.\n"
     "Prints one line per instance: id, then ok / no-signal / wrong-run /\n"
-    "stale-heartbeat / no-heartbeat (--json: JSON Lines {\"id\",\"result\",\"message\"}).\n"
+    "stale-heartbeat / no-heartbeat / future-heartbeat (more than 60 s ahead of\n"
+    "this clock: not taken as alive) (--json: JSON Lines {\"id\",\"result\",\"message\"}).\n"
     "Waiting for 'registered', an instance that signals its failure\n"
     "(registration-failed for RUN, bootstrap-failed, pre-runner-failed) is\n"
     "settled at once with that signal as its result, and the signal's message\n"
@@ -100,6 +101,10 @@ judge(const cJSON *items, const char *sigpk, const char *hbpk, const char *sig, 
 		return "wrong-run";
 	if (item_n(h, "at", &at))
 		return "no-heartbeat";
+	/* The instance's own word against the clock: a heartbeat from more
+	 * than a minute ahead (forged, or a clock far off) proves nothing. */
+	if (at > now + 60)
+		return "future-heartbeat";
 	if (now - at > age)
 		return "stale-heartbeat";
 	return "ok";

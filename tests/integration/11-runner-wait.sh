@@ -71,6 +71,22 @@ expect 1 "a heartbeat older than --heartbeat-age" runner-wait --run-id 11 --sign
 check "stale-heartbeat" out_has "$A	stale-heartbeat"
 expect 0 "the same heartbeat is young enough for the default age" runner-wait --run-id 11 --signal registered --timeout 0 $A
 
+# A heartbeat is the instance's own word. One from the future (a forged
+# one, written with the SDK as any holder of the instance's credentials
+# could, or a clock far off) proves nothing.
+NODE_PATH=$TOP/tests/sim/node_modules NODE_EXTRA_CA_CERTS=$AWS_CA_BUNDLE node -e '
+const { DynamoDBClient, ScanCommand, PutItemCommand } = require("@aws-sdk/client-dynamodb");
+const db = new DynamoDBClient({ endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB || process.env.AWS_ENDPOINT_URL });
+(async () => {
+  const r = await db.send(new ScanCommand({ TableName: process.env.EC2RP_POOL || "ec2-runner-pool" }));
+  const hb = r.Items.find((i) => i.pk.S.startsWith("hb#") && i.pk.S.endsWith("/" + process.argv[1]));
+  hb.at = { N: String(Math.floor(Date.now() / 1000) + 3600) };
+  await db.send(new PutItemCommand({ TableName: process.env.EC2RP_POOL || "ec2-runner-pool", Item: hb }));
+})().catch((e) => { console.error(e.message); process.exit(1); });
+' "$A" && ok "a heartbeat an hour ahead written with the SDK" || not_ok "a heartbeat an hour ahead written with the SDK"
+expect 1 "a heartbeat from the future is not a live instance" runner-wait --run-id 11 --signal registered --timeout 0 $A
+check "future-heartbeat" out_has "$A	future-heartbeat"
+
 # Past 50 instances the keys (two each) take two BatchGetItem calls a round.
 ids=
 i=100
