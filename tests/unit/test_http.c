@@ -741,6 +741,7 @@ test_remote_creds(void)
 	struct err e;
 	char url[96], tokfile[64], *log;
 	FILE *f;
+	int fd;
 
 	/* Container credentials that expire in 10 minutes: kept while more
 	 * than 5 are left, reloaded after. */
@@ -775,8 +776,10 @@ test_remote_creds(void)
 
 	/* Web identity: an unsigned, form-encoded POST to STS. */
 	http_init(&h, &e);
-	snprintf(tokfile, sizeof(tokfile), "/tmp/test_http.%d.token", (int)getpid());
-	f = fopen(tokfile, "w");
+	/* A name no one can guess ahead (mkstemp), not one made from the pid. */
+	snprintf(tokfile, sizeof(tokfile), "/tmp/test_http.token.XXXXXX");
+	fd = mkstemp(tokfile);
+	f = fd >= 0 ? fdopen(fd, "w") : NULL;
 	if (f) {
 		fputs("eyJ.web+token/=\n", f);
 		fclose(f);
@@ -875,7 +878,12 @@ test_ec2_loops(void)
 int
 main(void)
 {
-	snprintf(logpath, sizeof(logpath), "/tmp/test_http.%d.log", (int)getpid());
+	int lfd;
+
+	snprintf(logpath, sizeof(logpath), "/tmp/test_http.log.XXXXXX");
+	if ((lfd = mkstemp(logpath)) < 0)
+		return 1;
+	close(lfd);
 	signal(SIGPIPE, SIG_IGN);
 	/* The server is local: a proxy from the environment must not get in the way. */
 	unsetenv("http_proxy");
