@@ -191,7 +191,13 @@ state_cas_body(const struct state_cas *c, const char **op)
 			update = "SET #st = :to, #run = :run, #th = :th, #up = :now";
 			cond = "#st = :from AND attribute_not_exists(#run) AND #th > :now";
 		} else if (c->to == ST_IDLE) {
+			/* The repository goes with it: the agent tags its pool message. */
 			update = "SET #st = :to, #th = :th, #up = :now REMOVE #run";
+			if (c->repository) {
+				update = "SET #st = :to, #th = :th, #up = :now, #repo = :repo REMOVE #run";
+				bad |= put(names, "#repo", cJSON_CreateString("repository"));
+				bad |= put(vals, ":repo", attr("S", c->repository));
+			}
 			cond = "#st = :from AND #run = :run";
 		} else {
 			/* -> running: only while the claim or creation has not expired;
@@ -255,8 +261,8 @@ text(struct buf *out, const char *s)
 int
 state_line(const cJSON *item, int json, struct buf *out)
 {
-	static const char *const fields[4][7] = {
-		{ "state", "runId", "threshold", "resourceClass", "instanceType", "usageClass", NULL },
+	static const char *const fields[4][8] = {
+		{ "state", "runId", "threshold", "resourceClass", "instanceType", "usageClass", "repository", NULL },
 		{ "signal", "runId", "at", "message", NULL },
 		{ "at", NULL },
 		{ "value", NULL },

@@ -38,6 +38,7 @@ struct state_cas {
 	long long threshold;    /* new threshold (epoch seconds) */
 	long long now;
 	const char *resource_class, *instance_type, *usage_class; /* for creation */
+	const char *repository; /* -> idle: OWNER/NAME of the run handing it back; NULL keeps the last */
 };
 /* The PutItem (creation) or UpdateItem body of one transition; *op is
  * "PutItem" or "UpdateItem". NULL when from -> to is not a transition of
@@ -52,7 +53,8 @@ cJSON *state_cas_body(const struct state_cas *c, const char **op);
  * this tells that apart from a lost race. */
 int state_cas_applied(const struct state_cas *c, const cJSON *item);
 /* One record as a line: tab-separated fields (empty values as "-", control
- * characters as spaces so a record stays one line), or a JSON object (exact
+ * characters as spaces so a record stays one line; an instance's fields are
+ * state, run id, threshold, class, type, usage class, repository), or a JSON object (exact
  * values) when json is set. kind is taken from the item's key.
  * 0, or -1 if the item is not a record of ours. */
 int state_line(const cJSON *item, int json, struct buf *out);

@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "ddb.h"
 #include "names.h"
+#include "poolmsg.h"
 #include "state.h"
 
 static const char help[] =
@@ -20,6 +21,8 @@ static const char help[] =
     "  --threshold EPOCH     new threshold, absolute\n"
     "  (one of the two is required, except for ->terminated, which sets none)\n"
     "  --resource-class C, --instance-type T, --usage-class U   (creation)\n"
+    "  --repository R        -> idle: OWNER/NAME of the run handing it back (its\n"
+    "                        agent tags its pool message with it)\n"
     "  --pool NAME           the pool (default EC2RP_POOL, else ec2-runner-pool)\n"
     "A condition that fails after a retry is checked against the record: a first\n"
     "attempt carried out though its answer was lost counts as moved.\n"
@@ -53,7 +56,7 @@ state_cas_main(int argc, char **argv)
 		{ "run-id", required_argument, 0, 'r' }, { "threshold-in", required_argument, 0, 'i' },
 		{ "threshold", required_argument, 0, 't' }, { "resource-class", required_argument, 0, 'c' },
 		{ "instance-type", required_argument, 0, 'y' }, { "usage-class", required_argument, 0, 'u' },
-		{ "pool", required_argument, 0, 'p' }, { 0, 0, 0, 0 } };
+		{ "pool", required_argument, 0, 'p' }, { "repository", required_argument, 0, 'R' }, { 0, 0, 0, 0 } };
 	struct state_cas cas;
 	const char *pool_opt = NULL, *op;
 	long long v, in_sec = -1, at = -1;
@@ -96,6 +99,11 @@ state_cas_main(int argc, char **argv)
 				return cli_usage("invalid --usage-class: spot or on-demand");
 			cas.usage_class = optarg;
 			break;
+		case 'R':
+			if (!poolmsg_valid_repo(optarg))
+				return cli_usage("invalid --repository: OWNER/NAME of A-Z a-z 0-9 _ . -");
+			cas.repository = optarg;
+			break;
 		case 'p':
 			pool_opt = optarg;
 			break;
@@ -122,6 +130,8 @@ state_cas_main(int argc, char **argv)
 	if (in_sec < 0 && at < 0 && cas.to != ST_TERMINATED)
 		return cli_usage("--threshold-in or --threshold is required for %s -> %s", argv[optind + 1],
 		    argv[optind + 2]);
+	if (cas.repository && cas.to != ST_IDLE)
+		return cli_usage("--repository goes with -> idle only");
 	if ((in_sec >= 0 || at >= 0) && cas.to == ST_TERMINATED)
 		return cli_usage("-> terminated sets no threshold");
 	if ((cas.table = names_pool_of(pool_opt)) == NULL)

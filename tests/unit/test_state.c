@@ -75,7 +75,7 @@ placeholders_match(const cJSON *b)
 static cJSON *
 cas(int from, int to, const char *run, const char **op)
 {
-	struct state_cas c = { "pool", ID, from, to, run, 2000, 1000, NULL, NULL, NULL };
+	struct state_cas c = { "pool", ID, from, to, run, 2000, 1000, NULL, NULL, NULL, NULL };
 
 	*op = "?";
 	return state_cas_body(&c, op);
@@ -208,6 +208,22 @@ test_updates(void)
 	}
 }
 
+/* Release hands the repository to the record; the agent tags its pool
+ * message with it. Only with -> idle, and only when given. */
+static void
+test_idle_repository(void)
+{
+	struct state_cas c = { "pool", ID, ST_RUNNING, ST_IDLE, "r-1", 2000, 1000, NULL, NULL, NULL, "octo/demo" };
+	const char *op;
+	cJSON *b = state_cas_body(&c, &op);
+
+	t_streq(str(b, "UpdateExpression"), "SET #st = :to, #th = :th, #up = :now, #repo = :repo REMOVE #run",
+	    "running -> idle with a repository sets it");
+	t_streq(val(b, ":repo"), "octo/demo", "the repository");
+	t_ok(placeholders_match(b), "running -> idle with a repository: placeholders");
+	cJSON_Delete(b);
+}
+
 static void
 test_terminate(void)
 {
@@ -266,14 +282,16 @@ test_lines(void)
 	    "\"threshold\":{\"N\":\"1700000000\"},\"resourceClass\":{\"S\":\"large\"},"
 	    "\"instanceType\":{\"S\":\"m5.xlarge\"},\"usageClass\":{\"S\":\"on-demand\"},\"updatedAt\":{\"N\":\"1\"}}";
 
-	line_is(inst, 0, ID "\trunning\t42-2\t1700000000\tlarge\tm5.xlarge\ton-demand", "instance line");
+	line_is(inst, 0, ID "\trunning\t42-2\t1700000000\tlarge\tm5.xlarge\ton-demand\t-", "instance line");
 	line_is(inst, 1, "{\"kind\":\"instance\",\"id\":\"" ID "\",\"state\":\"running\",\"runId\":\"42-2\","
 	    "\"threshold\":\"1700000000\",\"resourceClass\":\"large\",\"instanceType\":\"m5.xlarge\","
 	    "\"usageClass\":\"on-demand\"}", "instance JSON line");
-	line_is("{\"pk\":{\"S\":\"i#" ID "\"},\"state\":{\"S\":\"idle\"}}", 0, ID "\tidle\t-\t-\t-\t-\t-",
+	line_is("{\"pk\":{\"S\":\"i#" ID "\"},\"state\":{\"S\":\"idle\"}}", 0, ID "\tidle\t-\t-\t-\t-\t-\t-",
 	    "missing fields are '-'");
 	line_is("{\"pk\":{\"S\":\"i#" ID "\"},\"state\":{\"S\":\"idle\"},\"runId\":{\"S\":\"\"}}", 0,
-	    ID "\tidle\t-\t-\t-\t-\t-", "an empty run id is '-'");
+	    ID "\tidle\t-\t-\t-\t-\t-\t-", "an empty run id is '-'");
+	line_is("{\"pk\":{\"S\":\"i#" ID "\"},\"state\":{\"S\":\"idle\"},\"repository\":{\"S\":\"octo/demo\"}}", 0,
+	    ID "\tidle\t-\t-\t-\t-\t-\tocto/demo", "the repository is the last field");
 	line_is("{\"pk\":{\"S\":\"sig#" ID "\"},\"signal\":{\"S\":\"registered\"},\"runId\":{\"S\":\"9\"},"
 	    "\"at\":{\"N\":\"12\"},\"ttl\":{\"N\":\"99\"}}", 0, ID "\tregistered\t9\t12\t-", "signal line (no message: '-')");
 	line_is("{\"pk\":{\"S\":\"sig#" ID "\"},\"signal\":{\"S\":\"registration-failed\"},\"runId\":{\"S\":\"9\"},"
@@ -313,9 +331,9 @@ rec(const char *st, const char *run, long long th, long long up)
 static void
 test_applied(void)
 {
-	struct state_cas claim = { "pool", ID, ST_IDLE, ST_CLAIMED, "r-1", 2000, 1000, NULL, NULL, NULL };
-	struct state_cas idle = { "pool", ID, ST_RUNNING, ST_IDLE, "r-1", 3000, 1000, NULL, NULL, NULL };
-	struct state_cas term = { "pool", ID, ST_CLAIMED, ST_TERMINATED, "r-1", 0, 1000, NULL, NULL, NULL };
+	struct state_cas claim = { "pool", ID, ST_IDLE, ST_CLAIMED, "r-1", 2000, 1000, NULL, NULL, NULL, NULL };
+	struct state_cas idle = { "pool", ID, ST_RUNNING, ST_IDLE, "r-1", 3000, 1000, NULL, NULL, NULL, NULL };
+	struct state_cas term = { "pool", ID, ST_CLAIMED, ST_TERMINATED, "r-1", 0, 1000, NULL, NULL, NULL, NULL };
 	struct { struct state_cas *c; cJSON *item; int want; const char *what; } cases[] = {
 		{ &claim, rec("claimed", "r-1", 2000, 1000), 1, "our claim" },
 		{ &claim, rec("claimed", "r-2", 2000, 1000), 0, "another run's claim" },
@@ -374,6 +392,7 @@ main(void)
 	test_allowed();
 	test_create();
 	test_updates();
+	test_idle_repository();
 	test_terminate();
 	test_refused();
 	test_lines();
