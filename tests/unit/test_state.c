@@ -143,7 +143,7 @@ test_allowed(void)
 static void
 test_create(void)
 {
-	struct state_cas c = { "pool", ID, ST_NONE, ST_CREATED, "77", 1600, 1000, "large", "m5.xlarge", "spot" };
+	struct state_cas c = { "pool", ID, ST_NONE, ST_CREATED, "77", 1600, 1000, "large", "m5.xlarge", "spot", NULL };
 	const char *op = "?";
 	cJSON *b = state_cas_body(&c, &op);
 	char *s = cJSON_PrintUnformatted(b);
@@ -311,7 +311,7 @@ test_lines(void)
 	line_is("{\"state\":{\"S\":\"idle\"}}", 0, NULL, "item without a key refused");
 	line_is("{\"pk\":{\"N\":\"5\"}}", 0, NULL, "numeric key refused");
 	line_is("{\"pk\":{\"S\":\"i#" ID "\"},\"state\":{\"BOOL\":true},\"threshold\":\"5\"}", 0,
-	    ID "\t-\t-\t-\t-\t-\t-", "attributes of the wrong shape are '-'");
+	    ID "\t-\t-\t-\t-\t-\t-\t-", "attributes of the wrong shape are '-'");
 }
 
 /* The record after a write: state, runId (or NULL), threshold, updatedAt. */
