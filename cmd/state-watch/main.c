@@ -95,7 +95,7 @@ state_watch_main(int argc, char **argv)
 		{ "poll-max", required_argument, 0, 'M' }, { "deadline", required_argument, 0, 'd' },
 		{ "pool", required_argument, 0, 'p' }, { "wake-queue", required_argument, 0, 'w' }, { 0, 0, 0, 0 } };
 	const char *pool_opt = NULL, *table, *id, *mode = NULL, *wake = NULL;
-	long long hb_sec = 5, pmin = 250, pmax = 2000, deadline = 0, next_hb = 0, next_poll = 0, interval;
+	long long hb_sec = 5, pmin = 250, pmax = 2000, deadline = 0, next_hb = 0, next_poll = 0, interval, th_at = 0;
 	struct buf pk = BUF_INIT, hbk = BUF_INIT;
 	cJSON *get, *resp;
 	struct aws a, q;
@@ -201,8 +201,10 @@ state_watch_main(int argc, char **argv)
 			st = ddb_s(item, "state");
 			/* The record's own threshold is a deadline too: it moves as the
 			 * state changes (claimed, running, idle), so it is read each poll. */
-			if ((st && strcmp(st, "terminated") == 0) ||
-			    (ddb_n(item, "threshold", &th) == 0 && t / 1000 >= th)) {
+			if (ddb_n(item, "threshold", &th))
+				th = 0;
+			th_at = th * 1000;
+			if ((st && strcmp(st, "terminated") == 0) || (th && t / 1000 >= th)) {
 				cJSON_Delete(resp);
 				break;
 			}
@@ -228,6 +230,9 @@ state_watch_main(int argc, char **argv)
 		t = clock_now_ms();
 		if (t >= next_poll)
 			next_poll = t + interval;
+		/* However long the backoff, look again when the threshold passes. */
+		if (th_at > t && th_at < next_poll)
+			next_poll = th_at;
 		wait = next_poll - t;
 		if (next_hb - t < wait)
 			wait = next_hb - t;
