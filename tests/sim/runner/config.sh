@@ -141,12 +141,14 @@ if [ "$cmd" = remove ]; then
 		exit 0
 	fi
 	token=$(value token "$a_token") || exit 1
+	t0=$(date +%s%N)
 	take "${SIM_RUNNER_REMOVE_SEC:-}"
 	id=$(sed -n 's/.*"agentId": *\([0-9]*\).*/\1/p' "$here/.runner")
 	name=$(sed -n 's/.*"agentName": *"\([^"]*\)".*/\1/p' "$here/.runner")
 	out=$(post remove "$token" "id=$id" "name=$name") || { echo "Failed: Removing runner from the server" >&2; exit 1; }
 	case $out in *'does not exist'*) echo "Does not exist. Skipping Removing runner from the server" ;; esac
 	rm -f "$here/.runner" "$here/.credentials"
+	trace "$t0" remove "$name"
 	echo "Runner removed successfully"
 	exit 0
 fi
@@ -187,6 +189,7 @@ fi
 # The registration's key stands for the RSA key pair the real runner makes:
 # a replaced registration's old key no longer works.
 key=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+t0=$(date +%s%N)
 take "${SIM_RUNNER_REGISTER_SEC:-}"
 ans=$(post register "$token" "url=$url" "name=$name" "labels=$labels" "replace=${f_replace:-0}" \
 	"ephemeral=${f_ephemeral:-0}" "disableUpdate=${f_disableupdate:-0}" "version=$VERSION" "key=$key" "group=${a_runnergroup:-Default}") || exit 1
@@ -195,5 +198,6 @@ printf '{ "agentId": %s, "agentName": "%s", "poolId": 1, "gitHubUrl": "%s", "wor
 	"$id" "$name" "$url" "$work" "$([ -n "$f_ephemeral" ] && echo true || echo false)" \
 	"$([ -n "$f_disableupdate" ] && echo true || echo false)" > "$here/.runner"
 (umask 077 && printf '{ "scheme": "OAuth", "key": "%s" }\n' "$key" > "$here/.credentials")
+trace "$t0" register "$name"
 case $ans in *replaced*) echo "Successfully replaced the runner" ;; *) echo "Runner successfully added" ;; esac
 echo "Settings Saved."

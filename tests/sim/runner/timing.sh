@@ -8,3 +8,9 @@ take() {
 		if (n == 1) print p[1] + 0; else printf "%.2f\n", p[1] + rand() * (p[2] - p[1]) }')
 	sleep "$_s"
 }
+# trace START-NS STEP NAME: with SIM_RUNNER_TRACE set (make bench), appends
+# "start-ms end-ms step name" to that file.
+trace() {
+	[ -n "${SIM_RUNNER_TRACE:-}" ] || return 0
+	echo "$(($1 / 1000000)) $(($(date +%s%N) / 1000000)) $2 $3" >> "$SIM_RUNNER_TRACE"
+}
