@@ -15,6 +15,7 @@ static const char help[] =
     "Reads records (instance ids, or config names with --kind config) with one\n"
     "BatchGetItem per 100 keys, and prints one line per record found:\n"
     "  instance:  id state run-id threshold resource-class instance-type usage-class\n"
+    "             repository (the one that last handed it back)\n"
     "  signal:    id signal run-id at\n"
     "  heartbeat: id at\n"
     "  config:    name value\n"
