@@ -186,6 +186,11 @@ state_watch_main(int argc, char **argv)
 				log_msg(LOG_WARN, "heartbeat: %s; retrying", e.msg);
 			}
 			next_hb = t + hb_sec * 1000;
+			/* With a wake queue, a poll goes with each heartbeat: one
+			 * moment a minute instead of two, so the long polls between
+			 * them run their full 20 s (fewer requests). */
+			if (wake)
+				next_poll = t;
 		}
 		if (t < next_poll) {
 			/* Woken for the heartbeat only. */
