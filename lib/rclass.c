@@ -104,6 +104,11 @@ rclass_load(struct rclass_set *s, const char *config, struct err *e)
 			err_set(e, ERR_INPUT, "resource class config: class name '%.40s' is not 1-32 of a-z 0-9 -", it->string);
 			goto fail;
 		}
+		/* wake-*: the idle agents' wake queues share the class queues' names. */
+		if (strncmp(it->string, "wake-", 5) == 0) {
+			err_set(e, ERR_INPUT, "resource class config: class names starting with wake- are reserved");
+			goto fail;
+		}
 		snprintf(c.name, sizeof(c.name), "%s", it->string);
 		if (!cJSON_IsObject(it) || whole(cJSON_GetObjectItemCaseSensitive(it, "cpu"), 1, 448, &c.cpu) ||
 		    whole(mem_of(it), 512, 24576 * 1024, &c.mem) ||

@@ -285,8 +285,9 @@ field(const cJSON *item, const char *name)
 int
 state_line(const cJSON *item, int json, struct buf *out)
 {
-	static const char *const fields[4][8] = {
-		{ "state", "runId", "threshold", "resourceClass", "instanceType", "usageClass", "repository", NULL },
+	static const char *const fields[4][9] = {
+		{ "state", "runId", "threshold", "resourceClass", "instanceType", "usageClass", "repository", "updatedAt",
+		    NULL },
 		{ "signal", "runId", "at", "message", NULL },
 		{ "at", NULL },
 		{ "value", NULL },

@@ -10,6 +10,7 @@
 #include "log.h"
 #include "names.h"
 #include "num.h"
+#include "sqs.h"
 #include "state.h"
 #include "tools.h"
 #include "whoami.h"
@@ -24,6 +25,11 @@ static const char help[] =
     "  --poll-min MS      first poll interval (default 250)\n"
     "  --poll-max MS      longest poll interval (default 2000)\n"
     "  --deadline EPOCH   give up at this time (default: never)\n"
+    "  --wake-queue URL   between polls, long-poll this SQS queue (up to 20 s a\n"
+    "                     call) instead of sleeping; any message there wakes the\n"
+    "                     watch: a heartbeat and a poll at once (the messages are\n"
+    "                     deleted; they carry nothing else). A queue that cannot\n"
+    "                     be read is dropped with a warning, and the watch sleeps.\n"
     "  --pool NAME        the pool (default EC2RP_POOL, else ec2-runner-pool)\n"
     "Exit: 0 condition holds, 1 deadline or threshold passed, or terminated,\n"
     "2 bad usage, 3 refused, 5 local failure. Temporary errors are retried.\n";
@@ -39,18 +45,54 @@ heartbeat(struct aws *a, const char *table, const char *hb, struct err *e)
 	return r;
 }
 
+/* Long-polls the wake queue for up to sec seconds and deletes what came.
+ * 1 woken, 0 nothing came, -1 error. */
+static int
+wake_wait(struct aws *q, const char *url, long long sec, struct err *e)
+{
+	cJSON *rq = cJSON_CreateObject(), *resp = NULL, *msg;
+	int woken = 0;
+
+	cJSON_AddStringToObject(rq, "QueueUrl", url);
+	cJSON_AddNumberToObject(rq, "MaxNumberOfMessages", 10);
+	cJSON_AddNumberToObject(rq, "WaitTimeSeconds", (double)sec);
+	if (sqs_call(q, "ReceiveMessage", rq, &resp, e)) {
+		cJSON_Delete(rq);
+		return -1;
+	}
+	cJSON_ArrayForEach(msg, cJSON_GetObjectItem(resp, "Messages")) {
+		const cJSON *rh = cJSON_GetObjectItem(msg, "ReceiptHandle");
+		cJSON *del;
+		struct err de;
+
+		woken = 1;
+		if (!cJSON_IsString(rh))
+			continue;
+		/* Not fatal: an undeleted wake comes back once and costs a poll. */
+		del = cJSON_CreateObject();
+		cJSON_AddStringToObject(del, "QueueUrl", url);
+		cJSON_AddStringToObject(del, "ReceiptHandle", rh->valuestring);
+		if (sqs_call(q, "DeleteMessage", del, NULL, &de))
+			log_msg(LOG_WARN, "could not delete a wake message: %s", de.msg);
+		cJSON_Delete(del);
+	}
+	cJSON_Delete(resp);
+	cJSON_Delete(rq);
+	return woken;
+}
+
 int
 state_watch_main(int argc, char **argv)
 {
 	static const struct option opts[] = { { "for", required_argument, 0, 'f' },
 		{ "heartbeat", required_argument, 0, 'h' }, { "poll-min", required_argument, 0, 'm' },
 		{ "poll-max", required_argument, 0, 'M' }, { "deadline", required_argument, 0, 'd' },
-		{ "pool", required_argument, 0, 'p' }, { 0, 0, 0, 0 } };
-	const char *pool_opt = NULL, *table, *id, *mode = NULL;
-	long long hb_sec = 5, pmin = 250, pmax = 2000, deadline = 0, next_hb = 0, next_poll = 0, interval;
+		{ "pool", required_argument, 0, 'p' }, { "wake-queue", required_argument, 0, 'w' }, { 0, 0, 0, 0 } };
+	const char *pool_opt = NULL, *table, *id, *mode = NULL, *wake = NULL;
+	long long hb_sec = 5, pmin = 250, pmax = 2000, deadline = 0, next_hb = 0, next_poll = 0, interval, th_at = 0;
 	struct buf pk = BUF_INIT, hbk = BUF_INIT;
 	cJSON *get, *resp;
-	struct aws a;
+	struct aws a, q;
 	struct err e;
 	int c, want_run;
 	char last[80] = "";
@@ -81,6 +123,11 @@ state_watch_main(int argc, char **argv)
 		case 'p':
 			pool_opt = optarg;
 			break;
+		case 'w':
+			if (strncmp(optarg, "https://", 8) && strncmp(optarg, "http://", 7))
+				return cli_usage("invalid --wake-queue: an SQS queue URL");
+			wake = optarg;
+			break;
 		default:
 			return cli_bad_option(argv[optind - 1], opts);
 		}
@@ -101,11 +148,17 @@ state_watch_main(int argc, char **argv)
 	}
 	if (aws_init(&a, "dynamodb", &e))
 		return cli_fail(&e, "set up DynamoDB");
+	if (wake && aws_init(&q, "sqs", &e)) {
+		aws_free(&a);
+		return cli_fail(&e, "set up SQS");
+	}
 	/* The heartbeat's key names the instance's ARN; STS may be briefly
 	 * unreachable at boot: retried like any failed poll. */
 	while (whoami_pk(&a, &hbk, KIND_HEARTBEAT, id, &e)) {
 		if (e.cls != ERR_TEMPORARY) {
 			aws_free(&a);
+			if (wake)
+				aws_free(&q);
 			return cli_fail(&e, "find the instance's account");
 		}
 		log_msg(LOG_WARN, "%s; retrying", e.msg);
@@ -131,6 +184,11 @@ state_watch_main(int argc, char **argv)
 				log_msg(LOG_WARN, "heartbeat: %s; retrying", e.msg);
 			}
 			next_hb = t + hb_sec * 1000;
+			/* With a wake queue, a poll goes with each heartbeat: one
+			 * moment a minute instead of two, so the long polls between
+			 * them run their full 20 s (fewer requests). */
+			if (wake)
+				next_poll = t;
 		}
 		if (t < next_poll) {
 			/* Woken for the heartbeat only. */
@@ -146,8 +204,10 @@ state_watch_main(int argc, char **argv)
 			st = item_s(item, "state");
 			/* The record's own threshold is a deadline too: it moves as the
 			 * state changes (claimed, running, idle), so it is read each poll. */
-			if ((st && strcmp(st, "terminated") == 0) ||
-			    (item_n(item, "threshold", &th) == 0 && t / 1000 >= th)) {
+			if (item_n(item, "threshold", &th))
+				th = 0;
+			th_at = th * 1000;
+			if ((st && strcmp(st, "terminated") == 0) || (th && t / 1000 >= th)) {
 				cJSON_Delete(resp);
 				break;
 			}
@@ -157,6 +217,8 @@ state_watch_main(int argc, char **argv)
 				cJSON_Delete(resp);
 				cJSON_Delete(get);
 				aws_free(&a);
+				if (wake)
+					aws_free(&q);
 				buf_free(&pk);
 				buf_free(&hbk);
 				return 0;
@@ -171,22 +233,47 @@ state_watch_main(int argc, char **argv)
 		t = clock_now_ms();
 		if (t >= next_poll)
 			next_poll = t + interval;
+		/* However long the backoff, look again when the threshold passes. */
+		if (th_at > t && th_at < next_poll)
+			next_poll = th_at;
 		wait = next_poll - t;
 		if (next_hb - t < wait)
 			wait = next_hb - t;
 		if (deadline && deadline * 1000 - t < wait)
 			wait = deadline * 1000 - t;
-		if (wait > 0)
+		/* A second or more to wait: long-poll the wake queue instead. */
+		if (wake && wait >= 1000) {
+			int w = wake_wait(&q, wake, wait / 1000 > 20 ? 20 : wait / 1000, &e);
+
+			if (w == 1) {
+				/* Woken: the record changed; a heartbeat too, as the one
+				 * who woke us is about to check it. */
+				next_poll = next_hb = 0;
+				interval = pmin;
+			} else if (w < 0 && e.cls != ERR_TEMPORARY) {
+				log_msg(LOG_WARN, "wake queue: %s; sleeping between polls instead", e.msg);
+				aws_free(&q);
+				wake = NULL;
+			} else if (w < 0) {
+				log_msg(LOG_WARN, "wake queue: %s; retrying", e.msg);
+				clock_sleep_ms(1000);
+			}
+		} else if (wait > 0) {
 			clock_sleep_ms((long)wait);
+		}
 	}
 	cJSON_Delete(get);
 	aws_free(&a);
+	if (wake)
+		aws_free(&q);
 	buf_free(&pk);
 	buf_free(&hbk);
 	return 1;
 fail:
 	cJSON_Delete(get);
 	aws_free(&a);
+	if (wake)
+		aws_free(&q);
 	buf_free(&pk);
 	buf_free(&hbk);
 	return cli_fail(&e, "watch the record");

@@ -19,7 +19,7 @@ expect 1 "created -> running with the wrong run id loses" state-cas --run-id 999
 expect 0 "created -> running" state-cas --run-id 100 --threshold-in 3600 $I1 created running
 expect 0 "state-get reads it" state-get --consistent $I1
 check "record line has state, run id, class, type, usage, repository ('-' before any release)" \
-	sh -c "grep -q \"^$I1	running	100	[0-9]*	large	m5.xlarge	on-demand	-\$\" $T_OUT"
+	sh -c "grep -q \"^$I1	running	100	[0-9]*	large	m5.xlarge	on-demand	-	[0-9]*\$\" $T_OUT"
 expect 1 "running -> terminated with the wrong run id loses" state-cas --run-id 101 $I1 running terminated
 expect 0 "running -> idle clears the run id" state-cas --run-id 100 --threshold-in 600 $I1 running idle
 expect 0 "state-get after release" state-get --consistent $I1

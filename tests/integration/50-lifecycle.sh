@@ -24,6 +24,16 @@ queued() {
 		pool-push "$@" "$id" >/dev/null
 	done < "$T_TMP/q"
 }
+# pooled_soon IDS...: waits (up to 10 s) until the large pool holds exactly
+# IDS: release returns before the agents deregister and return themselves.
+pooled_soon() {
+	_want=$(printf '%s\n' "$@" | sort | tr '\n' ' ')
+	for _ in $(seq 50); do
+		[ "$(queued)" = "$_want" ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
 label_runners() { gh-runner list --label "$1" --status online 2>/dev/null | wc -l | tr -d ' '; }
 
 # The pre-runner script runs on each new instance before its first registration.
@@ -44,9 +54,14 @@ check "both runners online with label 101" [ "$(label_runners 101)" -eq 2 ]
 job=$(sim POST /jobs '{"label":"101","script":"test -n \"$EC2RP_ROOT\" && echo on-instance"}' | sed -n 's/.*"id": *\([0-9]*\).*/\1/p')
 sleep 2
 check "a job with runs-on 101 ran on one of them" sh -c "curl -fsS $SIM_CONTROL/jobs/$job | grep -q '\"conclusion\": \"success\"'"
+t0=$(date +%s%N)
 expect 0 "release run 101" env GITHUB_RUN_ID=101 ec2rp-release
+check "release did not wait for the agents (under 1.5 s)" [ $((($(date +%s%N) - t0) / 1000000)) -lt 1500 ]
 check "both idle without a run id" sh -c "[ \"\$(state-get --consistent $A $B | cut -f2,3 | sort -u)\" = \"idle	-\" ]"
-check "both in the pool" [ "$(queued)" = "$(printf '%s\n%s\n' "$A" "$B" | sort | tr '\n' ' ')" ]
+check "the repository is on the records" sh -c "[ \"\$(state-get --consistent $A $B | cut -f8 | sort -u)\" = octo/app ]"
+check "both in the pool, put there by their agents" pooled_soon "$A" "$B"
+check "each tagged with the repository" sh -c "pool-pop --resource-class large --max 10 --requeue-delay 0 --repository octo/app > $T_TMP/tagged; [ \$(wc -l < $T_TMP/tagged) -eq 2 ]"
+while IFS="$(printf '\t')" read -r id type usage repo; do pool-push --resource-class large --instance-type "$type" --usage-class "$usage" --repository "$repo" "$id" >/dev/null; done < "$T_TMP/tagged"
 check "no runner left with label 101" [ "$(label_runners 101)" -eq 0 ]
 
 # 2. Warm: both reused, no fleet request.
@@ -70,7 +85,7 @@ sim POST /faults '{"instances":["never-register"]}' >/dev/null
 expect 1 "provision 5 (3 idle + 2 new, one never registers) fails" env GITHUB_RUN_ID=104 INPUT_INSTANCE_COUNT=5 ec2rp-provision
 check "clear message: the instance said registration-failed" err_has "registration-failed"
 check "no record owned by run 104" [ -z "$(state-scan --run-id 104 2>/dev/null)" ]
-check "the 3 claimed instances are back in the pool" [ "$(queued)" = "$(printf '%s\n%s\n%s\n' "$A" "$B" "$C" | sort | tr '\n' ' ')" ]
+check "the 3 claimed instances are back in the pool" pooled_soon "$A" "$B" "$C"
 sleep 0.5
 check "the 2 created ones are terminated in EC2" [ "$(ec2-list --run-id 104 --state pending,running | wc -l)" -eq 0 ]
 
@@ -81,17 +96,21 @@ sim POST /reset-faults >/dev/null
 check "nothing owned by run 107" [ -z "$(state-scan --run-id 107 2>/dev/null)" ]
 sleep 0.5
 check "nothing of run 107 running in EC2" [ "$(ec2-list --run-id 107 --state pending,running | wc -l)" -eq 0 ]
-check "the claimed 3 are back in the pool" [ "$(queued | wc -w)" -eq 3 ]
+check "the claimed 3 are back in the pool" pooled_soon "$A" "$B" "$C"
 
-# 5. Release with a dead agent: expired, and the next refresh terminates it.
+# 5. Release with a dead agent: never re-pooled; past the release timeout
+# refresh expires it (no deregistration since the release) and terminates it.
 expect 0 "provision 1 for run 105" env GITHUB_RUN_ID=105 INPUT_INSTANCE_COUNT=1 ec2rp-provision
 D=$(cat "$T_OUT")
 pid=$(sim GET /instances | tr -d '\n ' | grep -o "\"id\":\"$D\"[^}]*}[^}]*\"pid\":[0-9]*" | sed 's/.*"pid"://')
 kill -9 "-$pid" 2>/dev/null
-expect 0 "release with a dead agent still returns" env GITHUB_RUN_ID=105 ec2rp-release
-check "warns that it did not deregister" err_has "did not deregister"
-check "its record is terminated" [ "$(record "$D" | cut -f1)" = terminated ]
+expect 0 "release with a dead agent returns at once" env GITHUB_RUN_ID=105 ec2rp-release
+sleep 5
+check "it is not in the pool" [ "$(queued | grep -c "$D")" -eq 0 ]
+check "its record is idle" [ "$(record "$D" | cut -f1)" = idle ]
 expect 0 "refresh" ec2rp-refresh
+check "says it never deregistered" err_has "$D: released but never deregistered"
+check "its record is terminated" [ "$(record "$D" | cut -f1)" = terminated ]
 sleep 0.5
 check "refresh terminated it in EC2" [ "$(ec2_state "$D")" = terminated ]
 

@@ -43,6 +43,13 @@ class Ec2Error extends Error {
   constructor(code, message, status) { super(message); this.code = code; this.status = status || 400; }
 }
 
+// Seconds from a timing setting: "S", or "MIN-MAX" drawn uniformly; 0 unset.
+function draw(spec) {
+  const p = String(spec || '').split('-').map(Number);
+  if (!spec || p.some((x) => !(x >= 0))) return 0;
+  return p.length === 1 ? p[0] : p[0] + Math.random() * (p[1] - p[0]);
+}
+
 // SIGKILLs every process whose environment carries SIM_INSTANCE_ID=id (the
 // simulator sets it for each instance's user data; children inherit it).
 function killTagged(id) {
@@ -360,7 +367,9 @@ class Ec2 {
     }
     if (inst.fault === 'never-register') this.faults.markRegistration(id);
     if (inst.fault === 'never-boot') return inst;
-    this.startImds(inst).then(() => {
+    // SIM_BOOT_SEC ("S" or "MIN-MAX"): how long EC2 takes from the launch to
+    // the user data starting (docs/benchmarks.md); unset, at once.
+    this.startImds(inst).then(() => new Promise((ok) => setTimeout(ok, draw(process.env.SIM_BOOT_SEC) * 1000))).then(() => {
       if (inst.state !== 'pending') return;
       inst.state = 'running';
       this.boot(inst);

@@ -314,6 +314,8 @@ async function main() {
     AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: `https://localhost:${pHttps}`, AWS_CA_BUNDLE: ca,
     GITHUB_API_URL: `https://localhost:${pGh}`, EC2RP_POOL: process.env.EC2RP_POOL || 'ec2-runner-pool', LANG: 'C',
   };
+  // The simulated runner's timings reach the instances (tests/sim/runner).
+  for (const k of ['SIM_RUNNER_REGISTER_SEC', 'SIM_RUNNER_REMOVE_SEC', 'SIM_RUNNER_START_SEC', 'SIM_RUNNER_TRACE']) if (process.env[k]) env[k] = process.env[k];
   const lines = {
     AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: KEY.id, AWS_SECRET_ACCESS_KEY: KEY.secret,
     AWS_ENDPOINT_URL: `https://localhost:${pHttps}`, AWS_ENDPOINT_URL_HTTP: `http://127.0.0.1:${pHttp}`,

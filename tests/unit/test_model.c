@@ -100,7 +100,7 @@ test_state(void)
 	item = cJSON_Parse("{\"pk\":{\"S\":\"i#i-0123456789abcdef0\"},\"state\":{\"S\":\"idle\"},"
 	    "\"threshold\":{\"N\":\"5\"},\"resourceClass\":{\"S\":\"large\"}}");
 	state_line(item, 0, &line);
-	t_streq(line.p, "i-0123456789abcdef0\tidle\t-\t5\tlarge\t-\t-\t-", "instance line, '-' for empty fields");
+	t_streq(line.p, "i-0123456789abcdef0\tidle\t-\t5\tlarge\t-\t-\t-\t-", "instance line, '-' for empty fields");
 	buf_reset(&line);
 	state_line(item, 1, &line);
 	t_streq(line.p, "{\"kind\":\"instance\",\"id\":\"i-0123456789abcdef0\",\"state\":\"idle\",\"threshold\":\"5\","

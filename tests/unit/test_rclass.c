@@ -103,6 +103,8 @@ test_refused(void)
 	    "capital letters refused, name quoted");
 	t_ok(rclass_load(&s, "{\"\":{\"cpu\":1,\"mem\":1024}}", &e) == -1, "empty name refused");
 	t_ok(rclass_load(&s, "{\"a b\":{\"cpu\":1,\"mem\":1024}}", &e) == -1, "space refused");
+	t_ok(rclass_load(&s, "{\"wake-x\":{\"cpu\":1,\"mem\":1024}}", &e) == -1 && strstr(e.msg, "reserved"),
+	    "wake- names refused: the agents' wake queues use them");
 	memset(name, 'a', 33);
 	name[33] = '\0';
 	snprintf(many, sizeof(many), "{\"%s\":{\"cpu\":1,\"mem\":1024}}", name);

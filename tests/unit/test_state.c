@@ -307,16 +307,16 @@ test_lines(void)
 	    "\"threshold\":{\"N\":\"1700000000\"},\"resourceClass\":{\"S\":\"large\"},"
 	    "\"instanceType\":{\"S\":\"m5.xlarge\"},\"usageClass\":{\"S\":\"on-demand\"},\"updatedAt\":{\"N\":\"1\"}}";
 
-	line_is(inst, 0, ID "\trunning\t42-2\t1700000000\tlarge\tm5.xlarge\ton-demand\t-", "instance line");
+	line_is(inst, 0, ID "\trunning\t42-2\t1700000000\tlarge\tm5.xlarge\ton-demand\t-\t1", "instance line");
 	line_is("{\"pk\":{\"S\":\"i#" ID "\"},\"state\":{\"S\":\"idle\"},\"repository\":{\"S\":\"octo/a\"}}", 0,
-	    ID "\tidle\t-\t-\t-\t-\t-\tocto/a", "the repository it last served, last");
+	    ID "\tidle\t-\t-\t-\t-\t-\tocto/a\t-", "the repository it last served, then the time of the last change");
 	line_is(inst, 1, "{\"kind\":\"instance\",\"id\":\"" ID "\",\"state\":\"running\",\"runId\":\"42-2\","
 	    "\"threshold\":\"1700000000\",\"resourceClass\":\"large\",\"instanceType\":\"m5.xlarge\","
-	    "\"usageClass\":\"on-demand\"}", "instance JSON line");
-	line_is("{\"pk\":{\"S\":\"i#" ID "\"},\"state\":{\"S\":\"idle\"}}", 0, ID "\tidle\t-\t-\t-\t-\t-\t-",
+	    "\"usageClass\":\"on-demand\",\"updatedAt\":\"1\"}", "instance JSON line");
+	line_is("{\"pk\":{\"S\":\"i#" ID "\"},\"state\":{\"S\":\"idle\"}}", 0, ID "\tidle\t-\t-\t-\t-\t-\t-\t-",
 	    "missing fields are '-'");
 	line_is("{\"pk\":{\"S\":\"i#" ID "\"},\"state\":{\"S\":\"idle\"},\"runId\":{\"S\":\"\"}}", 0,
-	    ID "\tidle\t-\t-\t-\t-\t-\t-", "an empty run id is '-'");
+	    ID "\tidle\t-\t-\t-\t-\t-\t-\t-", "an empty run id is '-'");
 	line_is("{\"pk\":{\"S\":\"sig#" ID "\"},\"signal\":{\"S\":\"registered\"},\"runId\":{\"S\":\"9\"},"
 	    "\"at\":{\"N\":\"12\"},\"ttl\":{\"N\":\"99\"}}", 0, ID "\tregistered\t9\t12\t-", "signal line (no message: '-')");
 	line_is("{\"pk\":{\"S\":\"sig#" ID "\"},\"signal\":{\"S\":\"registration-failed\"},\"runId\":{\"S\":\"9\"},"
@@ -336,7 +336,7 @@ test_lines(void)
 	line_is("{\"state\":{\"S\":\"idle\"}}", 0, NULL, "item without a key refused");
 	line_is("{\"pk\":{\"N\":\"5\"}}", 0, NULL, "numeric key refused");
 	line_is("{\"pk\":{\"S\":\"i#" ID "\"},\"state\":{\"BOOL\":true},\"threshold\":\"5\"}", 0,
-	    ID "\t-\t-\t-\t-\t-\t-\t-", "attributes of the wrong shape are '-'");
+	    ID "\t-\t-\t-\t-\t-\t-\t-\t-", "attributes of the wrong shape are '-'");
 }
 
 /* The record after a write: state, runId (or NULL), threshold, updatedAt. */

@@ -15,6 +15,10 @@
 # Writes .runner and .credentials next to itself; remove deletes them.
 # Exit status as the real Runner.Listener's: 0 done, 1 refused
 # (Constants.ReturnCode.TerminatedError).
+# Timings (docs/benchmarks.md says where the figures come from): the real
+# configure and remove take seconds; SIM_RUNNER_REGISTER_SEC and
+# SIM_RUNNER_REMOVE_SEC ("S" or "MIN-MAX", seconds) make this one take as
+# long. Unset (the tests), it answers at once.
 set -u
 
 # src/Misc/layoutroot/config.sh: the effective uid, and the variable only
@@ -25,6 +29,7 @@ if [ "$(id -u)" -eq 0 ] && [ -z "${RUNNER_ALLOW_RUNASROOT:-}" ]; then
 fi
 
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/timing.sh"
 VERSION=2.321.0 # the runner version this stand-in reports
 fail() { echo "config.sh: error: $*" >&2; exit 1; }
 [ -n "${GITHUB_API_URL:-}" ] || fail "GITHUB_API_URL is not set"
@@ -136,11 +141,14 @@ if [ "$cmd" = remove ]; then
 		exit 0
 	fi
 	token=$(value token "$a_token") || exit 1
+	t0=$(date +%s%N)
+	take "${SIM_RUNNER_REMOVE_SEC:-}"
 	id=$(sed -n 's/.*"agentId": *\([0-9]*\).*/\1/p' "$here/.runner")
 	name=$(sed -n 's/.*"agentName": *"\([^"]*\)".*/\1/p' "$here/.runner")
 	out=$(post remove "$token" "id=$id" "name=$name") || { echo "Failed: Removing runner from the server" >&2; exit 1; }
 	case $out in *'does not exist'*) echo "Does not exist. Skipping Removing runner from the server" ;; esac
 	rm -f "$here/.runner" "$here/.credentials"
+	trace "$t0" remove "$name"
 	echo "Runner removed successfully"
 	exit 0
 fi
@@ -181,6 +189,8 @@ fi
 # The registration's key stands for the RSA key pair the real runner makes:
 # a replaced registration's old key no longer works.
 key=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+t0=$(date +%s%N)
+take "${SIM_RUNNER_REGISTER_SEC:-}"
 ans=$(post register "$token" "url=$url" "name=$name" "labels=$labels" "replace=${f_replace:-0}" \
 	"ephemeral=${f_ephemeral:-0}" "disableUpdate=${f_disableupdate:-0}" "version=$VERSION" "key=$key" "group=${a_runnergroup:-Default}") || exit 1
 id=${ans%% *}
@@ -188,5 +198,6 @@ printf '{ "agentId": %s, "agentName": "%s", "poolId": 1, "gitHubUrl": "%s", "wor
 	"$id" "$name" "$url" "$work" "$([ -n "$f_ephemeral" ] && echo true || echo false)" \
 	"$([ -n "$f_disableupdate" ] && echo true || echo false)" > "$here/.runner"
 (umask 077 && printf '{ "scheme": "OAuth", "key": "%s" }\n' "$key" > "$here/.credentials")
+trace "$t0" register "$name"
 case $ans in *replaced*) echo "Successfully replaced the runner" ;; *) echo "Runner successfully added" ;; esac
 echo "Settings Saved."

@@ -13,8 +13,11 @@
 # Like the real run.sh (its run() loop), it exits 0 when the listener ends
 # for good, whatever the reason (refused as root, not configured,
 # registration deleted), after printing why.
+# SIM_RUNNER_START_SEC ("S" or "MIN-MAX"): how long the listener takes to
+# start and open its session before it is online (unset: at once).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/timing.sh"
 # end MESSAGE: the listener stopped for good; run.sh says so and exits 0
 # (run-helper.sh.template: "terminated error, ... no retry needed").
 end() {
@@ -126,6 +129,7 @@ stop() {
 }
 trap stop TERM INT
 
+take "${SIM_RUNNER_START_SEC:-}"
 echo "Listening for Jobs"
 while :; do
 	if [ -n "$job_pid" ] && [ -f "$state.status" ]; then
