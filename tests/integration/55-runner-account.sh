@@ -34,7 +34,9 @@ job 501 'rm -f "$HOME/.profile"; echo x > left-in-workspace; mkdir -p "$HOME/.do
 check "a job leaves a file, a credential and a process" grep -q planted "$T_TMP/o3"
 check "the process is there" sh -c "ps -eo args | grep -q '^sleep 3001'"
 expect 0 "release 501" env GITHUB_RUN_ID=501 ec2rp-release
-check "the process is gone after the release" sh -c "! ps -eo args | grep -q '^sleep 3001'"
+# The agent cleans and returns its instance after release has returned.
+check "the process is gone after the release (the agent's clean-up)" wait_for 20 sh -c "! ps -eo args | grep -q '^sleep 3001'"
+check "the agent deregistered from run 501" wait_for 20 sh -c "state-get --kind signal $A | cut -f2,3 | grep -qx 'deregistered	501'"
 expect 0 "provision 1 again" env GITHUB_RUN_ID=502 INPUT_INSTANCE_COUNT=1 ec2rp-provision
 check "the same instance" [ "$(cat "$T_OUT")" = "$A" ]
 job 502 'ls -A; ls -A "$HOME"; echo end' > "$T_TMP/o4"

@@ -65,6 +65,15 @@ while [ $i -lt 40 ] && ! sim GET "/jobs/$job" | grep -q '"conclusion": *"success
 check "a job with runs-on 9001 ran" sh -c "sim() { curl -fsS \"$SIM_CONTROL\$2\"; }; sim GET /jobs/$job | grep -q '\"conclusion\": *\"success\"'"
 expect 0 "ci.yml's release: mode only" as_action GITHUB_RUN_ID=9001 mode=release
 check "both back in the pool, idle" [ "$(state-get --consistent $ids | cut -f2 | sort -u)" = idle ]
+# "Re-run all jobs": the attempt's runners carry 9001-2 and 9001 both, so
+# runs-on: ${{ github.run_id }} finds them.
+expect 0 "ci.yml's provision on a re-run (attempt 2)" as_action GITHUB_RUN_ID=9001 GITHUB_RUN_ATTEMPT=2 mode=provision instance-count=1
+check "labelled 9001-2" grep -qx "label=9001-2" "$GITHUB_OUTPUT"
+job=$(sim POST /jobs '{"label":"9001","script":"echo re-run"}' | jq -r .id)
+i=0
+while [ $i -lt 40 ] && ! sim GET "/jobs/$job" | grep -q '"conclusion": *"success"'; do sleep 0.25; i=$((i + 1)); done
+check "a job with runs-on 9001 runs on the re-run's runner" sh -c "curl -fsS '$SIM_CONTROL/jobs/$job' | grep -q '\"conclusion\": *\"success\"'"
+expect 0 "its release" as_action GITHUB_RUN_ID=9001 GITHUB_RUN_ATTEMPT=2 mode=release
 expect 0 "a provision that overrides max-runtime-min (45)" as_action GITHUB_RUN_ID=9002 mode=provision max-runtime-min=45
 th=$(state-get --consistent $(cat "$T_OUT") | cut -f4)
 check "its runners live 45 minutes at most" [ "$((th - $(date +%s)))" -gt 2600 ]

@@ -119,3 +119,15 @@ job() {
 	done
 	node -e 'const j=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); process.stdout.write(j.conclusion + "\n" + (j.output || ""))' "$T_TMP/job"
 }
+
+# wait_for SEC CMD...: runs CMD every 0.2 s until it succeeds or SEC pass;
+# its status is CMD's last. For what the agents do after a release returns
+# (deregistering, cleaning, putting their instance back into the pool).
+wait_for() {
+	_end=$(($(date +%s) + $1))
+	shift
+	until "$@"; do
+		[ "$(date +%s)" -lt "$_end" ] || return 1
+		sleep 0.2
+	done
+}
