@@ -208,7 +208,8 @@ poolmsg_matches(const struct poolmsg *m, const char *usage, const char *globs, c
 {
 	if (usage && *usage && strcmp(usage, m->usage) != 0)
 		return 0;
-	if (repo && *repo && strcmp(repo, m->repo) != 0)
+	/* No repository: an instance no run has used yet (a warm one). */
+	if (repo && *repo && m->repo[0] && strcmp(repo, m->repo) != 0)
 		return 0;
 	return poolmsg_types_match(globs, m->type);
 }

@@ -43,8 +43,8 @@ int poolmsg_glob(const char *g, const char *s);
 int poolmsg_types_match(const char *globs, const char *type);
 /* 1 if m passes the filters: usage (NULL or "" allows all, else it must
  * equal m's usage class), globs as in poolmsg_types_match, and repo (NULL or
- * "" allows all, else it must equal m's repository: a message without one
- * does not match). */
+ * "" allows all, else it must equal m's repository; a message without one,
+ * an instance no run has used yet, matches any). */
 int poolmsg_matches(const struct poolmsg *m, const char *usage, const char *globs, const char *repo);
 
 #endif

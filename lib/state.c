@@ -46,7 +46,8 @@ state_allowed(int from, int to)
 	case ST_RUNNING:
 		return from == ST_CREATED || from == ST_CLAIMED;
 	case ST_IDLE:
-		return from == ST_RUNNING || from == ST_CLAIMED;
+		/* From none: a warm instance, made by refresh ahead of demand. */
+		return from == ST_RUNNING || from == ST_CLAIMED || from == ST_NONE;
 	case ST_CLAIMED:
 		return from == ST_IDLE;
 	case ST_TERMINATED:
@@ -97,7 +98,9 @@ state_cas_body(const struct state_cas *c, const char **op)
 	int bad = 0;
 
 	/* Only the table's transitions, and never an empty run id in a condition. */
-	if (!state_allowed(c->from, c->to) || (c->run_id == NULL && c->to != ST_CREATED && c->to != ST_TERMINATED) ||
+	if (!state_allowed(c->from, c->to) ||
+	    (c->run_id == NULL && c->to != ST_CREATED && c->to != ST_TERMINATED && c->from != ST_NONE) ||
+	    (c->from == ST_NONE && c->to == ST_IDLE && c->run_id != NULL) ||
 	    b == NULL || names == NULL || vals == NULL) {
 		cJSON_Delete(b);
 		cJSON_Delete(names);
@@ -106,12 +109,14 @@ state_cas_body(const struct state_cas *c, const char **op)
 	}
 	snprintf(pk, sizeof(pk), "i#%s", c->id);
 	bad |= item_add(b, "TableName", cJSON_CreateString(c->table));
-	if (c->to == ST_CREATED) {
+	if (c->from == ST_NONE) {
 		cJSON *item = cJSON_CreateObject();
 
+		/* created, for a run; or idle, a warm instance: no run, and no
+		 * repository (no run has used it). */
 		*op = "PutItem";
 		bad |= item_add(item, "pk", item_attr_s(pk));
-		bad |= item_add(item, "state", item_attr_s("created"));
+		bad |= item_add(item, "state", item_attr_s(state_name(c->to)));
 		if (c->run_id)
 			bad |= item_add(item, "runId", item_attr_s(c->run_id));
 		bad |= item_add(item, "threshold", item_attr_n(c->threshold));
@@ -159,14 +164,16 @@ state_cas_body(const struct state_cas *c, const char **op)
 			 * condition. The class and the repository are checked against
 			 * the record, which only the controlplane writes: a pool
 			 * message says the same, but whoever can send to a queue can
-			 * say anything. */
+			 * say anything. No repository: no run has used it yet. */
 			update = "SET #st = :to, #run = :run, #th = :th, #up = :now";
 			if (c->resource_class && c->repository)
-				cond = "#st = :from AND attribute_not_exists(#run) AND #th > :now AND #rc = :rc AND #repo = :repo";
+				cond = "#st = :from AND attribute_not_exists(#run) AND #th > :now AND #rc = :rc AND "
+				       "(attribute_not_exists(#repo) OR #repo = :repo)";
 			else if (c->resource_class)
 				cond = "#st = :from AND attribute_not_exists(#run) AND #th > :now AND #rc = :rc";
 			else if (c->repository)
-				cond = "#st = :from AND attribute_not_exists(#run) AND #th > :now AND #repo = :repo";
+				cond = "#st = :from AND attribute_not_exists(#run) AND #th > :now AND "
+				       "(attribute_not_exists(#repo) OR #repo = :repo)";
 			else
 				cond = "#st = :from AND attribute_not_exists(#run) AND #th > :now";
 			if (c->resource_class) {
@@ -174,12 +181,13 @@ state_cas_body(const struct state_cas *c, const char **op)
 				bad |= item_add(vals, ":rc", item_attr_s(c->resource_class));
 			}
 		} else if (c->to == ST_IDLE) {
-			/* The repository it last served, for same-repository reuse;
-			 * without one, any older one goes. */
-			update = c->repository ? "SET #st = :to, #th = :th, #up = :now, #repo = :repo REMOVE #run"
-			                       : "SET #st = :to, #th = :th, #up = :now REMOVE #run, #repo";
+			/* The repository it last served, for same-repository reuse.
+			 * Unknown is recorded as such ("unknown" is no OWNER/NAME):
+			 * only a record without one is an instance no run has used. */
+			update = "SET #st = :to, #th = :th, #up = :now, #repo = :repo REMOVE #run";
 			cond = "#st = :from AND #run = :run";
 			bad |= item_add(names, "#repo", cJSON_CreateString("repository"));
+			bad |= item_add(vals, ":repo", item_attr_s(c->repository ? c->repository : "unknown"));
 		} else {
 			/* -> running: only while the claim or creation has not expired;
 			 * past it the agent ends itself and refresh may terminate it. */
@@ -187,9 +195,8 @@ state_cas_body(const struct state_cas *c, const char **op)
 			cond = "#st = :from AND #run = :run AND #th > :now";
 		}
 	}
-	if (c->repository && (c->to == ST_CLAIMED || c->to == ST_IDLE)) {
-		if (c->to == ST_CLAIMED)
-			bad |= item_add(names, "#repo", cJSON_CreateString("repository"));
+	if (c->repository && c->to == ST_CLAIMED) {
+		bad |= item_add(names, "#repo", cJSON_CreateString("repository"));
 		bad |= item_add(vals, ":repo", item_attr_s(c->repository));
 	}
 	bad |= item_add(b, "UpdateExpression", cJSON_CreateString(update));

@@ -20,7 +20,8 @@ static const char help[] =
     "repository ('-' for a field the message did not carry).\n"
     "Messages that do not match the filters are sent again with a delay (then\n"
     "deleted); malformed ones, and ones of another class, are deleted with a\n"
-    "log line; a second copy of a taken instance is deleted. Stops when --max\n"
+    "log line; a second copy of a taken instance is deleted (copies of one not\n"
+    "taken go back: the record, not the message, is the truth). Stops when --max\n"
     "candidates are found, the queue is empty, or only instances already seen\n"
     "come back. The pool is at-least-once: a candidate is only a candidate,\n"
     "claim it with state-cas ID idle claimed.\n"
@@ -31,7 +32,8 @@ static const char help[] =
     "  --instance-types G    only types matching one of the comma-separated globs\n"
     "                        ('*' any run, '?' one character), e.g. 'm5.*,c6i.large'\n"
     "  --repository R        only instances last used by repository R (OWNER/NAME);\n"
-    "                        a message without a repository does not match\n"
+    "                        a message without a repository (an instance no run\n"
+    "                        has used yet) matches any\n"
     "  --requeue-delay SEC   delay of the messages sent back (0-900, default 5)\n"
     "  --wait SEC            long-poll each receive up to SEC seconds (0-20,\n"
     "                        default 1; 0 short-polls, which on SQS may miss\n"
@@ -138,10 +140,17 @@ judge(struct pop *p, const char *body, const char *mid, struct poolmsg *m, long 
 	}
 	if ((s = seen_find(p, m->id)) != NULL) {
 		*fresh = 0;
-		/* A second copy: at-least-once delivery, or our own message sent
-		 * back earlier. Keep one copy of what we did not take. */
-		if (s->taken || s->round == p->round)
+		/* A second copy: at-least-once delivery, our own message sent
+		 * back earlier, or one that says something else. Which copy is
+		 * true is the record's to say (the claim checks it), so a copy
+		 * that matches is taken, and none of an instance not taken is
+		 * deleted: a false copy must not push the true one out. */
+		if (s->taken)
 			return -1;
+		if (p->found < p->max && poolmsg_matches(m, p->usage, p->globs, p->repo)) {
+			s->taken = 1;
+			return 1;
+		}
 		return 0;
 	}
 	if (p->nseen < MAX_SEEN) {

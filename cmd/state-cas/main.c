@@ -17,6 +17,7 @@ static const char help[] =
     "write (docs/state-model.md). FROM 'none' creates the record. Transitions:\n"
     "  none->created  created->running  claimed->running  running->idle\n"
     "  idle->claimed  claimed->idle  created|running|idle|claimed->terminated\n"
+    "  none->idle (a warm instance: no run id, no repository)\n"
     "Options:\n"
     "  --run-id RUN          the run id the condition checks (or the claim sets)\n"
     "  --threshold-in SEC    new threshold: now + SEC\n"
@@ -125,7 +126,9 @@ state_cas_main(int argc, char **argv)
 		return cli_usage("unknown state: use none, created, running, idle, claimed, terminated");
 	if (!state_allowed(cas.from, cas.to))
 		return cli_usage("no such transition: %s -> %s", argv[optind + 1], argv[optind + 2]);
-	if (cas.run_id == NULL && cas.to != ST_TERMINATED && cas.to != ST_CREATED)
+	if (cas.from == ST_NONE && cas.to == ST_IDLE && (cas.run_id || cas.repository))
+		return cli_usage("none -> idle is a warm instance: no --run-id, no --repository");
+	if (cas.run_id == NULL && cas.to != ST_TERMINATED && cas.to != ST_CREATED && cas.from != ST_NONE)
 		return cli_usage("--run-id is required for %s -> %s", argv[optind + 1], argv[optind + 2]);
 	/* A forgotten threshold would default to now: a record expired at birth. */
 	if (in_sec >= 0 && at >= 0)

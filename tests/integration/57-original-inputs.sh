@@ -117,6 +117,7 @@ check "recorded as one spot, one on-demand" [ "$(state-get --consistent $so | cu
 spot_id=$(state-get --consistent $so | awk -F '\t' '$7 == "spot" { print $1 }')
 sim POST /reset-faults >/dev/null
 expect 0 "release" env GITHUB_RUN_ID=so ec2rp-release
+check "both back in the xlarge pool (their agents put them back)" wait_for 20 pooled xlarge 2
 expect 0 "a spot provision of 1 from the pool" env GITHUB_RUN_ID=so2 INPUT_RESOURCE_CLASS=xlarge INPUT_USAGE_CLASS=spot ec2rp-provision
 check "takes the spot one ($spot_id)" [ "$(cat "$T_OUT")" = "$spot_id" ]
 expect 0 "release" env GITHUB_RUN_ID=so2 ec2rp-release

@@ -131,3 +131,7 @@ wait_for() {
 		sleep 0.2
 	done
 }
+
+# pooled CLASS N: the class's queue holds N messages (pool-status; nothing
+# is taken out of the queue to count them).
+pooled() { [ "$(pool-status "$1" 2>/dev/null | awk -F '\t' -v c="$1" '$1 == "class" && $2 == c { print $8 }')" = "$2" ]; }

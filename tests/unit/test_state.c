@@ -120,7 +120,7 @@ test_allowed(void)
 {
 	static const char *const table[] = { "none created", "created running", "claimed running",
 		"running idle", "idle claimed", "claimed idle", "created terminated", "running terminated",
-		"idle terminated", "claimed terminated" };
+		"idle terminated", "claimed terminated", "none idle" };
 	char pair[32];
 	int from, to, want, count = 0;
 	size_t i;
@@ -136,7 +136,7 @@ test_allowed(void)
 				    state_allowed(from, to), want);
 			count += state_allowed(from, to);
 		}
-	t_inteq(count, 10, "exactly the 10 transitions of the table are allowed");
+	t_inteq(count, 11, "exactly the 11 transitions of the table are allowed");
 	t_ok(!state_allowed(-1, ST_CREATED) && !state_allowed(ST_IDLE, 9), "out-of-range states refused");
 }
 
@@ -177,8 +177,8 @@ test_updates(void)
 	} cases[] = {
 		{ ST_CREATED, ST_RUNNING, "#st = :from AND #run = :run AND #th > :now", "SET #st = :to, #th = :th, #up = :now" },
 		{ ST_CLAIMED, ST_RUNNING, "#st = :from AND #run = :run AND #th > :now", "SET #st = :to, #th = :th, #up = :now" },
-		{ ST_RUNNING, ST_IDLE, "#st = :from AND #run = :run", "SET #st = :to, #th = :th, #up = :now REMOVE #run, #repo" },
-		{ ST_CLAIMED, ST_IDLE, "#st = :from AND #run = :run", "SET #st = :to, #th = :th, #up = :now REMOVE #run, #repo" },
+		{ ST_RUNNING, ST_IDLE, "#st = :from AND #run = :run", "SET #st = :to, #th = :th, #up = :now, #repo = :repo REMOVE #run" },
+		{ ST_CLAIMED, ST_IDLE, "#st = :from AND #run = :run", "SET #st = :to, #th = :th, #up = :now, #repo = :repo REMOVE #run" },
 		{ ST_IDLE, ST_CLAIMED, "#st = :from AND attribute_not_exists(#run) AND #th > :now",
 		    "SET #st = :to, #run = :run, #th = :th, #up = :now" },
 	};
@@ -219,8 +219,9 @@ test_claim_conditions(void)
 
 	b = state_cas_body(&c, &op);
 	t_streq(str(b, "ConditionExpression"),
-	    "#st = :from AND attribute_not_exists(#run) AND #th > :now AND #rc = :rc AND #repo = :repo",
-	    "claim: class and repository are conditions");
+	    "#st = :from AND attribute_not_exists(#run) AND #th > :now AND #rc = :rc AND "
+	    "(attribute_not_exists(#repo) OR #repo = :repo)",
+	    "claim: class and repository (or none: never used) are conditions");
 	t_ok(strcmp(val(b, ":rc"), "large") == 0 && strcmp(val(b, ":repo"), "octo/a") == 0 &&
 	    strcmp(str(cJSON_GetObjectItem(b, "ExpressionAttributeNames"), "#repo"), "repository") == 0 &&
 	    strcmp(str(cJSON_GetObjectItem(b, "ExpressionAttributeNames"), "#rc"), "resourceClass") == 0,
@@ -236,7 +237,8 @@ test_claim_conditions(void)
 	c.resource_class = NULL;
 	c.repository = "octo/b";
 	b = state_cas_body(&c, &op);
-	t_streq(str(b, "ConditionExpression"), "#st = :from AND attribute_not_exists(#run) AND #th > :now AND #repo = :repo",
+	t_streq(str(b, "ConditionExpression"),
+	    "#st = :from AND attribute_not_exists(#run) AND #th > :now AND (attribute_not_exists(#repo) OR #repo = :repo)",
 	    "claim: the repository alone");
 	t_ok(placeholders_match(b), "claim with a repository: placeholders");
 	cJSON_Delete(b);
@@ -247,6 +249,35 @@ test_claim_conditions(void)
 	    "-> idle stores the repository");
 	t_ok(strcmp(val(b, ":repo"), "octo/b") == 0 && placeholders_match(b), "-> idle: its value, placeholders");
 	cJSON_Delete(b);
+	c.repository = NULL;
+	b = state_cas_body(&c, &op);
+	t_streq(val(b, ":repo"), "unknown", "-> idle without a repository records it as unknown (never as unused)");
+	cJSON_Delete(b);
+}
+
+/* none -> idle: a warm instance, created idle with no run and no repository. */
+static void
+test_warm(void)
+{
+	struct state_cas c = { "pool", ID, ST_NONE, ST_IDLE, NULL, 1420, 1000, "large", "m5.large", "spot", NULL };
+	const char *op;
+	cJSON *b, *item;
+
+	b = state_cas_body(&c, &op);
+	t_streq(op, "PutItem", "none -> idle is a PutItem");
+	item = cJSON_GetObjectItem(b, "Item");
+	t_ok(strcmp(str(cJSON_GetObjectItem(item, "state"), "S"), "idle") == 0 &&
+	    strcmp(str(cJSON_GetObjectItem(item, "threshold"), "N"), "1420") == 0 &&
+	    strcmp(str(cJSON_GetObjectItem(item, "resourceClass"), "S"), "large") == 0,
+	    "an idle record with its threshold and class");
+	t_ok(cJSON_GetObjectItem(item, "runId") == NULL && cJSON_GetObjectItem(item, "repository") == NULL,
+	    "no run id, no repository: no run has used it");
+	t_streq(str(b, "ConditionExpression"), "attribute_not_exists(pk)", "only where there is no record");
+	cJSON_Delete(b);
+	c.run_id = "r-1";
+	t_ok(state_cas_body(&c, &op) == NULL, "none -> idle with a run id is refused");
+	t_ok(state_allowed(ST_NONE, ST_IDLE) && !state_allowed(ST_NONE, ST_CLAIMED) && !state_allowed(ST_NONE, ST_RUNNING),
+	    "from none: created or idle only");
 }
 
 static void
@@ -458,6 +489,7 @@ main(void)
 	test_create();
 	test_updates();
 	test_claim_conditions();
+	test_warm();
 	test_terminate();
 	test_refused();
 	test_lines();
