@@ -379,8 +379,12 @@ github_call(struct github *g, const char *method, const char *path, cJSON **out,
 			cJSON *d = cJSON_Parse(r.body.p ? r.body.p : "");
 			const cJSON *m = cJSON_GetObjectItem(d, "message");
 
-			err_set(e, wait >= 0 || r.status >= 500 ? ERR_TEMPORARY : ERR_PERMANENT, "GitHub answered HTTP %ld: %s",
-			    r.status, cJSON_IsString(m) ? m->valuestring : "no message");
+			/* A fine-grained token or an App without the permission: GitHub
+			 * names the one the endpoint needs in a header. */
+			err_set(e, wait >= 0 || r.status >= 500 ? ERR_TEMPORARY : ERR_PERMANENT, "GitHub answered HTTP %ld: %s%s%s%s",
+			    r.status, cJSON_IsString(m) ? m->valuestring : "no message",
+			    r.status == 403 && r.accepted_permissions[0] ? " (the token needs the permission " : "",
+			    r.status == 403 ? r.accepted_permissions : "", r.status == 403 && r.accepted_permissions[0] ? ")" : "");
 			e->status = r.status;
 			cJSON_Delete(d);
 		}

@@ -52,6 +52,7 @@ on_header(char *data, size_t size, size_t n, void *arg)
 	take(data, len, "link", r->link, sizeof(r->link));
 	take(data, len, "x-ratelimit-remaining", r->ratelimit_remaining, sizeof(r->ratelimit_remaining));
 	take(data, len, "x-ratelimit-reset", r->ratelimit_reset, sizeof(r->ratelimit_reset));
+	take(data, len, "x-accepted-github-permissions", r->accepted_permissions, sizeof(r->accepted_permissions));
 	return len;
 }
 

@@ -21,6 +21,7 @@ struct http_response {
 	char link[1024];
 	char ratelimit_remaining[24];
 	char ratelimit_reset[24];
+	char accepted_permissions[128]; /* GitHub's X-Accepted-GitHub-Permissions */
 };
 
 struct http {

@@ -116,6 +116,7 @@ sim POST /clock '{"skewSeconds":0}' >/dev/null
 expect 3 "read permission gets no registration token" \
 	gh-runner --app-id 101 --installation-id 202 --private-key-file "$K" --scope octo registration-token
 check "GitHub's reason" err_has "Resource not accessible by integration"
+check "and the permission it needs (X-Accepted-GitHub-Permissions)" err_has "(the token needs the permission organization_self_hosted_runners=write)"
 expect 3 "an installation on another account" gh-runner --app-id 101 --installation-id 203 --private-key-file "$K" registration-token
 expect 3 "an organisation scope with a user's installation" \
 	gh-runner --app-id 101 --installation-id 203 --private-key-file "$K" --scope solo registration-token
@@ -157,6 +158,8 @@ expect 5 "an unreadable key file" no gh-runner --app-id 101 --installation-id 20
 export INPUT_AMI=ami-0123456789abcdef0 EC2RP_COLD_TIMEOUT_SEC=60
 expect 2 "refresh: an App id without its key" env GITHUB_APP_ID=101 GITHUB_APP_INSTALLATION_ID=201 ec2rp-refresh
 check "names the missing input" err_has "invalid input github-app-private-key: is required with github-app-id"
+expect 3 "refresh as an App installation that may only read runners" env GITHUB_APP_ID=101 GITHUB_APP_INSTALLATION_ID=202 GITHUB_APP_PRIVATE_KEY="$(cat "$K")" ec2rp-refresh
+check "fails naming the permission it lacks" sh -c "grep -q 'could not get a registration token from GitHub' '$T_ERR' && grep -q 'needs the permission administration=write' '$T_ERR'"
 expect 0 "refresh as the App (no GITHUB_TOKEN)" env GITHUB_APP_ID=101 GITHUB_APP_INSTALLATION_ID=201 GITHUB_APP_PRIVATE_KEY="$(cat "$K")" ec2rp-refresh
 check "both tokens fetched" [ "$(grep -c 'token renewed' "$T_ERR")" -eq 2 ]
 check "the registration token stored" sh -c "state-get --kind config registration-token | cut -f2 | grep -Eqx '[A-Z0-9]{20,}'"

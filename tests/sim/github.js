@@ -211,7 +211,10 @@ function createGithub({ log = () => {}, token, clock = Date.now, faults = null }
     if (owner.toLowerCase() !== inst.account.toLowerCase() || (kind === 'orgs' && inst.type !== 'Organization')) return [404, 'Not Found'];
     const have = inst.permissions[kind === 'orgs' ? 'organization_self_hosted_runners' : 'administration'];
     const need = method === 'GET' ? ['read', 'write'] : ['write'];
-    return need.includes(have) ? null : [403, 'Resource not accessible by integration'];
+    // GitHub names the permission an endpoint needs in X-Accepted-GitHub-Permissions
+    // (REST API troubleshooting docs); its exact value format here is our reading.
+    return need.includes(have) ? null : [403, 'Resource not accessible by integration',
+      { 'x-accepted-github-permissions': `${kind === 'orgs' ? 'organization_self_hosted_runners' : 'administration'}=${method === 'GET' ? 'read' : 'write'}` }];
   }
 
   function api(req, res, p, url, body) {
@@ -228,7 +231,7 @@ function createGithub({ log = () => {}, token, clock = Date.now, faults = null }
     const rest = sm[2] || '';
     if (inst) {
       const no = installationRefusal(inst, sm[1].startsWith('orgs/') ? 'orgs' : 'repos', scope.split('/')[0], req.method);
-      if (no) return fail(res, no[0], no[1]);
+      if (no) return fail(res, no[0], no[1], no[2]);
     }
     if (rest === '/registration-token' || rest === '/remove-token') {
       if (req.method !== 'POST') return fail(res, 404, 'Not Found');
