@@ -24,7 +24,8 @@ static const char help[] =
     "stale-heartbeat / no-heartbeat / future-heartbeat (more than 60 s ahead of\n"
     "this clock: not taken as alive) (--json: JSON Lines {\"id\",\"result\",\"message\"}).\n"
     "Waiting for 'registered', an instance that signals its failure\n"
-    "(registration-failed for RUN, bootstrap-failed, pre-runner-failed) is\n"
+    "(registration-failed for RUN, bootstrap-failed, pre-runner-failed,\n"
+    "spot-interrupted) is\n"
     "settled at once with that signal as its result, and the signal's message\n"
     "as a third field: the wait ends when every instance is ok or failed.\n"
     "Temporary errors are logged and retried in the next round until the timeout.\n"
@@ -75,9 +76,18 @@ failed_for(const char *sig, const char *got, const char *grun, const char *run)
 {
 	if (strcmp(sig, "registered") != 0 || got == NULL)
 		return 0;
-	if (strcmp(got, "bootstrap-failed") == 0 || strcmp(got, "pre-runner-failed") == 0)
+	/* A spot instance EC2 is taking back will not serve, whatever run. */
+	if (strcmp(got, "bootstrap-failed") == 0 || strcmp(got, "pre-runner-failed") == 0 ||
+	    strcmp(got, "spot-interrupted") == 0)
 		return 1;
 	return strcmp(got, "registration-failed") == 0 && grun && strcmp(grun, run) == 0;
+}
+
+/* 1 if a result says the instance will not come: a failure signal. */
+static int
+gave_up(const char *r)
+{
+	return strstr(r, "-failed") != NULL || strcmp(r, "spot-interrupted") == 0;
 }
 
 /* The result of one instance in one round; *msg is the message a failure
@@ -215,8 +225,8 @@ runner_wait_main(int argc, char **argv)
 				text_clean_inplace(msgs[i]);
 				result[i] = why[i];
 				all &= strcmp(r, "ok") == 0;
-				settled &= strcmp(r, "ok") == 0 || strstr(r, "-failed") != NULL;
-				any_failed |= strstr(r, "-failed") != NULL;
+				settled &= strcmp(r, "ok") == 0 || gave_up(r);
+				any_failed |= gave_up(r);
 			}
 			cJSON_Delete(items);
 			if (settled || (fast && any_failed))

@@ -108,6 +108,24 @@ class Ec2 {
 
   // arch: what uname -m says on it (the simulator runs every instance on
   // this host, so an aarch64 image only gets as far as choosing downloads).
+  // EC2 takes a spot instance back: the interruption notice in its metadata
+  // (spot/instance-action, {"action","time"} as EC2's user guide shows it),
+  // then the termination at that time; or only a rebalance recommendation
+  // (events/recommendations/rebalance, {"noticeTime"}). Not EC2's API: the
+  // simulator's control.
+  spotInterrupt(id, seconds, rebalanceOnly) {
+    const inst = this.instances.get(id);
+    if (!inst || inst.state !== 'running') return false;
+    const at = new Date(this.clock() + seconds * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+    if (rebalanceOnly) {
+      inst.rebalance = new Date(this.clock()).toISOString().replace(/\.\d+Z$/, 'Z');
+      return true;
+    }
+    inst.spotAction = { action: 'terminate', time: at };
+    setTimeout(() => { if (inst.state === 'running') this.end(inst, 'terminated'); }, seconds * 1000).unref();
+    return true;
+  }
+
   setImage(id, spec) { this.images.set(id, { tools: spec.tools !== false, runner: spec.runner !== false, arch: spec.arch || '' }); }
 
   handle(action, p) {
@@ -463,6 +481,8 @@ class Ec2 {
         return send(200, JSON.stringify({ Code: 'Success', LastUpdated: new Date(this.clock()).toISOString(), Type: 'AWS-HMAC',
           AccessKeyId: ak, SecretAccessKey: sk, Token: token, Expiration: new Date(expires).toISOString().replace(/\.\d+Z$/, 'Z') }), 'application/json');
       }
+      if (u === '/latest/meta-data/spot/instance-action') return inst.spotAction ? send(200, JSON.stringify(inst.spotAction), 'application/json') : send(404, 'Not Found');
+      if (u === '/latest/meta-data/events/recommendations/rebalance') return inst.rebalance ? send(200, JSON.stringify({ noticeTime: inst.rebalance }), 'application/json') : send(404, 'Not Found');
       if (u.startsWith('/latest/meta-data/tags/instance/')) {
         const k = decodeURIComponent(u.slice('/latest/meta-data/tags/instance/'.length));
         return k in inst.tags ? send(200, inst.tags[k]) : send(404, 'Not Found');

@@ -298,6 +298,7 @@ async function main() {
     if (req.method === 'GET' && u === '/iam') return json({ pool: iam.pool, refusals: iam.refusals });
     if (req.method === 'POST' && u === '/github-apps') { try { return json(github.addApp(b), 201); } catch (e) { return json({ error: e.message }, 400); } }
     if (req.method === 'POST' && u === '/release-assets') { github.addAsset(String(b.repo), String(b.tag), String(b.name), String(b.file)); return json({ ok: true }); }
+    if (req.method === 'POST' && u === '/spot-interrupt') return ec2.spotInterrupt(String(b.id), Number(b.seconds || 120), !!b.rebalanceOnly) ? json({ ok: true }) : json({ error: 'no such running instance' }, 404);
     if (req.method === 'POST' && u === '/images') { ec2.setImage(String(b.id), b); return json({ ok: true }); }
     if (req.method === 'GET' && u === '/faults') return json({ injected: faults.injected, pending: faults.next });
     if (req.method === 'POST' && u === '/faults') { faults.set(b); return json({ ok: true }); }
