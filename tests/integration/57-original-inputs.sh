@@ -114,6 +114,7 @@ expect 0 "provision 2 xlarge, spot-or-on-demand, with spot for 1" env GITHUB_RUN
 	INPUT_RESOURCE_CLASS=xlarge INPUT_USAGE_CLASS=spot-or-on-demand ec2rp-provision
 so=$(cat "$T_OUT")
 check "recorded as one spot, one on-demand" [ "$(state-get --consistent $so | cut -f7 | sort | tr '\n' ' ')" = "on-demand spot " ]
+check "the step summary says which is which" sh -c "grep -q '| created (spot) | running |' '$GITHUB_STEP_SUMMARY' && grep -q '| created (on-demand) | running |' '$GITHUB_STEP_SUMMARY'"
 spot_id=$(state-get --consistent $so | awk -F '\t' '$7 == "spot" { print $1 }')
 sim POST /reset-faults >/dev/null
 expect 0 "release" env GITHUB_RUN_ID=so ec2rp-release
