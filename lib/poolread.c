@@ -32,14 +32,6 @@ done:
 	return r;
 }
 
-/* 1 if e says the queue does not exist (a class never initialised). */
-static int
-no_queue(const struct err *e)
-{
-	return strcmp(e->code, "AWS.SimpleQueueService.NonExistentQueue") == 0 ||
-	    strcmp(e->code, "QueueDoesNotExist") == 0;
-}
-
 /* The queue's message count into *n; 1 when there is no such queue. */
 static int
 count(struct aws *a, const char *pool, const char *rclass, long long *n, struct err *e)
@@ -49,7 +41,7 @@ count(struct aws *a, const char *pool, const char *rclass, long long *n, struct 
 	int r = -1;
 
 	if (sqs_queue_url(a, pool, rclass, &url, e)) {
-		if (no_queue(e))
+		if (sqs_no_queue(e))
 			r = 1;
 		goto done;
 	}
@@ -61,7 +53,7 @@ count(struct aws *a, const char *pool, const char *rclass, long long *n, struct 
 	}
 	cJSON_AddItemToArray(names, cJSON_CreateString("ApproximateNumberOfMessages"));
 	if (sqs_call(a, "GetQueueAttributes", b, &resp, e)) {
-		if (no_queue(e))
+		if (sqs_no_queue(e))
 			r = 1; /* deleted between the two calls */
 		goto done;
 	}

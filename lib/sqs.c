@@ -1,4 +1,5 @@
 #include <stdio.h>
+#include <string.h>
 
 #include "sqs.h"
 
@@ -57,4 +58,11 @@ int
 sqs_queue_url(struct aws *a, const char *pool, const char *rclass, struct buf *url, struct err *e)
 {
 	return sqs_queue_op(a, "GetQueueUrl", pool, rclass, NULL, url, e);
+}
+
+int
+sqs_no_queue(const struct err *e)
+{
+	return strcmp(e->code, "AWS.SimpleQueueService.NonExistentQueue") == 0 ||
+	    strcmp(e->code, "QueueDoesNotExist") == 0;
 }

@@ -16,6 +16,9 @@ int sqs_queue_name(struct buf *out, const char *pool, const char *rclass);
  * missing or an existing queue). */
 int sqs_queue_op(struct aws *a, const char *op, const char *pool, const char *rclass, cJSON *attrs, struct buf *url,
     struct err *e);
+/* 1 if e says the queue does not exist, in the JSON protocol's code or the
+ * Query protocol's older one. */
+int sqs_no_queue(const struct err *e);
 /* The URL of the class's queue: sqs_queue_op's GetQueueUrl. */
 int sqs_queue_url(struct aws *a, const char *pool, const char *rclass, struct buf *url, struct err *e);
 

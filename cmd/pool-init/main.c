@@ -153,7 +153,7 @@ pool_init_main(int argc, char **argv)
 		const char *result = "created";
 
 		if (sqs_queue_url(&a, pool, argv[i], &url, &e)) {
-			if (!has_code(&e, "AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist"))
+			if (!sqs_no_queue(&e))
 				goto fail;
 			c = create(&a, pool, argv[i], &url, &e);
 			if (c < 0 || (c == 1 && sqs_queue_url(&a, pool, argv[i], &url, &e)))
