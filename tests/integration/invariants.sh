@@ -40,6 +40,13 @@ inv_failed_clean() {
 # the pool's tag is tracked and live: running or claimed for a run, or idle
 # and in its pool queue exactly once; nothing else runs.
 inv_settled() {
+	# After a release the agents deregister and then put their instances
+	# back themselves: wait for each idle one's 'deregistered' signal (the
+	# push follows it at once), a minute at most, before looking.
+	for id in $(state-scan --state idle 2>/dev/null | cut -f1); do
+		wait_for 60 sh -c "state-get --kind signal $id 2>/dev/null | cut -f2 | grep -qx deregistered" || true
+	done
+	sleep 1
 	: > "$T_TMP/inv.pool"
 	for class in "$@"; do
 		pool-pop --resource-class "$class" --max 100 >> "$T_TMP/inv.pool" 2>/dev/null
