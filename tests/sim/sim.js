@@ -187,7 +187,10 @@ async function main() {
       service = action === 'AssumeRoleWithWebIdentity' || (scope && scope[1] === 'sts') ? 'sts'
         : scope && scope[1] === 'sqs' ? 'sqs' : 'ec2';
     }
-    const entry = { service, action: action || '?', status: 0, code: '' };
+    // Who signed it: the operator's key, or an instance's role credentials
+    // (tests that count what a mode sends leave out the agents' own calls).
+    const signer = /Credential=([^/]+)\//.exec(req.headers.authorization || '');
+    const entry = { service, action: action || '?', status: 0, code: '', key: signer ? signer[1] : '' };
     log(entry);
     if (recording) requests.push({ service, action, target, contentType: req.headers['content-type'] || '', body: body.toString() });
     const done = (status, code) => { entry.status = status; entry.code = code || ''; };
