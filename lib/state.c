@@ -6,8 +6,8 @@
 #include "text.h"
 
 static const char *const states[] = { "none", "created", "running", "idle", "claimed", "terminated" };
-static const char *const kinds[] = { "instance", "signal", "heartbeat", "config" };
-static const char *const prefixes[] = { "i#", "sig#", "hb#", "cfg#" };
+static const char *const kinds[] = { "instance", "signal", "heartbeat", "config", "token" };
+static const char *const prefixes[] = { "i#", "sig#", "hb#", "cfg#", "tok#" };
 
 int
 state_parse(const char *s)
@@ -31,10 +31,16 @@ state_kind(const char *s)
 {
 	int i;
 
-	for (i = 0; i <= KIND_CONFIG; i++)
+	for (i = 0; i <= KIND_TOKEN; i++)
 		if (strcmp(s, kinds[i]) == 0)
 			return i;
 	return -1;
+}
+
+int
+state_kind_by_arn(int kind)
+{
+	return kind == KIND_SIGNAL || kind == KIND_HEARTBEAT || kind == KIND_TOKEN;
 }
 
 int
@@ -68,7 +74,7 @@ int
 state_arn_pk(struct buf *out, int kind, const char *partition, const char *region, const char *account,
     const char *id)
 {
-	if (kind != KIND_SIGNAL && kind != KIND_HEARTBEAT)
+	if (!state_kind_by_arn(kind))
 		return -1;
 	buf_reset(out);
 	return buf_addf(out, "%sarn:%s:ec2:%s:%s:instance/%s", prefixes[kind], partition, region, account, id);
@@ -242,6 +248,26 @@ state_key_body(const char *table, const char *pk)
 }
 
 cJSON *
+state_token_delete_body(const char *table, const char *pk, const char *run_id)
+{
+	cJSON *b = state_key_body(table, pk), *names = cJSON_CreateObject(), *vals = cJSON_CreateObject();
+
+	if (b == NULL) {
+		cJSON_Delete(names);
+		cJSON_Delete(vals);
+		return NULL;
+	}
+	if (item_add(names, "#run", cJSON_CreateString("runId")) |
+	    item_add(vals, ":run", item_attr_s(run_id)) |
+	    item_add(b, "ConditionExpression", cJSON_CreateString("#run = :run")) |
+	    item_add(b, "ExpressionAttributeNames", names) | item_add(b, "ExpressionAttributeValues", vals)) {
+		cJSON_Delete(b);
+		return NULL;
+	}
+	return b;
+}
+
+cJSON *
 state_put_body(const struct state_put *p)
 {
 	cJSON *b, *item;
@@ -249,7 +275,8 @@ state_put_body(const struct state_put *p)
 
 	if (p->table == NULL || p->pk == NULL || (p->kind == KIND_SIGNAL && p->signal == NULL) ||
 	    (p->kind == KIND_CONFIG && p->value == NULL) ||
-	    (p->kind != KIND_SIGNAL && p->kind != KIND_HEARTBEAT && p->kind != KIND_CONFIG))
+	    (p->kind == KIND_TOKEN && (p->signal == NULL || p->run_id == NULL || p->value == NULL)) ||
+	    p->kind < KIND_SIGNAL || p->kind > KIND_TOKEN)
 		return NULL;
 	b = cJSON_CreateObject();
 	item = cJSON_CreateObject();
@@ -258,6 +285,12 @@ state_put_body(const struct state_put *p)
 	if (p->kind == KIND_CONFIG) {
 		bad |= item_add_s(item, "value", p->value);
 		bad |= item_add_n(item, "updatedAt", p->now);
+	} else if (p->kind == KIND_TOKEN) {
+		bad |= item_add_s(item, "purpose", p->signal);
+		bad |= item_add_s(item, "runId", p->run_id);
+		bad |= item_add_s(item, "token", p->value);
+		bad |= item_add_n(item, "at", p->now);
+		bad |= item_add_n(item, "ttl", p->now + STATE_TOKEN_TTL);
 	} else {
 		if (p->kind == KIND_SIGNAL)
 			bad |= item_add_s(item, "signal", p->signal);
@@ -292,12 +325,13 @@ field(const cJSON *item, const char *name)
 int
 state_line(const cJSON *item, int json, struct buf *out)
 {
-	static const char *const fields[4][9] = {
+	static const char *const fields[5][9] = {
 		{ "state", "runId", "threshold", "resourceClass", "instanceType", "usageClass", "repository", "updatedAt",
 		    NULL },
 		{ "signal", "runId", "at", "message", NULL },
 		{ "at", NULL },
 		{ "value", NULL },
+		{ "purpose", "runId", "at", "token", NULL },
 	};
 	const char *pk = field(item, "pk");
 	int kind, i;
@@ -305,16 +339,16 @@ state_line(const cJSON *item, int json, struct buf *out)
 	cJSON *o;
 	char *s;
 
-	for (kind = 0; kind <= KIND_CONFIG; kind++) {
+	for (kind = 0; kind <= KIND_TOKEN; kind++) {
 		plen = strlen(prefixes[kind]);
 		if (strncmp(pk, prefixes[kind], plen) == 0)
 			break;
 	}
-	if (kind > KIND_CONFIG)
+	if (kind > KIND_TOKEN)
 		return -1;
-	/* Signals and heartbeats are keyed by the instance's ARN: the id is
-	 * what follows its last '/'. */
-	if ((kind == KIND_SIGNAL || kind == KIND_HEARTBEAT) && strncmp(pk + plen, "arn:", 4) == 0 &&
+	/* Signals, heartbeats and tokens are keyed by the instance's ARN: the
+	 * id is what follows its last '/'. */
+	if (state_kind_by_arn(kind) && strncmp(pk + plen, "arn:", 4) == 0 &&
 	    strrchr(pk, '/'))
 		plen = (size_t)(strrchr(pk, '/') + 1 - pk);
 	if (!json) {

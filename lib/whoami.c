@@ -43,7 +43,7 @@ whoami_pk(struct aws *a, struct buf *out, int kind, const char *name, struct err
 {
 	char partition[16], account[13];
 
-	if (kind != KIND_SIGNAL && kind != KIND_HEARTBEAT) {
+	if (!state_kind_by_arn(kind)) {
 		if (state_pk(out, kind, name) == 0)
 			return 0;
 		err_set(e, ERR_LOCAL, "out of memory");

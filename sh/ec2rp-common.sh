@@ -196,17 +196,11 @@ run_id() {
 	printf '%s' "$r"
 }
 
-# reuse_policy: the pool's instance-reuse setting (refresh stores it;
-# same-repository until it has); reuse_policy_from FILE: the same, from
-# what pool_config read. Set $reuse and $repo (the repository a released
-# instance is tagged with and a claim must match); die when the setting
-# cannot be read or the repository it needs is missing.
-reuse_policy() {
-	reuse=$(config_get instance-reuse)
-	_st=$?
-	[ "$_st" -le 1 ] || die "could not read the pool's parameters (state-get exit $_st); nothing was changed" "$_st"
-	reuse_check
-}
+# reuse_policy_from FILE: the pool's instance-reuse setting (refresh stores
+# it; same-repository until it has), from a file of config lines
+# (state-get --kind config). Sets $reuse and $repo (the repository a
+# released instance is tagged with and a claim must match); dies when the
+# repository it needs is missing.
 reuse_policy_from() {
 	reuse=$(cfg "$1" instance-reuse)
 	reuse_check

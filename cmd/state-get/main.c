@@ -12,7 +12,7 @@
 #include "whoami.h"
 
 static const char help[] =
-    "usage: state-get [--kind instance|signal|heartbeat|config] [--consistent] [--json] KEY...\n"
+    "usage: state-get [--kind instance|signal|heartbeat|config|token] [--consistent] [--json] KEY...\n"
     "Reads records (instance ids, or config names with --kind config) with one\n"
     "BatchGetItem per 100 keys, and prints one line per record found:\n"
     "  instance:  id state run-id threshold resource-class instance-type usage-class\n"
@@ -21,6 +21,7 @@ static const char help[] =
     "  signal:    id signal run-id at\n"
     "  heartbeat: id at\n"
     "  config:    name value\n"
+    "  token:     id purpose run-id at token (an instance's own copy, for one run)\n"
     "Tab-separated, '-' for an empty field, in the order asked; --json prints\n"
     "JSON Lines (exact values; text lines show control characters as spaces).\n"
     "  --consistent  strongly consistent reads (default: eventually consistent)\n"
@@ -47,7 +48,7 @@ state_get_main(int argc, char **argv)
 		return 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'k' && (kind = state_kind(optarg)) < 0)
-			return cli_usage("invalid --kind: instance, signal, heartbeat or config");
+			return cli_usage("invalid --kind: instance, signal, heartbeat, config or token");
 		else if (c == 'c')
 			consistent = 1;
 		else if (c == 'j')

@@ -1,5 +1,5 @@
-/* state-put: write a signal, a heartbeat or a configuration value, or
- * delete an instance's signal and heartbeat. */
+/* state-put: write a signal, a heartbeat, a configuration value or an
+ * instance's token, or delete an instance's signal, heartbeat and token. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,14 +18,21 @@ static const char help[] =
     "usage: state-put [--pool NAME] signal INSTANCE-ID SIGNAL [--run-id RUN] [--message TEXT]\n"
     "       state-put [--pool NAME] heartbeat INSTANCE-ID\n"
     "       state-put [--pool NAME] config NAME      (the value is read from stdin)\n"
+    "       state-put [--pool NAME] token registration|remove --run-id RUN INSTANCE-ID...\n"
+    "                                                (the token is read from stdin)\n"
     "       state-put [--pool NAME] delete INSTANCE-ID\n"
+    "       state-put [--pool NAME] delete-token INSTANCE-ID [--run-id RUN]\n"
     "Writes one record: a signal (e.g. registered, deregistered) with its run id\n"
     "and time, a heartbeat, or a configuration value (secrets such as tokens come\n"
-    "on stdin, never on the command line); delete removes an instance's signal\n"
-    "and heartbeat. A signal may carry --message: what the instance says about a\n"
-    "failure, one line of at most 512 bytes (control characters become spaces).\n"
-    "Signals and heartbeats expire by TTL after a day. A config\n"
-    "value is one line of text (a final newline is dropped), at most 64 KiB.\n"
+    "on stdin, never on the command line). token gives each instance named its\n"
+    "own copy of a GitHub registration or remove token for one run, in an item\n"
+    "only that instance's role can read (docs/security.md); it expires by TTL\n"
+    "after an hour. delete removes an instance's signal, heartbeat and token;\n"
+    "delete-token only its token (with --run-id, only if it is that run's).\n"
+    "A signal may carry --message: what the instance says about a failure, one\n"
+    "line of at most 512 bytes (control characters become spaces). Signals and\n"
+    "heartbeats expire by TTL after a day. A config value or a token is one\n"
+    "line of text (a final newline is dropped), at most 64 KiB.\n"
     "Exit: 0 done, 2 bad usage, 3 refused, 4 retries exhausted, 5 local failure.\n";
 
 /* DeleteItem of the record pk. */
@@ -44,7 +51,7 @@ state_put_main(int argc, char **argv)
 {
 	static const struct option opts[] = { { "run-id", required_argument, 0, 'r' },
 		{ "pool", required_argument, 0, 'p' }, { "message", required_argument, 0, 'm' }, { 0, 0, 0, 0 } };
-	const char *pool_opt = NULL, *run = NULL, *table, *what;
+	const char *pool_opt = NULL, *run = NULL, *table, *what, *purpose = NULL;
 	char message[513] = "";
 	struct buf pk = BUF_INIT, value = BUF_INIT;
 	long long now = cli_now();
@@ -76,13 +83,26 @@ state_put_main(int argc, char **argv)
 
 		n = argc - optind;
 		if (n < 2)
-			return cli_usage("expected: signal ID SIGNAL | heartbeat ID | config NAME | delete ID");
+			return cli_usage("expected: signal ID SIGNAL | heartbeat ID | config NAME | token PURPOSE ID... | "
+					 "delete ID | delete-token ID");
 		what = ops[0];
 		if ((table = cli_pool(pool_opt)) == NULL)
 			return ERR_INPUT;
-		if (strcmp(what, "config") == 0) {
-			if (n != 2 || !names_config(ops[1]))
+		if (strcmp(what, "config") == 0 || strcmp(what, "token") == 0) {
+			if (what[0] == 'c' && (n != 2 || !names_config(ops[1])))
 				return cli_usage("config takes one NAME of a-z 0-9 - (the value comes on stdin)");
+			if (what[0] == 't') {
+				if (strcmp(ops[1], "registration") && strcmp(ops[1], "remove"))
+					return cli_usage("token takes a PURPOSE, registration or remove, then instance ids");
+				if (n < 3)
+					return cli_usage("token takes at least one instance id");
+				for (c = 2; c < n; c++)
+					if (!names_instance_id(ops[c]))
+						return cli_usage("invalid instance id '%.40s'", ops[c]);
+				if (run == NULL)
+					return cli_usage("token needs --run-id: the run the instance registers for");
+				purpose = ops[1];
+			}
 			if (file_read_stream(stdin, 65536, "the value on stdin", &value, &e))
 				return e.cls == ERR_INPUT ? cli_usage("%s", e.msg) : cli_fail(&e, "read the value");
 			/* One line of text, so that state-get | cut -f2 gives it back:
@@ -96,32 +116,63 @@ state_put_main(int argc, char **argv)
 			if (text_has_control(value.p) || strlen(value.p) != value.len)
 				return cli_usage("the value on stdin has a control character (tab, newline, ...): "
 					    "it must be one line of text");
-			kind = KIND_CONFIG;
+			kind = purpose ? KIND_TOKEN : KIND_CONFIG;
 			/* registration-token, remove-token: secrets; their expiry is not. */
-			if (strlen(ops[1]) > 6 && strcmp(ops[1] + strlen(ops[1]) - 6, "-token") == 0)
+			if (purpose || (strlen(ops[1]) > 6 && strcmp(ops[1] + strlen(ops[1]) - 6, "-token") == 0))
 				log_secret(value.p);
 		} else if (strcmp(what, "signal") == 0) {
 			if (n != 3 || !names_instance_id(ops[1]) || !names_signal(ops[2]))
 				return cli_usage("signal takes an instance id and a SIGNAL of a-z 0-9 -");
 			kind = KIND_SIGNAL;
-		} else if (strcmp(what, "heartbeat") == 0 || strcmp(what, "delete") == 0) {
+		} else if (strcmp(what, "heartbeat") == 0 || strcmp(what, "delete") == 0 ||
+		    strcmp(what, "delete-token") == 0) {
 			if (n != 2 || !names_instance_id(ops[1]))
 				return cli_usage("%s takes one instance id", what);
-			kind = what[0] == 'h' ? KIND_HEARTBEAT : KIND_SIGNAL;
+			kind = what[0] == 'h' ? KIND_HEARTBEAT : strcmp(what, "delete") ? KIND_TOKEN : KIND_SIGNAL;
 		} else {
-			return cli_usage("unknown record kind '%.20s': signal, heartbeat, config or delete", what);
+			return cli_usage("unknown record kind '%.20s': signal, heartbeat, config, token, delete or "
+					 "delete-token", what);
 		}
 		if (aws_init(&a, "dynamodb", &e))
 			return cli_fail(&e, "set up DynamoDB");
-		if (whoami_pk(&a, &pk, kind, ops[1], &e)) {
+		if (whoami_pk(&a, &pk, kind, ops[purpose ? 2 : 1], &e)) {
 			aws_free(&a);
 			return cli_fail(&e, "write the record");
 		}
 		if (strcmp(what, "delete") == 0) {
-			/* Two deletes: the signal, then the heartbeat. */
+			/* Three deletes: the signal, the heartbeat, the token. */
 			r = del(&a, table, pk.p, &e);
 			if (r == 0 && (r = whoami_pk(&a, &pk, KIND_HEARTBEAT, ops[1], &e)) == 0)
 				r = del(&a, table, pk.p, &e);
+			if (r == 0 && (r = whoami_pk(&a, &pk, KIND_TOKEN, ops[1], &e)) == 0)
+				r = del(&a, table, pk.p, &e);
+		} else if (strcmp(what, "delete-token") == 0) {
+			/* With --run-id, only that run's token: a token already
+			 * replaced by the next run's stays. */
+			body = run ? state_token_delete_body(table, pk.p, run) : NULL;
+			if (run == NULL)
+				r = del(&a, table, pk.p, &e);
+			else if (body == NULL)
+				r = err_nomem(&e);
+			else if ((r = ddb_call(&a, "DeleteItem", body, NULL, &e)) != 0 && ddb_condition_failed(&e))
+				r = 0;
+			cJSON_Delete(body);
+		} else if (purpose) {
+			/* One PutItem per instance, in turn on one connection: each
+			 * item is keyed by its own instance's ARN. */
+			r = 0;
+			for (c = 2; c < n && r == 0; c++) {
+				struct state_put p = { table, pk.p, KIND_TOKEN, purpose, run, NULL, value.p, now };
+
+				if (c > 2 && (r = whoami_pk(&a, &pk, KIND_TOKEN, ops[c], &e)) != 0)
+					break;
+				p.pk = pk.p;
+				if ((body = state_put_body(&p)) == NULL)
+					r = err_nomem(&e);
+				else
+					r = ddb_call(&a, "PutItem", body, NULL, &e);
+				cJSON_Delete(body);
+			}
 		} else {
 			struct state_put p = { table, pk.p, kind, kind == KIND_SIGNAL ? ops[2] : NULL, run, message,
 				value.p, now };

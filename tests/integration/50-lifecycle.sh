@@ -60,6 +60,8 @@ check "release did not wait for the agents (under 1.5 s)" [ $((($(date +%s%N) - 
 check "both idle without a run id" sh -c "[ \"\$(state-get --consistent $A $B | cut -f2,3 | sort -u)\" = \"idle	-\" ]"
 check "the repository is on the records" sh -c "[ \"\$(state-get --consistent $A $B | cut -f8 | sort -u)\" = octo/app ]"
 check "both in the pool, put there by their agents" pooled_soon "$A" "$B"
+expect 1 "no runner token is left on either (each deleted its own once used)" state-get --consistent --kind token "$A" "$B"
+check "none at all" [ ! -s "$T_OUT" ]
 check "each tagged with the repository" sh -c "pool-pop --resource-class large --max 10 --requeue-delay 0 --repository octo/app > $T_TMP/tagged; [ \$(wc -l < $T_TMP/tagged) -eq 2 ]"
 while IFS="$(printf '\t')" read -r id type usage repo; do pool-push --resource-class large --instance-type "$type" --usage-class "$usage" --repository "$repo" "$id" >/dev/null; done < "$T_TMP/tagged"
 check "no runner left with label 101" [ "$(label_runners 101)" -eq 0 ]
@@ -71,6 +73,7 @@ check "the same two instances" [ "$(sort "$T_OUT" | tr '\n' ' ')" = "$(printf '%
 check "no fleet request" [ "$(fleets)" -eq "$f0" ]
 check "registered under 102" [ "$(label_runners 102)" -eq 2 ]
 expect 0 "release 102" env GITHUB_RUN_ID=102 ec2rp-release
+check "both back in the pool (their agents return them)" pooled_soon "$A" "$B"
 
 # 3. Mixed: 3 with 2 idle.
 f0=$(fleets)
@@ -79,6 +82,7 @@ check "3 instances, A and B among them" sh -c "[ \$(wc -l < $T_OUT) -eq 3 ] && g
 C=$(grep -v -e "$A" -e "$B" "$T_OUT")
 check "one fleet request for the third" [ $(($(fleets) - f0)) -eq 1 ]
 expect 0 "release 103" env GITHUB_RUN_ID=103 ec2rp-release
+check "all 3 back in the pool" pooled_soon "$A" "$B" "$C"
 
 # 4. One of 2 new instances never registers: all or nothing.
 sim POST /faults '{"instances":["never-register"]}' >/dev/null
@@ -171,6 +175,14 @@ check "refused as EC2 refuses" err_has "UnauthorizedOperation"
 check "which still runs" [ "$(ec2_state "$Y")" = running ]
 expect 3 "nor list the table" as_x state-scan
 expect 3 "nor read the pool's parameters" as_x state-get --kind config instance-reuse
+# The runner tokens: each instance gets its own copy for its run, which it
+# deletes once used; the pool's tokens are the controlplane's alone.
+expect 3 "nor the pool's registration token" as_x state-get --kind config registration-token
+expect 3 "nor the pool's remove token" as_x state-get --kind config remove-token
+expect 1 "its own token item may be read, and is gone once it registered" as_x state-get --consistent --kind token "$X"
+expect 3 "another instance's token item may not be read" as_x state-get --kind token "$Y"
+expect 3 "nor written (only the controlplane gives tokens)" sh -c "echo FORGED | $(command -v env) -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN AWS_EC2_METADATA_DISABLED=false AWS_EC2_METADATA_SERVICE_ENDPOINT=http://127.0.0.1:$port/ state-put token registration --run-id 107 $X"
+expect 1 "no token item is left for either runner's job" state-get --consistent --kind token "$X" "$Y"
 expect 3 "nor take from the pool" as_x pool-pop --resource-class large
 expect 0 "it may terminate itself" as_x ec2-terminate "$X"
 refused=$(sim GET /iam | jq '[.refusals[] | select(.principal | test("assumed-role/[^/]+/i-") | not)] | length')

@@ -95,6 +95,11 @@ test_names(void)
 	t_streq(state_name(6), "?", "name past the end");
 	t_inteq(state_kind("instance"), KIND_INSTANCE, "kind instance");
 	t_inteq(state_kind("config"), KIND_CONFIG, "kind config");
+	t_inteq(state_kind("token"), KIND_TOKEN, "kind token");
+	t_ok(state_kind_by_arn(KIND_TOKEN) && state_kind_by_arn(KIND_SIGNAL) && state_kind_by_arn(KIND_HEARTBEAT),
+	    "signals, heartbeats and tokens are keyed by the instance's ARN");
+	t_ok(!state_kind_by_arn(KIND_INSTANCE) && !state_kind_by_arn(KIND_CONFIG),
+	    "instance records and config are not");
 	t_inteq(state_kind("signals"), -1, "unknown kind");
 }
 
@@ -421,7 +426,11 @@ test_arn_keys(void)
 	t_streq(b.p, "sig#arn:aws:ec2:eu-west-1:123456789012:instance/" ID, "signal key: the instance's ARN");
 	t_inteq(state_arn_pk(&b, KIND_HEARTBEAT, "aws-cn", "cn-north-1", "123456789012", ID), 0, "heartbeat key built");
 	t_streq(b.p, "hb#arn:aws-cn:ec2:cn-north-1:123456789012:instance/" ID, "heartbeat key in another partition");
+	t_inteq(state_arn_pk(&b, KIND_TOKEN, "aws", "eu-west-1", "123456789012", ID), 0, "token key built");
+	t_streq(b.p, "tok#arn:aws:ec2:eu-west-1:123456789012:instance/" ID,
+	    "token key: the instance's ARN (IAM lets only that instance read it)");
 	t_ok(state_arn_pk(&b, KIND_INSTANCE, "aws", "r", "1", ID) == -1, "instance records keep their id key");
+	t_ok(state_arn_pk(&b, KIND_CONFIG, "aws", "r", "1", "x") == -1, "config records keep their name key");
 	t_ok(state_parse_identity("arn:aws:sts::123456789012:assumed-role/r/" ID, "123456789012", part) == 0 &&
 	    strcmp(part, "aws") == 0, "identity: partition aws");
 	t_ok(state_parse_identity("arn:aws-us-gov:iam::123456789012:user/x", "123456789012", part) == 0 &&
@@ -436,6 +445,16 @@ test_arn_keys(void)
 	buf_reset(&b);
 	t_inteq(state_line(it, 0, &b), 0, "signal line");
 	t_ok(strncmp(b.p, ID "\tregistered\t", strlen(ID) + 12) == 0, "signal line starts with the instance id");
+	cJSON_Delete(it);
+	it = cJSON_CreateObject();
+	item_add_s(it, "pk", "tok#arn:aws:ec2:eu-west-1:123456789012:instance/" ID);
+	item_add_s(it, "purpose", "registration");
+	item_add_s(it, "runId", "42");
+	item_add_n(it, "at", 1700000000);
+	item_add_s(it, "token", "AABBCC");
+	buf_reset(&b);
+	t_inteq(state_line(it, 0, &b), 0, "token line");
+	t_streq(b.p, ID "\tregistration\t42\t1700000000\tAABBCC", "token line: id, purpose, run, time, token last");
 	cJSON_Delete(it);
 	buf_free(&b);
 }
@@ -458,6 +477,8 @@ test_put_bodies(void)
 		NULL, 1700000000 };
 	struct state_put hb = { "pool", "hb#x", KIND_HEARTBEAT, NULL, NULL, NULL, NULL, 1700000000 };
 	struct state_put cfg = { "pool", "cfg#ami", KIND_CONFIG, NULL, NULL, NULL, "ami-1", 1700000000 };
+	struct state_put tok = { "pool", "tok#arn:aws:ec2:r:1:instance/i-1", KIND_TOKEN, "registration", "42", NULL,
+		"AABB", 1700000000 };
 	struct state_put bad = hb;
 
 	check_body(state_put_body(&sig), "{\"TableName\":\"pool\",\"Item\":{\"pk\":{\"S\":\"sig#arn:aws:ec2:r:1:instance/i-1\"},"
@@ -474,8 +495,24 @@ test_put_bodies(void)
 	    "\"value\":{\"S\":\"ami-1\"},\"updatedAt\":{\"N\":\"1700000000\"}}}", "a config value: no TTL");
 	cfg.value = NULL;
 	t_ok(state_put_body(&cfg) == NULL, "a config without a value: refused");
+	check_body(state_put_body(&tok), "{\"TableName\":\"pool\",\"Item\":{\"pk\":{\"S\":\"tok#arn:aws:ec2:r:1:instance/i-1\"},"
+	    "\"purpose\":{\"S\":\"registration\"},\"runId\":{\"S\":\"42\"},\"token\":{\"S\":\"AABB\"},"
+	    "\"at\":{\"N\":\"1700000000\"},\"ttl\":{\"N\":\"1700003600\"}}}", "a token: purpose, run, an hour's TTL");
+	tok.run_id = NULL;
+	t_ok(state_put_body(&tok) == NULL, "a token without a run: refused");
+	tok.run_id = "42";
+	tok.signal = NULL;
+	t_ok(state_put_body(&tok) == NULL, "a token without a purpose: refused");
+	tok.signal = "remove";
+	tok.value = NULL;
+	t_ok(state_put_body(&tok) == NULL, "a token without its value: refused");
 	bad.kind = KIND_INSTANCE;
 	t_ok(state_put_body(&bad) == NULL, "an instance record is state_cas_body's");
+	bad.kind = KIND_TOKEN + 1;
+	t_ok(state_put_body(&bad) == NULL, "a kind past the end: refused");
+	check_body(state_token_delete_body("pool", "tok#x", "42"), "{\"TableName\":\"pool\",\"Key\":{\"pk\":{\"S\":\"tok#x\"}},"
+	    "\"ConditionExpression\":\"#run = :run\",\"ExpressionAttributeNames\":{\"#run\":\"runId\"},"
+	    "\"ExpressionAttributeValues\":{\":run\":{\"S\":\"42\"}}}", "a token's delete: only while it is that run's");
 	check_body(state_key_body("pool", "i#i-1"), "{\"TableName\":\"pool\",\"Key\":{\"pk\":{\"S\":\"i#i-1\"}}}",
 	    "a key body");
 }
