@@ -160,6 +160,9 @@ expect 2 "refresh: an App id without its key" env GITHUB_APP_ID=101 GITHUB_APP_I
 check "names the missing input" err_has "invalid input github-app-private-key: is required with github-app-id"
 expect 3 "refresh as an App installation that may only read runners" env GITHUB_APP_ID=101 GITHUB_APP_INSTALLATION_ID=202 GITHUB_APP_PRIVATE_KEY="$(cat "$K")" ec2rp-refresh
 check "fails naming the permission it lacks" sh -c "grep -q 'could not get a registration token from GitHub' '$T_ERR' && grep -q 'needs the permission administration=write' '$T_ERR'"
+check "in one line that says nothing was changed" [ "$(grep -c 'nothing was changed' "$T_ERR")" -eq 1 ]
+check "before any request to AWS (no table, queue or template made)" \
+	[ "$(sim GET /calls | jq '[.[] | select(.service != "github" and .service != "sts")] | length')" -eq 0 ]
 expect 0 "refresh as the App (no GITHUB_TOKEN)" env GITHUB_APP_ID=101 GITHUB_APP_INSTALLATION_ID=201 GITHUB_APP_PRIVATE_KEY="$(cat "$K")" ec2rp-refresh
 check "both tokens fetched" [ "$(grep -c 'token renewed' "$T_ERR")" -eq 2 ]
 check "the registration token stored" sh -c "state-get --kind config registration-token | cut -f2 | grep -Eqx '[A-Z0-9]{20,}'"

@@ -22,6 +22,9 @@ ls "$EC2RP_ROOT/var/log/ec2rp" >/dev/null 2>&1 && echo listed-agent-logs
 cat "$EC2RP_ROOT/var/log/ec2rp/config.log" >/dev/null 2>&1 && echo read-agent-logs
 sudo -n true >/dev/null 2>&1 && echo got-sudo
 state-scan --kind config >/dev/null 2>&1 && echo read-the-table
+state-get --kind config registration-token >/dev/null 2>&1 && echo read-the-pool-registration-token
+state-get --kind config remove-token >/dev/null 2>&1 && echo read-the-pool-remove-token
+state-get --consistent --kind token "$EC2RP_INSTANCE_ID" >/dev/null 2>&1 && echo read-a-token-of-its-instance
 echo attack-done'
 
 # 1. The default mode: the role's credentials are one request away.
@@ -33,6 +36,8 @@ check "default mode: the job gets the instance's role credentials" grep -qx got-
 # (sudo is not simulated: the sudoers file goes to the instance's root, not
 # the host's; hardened mode's bootstrap refuses an account with one.)
 check "but not the agent's environment or logs" sh -c "! grep -q 'agent' '$T_TMP/default'"
+check "nor any runner token: the pool's are the controlplane's, its instance's own was deleted once used" \
+	sh -c "! grep -q 'token' '$T_TMP/default'"
 expect 0 "release" env GITHUB_RUN_ID=591 ec2rp-release
 
 # 2. Hardened.
@@ -50,6 +55,14 @@ check "the job ran" grep -qx attack-done "$T_TMP/hardened"
 check_with "$T_TMP/hardened" "hardened: every attempt failed" sh -c "[ \$(grep -c . '$T_TMP/hardened') -eq 2 ]"
 check "the agent itself still reads metadata (it heartbeats)" sh -c "state-get --kind heartbeat '$H' >/dev/null"
 expect 0 "release" env GITHUB_RUN_ID=592 ec2rp-release
+
+# 3. Fail closed: on an AMI with neither iptables nor nft, a hardened
+# instance halts instead of serving with metadata in the job's reach.
+sim POST /faults '{"instances":["no-firewall"]}' >/dev/null
+expect 1 "provision on an AMI without a firewall command fails" env GITHUB_RUN_ID=593 ec2rp-provision
+check "saying why (the instance's bootstrap-failed)" err_has "neither iptables nor nft"
+check "nothing serves run 593" [ -z "$(state-scan --run-id 593 --state running 2>/dev/null)" ]
+check "no runner was ever registered for it" [ "$(sim GET /calls | jq '[.[] | select(.action == "RunnerRegister" and (.detail | test(" 593")))] | length')" -eq 0 ]
 
 model_check
 done_testing

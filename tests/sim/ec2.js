@@ -401,7 +401,15 @@ class Ec2 {
     // The OS's shutdown reaches the hypervisor (tests/sim/bin), never the
     // host; a stock AMI has no tools on its PATH.
     let PATH = base.PATH.split(':').filter((d) => inst.baked || !fs.existsSync(path.join(d, 'ec2rp')));
-    PATH = [path.join(__dirname, 'bin')].concat(PATH).join(':');
+    // no-firewall: an AMI with neither iptables nor nft (the hardened mode
+    // must refuse to serve on it): only the shutdown commands.
+    let simBin = path.join(__dirname, 'bin');
+    if (inst.fault === 'no-firewall') {
+      simBin = path.join(inst.dir, 'sim-bin');
+      fs.mkdirSync(simBin, { recursive: true });
+      for (const c of ['halt', 'poweroff', 'shutdown']) fs.symlinkSync(path.join(__dirname, 'bin', c), path.join(simBin, c));
+    }
+    PATH = [simBin].concat(PATH).join(':');
     const env = Object.assign({}, base, {
       PATH,
       // The stack's CA, as an AMI's trust store holds github.com's.

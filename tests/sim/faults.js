@@ -10,7 +10,7 @@
 //               { "service": "ec2", "action": "CreateFleet", "dropAnswer": true } ],  // done, then the answer is lost
 //     "capacity": 1,                      // CreateFleet launches at most this many (then InsufficientInstanceCapacity)
 //     "spotCapacity": 0,                  // the same for spot launches only (the spot pools run dry, on-demand does not)
-//     "instances": ["never-boot", "never-heartbeat", "never-register"],  // the next instances, in order
+//     "instances": ["never-boot", "never-heartbeat", "never-register", "no-firewall"],  // the next instances, in order
 //     "github": ["primary", "secondary", "5xx"]                          // the next GitHub API calls
 //   }
 const THROTTLE = { dynamodb: ['ThrottlingException', 400], sqs: ['ThrottlingException', 400], ec2: ['RequestLimitExceeded', 503], sts: ['Throttling', 400] };
