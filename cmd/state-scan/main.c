@@ -10,7 +10,7 @@
 #include "tools.h"
 
 static const char help[] =
-    "usage: state-scan [--kind instance|signal|heartbeat|config] [--run-id RUN]\n"
+    "usage: state-scan [--kind instance|signal|heartbeat|config|token] [--run-id RUN]\n"
     "                  [--state STATE] [--expired] [--json] [--pool NAME]\n"
     "Lists records with a strongly consistent, paginated Scan, one line each\n"
     "(the fields of state-get). --expired: instance records whose threshold has\n"
@@ -39,7 +39,7 @@ state_scan_main(int argc, char **argv)
 		switch (c) {
 		case 'k':
 			if ((kind = state_kind(optarg)) < 0)
-				return cli_usage("invalid --kind: instance, signal, heartbeat or config");
+				return cli_usage("invalid --kind: instance, signal, heartbeat, config or token");
 			break;
 		case 'r':
 			if (!names_run_id(optarg))

@@ -77,6 +77,26 @@ check "scan lists the idle record" out_has "$I2	idle"
 expect 1 "scan by an unknown run id finds nothing" state-scan --run-id nobody
 expect 0 "scan --json" state-scan --kind signal --json
 check "JSON line" out_has "\"signal\":\"registered\""
+# An instance's own token item: written for several instances at once,
+# read back by id, deleted only while it is that run's.
+expect 0 "a registration token for two instances" sh -c "printf 'AAAABBBBCCCC\n' | state-put token registration --run-id 100 $I1 $I2"
+expect 0 "read back by instance id" state-get --consistent --kind token $I1 $I2
+check "id, purpose, run, time, token" sh -c "[ \$(grep -c \"	registration	100	[0-9]*	AAAABBBBCCCC\$\" $T_OUT) -eq 2 ] && grep -q \"^$I1	\" $T_OUT"
+check "keyed by the instance's ARN (IAM binds it to the instance)" sh -c "state-scan --kind token --json | grep -q '\"id\":\"$I1\"'"
+expect 0 "delete-token for another run: nothing deleted" state-put delete-token $I1 --run-id 101
+expect 0 "so the token is still there" state-get --consistent --kind token $I1
+expect 0 "delete-token for its run" state-put delete-token $I1 --run-id 100
+expect 1 "gone" state-get --consistent --kind token $I1
+expect 2 "token without --run-id" sh -c "echo x | state-put token registration $I1"
+check "says what is missing" err_has "--run-id"
+expect 2 "token with another purpose" sh -c "echo x | state-put token admin --run-id 1 $I1"
+expect 2 "token without an instance" sh -c "echo x | state-put token remove --run-id 1"
+expect 2 "token with a bad instance id" sh -c "echo x | state-put token remove --run-id 1 i-nothex"
+expect 2 "token with an empty value" sh -c "printf '' | state-put token remove --run-id 1 $I1"
+expect 0 "the other instance's token is untouched by all that" state-get --consistent --kind token $I2
+check "still the registration token for 100" sh -c "cut -f2,3,5 $T_OUT | grep -qx 'registration	100	AAAABBBBCCCC'"
+expect 0 "delete removes signal, heartbeat and token" state-put delete $I2
+expect 1 "the token too" state-get --consistent --kind token $I2
 expect 0 "delete signal and heartbeat" state-put delete $I1
 expect 1 "signal gone" state-get --kind signal $I1
 expect 1 "heartbeat gone" state-get --kind heartbeat $I1

@@ -8,6 +8,8 @@
 # by the connecting account (tests/sim/bin/iptables, docs/local-stack.md).
 . tests/integration/lib.sh
 stack_start
+# The instance role and the controlplane hold what docs/iam/ gives them.
+sim POST /iam '{"pool":"ec2-runner-pool"}' >/dev/null
 export GITHUB_REPOSITORY=octo/hard INPUT_AMI=ami-0123456789abcdef0 INPUT_INSTANCE_REUSE=never
 export EC2RP_COLD_TIMEOUT_SEC=60 EC2RP_ORPHAN_GRACE_SEC=0
 
@@ -36,7 +38,8 @@ check "default mode: the job gets the instance's role credentials" grep -qx got-
 # (sudo is not simulated: the sudoers file goes to the instance's root, not
 # the host's; hardened mode's bootstrap refuses an account with one.)
 check "but not the agent's environment or logs" sh -c "! grep -q 'agent' '$T_TMP/default'"
-check "nor any runner token: the pool's are the controlplane's, its instance's own was deleted once used" \
+check "nor the table (the instance role may not scan it)" sh -c "! grep -q 'read-the-table' '$T_TMP/default'"
+check_with "$T_TMP/default" "nor any runner token: the pool's are the controlplane's, its instance's own was deleted once used" \
 	sh -c "! grep -q 'token' '$T_TMP/default'"
 expect 0 "release" env GITHUB_RUN_ID=591 ec2rp-release
 
