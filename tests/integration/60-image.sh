@@ -41,6 +41,7 @@ check "outputs: two instance ids" sh -c "grep -Eq '^instance-ids=i-[0-9a-f]+ i-[
 check "step summary has a row per instance" sh -c "[ \$(grep -c '| created (on-demand) | running |' $ROOT/tmp/gh/summary) -eq 2 ]"
 expect 0 "release from the image" image release GITHUB_RUN_ID=301
 check "both released to the pool" sh -c "[ \$(grep -c 'returns it to the large pool' $ROOT/tmp/gh/summary) -eq 2 ]"
+check "both back in the pool (their agents put them back)" wait_for 20 pooled large 2
 expect 0 "warm provision from the image" image provision GITHUB_RUN_ID=302 INPUT_INSTANCE_COUNT=2
 check "both came from the pool" sh -c "[ \$(grep -c '| pool | running |' $ROOT/tmp/gh/summary) -eq 2 ]"
 expect 0 "release" image release GITHUB_RUN_ID=302

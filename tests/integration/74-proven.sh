@@ -25,8 +25,11 @@ expect 0 "refresh sets the pool up" ec2rp-refresh
 # A live pool: two idle in the queue, two running for run 201.
 expect 0 "provision 2 for run 200" env GITHUB_RUN_ID=200 INPUT_INSTANCE_COUNT=2 ec2rp-provision
 expect 0 "release run 200 to the pool" env GITHUB_RUN_ID=200 ec2rp-release
+# Release returns at once; the agents put their instances back themselves.
+check "both back in the pool" wait_for 20 pooled large 2
 expect 0 "provision 2 more for run 201" env GITHUB_RUN_ID=201 INPUT_INSTANCE_COUNT=4 ec2rp-provision
 expect 0 "release run 201" env GITHUB_RUN_ID=201 ec2rp-release
+check "all four back in the pool" wait_for 20 pooled large 4
 expect 0 "provision 2 for run 202 (from the pool)" env GITHUB_RUN_ID=202 INPUT_INSTANCE_COUNT=2 ec2rp-provision
 live=$(running_in_ec2)
 check "four instances live ($live)" [ "$live" -eq 4 ]
