@@ -131,7 +131,7 @@ ec2_launch_main(int argc, char **argv)
 		{ 0, 0, 0, 0 } };
 	const char *pool_opt = NULL, *cname = NULL, *config = NULL;
 	char *ids[FLEET_MAX];
-	struct ec2_term res_term[FLEET_MAX];
+	struct terminate_state res_term[FLEET_MAX];
 	long long count = 0;
 	int c, list = 0, json = 0, i;
 	struct fleet_req req = { NULL, 0, "on-demand", "", "", NULL, NULL, NULL, NULL, NULL };

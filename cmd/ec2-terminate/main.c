@@ -28,7 +28,7 @@ ec2_terminate_main(int argc, char **argv)
 {
 	static const struct option opts[] = { { "pool", required_argument, 0, 'p' }, { 0, 0, 0, 0 } };
 	const char *pool_opt = NULL, *pool = NULL;
-	struct ec2_term *out;
+	struct terminate_state *out;
 	struct aws a;
 	struct err e;
 	int c, i, n, r;
