@@ -154,6 +154,8 @@ ec2_terminate(struct aws *a, char *const *ids, int n, const char *pool, struct t
 		err_set(e, ERR_LOCAL, "out of memory");
 		goto out;
 	}
+	for (i = 0; i < n; i++)
+		res[i] = out[i]; /* a batch cut short leaves its ids not-attempted, not blank */
 	if (ec2_pool_members(a, pool, ids, n, where, e)) {
 		for (i = 0; i < n; i++)
 			terminate_set(&out[i], "refused", "pool-lookup-failed");
