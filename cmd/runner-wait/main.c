@@ -135,6 +135,7 @@ runner_wait_main(int argc, char **argv)
 	struct buf *pks;
 	size_t nkeys = 0, k;
 	int c, n, i, all = 0, json = 0, failed = 0, fast = 0, any_failed;
+	struct whoami me = WHOAMI_INIT; /* the identity the keys name: asked once */
 	struct aws a;
 	struct err e;
 
@@ -186,8 +187,8 @@ runner_wait_main(int argc, char **argv)
 	if (aws_init(&a, "dynamodb", &e))
 		return cli_fail(&e, "set up DynamoDB");
 	for (i = 0; i < n; i++) {
-		if (whoami_pk(&a, &pks[2 * i], KIND_SIGNAL, argv[optind + i], &e) ||
-		    whoami_pk(&a, &pks[2 * i + 1], KIND_HEARTBEAT, argv[optind + i], &e))
+		if (whoami_pk(&a, &me, &pks[2 * i], KIND_SIGNAL, argv[optind + i], &e) ||
+		    whoami_pk(&a, &me, &pks[2 * i + 1], KIND_HEARTBEAT, argv[optind + i], &e))
 			return cli_fail(&e, "read the signals (their keys need the account, from STS)");
 		for (k = 0; k < nkeys && strcmp(keys[k], pks[2 * i].p) != 0; k++)
 			;

@@ -49,6 +49,7 @@ state_put_main(int argc, char **argv)
 	struct buf pk = BUF_INIT, value = BUF_INIT;
 	long long now = cli_now();
 	cJSON *body;
+	struct whoami me = WHOAMI_INIT; /* the identity the keys name: asked once */
 	struct aws a;
 	struct err e;
 	int c, n, r, kind;
@@ -113,14 +114,14 @@ state_put_main(int argc, char **argv)
 		}
 		if (aws_init(&a, "dynamodb", &e))
 			return cli_fail(&e, "set up DynamoDB");
-		if (whoami_pk(&a, &pk, kind, ops[1], &e)) {
+		if (whoami_pk(&a, &me, &pk, kind, ops[1], &e)) {
 			aws_free(&a);
 			return cli_fail(&e, "write the record");
 		}
 		if (strcmp(what, "delete") == 0) {
 			/* Two deletes: the signal, then the heartbeat. */
 			r = del(&a, table, pk.p, &e);
-			if (r == 0 && (r = whoami_pk(&a, &pk, KIND_HEARTBEAT, ops[1], &e)) == 0)
+			if (r == 0 && (r = whoami_pk(&a, &me, &pk, KIND_HEARTBEAT, ops[1], &e)) == 0)
 				r = del(&a, table, pk.p, &e);
 		} else {
 			struct state_put p = { table, pk.p, kind, kind == KIND_SIGNAL ? ops[2] : NULL, run, message,

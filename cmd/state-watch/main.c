@@ -92,6 +92,7 @@ state_watch_main(int argc, char **argv)
 	long long hb_sec = 5, pmin = 250, pmax = 2000, deadline = 0, next_hb = 0, next_poll = 0, interval, th_at = 0;
 	struct buf pk = BUF_INIT, hbk = BUF_INIT;
 	cJSON *get, *resp;
+	struct whoami me = WHOAMI_INIT; /* the identity the keys name: asked once */
 	struct aws a, q;
 	struct err e;
 	int c, want_run;
@@ -154,7 +155,7 @@ state_watch_main(int argc, char **argv)
 	}
 	/* The heartbeat's key names the instance's ARN; STS may be briefly
 	 * unreachable at boot: retried like any failed poll. */
-	while (whoami_pk(&a, &hbk, KIND_HEARTBEAT, id, &e)) {
+	while (whoami_pk(&a, &me, &hbk, KIND_HEARTBEAT, id, &e)) {
 		if (e.cls != ERR_TEMPORARY) {
 			aws_free(&a);
 			if (wake)
