@@ -91,11 +91,12 @@ state_watch_main(int argc, char **argv)
 	const char *pool_opt = NULL, *table, *id, *mode = NULL, *wake = NULL;
 	long long hb_sec = 5, pmin = 250, pmax = 2000, deadline = 0, next_hb = 0, next_poll = 0, interval, th_at = 0;
 	struct buf pk = BUF_INIT, hbk = BUF_INIT;
-	cJSON *get, *resp;
+	cJSON *get = NULL, *resp;
+	const char *what = "watch the record";
 	struct whoami me = WHOAMI_INIT; /* the identity the keys name: asked once */
 	struct aws a, q;
 	struct err e;
-	int c, want_run;
+	int c, want_run, rc = 1;
 	char last[80] = "";
 
 	if (cli_start("state-watch", argc, argv, help))
@@ -157,10 +158,8 @@ state_watch_main(int argc, char **argv)
 	 * unreachable at boot: retried like any failed poll. */
 	while (whoami_pk(&a, &me, &hbk, KIND_HEARTBEAT, id, &e)) {
 		if (e.cls != ERR_TEMPORARY) {
-			aws_free(&a);
-			if (wake)
-				aws_free(&q);
-			return cli_fail(&e, "find the instance's account");
+			what = "find the instance's account";
+			goto fail;
 		}
 		log_msg(LOG_WARN, "%s; retrying", e.msg);
 		clock_sleep_ms(pmin);
@@ -216,13 +215,8 @@ state_watch_main(int argc, char **argv)
 				if (want_run)
 					printf("%s\n", run);
 				cJSON_Delete(resp);
-				cJSON_Delete(get);
-				aws_free(&a);
-				if (wake)
-					aws_free(&q);
-				buf_free(&pk);
-				buf_free(&hbk);
-				return 0;
+				rc = 0;
+				break;
 			}
 			/* Back off while nothing changes; start over after a change. */
 			snprintf(seen, sizeof(seen), "%s/%s", st ? st : "", run ? run : "");
@@ -263,19 +257,15 @@ state_watch_main(int argc, char **argv)
 			clock_sleep_ms((long)wait);
 		}
 	}
-	cJSON_Delete(get);
-	aws_free(&a);
-	if (wake)
-		aws_free(&q);
-	buf_free(&pk);
-	buf_free(&hbk);
-	return 1;
+	goto done;
 fail:
+	rc = cli_fail(&e, what);
+done:
 	cJSON_Delete(get);
 	aws_free(&a);
 	if (wake)
 		aws_free(&q);
 	buf_free(&pk);
 	buf_free(&hbk);
-	return cli_fail(&e, "watch the record");
+	return rc;
 }
