@@ -51,12 +51,8 @@ state_get_main(int argc, char **argv)
 			return cli_usage("invalid --kind: instance, signal, heartbeat or config");
 		else if (c == 'c')
 			consistent = 1;
-		else if (c == 'j')
-			json = 1;
-		else if (c == 'p')
-			pool_opt = optarg;
-		else if (c != 'k')
-			return cli_bad_option(argv[optind - 1], opts);
+		else if (cli_option(c, argv, opts, &pool_opt, &json))
+			return ERR_INPUT;
 	}
 	n = argc - optind;
 	if (n < 1)

@@ -61,15 +61,13 @@ state_put_main(int argc, char **argv)
 			if (!names_run_id(optarg))
 				return cli_usage("invalid --run-id: use 1-64 of A-Z a-z 0-9 _ . -");
 			run = optarg;
-		} else if (c == 'p') {
-			pool_opt = optarg;
 		} else if (c == 'm') {
 			/* What the instance says about a failure: one line, cut to 512
 			 * bytes; control characters become spaces. */
 			snprintf(message, sizeof(message), "%s", optarg);
 			text_clean_inplace(message);
-		} else {
-			return cli_bad_option(argv[optind - 1], opts);
+		} else if (cli_option(c, argv, opts, &pool_opt, NULL)) {
+			return ERR_INPUT;
 		}
 	}
 	{

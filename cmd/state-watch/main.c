@@ -122,16 +122,14 @@ state_watch_main(int argc, char **argv)
 			if (num_parse(optarg, 0, 253402300799LL, &deadline))
 				return cli_usage("invalid --deadline: epoch seconds");
 			break;
-		case 'p':
-			pool_opt = optarg;
-			break;
 		case 'w':
 			if (strncmp(optarg, "https://", 8) && strncmp(optarg, "http://", 7))
 				return cli_usage("invalid --wake-queue: an SQS queue URL");
 			wake = optarg;
 			break;
 		default:
-			return cli_bad_option(argv[optind - 1], opts);
+			if (cli_option(c, argv, opts, &pool_opt, NULL))
+				return ERR_INPUT;
 		}
 	}
 	if (argc - optind != 1 || !names_instance_id(argv[optind]))
