@@ -26,7 +26,7 @@ FUZZERS  := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 
 # Sanitizer and fuzz builds: clang against glibc and Debian's -dev packages.
 CC_SAN   := clang
-SANFLAGS := $(CSTD) -DVERSION='"$(VERSION)"' -g -O1 $(WARN) -fno-omit-frame-pointer -Ilib \
+SANFLAGS := $(CSTD) -DVERSION='"$(VERSION)"' -g -O1 $(WARN) -Werror -fno-omit-frame-pointer -Ilib \
             -fsanitize=address,undefined -fno-sanitize-recover=undefined
 SAN_LIBS := -lcurl -lbearssl -lcjson -lpthread
 ASAN_LIB := $(LIB_SRC:lib/%.c=build/asan/obj/%.o)

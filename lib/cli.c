@@ -5,6 +5,8 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include <cjson/cJSON.h>
+
 #include "cli.h"
 #include "clock.h"
 #include "log.h"
@@ -67,6 +69,31 @@ cli_bad_option(const char *arg, const struct option *opts)
 		    strncmp(arg + 2, opts->name, n - 2) == 0 && opts->has_arg == required_argument)
 			return cli_usage("option --%s needs a value", opts->name);
 	return cli_usage("unknown option %.40s", arg);
+}
+
+int
+cli_option(int c, char **argv, const struct option *opts, const char **pool, int *json)
+{
+	if (c == 'p' && pool)
+		*pool = optarg;
+	else if (c == 'j' && json)
+		*json = 1;
+	else if (c == '?')
+		return cli_bad_option(argv[optind - 1], opts);
+	return 0;
+}
+
+void
+cli_json_line(cJSON *o)
+{
+	char *s = o ? cJSON_PrintUnformatted(o) : NULL;
+
+	if (s) {
+		log_out(s);
+		log_out("\n");
+	}
+	cJSON_free(s);
+	cJSON_Delete(o);
 }
 
 const char *

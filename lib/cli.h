@@ -23,6 +23,13 @@ int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 struct option;
 int cli_bad_option(const char *arg, const struct option *opts);
 
+/* The end of a tool's getopt_long chain, for the c its own options did not
+ * take: the options every tool spells alike, --pool ('p') into *pool and
+ * --json ('j') into *json (NULL for a tool without it), and getopt_long's
+ * refusal ('?'), answered as cli_bad_option does. Any other c is the
+ * tool's and is left alone. 0, or 2 after the one usage message. */
+int cli_option(int c, char **argv, const struct option *opts, const char **pool, int *json);
+
 /* The pool: --pool's value opt, else EC2RP_POOL, else the default. NULL
  * after printing the one usage error for a malformed name (main then
  * returns 2, before any request). */
@@ -36,6 +43,11 @@ int cli_fail(const struct err *e, const char *what);
  * kernel (getrandom), cut to sz - 1 characters. 0, or -1 when there is no
  * randomness to be had. */
 int cli_token(char *out, size_t sz, const char *prefix);
+
+/* Prints o as one line of JSON Lines on stdout (cJSON escapes every value)
+ * and frees it. o NULL, or no memory to print it: nothing is printed. */
+struct cJSON;
+void cli_json_line(struct cJSON *o);
 
 /* Reads the clock: the programs do, the library does not. */
 long long cli_now(void);

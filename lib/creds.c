@@ -245,6 +245,20 @@ profile(struct creds *c, struct err *e)
 	return r;
 }
 
+/* GET url with one header line (NULL for none). A transport failure is
+ * ERR_TEMPORARY, "WHAT unreachable": the endpoint may be back later. */
+static int
+get(struct http *h, const char *url, const char *header, const char *what, struct http_response *resp,
+    struct err *e)
+{
+	const char *hdrs[2] = { header, NULL };
+
+	if (http_request(h, "GET", url, hdrs, NULL, 0, resp, e) == 0)
+		return 0;
+	err_set(e, ERR_TEMPORARY, "%s unreachable", what);
+	return -1;
+}
+
 static int
 container(struct creds *c, struct http *h, struct err *e)
 {
@@ -254,7 +268,6 @@ container(struct creds *c, struct http *h, struct err *e)
 	const char *tok = env("AWS_CONTAINER_AUTHORIZATION_TOKEN");
 	struct buf url = BUF_INIT, auth = BUF_INIT;
 	struct http_response resp = { 0 };
-	const char *hdrs[2] = { NULL, NULL };
 	char *filetok = tokfile ? slurp(tokfile, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", e) : NULL;
 	int r = -1;
 
@@ -271,12 +284,9 @@ container(struct creds *c, struct http *h, struct err *e)
 			err_nomem(e);
 			goto done;
 		}
-		hdrs[0] = auth.p;
 	}
-	if (http_request(h, "GET", url.p, hdrs, NULL, 0, &resp, e)) {
-		err_set(e, ERR_TEMPORARY, "container credentials endpoint unreachable");
+	if (get(h, url.p, auth.len ? auth.p : NULL, "container credentials endpoint", &resp, e))
 		goto done;
-	}
 	if (resp.status != 200) {
 		err_set(e, ERR_PERMANENT, "container credentials endpoint answered HTTP %ld", resp.status);
 		goto done;
@@ -307,7 +317,6 @@ imds_get(struct imds *md, struct http *h, const char *path, long long now, struc
 	long saved_connect = h->connect_timeout_ms, saved_total = h->timeout_ms;
 	struct http_response resp = { 0 };
 	struct buf url = BUF_INIT, hdr = BUF_INIT;
-	const char *hdrs[2] = { NULL, NULL };
 	size_t bl;
 	int r = -1, tries;
 
@@ -352,11 +361,8 @@ imds_get(struct imds *md, struct http *h, const char *path, long long now, struc
 			err_nomem(e);
 			goto done;
 		}
-		hdrs[0] = hdr.p;
-		if (http_request(h, "GET", url.p, hdrs, NULL, 0, &resp, e)) {
-			err_set(e, ERR_TEMPORARY, "instance metadata unreachable");
+		if (get(h, url.p, hdr.p, "instance metadata", &resp, e))
 			goto done;
-		}
 		if (resp.status == 401) {
 			imds_free(md);
 			continue;

@@ -3,14 +3,6 @@
 #include <string.h>
 
 #include "ec2.h"
-#include "query.h"
-
-static void
-set(struct ec2_term *t, const char *prev, const char *cur)
-{
-	snprintf(t->prev, sizeof(t->prev), "%s", prev);
-	snprintf(t->cur, sizeof(t->cur), "%s", cur);
-}
 
 int
 ec2_describe(struct aws *a, const struct instances_filter *f, struct instances_list *out, struct err *e)
@@ -85,66 +77,54 @@ ec2_pool_members(struct aws *a, const char *pool, char *const *ids, int n, char 
 	return 0;
 }
 
+/* One TerminateInstances call for ids (at most TERMINATE_BATCH). */
 static int
-terminate_some(struct aws *a, char *const *ids, int n, struct ec2_term *out, struct err *e)
+call_some(struct aws *a, char *const *ids, int n, struct terminate_state *out, struct err *e)
 {
 	struct buf b = BUF_INIT;
-	struct xml *doc = NULL, *it;
-	int i, r;
+	struct xml *doc = NULL;
+	int r;
 
-	query_add(&b, "Action", "TerminateInstances");
-	query_add(&b, "Version", EC2_VERSION);
-	for (i = 0; i < n; i++)
-		query_addf(&b, ids[i], "InstanceId.%d", i + 1);
-	if (b.failed) {
-		buf_free(&b);
-		err_set(e, ERR_LOCAL, "out of memory");
-		return -1;
-	}
-	r = aws_query(a, b.p, &doc, e);
+	r = terminate_query(&b, ids, n, e);
+	if (r == 0)
+		r = aws_query(a, b.p, &doc, e);
 	buf_free(&b);
 	if (r)
 		return -1;
-	for (it = xml_find(doc, "instancesSet/item"); it; it = xml_next(it))
-		for (i = 0; i < n; i++)
-			if (strcmp(xml_text(it, "instanceId"), ids[i]) == 0)
-				set(&out[i], xml_text(it, "previousState/name"), xml_text(it, "currentState/name"));
+	terminate_parse(doc, ids, n, out);
 	xml_free(doc);
 	return 0;
 }
 
 /* After a refused batch: one call per id, so one bad id spoils only itself. */
 static int
-one_by_one(struct aws *a, char *const *ids, int n, struct ec2_term *out, struct err *e)
+one_by_one(struct aws *a, char *const *ids, int n, struct terminate_state *out, struct err *e)
 {
 	struct err one;
 	int i, r = 0;
 
 	for (i = 0; i < n; i++) {
-		if (n > 1 && terminate_some(a, &ids[i], 1, &out[i], &one) == 0)
+		if (n > 1 && call_some(a, &ids[i], 1, &out[i], &one) == 0)
 			continue;
 		if (n == 1)
 			one = *e; /* the batch was this id alone: its answer stands */
-		if (strcmp(one.code, "InvalidInstanceID.NotFound") == 0) {
-			set(&out[i], "gone", "gone");
-			continue;
+		if (terminate_refused(&out[i], &one)) {
+			*e = one;
+			r = -1;
 		}
-		set(&out[i], "error", one.code[0] ? one.code : "-");
-		*e = one;
-		r = -1;
 	}
 	return r;
 }
 
 /* Terminates the ids (all of them, no guard), in batches. */
 static int
-terminate_all(struct aws *a, char *const *ids, int n, struct ec2_term *out, struct err *e)
+terminate_all(struct aws *a, char *const *ids, int n, struct terminate_state *out, struct err *e)
 {
 	int at, k, r = 0;
 
 	for (at = 0; at < n; at += k) {
-		k = n - at < EC2_TERMINATE_BATCH ? n - at : EC2_TERMINATE_BATCH;
-		if (terminate_some(a, ids + at, k, out + at, e) == 0)
+		k = n - at < TERMINATE_BATCH ? n - at : TERMINATE_BATCH;
+		if (call_some(a, ids + at, k, out + at, e) == 0)
 			continue;
 		/* Retries exhausted: one by one would only make it worse. */
 		if (e->cls != ERR_PERMANENT)
@@ -156,14 +136,14 @@ terminate_all(struct aws *a, char *const *ids, int n, struct ec2_term *out, stru
 }
 
 int
-ec2_terminate(struct aws *a, char *const *ids, int n, const char *pool, struct ec2_term *out, struct err *e)
+ec2_terminate(struct aws *a, char *const *ids, int n, const char *pool, struct terminate_state *out, struct err *e)
 {
 	char **mine = NULL, *where = NULL;
-	struct ec2_term *res = NULL;
+	struct terminate_state *res = NULL;
 	int i, m = 0, refused = 0, r = -1;
 
 	for (i = 0; i < n; i++)
-		set(&out[i], "error", "not-attempted");
+		terminate_set(&out[i], "error", "not-attempted");
 	if (pool == NULL)
 		return terminate_all(a, ids, n, out, e);
 	/* The guard: what EC2 does not show under the pool's tag is never touched. */
@@ -174,18 +154,20 @@ ec2_terminate(struct aws *a, char *const *ids, int n, const char *pool, struct e
 		err_set(e, ERR_LOCAL, "out of memory");
 		goto out;
 	}
+	for (i = 0; i < n; i++)
+		res[i] = out[i]; /* a batch cut short leaves its ids not-attempted, not blank */
 	if (ec2_pool_members(a, pool, ids, n, where, e)) {
 		for (i = 0; i < n; i++)
-			set(&out[i], "refused", "pool-lookup-failed");
+			terminate_set(&out[i], "refused", "pool-lookup-failed");
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
 		if (where[i] == EC2_IN_POOL)
 			mine[m++] = ids[i];
 		else if (where[i] == EC2_GONE)
-			set(&out[i], "gone", "gone");
+			terminate_set(&out[i], "gone", "gone");
 		else {
-			set(&out[i], "refused", "not-in-pool");
+			terminate_set(&out[i], "refused", "not-in-pool");
 			refused++;
 		}
 	}

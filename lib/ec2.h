@@ -1,7 +1,7 @@
 /* ec2: the EC2 calls: DescribeInstances over every page, the launch
  * template's steps, the pool guard and TerminateInstances in batches. Each
  * is a thin loop of calls around the pure request modules (instances,
- * ltemplate); the tools print what they return. */
+ * ltemplate, terminate); the tools print what they return. */
 #ifndef EC2RP_EC2_H
 #define EC2RP_EC2_H
 
@@ -9,17 +9,7 @@
 #include "ec2api.h"
 #include "instances.h"
 #include "ltemplate.h"
-
-#define EC2_TERMINATE_BATCH 1000 /* ids per TerminateInstances call */
-
-/* What became of one id in ec2_terminate: prev and cur are EC2's previous and
- * current state names; "gone"/"gone" for an id EC2 does not know;
- * "refused"/"not-in-pool" for one the pool guard kept back; "error"/CODE for
- * one EC2 refused. */
-struct ec2_term {
-	char prev[24];
-	char cur[64];
-};
+#include "terminate.h"
 
 /* Where an instance stands for ec2_pool_members. */
 enum { EC2_GONE = 'g', EC2_IN_POOL = 'p', EC2_OTHER = 'o' };
@@ -41,12 +31,13 @@ int ec2_template(struct aws *a, const struct ltemplate *w, struct ltemplate_run 
  * it. 0, or -1 with e filled (where is then undefined). */
 int ec2_pool_members(struct aws *a, const char *pool, char *const *ids, int n, char *where, struct err *e);
 
-/* Terminates ids (n of them; out has room for n): one call per 1000; if EC2
- * refuses a call, one call per id of it. With pool set, only the ids EC2 shows
- * tagged with that pool are terminated (the rest are "refused", and so is
- * every id if the look-up fails); pool NULL terminates what it is given.
+/* Terminates ids (n of them; out has room for n, each set as terminate.h
+ * says): one call per TERMINATE_BATCH; if EC2 refuses a call, one call per
+ * id of it. With pool set, only the ids EC2 shows tagged with that pool are
+ * terminated (the rest are "refused", and so is every id if the look-up
+ * fails); pool NULL terminates what it is given.
  * 0 when every id is terminating or gone, else -1 with e of the last failure
  * (ERR_PERMANENT when the guard refused an id). */
-int ec2_terminate(struct aws *a, char *const *ids, int n, const char *pool, struct ec2_term *out, struct err *e);
+int ec2_terminate(struct aws *a, char *const *ids, int n, const char *pool, struct terminate_state *out, struct err *e);
 
 #endif

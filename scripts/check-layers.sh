@@ -5,7 +5,10 @@
 #   modules, never curl, and calls nothing that reads the clock, files,
 #   sockets or the kernel's randomness (the caller does, and passes it in);
 # - no lib file but log.c prints: no printf, puts, putchar, perror, no
-#   stdout or stderr, no write or dprintf to descriptor 1 or 2.
+#   stdout or stderr, no write or dprintf to descriptor 1 or 2;
+# - no module outside program support keeps state in a file-scope variable
+#   that is not const: what lives across calls is the caller's (struct aws,
+#   struct imds, struct whoami).
 # Comments and string literals are left out before looking. Prints one line
 # per finding and exits 1 if there is any; silent and 0 when clean.
 set -u
@@ -13,11 +16,11 @@ cd "$(dirname "$0")/.." || exit 2
 table=lib/README.md
 [ -f "$table" ] || { echo "check-layers: $table is missing" >&2; exit 2; }
 
-# The table's modules, one "NAME pure|io" a line.
+# The table's modules, one "NAME pure|io|support" a line.
 classes=$(awk -F'|' '
 /^\| *area *\|/ || /^\|---/ { next }
 /^\|/ && NF >= 4 {
-	kind = ($2 ~ /pure/) ? "pure" : "io"
+	kind = ($2 ~ /pure/) ? "pure" : ($2 ~ /program support/) ? "support" : "io"
 	n = split($3, w, "`")
 	for (i = 2; i <= n; i += 2) print w[i], kind
 }' "$table")
@@ -81,6 +84,14 @@ for f in lib/*.c lib/*.h; do
 		fi
 		io=$(printf '%s\n' "$stripped" | grep -nE '(^|[^A-Za-z0-9_.>])(time|clock_gettime|gettimeofday|fopen|open|socket|connect|getrandom|popen|system|sleep|usleep|nanosleep)[[:space:]]*\(')
 		report "$f" "$io" "pure module $m reads the clock or does I/O"
+	fi
+	if [ "$kind" != support ]; then
+		# File-scope variables: declarations at column 0 that are not
+		# types, prototypes or const.
+		globals=$(printf '%s\n' "$stripped" | grep -nE '^[A-Za-z_]' |
+			grep -vE '^[0-9]+:(typedef|extern|enum|union|struct [A-Za-z0-9_]+[[:space:]]*[{;])|\(|(^|[^A-Za-z0-9_])const([^A-Za-z0-9_]|$)' |
+			grep -E ';[[:space:]]*$|[^=!<>]=[^=]')
+		report "$f" "$globals" "state in a process-global (make it the caller's)"
 	fi
 	[ "$m" = log ] && continue
 	prints=$(printf '%s\n' "$stripped" | grep -nE '(^|[^A-Za-z0-9_.>])(printf|vprintf|puts|putchar|perror)[[:space:]]*\(|(^|[^A-Za-z0-9_])(stdout|stderr|STDOUT_FILENO|STDERR_FILENO)([^A-Za-z0-9_]|$)|(^|[^A-Za-z0-9_.>])(write|dprintf)[[:space:]]*\([[:space:]]*[12][[:space:]]*,')

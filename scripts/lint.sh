@@ -28,6 +28,12 @@ for f in cmd/*/main.c; do
 	[ "$f" = cmd/ec2rp/main.c ] || grep -q '^#include "tools.h"$' "$f" \
 		|| { echo "lint: $f does not include \"tools.h\"" >&2; status=1; }
 done
+# A warning is an error in every build: the static ones (CFLAGS) and the
+# clang sanitizer and fuzz ones (SANFLAGS), which see other warnings.
+for v in CFLAGS SANFLAGS; do
+	grep -Eq "^$v +:=.*[[:space:]]-Werror([[:space:]]|\$)" Makefile \
+		|| { echo "lint: the Makefile's $v lacks -Werror" >&2; status=1; }
+done
 # Every tool call in the scripts has its exit status checked.
 sh scripts/lint-calls.sh || status=1
 # Every action input the modes read is passed by action.yml, and the other way.

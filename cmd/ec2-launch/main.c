@@ -101,7 +101,6 @@ static void
 print_instance(const struct fleet_instance *in, int json)
 {
 	cJSON *o;
-	char *s;
 
 	if (!json) {
 		printf("%s\t%s\t%s\t%s\n", in->id, in->type, in->subnet, in->usage);
@@ -112,10 +111,7 @@ print_instance(const struct fleet_instance *in, int json)
 	cJSON_AddStringToObject(o, "instanceType", in->type);
 	cJSON_AddStringToObject(o, "subnetId", in->subnet);
 	cJSON_AddStringToObject(o, "usageClass", in->usage);
-	if ((s = cJSON_PrintUnformatted(o)) != NULL)
-		printf("%s\n", s);
-	cJSON_free(s);
-	cJSON_Delete(o);
+	cli_json_line(o);
 }
 
 int
@@ -131,7 +127,7 @@ ec2_launch_main(int argc, char **argv)
 		{ 0, 0, 0, 0 } };
 	const char *pool_opt = NULL, *cname = NULL, *config = NULL;
 	char *ids[FLEET_MAX];
-	struct ec2_term res_term[FLEET_MAX];
+	struct terminate_state res_term[FLEET_MAX];
 	long long count = 0;
 	int c, list = 0, json = 0, i;
 	struct fleet_req req = { NULL, 0, "on-demand", "", "", NULL, NULL, NULL, NULL, NULL };
@@ -164,18 +160,14 @@ ec2_launch_main(int argc, char **argv)
 			req.globs = optarg;
 		else if (c == 'T')
 			req.template = optarg;
-		else if (c == 'p')
-			pool_opt = optarg;
 		else if (c == 'L')
 			list = 1;
-		else if (c == 'j')
-			json = 1;
 		else if (c == 'k')
 			req.client_token = optarg;
 		else if (c == 'A')
 			image_arm64 = optarg;
-		else if (c == '?')
-			return cli_bad_option(argv[optind - 1], opts);
+		else if (cli_option(c, argv, opts, &pool_opt, &json))
+			return ERR_INPUT;
 	}
 	if (optind != argc)
 		return cli_usage("unexpected argument: %.40s", argv[optind]);

@@ -41,17 +41,13 @@ static void
 print_json(const struct instances_row *i)
 {
 	cJSON *o = cJSON_CreateObject();
-	char *s;
 
 	cJSON_AddStringToObject(o, "instanceId", i->id);
 	cJSON_AddStringToObject(o, "state", i->state);
 	cJSON_AddStringToObject(o, "instanceType", i->type);
 	cJSON_AddStringToObject(o, "runId", i->run_id);
 	cJSON_AddNumberToObject(o, "launchTime", (double)i->launched);
-	if ((s = cJSON_PrintUnformatted(o)) != NULL)
-		printf("%s\n", s);
-	cJSON_free(s);
-	cJSON_Delete(o);
+	cli_json_line(o);
 }
 
 int
@@ -76,12 +72,8 @@ ec2_list_main(int argc, char **argv)
 			f.run_id = optarg;
 		else if (c == 'b' && num_parse(optarg, 0, 253402300799LL, &f.before))
 			return cli_usage("invalid --launched-before: epoch seconds");
-		else if (c == 'j')
-			json = 1;
-		else if (c == 'p')
-			pool_opt = optarg;
-		else if (c == '?')
-			return cli_bad_option(argv[optind - 1], opts);
+		else if (cli_option(c, argv, opts, &pool_opt, &json))
+			return ERR_INPUT;
 	}
 	if (optind != argc)
 		return cli_usage("unexpected argument: %.40s", argv[optind]);

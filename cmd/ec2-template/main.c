@@ -62,14 +62,10 @@ ec2_template_main(int argc, char **argv)
 			file = optarg;
 		else if (c == 'k')
 			w.key = optarg;
-		else if (c == 'p')
-			pool_opt = optarg;
-		else if (c == 'j')
-			json = 1;
 		else if (c == 'h')
 			w.hops = optarg;
-		else
-			return cli_bad_option(argv[optind - 1], opts);
+		else if (cli_option(c, argv, opts, &pool_opt, &json))
+			return ERR_INPUT;
 	}
 	if (optind != argc)
 		return cli_usage("unexpected argument: %.40s", argv[optind]);

@@ -28,7 +28,7 @@ ec2_terminate_main(int argc, char **argv)
 {
 	static const struct option opts[] = { { "pool", required_argument, 0, 'p' }, { 0, 0, 0, 0 } };
 	const char *pool_opt = NULL, *pool = NULL;
-	struct ec2_term *out;
+	struct terminate_state *out;
 	struct aws a;
 	struct err e;
 	int c, i, n, r;
@@ -36,10 +36,8 @@ ec2_terminate_main(int argc, char **argv)
 	if (cli_start("ec2-terminate", argc, argv, help))
 		return 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'p')
-			pool_opt = optarg;
-		else
-			return cli_bad_option(argv[optind - 1], opts);
+		if (cli_option(c, argv, opts, &pool_opt, NULL))
+			return ERR_INPUT;
 	}
 	/* Without --pool no guard: EC2RP_POOL does not turn it on. */
 	if (pool_opt && (pool = cli_pool(pool_opt)) == NULL)

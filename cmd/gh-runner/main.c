@@ -168,17 +168,6 @@ put_field(const char *s)
 }
 
 static void
-print_json(cJSON *o)
-{
-	char *s = o ? cJSON_PrintUnformatted(o) : NULL;
-
-	if (s)
-		printf("%s\n", s);
-	cJSON_free(s);
-	cJSON_Delete(o);
-}
-
-static void
 print_runner(const struct runner *r, int json)
 {
 	int i;
@@ -193,7 +182,7 @@ print_runner(const struct runner *r, int json)
 		labels = cJSON_AddArrayToObject(o, "labels");
 		for (i = 0; i < r->nlabels; i++)
 			cJSON_AddItemToArray(labels, cJSON_CreateString(r->labels[i]));
-		print_json(o);
+		cli_json_line(o);
 		return;
 	}
 	printf("%lld\t", r->id);
@@ -218,7 +207,7 @@ print_token(const char *tok, long long expires, int json)
 
 		cJSON_AddStringToObject(o, "token", tok);
 		cJSON_AddNumberToObject(o, "expiresAt", (double)expires);
-		print_json(o);
+		cli_json_line(o);
 	} else {
 		printf("%s\t%lld\n", tok, expires);
 	}
@@ -247,7 +236,7 @@ delete_all(struct github *g, const char *path, char *const *ids, int n, int json
 			cJSON *o = cJSON_CreateObject();
 
 			cJSON_AddRawToObject(o, "id", ids[i]);
-			print_json(o);
+			cli_json_line(o);
 		} else {
 			printf("%s\n", ids[i]);
 		}
@@ -354,16 +343,14 @@ gh_runner_main(int argc, char **argv)
 			a.label = optarg;
 		else if (c == 'S')
 			a.status = optarg;
-		else if (c == 'j')
-			a.json = 1;
 		else if (c == 'a')
 			a.app_id = optarg;
 		else if (c == 'i')
 			a.installation_id = optarg;
 		else if (c == 'k')
 			a.key_file = optarg;
-		else
-			return cli_bad_option(argv[optind - 1], opts);
+		else if (cli_option(c, argv, opts, NULL, &a.json))
+			return ERR_INPUT;
 	}
 	if (optind == argc)
 		return cli_usage("expected a command: registration-token, remove-token, list, delete, delete-offline");

@@ -102,16 +102,11 @@ print(const char *rclass, const char *url, const char *result, int json)
 {
 	if (json) {
 		cJSON *o = cJSON_CreateObject();
-		char *s;
 
 		cJSON_AddStringToObject(o, "resourceClass", rclass);
 		cJSON_AddStringToObject(o, "queueUrl", url);
 		cJSON_AddStringToObject(o, "result", result);
-		s = cJSON_PrintUnformatted(o);
-		if (s)
-			printf("%s\n", s);
-		cJSON_free(s);
-		cJSON_Delete(o);
+		cli_json_line(o);
 	} else {
 		printf("%s\t%s\t%s\n", rclass, url, result);
 	}
@@ -133,12 +128,8 @@ pool_init_main(int argc, char **argv)
 	if (cli_start("pool-init", argc, argv, help))
 		return 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'p')
-			pool_opt = optarg;
-		else if (c == 'j')
-			json = 1;
-		else
-			return cli_bad_option(argv[optind - 1], opts);
+		if (cli_option(c, argv, opts, &pool_opt, &json))
+			return ERR_INPUT;
 	}
 	if (optind == argc)
 		return cli_usage("expected at least one resource class");

@@ -305,12 +305,8 @@ pool_pop_main(int argc, char **argv)
 			return cli_usage("invalid --requeue-delay '%.20s': seconds from 0 to 900", optarg);
 		else if (c == 'w' && num_parse(optarg, 0, 20, &p.wait))
 			return cli_usage("invalid --wait '%.20s': seconds from 0 to 20", optarg);
-		else if (c == 'j')
-			p.json = 1;
-		else if (c == 'p')
-			pool_opt = optarg;
-		else if (c == '?')
-			return cli_bad_option(argv[optind - 1], opts);
+		else if (cli_option(c, argv, opts, &pool_opt, &p.json))
+			return ERR_INPUT;
 	}
 	if (optind != argc)
 		return cli_usage("unexpected argument: %.40s", argv[optind]);

@@ -37,15 +37,10 @@ static void
 print_json(const char *id, const char *mid)
 {
 	cJSON *o = cJSON_CreateObject();
-	char *s;
 
 	cJSON_AddStringToObject(o, "instanceId", id);
 	cJSON_AddStringToObject(o, "messageId", mid);
-	s = cJSON_PrintUnformatted(o);
-	if (s)
-		printf("%s\n", s);
-	cJSON_free(s);
-	cJSON_Delete(o);
+	cli_json_line(o);
 }
 
 /* One SendMessageBatch of ids[0..n) (n <= 10); counts what went in *sent.
@@ -137,12 +132,8 @@ pool_push_main(int argc, char **argv)
 			repo = optarg;
 		else if (c == 'd' && num_parse(optarg, 0, 900, &delay))
 			return cli_usage("invalid --delay '%.20s': seconds from 0 to 900", optarg);
-		else if (c == 'j')
-			json = 1;
-		else if (c == 'p')
-			pool_opt = optarg;
-		else if (c == '?')
-			return cli_bad_option(argv[optind - 1], opts);
+		else if (cli_option(c, argv, opts, &pool_opt, &json))
+			return ERR_INPUT;
 	}
 	if (rclass == NULL)
 		return cli_usage("--resource-class is required");

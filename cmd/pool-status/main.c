@@ -59,10 +59,8 @@ pool_status_main(int argc, char **argv)
 			if (format != POOLSTATUS_TSV)
 				return cli_usage("--json and --markdown are one or the other");
 			format = c == 'j' ? POOLSTATUS_JSON : POOLSTATUS_MARKDOWN;
-		} else if (c == 'p') {
-			pool_opt = optarg;
-		} else {
-			return cli_bad_option(argv[optind - 1], opts);
+		} else if (cli_option(c, argv, opts, &pool_opt, NULL)) {
+			return ERR_INPUT;
 		}
 	}
 	if (argc - optind > RCLASS_MAX)

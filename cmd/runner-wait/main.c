@@ -57,16 +57,12 @@ static void
 print_json(const char *id, const char *result, const char *msg)
 {
 	cJSON *o = cJSON_CreateObject();
-	char *s;
 
 	cJSON_AddStringToObject(o, "id", id);
 	cJSON_AddStringToObject(o, "result", result);
 	if (*msg)
 		cJSON_AddStringToObject(o, "message", msg);
-	if ((s = cJSON_PrintUnformatted(o)) != NULL)
-		printf("%s\n", s);
-	cJSON_free(s);
-	cJSON_Delete(o);
+	cli_json_line(o);
 }
 
 /* 1 if an instance's signal says it will never register for run: the
@@ -135,6 +131,7 @@ runner_wait_main(int argc, char **argv)
 	struct buf *pks;
 	size_t nkeys = 0, k;
 	int c, n, i, all = 0, json = 0, failed = 0, fast = 0, any_failed;
+	struct whoami me = WHOAMI_INIT; /* the identity the keys name: asked once */
 	struct aws a;
 	struct err e;
 
@@ -155,14 +152,10 @@ runner_wait_main(int argc, char **argv)
 			return cli_usage("invalid --interval: milliseconds from 10 to 60000");
 		else if (c == 'a' && num_parse(optarg, 1, 86400, &age))
 			return cli_usage("invalid --heartbeat-age: seconds from 1 to 86400");
-		else if (c == 'j')
-			json = 1;
 		else if (c == 'f')
 			fast = 1;
-		else if (c == 'p')
-			pool_opt = optarg;
-		else if (c == '?')
-			return cli_bad_option(argv[optind - 1], opts);
+		else if (cli_option(c, argv, opts, &pool_opt, &json))
+			return ERR_INPUT;
 	}
 	n = argc - optind;
 	if (run == NULL || sig == NULL || n < 1)
@@ -186,8 +179,8 @@ runner_wait_main(int argc, char **argv)
 	if (aws_init(&a, "dynamodb", &e))
 		return cli_fail(&e, "set up DynamoDB");
 	for (i = 0; i < n; i++) {
-		if (whoami_pk(&a, &pks[2 * i], KIND_SIGNAL, argv[optind + i], &e) ||
-		    whoami_pk(&a, &pks[2 * i + 1], KIND_HEARTBEAT, argv[optind + i], &e))
+		if (whoami_pk(&a, &me, &pks[2 * i], KIND_SIGNAL, argv[optind + i], &e) ||
+		    whoami_pk(&a, &me, &pks[2 * i + 1], KIND_HEARTBEAT, argv[optind + i], &e))
 			return cli_fail(&e, "read the signals (their keys need the account, from STS)");
 		for (k = 0; k < nkeys && strcmp(keys[k], pks[2 * i].p) != 0; k++)
 			;

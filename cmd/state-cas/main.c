@@ -103,16 +103,14 @@ state_cas_main(int argc, char **argv)
 				return cli_usage("invalid --usage-class: spot or on-demand");
 			cas.usage_class = optarg;
 			break;
-		case 'p':
-			pool_opt = optarg;
-			break;
 		case 'R':
 			if (!poolmsg_valid_repo(optarg))
 				return cli_usage("invalid --repository: OWNER/NAME");
 			cas.repository = optarg;
 			break;
 		default:
-			return cli_bad_option(argv[optind - 1], opts);
+			if (cli_option(c, argv, opts, &pool_opt, NULL))
+				return ERR_INPUT;
 		}
 	}
 	if (argc - optind != 3)

@@ -40,6 +40,7 @@ state_get_main(int argc, char **argv)
 	struct buf *pks, line = BUF_INIT;
 	const char **keys;
 	size_t nkeys = 0, k;
+	struct whoami me = WHOAMI_INIT; /* the identity the keys name: asked once */
 	struct aws a;
 	struct err e;
 	cJSON *items, *it;
@@ -51,12 +52,8 @@ state_get_main(int argc, char **argv)
 			return cli_usage("invalid --kind: instance, signal, heartbeat, config or token");
 		else if (c == 'c')
 			consistent = 1;
-		else if (c == 'j')
-			json = 1;
-		else if (c == 'p')
-			pool_opt = optarg;
-		else if (c != 'k')
-			return cli_bad_option(argv[optind - 1], opts);
+		else if (cli_option(c, argv, opts, &pool_opt, &json))
+			return ERR_INPUT;
 	}
 	n = argc - optind;
 	if (n < 1)
@@ -77,7 +74,7 @@ state_get_main(int argc, char **argv)
 		return cli_fail(&e, "set up DynamoDB");
 	/* Each key once: BatchGetItem refuses a request with a duplicate key. */
 	for (i = 0; i < n; i++) {
-		if (whoami_pk(&a, &pks[i], kind, argv[optind + i], &e))
+		if (whoami_pk(&a, &me, &pks[i], kind, argv[optind + i], &e))
 			return cli_fail(&e, "read");
 		for (k = 0; k < nkeys && strcmp(keys[k], pks[i].p) != 0; k++)
 			;

@@ -49,9 +49,8 @@ state_init_main(int argc, char **argv)
 	if (cli_start("state-init", argc, argv, help))
 		return 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c != 'p')
-			return cli_bad_option(argv[optind - 1], opts);
-		pool_opt = optarg;
+		if (cli_option(c, argv, opts, &pool_opt, NULL))
+			return ERR_INPUT;
 	}
 	if (optind != argc)
 		return cli_usage("unexpected argument: %s", argv[optind]);

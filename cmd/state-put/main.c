@@ -56,6 +56,7 @@ state_put_main(int argc, char **argv)
 	struct buf pk = BUF_INIT, value = BUF_INIT;
 	long long now = cli_now();
 	cJSON *body;
+	struct whoami me = WHOAMI_INIT; /* the identity the keys name: asked once */
 	struct aws a;
 	struct err e;
 	int c, n, r, kind;
@@ -67,15 +68,13 @@ state_put_main(int argc, char **argv)
 			if (!names_run_id(optarg))
 				return cli_usage("invalid --run-id: use 1-64 of A-Z a-z 0-9 _ . -");
 			run = optarg;
-		} else if (c == 'p') {
-			pool_opt = optarg;
 		} else if (c == 'm') {
 			/* What the instance says about a failure: one line, cut to 512
 			 * bytes; control characters become spaces. */
 			snprintf(message, sizeof(message), "%s", optarg);
 			text_clean_inplace(message);
-		} else {
-			return cli_bad_option(argv[optind - 1], opts);
+		} else if (cli_option(c, argv, opts, &pool_opt, NULL)) {
+			return ERR_INPUT;
 		}
 	}
 	{
@@ -135,16 +134,16 @@ state_put_main(int argc, char **argv)
 		}
 		if (aws_init(&a, "dynamodb", &e))
 			return cli_fail(&e, "set up DynamoDB");
-		if (whoami_pk(&a, &pk, kind, ops[purpose ? 2 : 1], &e)) {
+		if (whoami_pk(&a, &me, &pk, kind, ops[purpose ? 2 : 1], &e)) {
 			aws_free(&a);
 			return cli_fail(&e, "write the record");
 		}
 		if (strcmp(what, "delete") == 0) {
 			/* Three deletes: the signal, the heartbeat, the token. */
 			r = del(&a, table, pk.p, &e);
-			if (r == 0 && (r = whoami_pk(&a, &pk, KIND_HEARTBEAT, ops[1], &e)) == 0)
+			if (r == 0 && (r = whoami_pk(&a, &me, &pk, KIND_HEARTBEAT, ops[1], &e)) == 0)
 				r = del(&a, table, pk.p, &e);
-			if (r == 0 && (r = whoami_pk(&a, &pk, KIND_TOKEN, ops[1], &e)) == 0)
+			if (r == 0 && (r = whoami_pk(&a, &me, &pk, KIND_TOKEN, ops[1], &e)) == 0)
 				r = del(&a, table, pk.p, &e);
 		} else if (strcmp(what, "delete-token") == 0) {
 			/* With --run-id, only that run's token: a token already
@@ -164,7 +163,7 @@ state_put_main(int argc, char **argv)
 			for (c = 2; c < n && r == 0; c++) {
 				struct state_put p = { table, pk.p, KIND_TOKEN, purpose, run, NULL, value.p, now };
 
-				if (c > 2 && (r = whoami_pk(&a, &pk, KIND_TOKEN, ops[c], &e)) != 0)
+				if (c > 2 && (r = whoami_pk(&a, &me, &pk, KIND_TOKEN, ops[c], &e)) != 0)
 					break;
 				p.pk = pk.p;
 				if ((body = state_put_body(&p)) == NULL)

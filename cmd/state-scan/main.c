@@ -54,14 +54,9 @@ state_scan_main(int argc, char **argv)
 		case 'x':
 			expired = 1;
 			break;
-		case 'j':
-			json = 1;
-			break;
-		case 'p':
-			pool_opt = optarg;
-			break;
 		default:
-			return cli_bad_option(argv[optind - 1], opts);
+			if (cli_option(c, argv, opts, &pool_opt, &json))
+				return ERR_INPUT;
 		}
 	}
 	if (optind != argc)

@@ -91,10 +91,12 @@ state_watch_main(int argc, char **argv)
 	const char *pool_opt = NULL, *table, *id, *mode = NULL, *wake = NULL;
 	long long hb_sec = 5, pmin = 250, pmax = 2000, deadline = 0, next_hb = 0, next_poll = 0, interval, th_at = 0;
 	struct buf pk = BUF_INIT, hbk = BUF_INIT;
-	cJSON *get, *resp;
+	cJSON *get = NULL, *resp;
+	const char *what = "watch the record";
+	struct whoami me = WHOAMI_INIT; /* the identity the keys name: asked once */
 	struct aws a, q;
 	struct err e;
-	int c, want_run;
+	int c, want_run, rc = 1;
 	char last[80] = "";
 
 	if (cli_start("state-watch", argc, argv, help))
@@ -120,16 +122,14 @@ state_watch_main(int argc, char **argv)
 			if (num_parse(optarg, 0, 253402300799LL, &deadline))
 				return cli_usage("invalid --deadline: epoch seconds");
 			break;
-		case 'p':
-			pool_opt = optarg;
-			break;
 		case 'w':
 			if (strncmp(optarg, "https://", 8) && strncmp(optarg, "http://", 7))
 				return cli_usage("invalid --wake-queue: an SQS queue URL");
 			wake = optarg;
 			break;
 		default:
-			return cli_bad_option(argv[optind - 1], opts);
+			if (cli_option(c, argv, opts, &pool_opt, NULL))
+				return ERR_INPUT;
 		}
 	}
 	if (argc - optind != 1 || !names_instance_id(argv[optind]))
@@ -154,12 +154,10 @@ state_watch_main(int argc, char **argv)
 	}
 	/* The heartbeat's key names the instance's ARN; STS may be briefly
 	 * unreachable at boot: retried like any failed poll. */
-	while (whoami_pk(&a, &hbk, KIND_HEARTBEAT, id, &e)) {
+	while (whoami_pk(&a, &me, &hbk, KIND_HEARTBEAT, id, &e)) {
 		if (e.cls != ERR_TEMPORARY) {
-			aws_free(&a);
-			if (wake)
-				aws_free(&q);
-			return cli_fail(&e, "find the instance's account");
+			what = "find the instance's account";
+			goto fail;
 		}
 		log_msg(LOG_WARN, "%s; retrying", e.msg);
 		clock_sleep_ms(pmin);
@@ -215,13 +213,8 @@ state_watch_main(int argc, char **argv)
 				if (want_run)
 					printf("%s\n", run);
 				cJSON_Delete(resp);
-				cJSON_Delete(get);
-				aws_free(&a);
-				if (wake)
-					aws_free(&q);
-				buf_free(&pk);
-				buf_free(&hbk);
-				return 0;
+				rc = 0;
+				break;
 			}
 			/* Back off while nothing changes; start over after a change. */
 			snprintf(seen, sizeof(seen), "%s/%s", st ? st : "", run ? run : "");
@@ -262,19 +255,15 @@ state_watch_main(int argc, char **argv)
 			clock_sleep_ms((long)wait);
 		}
 	}
-	cJSON_Delete(get);
-	aws_free(&a);
-	if (wake)
-		aws_free(&q);
-	buf_free(&pk);
-	buf_free(&hbk);
-	return 1;
+	goto done;
 fail:
+	rc = cli_fail(&e, what);
+done:
 	cJSON_Delete(get);
 	aws_free(&a);
 	if (wake)
 		aws_free(&q);
 	buf_free(&pk);
 	buf_free(&hbk);
-	return cli_fail(&e, "watch the record");
+	return rc;
 }

@@ -23,7 +23,9 @@
 #include "ec2.h"
 #include "github.h"
 #include "http.h"
+#include "state.h"
 #include "t.h"
+#include "whoami.h"
 
 /* One scripted answer. */
 struct reply {
@@ -875,6 +877,49 @@ test_ec2_loops(void)
 	free(log);
 }
 
+#define IDENTITY(ACCOUNT, PARTITION)                                                                  \
+	{ "200 OK", "", "<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:" PARTITION ":sts::" \
+	    ACCOUNT ":assumed-role/r/s</Arn><Account>" ACCOUNT "</Account></GetCallerIdentityResult>"        \
+	    "</GetCallerIdentityResponse>", 0 }
+
+/* whoami: the identity lives in the caller's struct whoami: one STS call
+ * however many keys it makes, and a second identity (another client, other
+ * credentials) asks STS for its own, as a process-global cache did not. */
+static void
+test_whoami(void)
+{
+	static const struct reply script[] = {
+		IDENTITY("111111111111", "aws"),
+		IDENTITY("222222222222", "aws-cn"),
+	};
+	struct whoami me = WHOAMI_INIT, other = WHOAMI_INIT;
+	struct aws a, b;
+	struct err e;
+	struct buf pk = BUF_INIT;
+	char *log;
+
+	aws_env();
+	start(script, 2);
+	client(&a, "dynamodb", &e);
+	client(&b, "dynamodb", &e);
+	t_inteq(whoami_pk(&a, &me, &pk, KIND_HEARTBEAT, "i-01234567", &e), 0, "first key: STS asked");
+	t_ok(strstr(pk.p, ":111111111111:instance/i-01234567") != NULL, "the first account's ARN: %s", pk.p);
+	buf_reset(&pk);
+	t_inteq(whoami_pk(&a, &me, &pk, KIND_SIGNAL, "i-01234568", &e), 0, "second key of the same identity");
+	t_ok(strstr(pk.p, ":111111111111:instance/i-01234568") != NULL, "the same account: %s", pk.p);
+	t_streq(a.service, "dynamodb", "the client is left pointed at its own service");
+	aws_free(&a); /* the server answers one connection at a time */
+	t_inteq(whoami(&b, &other, &e), 0, "another identity");
+	t_streq(other.account, "222222222222", "asks STS for its own account");
+	t_streq(other.partition, "aws-cn", "and partition");
+	t_streq(me.account, "111111111111", "the first is kept by its owner");
+	aws_free(&b);
+	log = stop();
+	t_inteq(count(log, "Action=GetCallerIdentity&"), 2, "one STS call per identity");
+	free(log);
+	buf_free(&pk);
+}
+
 int
 main(void)
 {
@@ -903,6 +948,7 @@ main(void)
 	test_timeout_env();
 	test_github_retries();
 	test_ec2_loops();
+	test_whoami();
 	imds_free(&md);
 	unlink(logpath);
 	return t_done();
