@@ -172,6 +172,8 @@ check "which still runs" [ "$(ec2_state "$Y")" = running ]
 expect 3 "nor list the table" as_x state-scan
 expect 3 "nor read the pool's parameters" as_x state-get --kind config instance-reuse
 expect 3 "nor take from the pool" as_x pool-pop --resource-class large
+expect 3 "nor delete a wake queue (refresh deletes those of gone instances)" as_x pool-wake delete "$Y"
+expect 3 "nor list the queues" as_x pool-wake list
 expect 0 "it may terminate itself" as_x ec2-terminate "$X"
 refused=$(sim GET /iam | jq '[.refusals[] | select(.principal | test("assumed-role/[^/]+/i-") | not)] | length')
 check "the controlplane was never refused ($refused)" [ "$refused" -eq 0 ]
