@@ -63,6 +63,100 @@ measure() {
 	done
 }
 
+# Tool timings for the phase breakdown: provision's calls of these tools
+# through wrappers that note start and end (about 1 ms each).
+mkdir -p "$tmp/wrap"
+for t in pool-pop state-cas runner-wait pool-push; do
+	cat > "$tmp/wrap/$t" <<X
+#!/bin/sh
+s=\$(date +%s%N); "$TOP/build/bin/$t" "\$@"; r=\$?; echo "\$((s / 1000000)) \$((\$(date +%s%N) / 1000000)) $t \$*" >> "$tmp/tooltrace"; exit \$r
+X
+	chmod +x "$tmp/wrap/$t"
+done
+
+export EC2RP_COLD_TIMEOUT_SEC=120 EC2RP_WARM_TIMEOUT_SEC=60
+run=1000
+# cycle PROFILE N: one warm provision of N (timed, traced), its release
+# (timed), and the wait until every instance is back in the pool (its agent's
+# deregistration signal, then the push).
+cycle() {
+	run=$((run + 1))
+	: > "$tmp/tooltrace"
+	: > "$tmp/runner-trace"
+	t0=$(ms)
+	GITHUB_RUN_ID=$run INPUT_INSTANCE_COUNT=$2 PATH="$tmp/wrap:$PATH" ec2rp-provision > "$tmp/ids" 2>/dev/null \
+		|| echo "bench: $1 warm provision $2 failed" >&2
+	t1=$(ms)
+	echo $((t1 - t0)) >> "$tmp/$1.warm$2"
+	phases "$t0" "$t1" >> "$tmp/$1.phases$2"
+	t0=$(ms)
+	GITHUB_RUN_ID=$run ec2rp-release >/dev/null 2>&1
+	t1=$(ms)
+	echo $((t1 - t0)) >> "$tmp/$1.release$2"
+	runner-wait --run-id "$run" --signal deregistered --timeout 60 --interval 100 $(cat "$tmp/ids") >/dev/null 2>&1
+	sleep 0.3 # the push after the signal
+	echo $(($(ms) - t0)) >> "$tmp/$1.back$2"
+}
+# phases T0 T1: one line of phase durations (ms) of the provision traced:
+# pop claims notice-p50 notice-p95 register-p50 register-max runner-wait-after-last-registration mark total
+phases() {
+	awk -v t0="$1" -v t1="$2" '
+	FILENAME ~ /tooltrace/ {
+		if ($3 == "pool-pop" && !pop) pop = $2 - $1
+		if ($3 == "state-cas" && $(NF-1) == "idle" && $NF == "claimed") {
+			claimed[$(NF-2)] = $2; if (!c0 || $1 < c0) c0 = $1; if ($2 > c1) c1 = $2 }
+		if ($3 == "state-cas" && $NF == "running") { if (!m0 || $1 < m0) m0 = $1; if ($2 > m1) m1 = $2 }
+		if ($3 == "runner-wait" && !rw1) rw1 = $2
+		next }
+	$3 == "register" && ($4 in claimed) { n++; nt[n] = $1 - claimed[$4]; rg[n] = $2 - $1; if ($2 > last) last = $2 }
+	function sortv(a, k,   i, j, x) { for (i = 2; i <= k; i++) { x = a[i]; for (j = i - 1; j >= 1 && a[j] > x; j--) a[j + 1] = a[j]; a[j + 1] = x } }
+	function q(a, k, p,   i) { if (!k) return 0; i = int(k * p + 0.999); if (i < 1) i = 1; return a[i] }
+	END { sortv(nt, n); sortv(rg, n)
+		printf "%d %d %d %d %d %d %d %d %d\n", pop, c1 - c0, q(nt, n, 0.5), q(nt, n, 0.95), q(rg, n, 0.5), rg[n], rw1 - last, m1 - m0, t1 - t0 }
+	' "$tmp/tooltrace" "$tmp/runner-trace"
+}
+# warm PROFILE N K: fills the pool with N (cold), hands them back, then
+# times K warm cycles.
+warm() {
+	: > "$tmp/$1.warm$2"; : > "$tmp/$1.phases$2"; : > "$tmp/$1.release$2"; : > "$tmp/$1.back$2"
+	run=$((run + 1))
+	GITHUB_RUN_ID=$run INPUT_INSTANCE_COUNT=$2 ec2rp-provision > "$tmp/ids" 2>/dev/null
+	GITHUB_RUN_ID=$run ec2rp-release >/dev/null 2>&1
+	runner-wait --run-id "$run" --signal deregistered --timeout 60 $(cat "$tmp/ids") >/dev/null 2>&1
+	sleep 0.5
+	for _ in $(seq "$3"); do cycle "$1" "$2"; done
+}
+# profile NAME: warm cycles of 1, 10, 50 and cold provisions of 10.
+profile() {
+	for n in 1 10 50; do
+		case $n in 1) k=$RUNS ;; 10) k=5 ;; *) k=3 ;; esac
+		warm "$1" "$n" "$k"
+	done
+	: > "$tmp/$1.cold10"
+	for _ in $(seq "$2"); do
+		run=$((run + 1))
+		t0=$(ms)
+		GITHUB_RUN_ID=$run INPUT_INSTANCE_COUNT=10 INPUT_RESOURCE_CLASS=xlarge ec2rp-provision >/dev/null 2>&1
+		echo $(($(ms) - t0)) >> "$tmp/$1.cold10"
+		GITHUB_RUN_ID=$run INPUT_RESOURCE_CLASS=xlarge ec2rp-release >/dev/null 2>&1
+	done
+}
+
+# BENCH_CASE=PROFILE:N[:K] (instant or realistic): only K (default 3) warm
+# cycles of N with that profile; prints each cycle's times and phases and
+# leaves docs/benchmarks.md alone. For working on one figure.
+if [ -n "${BENCH_CASE:-}" ]; then
+	IFS=: read -r prof n k <<X
+$BENCH_CASE
+X
+	# shellcheck disable=SC2086 # the settings are words on purpose
+	[ "$prof" = instant ] || stack_up $REALISTIC
+	warm "$prof" "$n" "${k:-3}"
+	echo "provision ms, release ms, back in the pool ms; phases: pop claims notice-p50 notice-p95 register-p50 register-max runner-wait-after mark total"
+	paste -d ' ' "$tmp/$prof.warm$n" "$tmp/$prof.release$n" "$tmp/$prof.back$n" "$tmp/$prof.phases$n"
+	exit 0
+fi
+
 echo "bench: setting up" >&2
 printf x | state-put config bench-value
 Q=$(pool-init large | cut -f2)
@@ -146,80 +240,6 @@ for r in $(seq "${BENCH_WAKE_ROUNDS:-20}"); do
 	state-cas --run-id "w$r" --threshold-in 7200 $W claimed idle >/dev/null 2>&1
 done
 
-# Tool timings for the phase breakdown: provision's calls of these tools
-# through wrappers that note start and end (about 1 ms each).
-mkdir -p "$tmp/wrap"
-for t in pool-pop state-cas runner-wait pool-push; do
-	cat > "$tmp/wrap/$t" <<X
-#!/bin/sh
-s=\$(date +%s%N); "$TOP/build/bin/$t" "\$@"; r=\$?; echo "\$((s / 1000000)) \$((\$(date +%s%N) / 1000000)) $t \$*" >> "$tmp/tooltrace"; exit \$r
-X
-	chmod +x "$tmp/wrap/$t"
-done
-
-export EC2RP_COLD_TIMEOUT_SEC=120 EC2RP_WARM_TIMEOUT_SEC=60
-run=1000
-# cycle PROFILE N: one warm provision of N (timed, traced), its release
-# (timed), and the wait until every instance is back in the pool (its agent's
-# deregistration signal, then the push).
-cycle() {
-	run=$((run + 1))
-	: > "$tmp/tooltrace"
-	: > "$tmp/runner-trace"
-	t0=$(ms)
-	GITHUB_RUN_ID=$run INPUT_INSTANCE_COUNT=$2 PATH="$tmp/wrap:$PATH" ec2rp-provision > "$tmp/ids" 2>/dev/null \
-		|| echo "bench: $1 warm provision $2 failed" >&2
-	t1=$(ms)
-	echo $((t1 - t0)) >> "$tmp/$1.warm$2"
-	phases "$t0" "$t1" >> "$tmp/$1.phases$2"
-	t0=$(ms)
-	GITHUB_RUN_ID=$run ec2rp-release >/dev/null 2>&1
-	t1=$(ms)
-	echo $((t1 - t0)) >> "$tmp/$1.release$2"
-	runner-wait --run-id "$run" --signal deregistered --timeout 60 --interval 100 $(cat "$tmp/ids") >/dev/null 2>&1
-	sleep 0.3 # the push after the signal
-	echo $(($(ms) - t0)) >> "$tmp/$1.back$2"
-}
-# phases T0 T1: one line of phase durations (ms) of the provision traced:
-# pop claims notice-p50 notice-p95 register-p50 register-max runner-wait-after-last-registration mark total
-phases() {
-	awk -v t0="$1" -v t1="$2" '
-	FILENAME ~ /tooltrace/ {
-		if ($3 == "pool-pop" && !pop) pop = $2 - $1
-		if ($3 == "state-cas" && $(NF-1) == "idle" && $NF == "claimed") {
-			claimed[$(NF-2)] = $2; if (!c0 || $1 < c0) c0 = $1; if ($2 > c1) c1 = $2 }
-		if ($3 == "state-cas" && $NF == "running") { if (!m0 || $1 < m0) m0 = $1; if ($2 > m1) m1 = $2 }
-		if ($3 == "runner-wait" && !rw1) rw1 = $2
-		next }
-	$3 == "register" && ($4 in claimed) { n++; nt[n] = $1 - claimed[$4]; rg[n] = $2 - $1; if ($2 > last) last = $2 }
-	function sortv(a, k,   i, j, x) { for (i = 2; i <= k; i++) { x = a[i]; for (j = i - 1; j >= 1 && a[j] > x; j--) a[j + 1] = a[j]; a[j + 1] = x } }
-	function q(a, k, p,   i) { if (!k) return 0; i = int(k * p + 0.999); if (i < 1) i = 1; return a[i] }
-	END { sortv(nt, n); sortv(rg, n)
-		printf "%d %d %d %d %d %d %d %d %d\n", pop, c1 - c0, q(nt, n, 0.5), q(nt, n, 0.95), q(rg, n, 0.5), rg[n], rw1 - last, m1 - m0, t1 - t0 }
-	' "$tmp/tooltrace" "$tmp/runner-trace"
-}
-# profile NAME: warm cycles of 1, 10, 50 and cold provisions of 10.
-profile() {
-	for n in 1 10 50; do
-		: > "$tmp/$1.warm$n"; : > "$tmp/$1.phases$n"; : > "$tmp/$1.release$n"; : > "$tmp/$1.back$n"
-		# Fill the pool with n (cold), hand them back, then time warm cycles.
-		run=$((run + 1))
-		GITHUB_RUN_ID=$run INPUT_INSTANCE_COUNT=$n ec2rp-provision > "$tmp/ids" 2>/dev/null
-		GITHUB_RUN_ID=$run ec2rp-release >/dev/null 2>&1
-		runner-wait --run-id "$run" --signal deregistered --timeout 60 $(cat "$tmp/ids") >/dev/null 2>&1
-		sleep 0.5
-		case $n in 1) k=$RUNS ;; 10) k=5 ;; *) k=3 ;; esac
-		for _ in $(seq "$k"); do cycle "$1" "$n"; done
-	done
-	: > "$tmp/$1.cold10"
-	for _ in $(seq "$2"); do
-		run=$((run + 1))
-		t0=$(ms)
-		GITHUB_RUN_ID=$run INPUT_INSTANCE_COUNT=10 INPUT_RESOURCE_CLASS=xlarge ec2rp-provision >/dev/null 2>&1
-		echo $(($(ms) - t0)) >> "$tmp/$1.cold10"
-		GITHUB_RUN_ID=$run INPUT_RESOURCE_CLASS=xlarge ec2rp-release >/dev/null 2>&1
-	done
-}
 echo "bench: provisioning and release, instant timings" >&2
 profile instant 3
 
