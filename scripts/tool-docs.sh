@@ -35,6 +35,7 @@ X
 	state-watch) echo 'run=$(state-watch "$(imds-get meta-data/instance-id)" --for run-id)   # the agent waits for work' ;;
 	runner-wait) echo 'runner-wait --run-id 42 --signal registered --timeout 120 $(state-scan --run-id 42 | cut -f1) || echo "some did not register"' ;;
 	pool-init) echo 'ec2-launch --list-classes | xargs pool-init             # one queue per class' ;;
+	pool-wake) echo 'pool-wake list | cut -f1 | sort > queued   # instances with a wake queue (refresh deletes those of gone ones)' ;;
 	pool-push) echo 'pool-push --resource-class large --instance-type m6i.xlarge --usage-class on-demand i-0123456789abcdef0' ;;
 	pool-pop) cat <<'X'
 # candidates, then claims: the conditional write decides

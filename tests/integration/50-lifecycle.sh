@@ -184,6 +184,8 @@ expect 3 "another instance's token item may not be read" as_x state-get --kind t
 expect 3 "nor written (only the controlplane gives tokens)" sh -c "echo FORGED | $(command -v env) -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN AWS_EC2_METADATA_DISABLED=false AWS_EC2_METADATA_SERVICE_ENDPOINT=http://127.0.0.1:$port/ state-put token registration --run-id 107 $X"
 expect 1 "no token item is left for either runner's job" state-get --consistent --kind token "$X" "$Y"
 expect 3 "nor take from the pool" as_x pool-pop --resource-class large
+expect 3 "nor delete a wake queue (refresh deletes those of gone instances)" as_x pool-wake delete "$Y"
+expect 3 "nor list the queues" as_x pool-wake list
 expect 0 "it may terminate itself" as_x ec2-terminate "$X"
 refused=$(sim GET /iam | jq '[.refusals[] | select(.principal | test("assumed-role/[^/]+/i-") | not)] | length')
 check "the controlplane was never refused ($refused)" [ "$refused" -eq 0 ]

@@ -36,11 +36,40 @@ function createGithub({ log = () => {}, token, clock = Date.now, faults = null }
   let latest = null;         // the latest runner version, when set: runners without --disableupdate update to it
   let used = 0;
 
-  const online = (r) => clock() - r.lastSeen < ONLINE_MS;
+  // A runner holding a poll (below) is online, as the real listener is
+  // while its long poll to the service is open.
+  const online = (r) => r.held > 0 || clock() - r.lastSeen < ONLINE_MS;
+  const waiters = new Set(); // held polls: { r, answer(status, body) }
+  // wake(filter): answers the held polls that now have an answer.
+  function wake(id, status, body) {
+    for (const w of [...waiters]) {
+      if (id !== undefined && w.r.id !== id) continue;
+      const a = body !== undefined ? body : pollAnswer(w.r);
+      if (a) w.answer(status || 200, a);
+    }
+  }
+  function drop(r) {
+    runners.delete(r.id);
+    wake(r.id, 404, 'Runner registration has been deleted from the server');
+  }
   const runnerJson = (r) => ({ id: r.id, name: r.name, os: 'Linux', status: online(r) ? 'online' : 'offline', busy: r.busy,
     ephemeral: r.ephemeral, runner_group_id: 1,
     labels: r.labels.map((l, i) => ({ id: i + 1, name: l, type: DEFAULT_LABELS.includes(l) ? 'read-only' : 'custom' })) });
   const resetAt = () => Math.floor(clock() / 1000) + 3600;
+
+  // What a poll answers now: busy, an update, or a job (taken), else null.
+  function pollAnswer(r) {
+    if (r.busy) return 'busy\n';
+    // Without --disableupdate, a runner older than the latest is told to update.
+    if (latest && r.version && r.version !== latest && !r.disableUpdate) return `update ${latest}\n`;
+    // Labels match ignoring case, as GitHub documents.
+    const job = jobs.find((j) => j.status === 'queued' && r.labels.some((l) => l.toLowerCase() === String(j.label).toLowerCase()));
+    if (!job) return null;
+    job.status = 'in_progress';
+    job.runner = r.name;
+    r.busy = true;
+    return `job ${job.id}\n${job.script}`;
+  }
 
   function send(res, status, body, extra) {
     used = Math.min(LIMIT, used + 1);
@@ -104,6 +133,8 @@ function createGithub({ log = () => {}, token, clock = Date.now, faults = null }
         // UpdateExistingAgent): same id, new labels, new key; the old
         // key no longer works.
         Object.assign(existing, { labels }, opts);
+        // A poll held with the old key ends as the old key's next would.
+        wake(existing.id, 401, 'The runner\'s credentials were replaced');
         log({ service: 'github', action: 'RunnerReplace', status: 200, detail: `${existing.name} ${labels.join(',')}` });
         return text(res, 200, `${existing.id} replaced\n`);
       }
@@ -121,7 +152,7 @@ function createGithub({ log = () => {}, token, clock = Date.now, faults = null }
       if (r && r.scope !== t.scope) return text(res, 404, 'The token is not for this runner\'s scope');
       if (f.name !== undefined && !nameTaken(f.name, t.scope)) return text(res, 200, 'does not exist\n');
       if (!r) return text(res, 404, `No runner with id ${f.id}`);
-      runners.delete(r.id);
+      drop(r);
       log({ service: 'github', action: 'RunnerRemove', status: 200, detail: String(f.id) });
       return text(res, 200, 'removed\n');
     }
@@ -133,16 +164,21 @@ function createGithub({ log = () => {}, token, clock = Date.now, faults = null }
     if (p === '/_sim/poll') {
       r.lastSeen = clock();
       if (f.version) r.version = f.version;
-      if (r.busy) return text(res, 200, 'busy\n');
-      // Without --disableupdate, a runner older than the latest is told to update.
-      if (latest && r.version && r.version !== latest && !r.disableUpdate) return text(res, 200, `update ${latest}\n`);
-      // Labels match ignoring case, as GitHub documents.
-      const job = jobs.find((j) => j.status === 'queued' && r.labels.some((l) => l.toLowerCase() === String(j.label).toLowerCase()));
-      if (!job) return text(res, 200, 'idle\n');
-      job.status = 'in_progress';
-      job.runner = r.name;
-      r.busy = true;
-      return text(res, 200, `job ${job.id}\n${job.script}`);
+      const a = pollAnswer(r);
+      if (a || !(Number(f.wait) > 0)) return text(res, 200, a || 'idle\n');
+      // wait=SEC: a long poll, as the real listener's GetMessage is
+      // (actions/runner MessageListener.cs: it asks again at once when the
+      // service answers with no message; RunnerServer.cs gives that
+      // connection 60 s): held until there is an answer, the runner is
+      // deleted or goes offline, or SEC (at most 50) pass.
+      const w = { r };
+      const end = () => { clearTimeout(w.timer); waiters.delete(w); r.held--; r.lastSeen = clock(); };
+      w.answer = (status, body) => { end(); text(res, status, body); };
+      w.timer = setTimeout(() => w.answer(200, 'idle\n'), Math.min(Number(f.wait), 50) * 1000);
+      res.on('close', () => { if (waiters.has(w)) end(); });
+      r.held = (r.held || 0) + 1;
+      waiters.add(w);
+      return undefined;
     }
     if (p === '/_sim/done') {
       const job = jobs.find((j) => j.id === Number(f.job) && j.runner === r.name && j.status === 'in_progress');
@@ -152,10 +188,10 @@ function createGithub({ log = () => {}, token, clock = Date.now, faults = null }
       job.output = f.output || '';
       r.busy = false;
       r.lastSeen = clock();
-      if (r.ephemeral) runners.delete(r.id); // an ephemeral runner takes one job, then is gone
+      if (r.ephemeral) drop(r); // an ephemeral runner takes one job, then is gone
       return text(res, 200, 'ok\n');
     }
-    if (p === '/_sim/offline') { r.lastSeen = 0; return text(res, 200, 'ok\n'); }
+    if (p === '/_sim/offline') { wake(r.id, 200, 'idle\n'); r.lastSeen = 0; return text(res, 200, 'ok\n'); }
     return text(res, 404, 'Not Found');
   }
 
@@ -275,7 +311,7 @@ function createGithub({ log = () => {}, token, clock = Date.now, faults = null }
     if (req.method === 'GET') return send(res, 200, runnerJson(r));
     if (req.method === 'DELETE') {
       if (r.busy) return fail(res, 422, `Bad request - Runner "${r.name}" is still running a job.`);
-      runners.delete(r.id);
+      drop(r);
       return send(res, 204);
     }
     return fail(res, 404, 'Not Found');
@@ -318,6 +354,7 @@ function createGithub({ log = () => {}, token, clock = Date.now, faults = null }
     addJob(label, script) {
       const job = { id: nextJob++, label, script: script || 'true', status: 'queued', conclusion: null, runner: null, output: '' };
       jobs.push(job);
+      wake();
       return job;
     },
     job(id) { return jobs.find((j) => j.id === id) || null; },
@@ -340,7 +377,7 @@ function createGithub({ log = () => {}, token, clock = Date.now, faults = null }
       return { id, clientId: clientId || null, installations: list.map((i) => Number(i.id)) };
     },
     // A newer runner release: runners registered without --disableupdate are told to update.
-    setLatestRunnerVersion(v) { latest = v || null; },
+    setLatestRunnerVersion(v) { latest = v || null; wake(); },
     // The next n API calls answer with a rate-limit fault (a key of LIMITS).
     fault(kind, n = 1) {
       if (!LIMITS[kind]) throw new Error(`unknown GitHub fault ${kind}`);

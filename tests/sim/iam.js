@@ -113,7 +113,9 @@ function checks(service, action, body, params, ec2) {
     let b = {};
     try { b = JSON.parse(body.toString()); } catch (e) { /* XML or bad */ }
     if (params) b = params;
-    const name = b.QueueName || String(b.QueueUrl || '').split('/').pop();
+    // ListQueues names no queue: the SQS Developer Guide's permissions
+    // reference gives its resource as arn:aws:sqs:region:account_id:*.
+    const name = action === 'ListQueues' ? '*' : b.QueueName || String(b.QueueUrl || '').split('/').pop();
     return [{ action: `sqs:${action.replace(/Batch$/, '')}`, resource: arn.queue(name), ctx: {} }];
   }
   if (service === 'ec2') {

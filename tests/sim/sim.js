@@ -113,6 +113,37 @@ function ttlOp(target, body, res) {
   return send({ TimeToLiveDescription: t && t.Enabled ? { TimeToLiveStatus: 'ENABLED', AttributeName: t.AttributeName } : { TimeToLiveStatus: 'DISABLED' } });
 }
 
+// SQS's ListQueues pages (fauxqs 1.9 cuts at MaxResults and never sends a
+// NextToken): as the SQS API reference says, at most 1,000 URLs; with
+// MaxResults (1-1,000) a NextToken while more remain, which the next
+// request sends back. The token is ours (opaque to clients): the last URL
+// given, base64.
+function listQueuesPaged(port, req, body, res) {
+  let b;
+  try { b = JSON.parse(body.toString()); } catch (e) { return jsonError(res, 400, 'SerializationException', 'Malformed JSON', 'sqs'); }
+  const max = b.MaxResults;
+  if (max !== undefined && !(Number.isInteger(max) && max >= 1 && max <= 1000)) return jsonError(res, 400, 'InvalidParameterValue', 'MaxResults must be 1 to 1000', 'sqs');
+  const after = b.NextToken ? Buffer.from(String(b.NextToken), 'base64').toString() : '';
+  const inner = Buffer.from(JSON.stringify(b.QueueNamePrefix ? { QueueNamePrefix: b.QueueNamePrefix } : {}));
+  const headers = Object.assign({}, req.headers, { host: `127.0.0.1:${port}`, 'content-length': inner.length });
+  const up = http.request({ host: '127.0.0.1', port, method: 'POST', path: req.url, headers }, (r) => {
+    const chunks = [];
+    r.on('data', (c) => chunks.push(c));
+    r.on('end', () => {
+      let all;
+      try { all = (JSON.parse(Buffer.concat(chunks).toString()).QueueUrls || []).slice().sort(); } catch (e) { res.writeHead(502); return res.end(); }
+      const rest = all.filter((u) => u > after);
+      const page = rest.slice(0, max || 1000);
+      const out = { QueueUrls: page };
+      if (max && rest.length > page.length) out.NextToken = Buffer.from(page[page.length - 1]).toString('base64');
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0', date: new Date(clock()).toUTCString() });
+      res.end(JSON.stringify(out));
+    });
+  });
+  up.on('error', () => { res.writeHead(502); res.end(); });
+  up.end(inner);
+}
+
 // A broken service: answers that are cut short, too big, not the protocol's,
 // or that drip. The client must fail cleanly.
 function hostile(kind, service, res, done) {
@@ -240,7 +271,11 @@ async function main() {
       if (action === 'UpdateTimeToLive' || action === 'DescribeTimeToLive') return ttlOp(target, body, res);
       return proxy(ddbPort, req, body, res, dropAnswer);
     }
-    if (service === 'sqs') { if (dropAnswer) done(0, 'answer-dropped'); else done(200); return proxy(sqsPort, req, body, res, dropAnswer); }
+    if (service === 'sqs') {
+      if (dropAnswer) done(0, 'answer-dropped'); else done(200);
+      if (action === 'ListQueues' && !params && !dropAnswer) return listQueuesPaged(sqsPort, req, body, res);
+      return proxy(sqsPort, req, body, res, dropAnswer);
+    }
     if (service === 'sts') {
       if (action === 'GetCallerIdentity') {
         done(200);

@@ -5,8 +5,10 @@
 # Environment: GITHUB_API_URL (the simulator, http or https), SIM_CA or
 # AWS_CA_BUNDLE (the CA for https).
 #   run.sh [--jitconfig ENCODED]
-# Online while it runs: it polls every half second (the poll is the
-# heartbeat, also while a job runs). It takes a job queued for one of its
+# Online while it runs: while idle it long-polls (the simulator holds the
+# poll until a job comes, up to 20 s, as the real listener's GetMessage is
+# held); while a job runs it polls every half second (the poll is the
+# heartbeat). It takes a job queued for one of its
 # labels, runs its script in the work folder, reports the conclusion and
 # output. An ephemeral (or just-in-time) runner exits after one job.
 # SIGTERM/SIGINT: cancels a running job, goes offline, exits 0.
@@ -22,6 +24,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 # (run-helper.sh.template: "terminated error, ... no retry needed").
 end() {
 	[ $# -gt 0 ] && printf '%s\n' "$*" >&2
+	[ -z "${state:-}" ] || rm -f "$state.poll"
 	echo "Exiting runner..."
 	exit 0
 }
@@ -141,8 +144,18 @@ while :; do
 			end
 		fi
 	fi
-	reply=$(call poll)
-	case $? in
+	# Idle: a long poll (held by the simulator until a job comes, up to
+	# 20 s), as the real listener's; while a job runs, a plain one. In the
+	# background, so that a SIGTERM is handled at once.
+	held=
+	[ -n "$job_pid" ] || held=wait=20
+	call poll $held > "$state.poll" &
+	nap=$!
+	wait "$nap"
+	st=$?
+	nap=
+	reply=$(cat "$state.poll")
+	case $st in
 	0)
 		case $reply in
 		job\ *)
@@ -165,6 +178,8 @@ while :; do
 		end "Runner registration has been deleted from the server, please re-configure. Runner will exit."
 		;;
 	esac
+	# The next long poll at once after an empty one; else every half second.
+	[ -n "$held" ] && [ "$st" = 0 ] && [ "$reply" = idle ] && continue
 	sleep 0.5 &
 	nap=$!
 	wait "$nap"
