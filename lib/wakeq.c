@@ -42,3 +42,15 @@ wakeq_next(const cJSON *resp)
 
 	return cJSON_IsString(t) && *t->valuestring ? t->valuestring : NULL;
 }
+
+cJSON *
+wakeq_delete_body(const char *url)
+{
+	cJSON *b = cJSON_CreateObject();
+
+	if (b == NULL || !cJSON_AddStringToObject(b, "QueueUrl", url)) {
+		cJSON_Delete(b);
+		return NULL;
+	}
+	return b;
+}

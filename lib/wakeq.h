@@ -26,4 +26,7 @@ int wakeq_id_of(const char *url, const char *pool, char *id);
 /* The answer's NextToken, pointing into resp; NULL on the last page. */
 const char *wakeq_next(const cJSON *resp);
 
+/* A DeleteQueue body for the queue at url. NULL when out of memory. */
+cJSON *wakeq_delete_body(const char *url);
+
 #endif

@@ -84,7 +84,7 @@ delete(struct aws *a, const char *pool, const char *id, struct err *e)
 		r = sqs_no_queue(e) ? 1 : -1;
 		goto done;
 	}
-	if ((b = cJSON_CreateObject()) == NULL || !cJSON_AddStringToObject(b, "QueueUrl", url.p)) {
+	if ((b = wakeq_delete_body(url.p)) == NULL) {
 		err_nomem(e);
 		goto done;
 	}
@@ -115,14 +115,12 @@ pool_wake_main(int argc, char **argv)
 	if (cli_start("pool-wake", argc, argv, help))
 		return 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'p')
-			pool_opt = optarg;
-		else if (c == 'n' && num_parse(optarg, 1, WAKEQ_PAGE_MAX, &page) == 0)
+		if (c == 'n' && num_parse(optarg, 1, WAKEQ_PAGE_MAX, &page) == 0)
 			continue;
 		else if (c == 'n')
 			return cli_usage("invalid --page: a number from 1 to %d", WAKEQ_PAGE_MAX);
-		else
-			return cli_bad_option(argv[optind - 1], opts);
+		else if (cli_option(c, argv, opts, &pool_opt, NULL))
+			return ERR_INPUT;
 	}
 	if (optind == argc)
 		return cli_usage("expected list or delete");

@@ -50,5 +50,11 @@ main(void)
 	t_ok(wakeq_next(r) == NULL, "a token that is not a string is none");
 	cJSON_Delete(r);
 	t_ok(wakeq_next(NULL) == NULL, "no answer, no token");
+
+	r = wakeq_delete_body("https://q/1/ci-wake-i-0123456789abcdef0");
+	s = r ? cJSON_PrintUnformatted(r) : NULL;
+	t_streq(s, "{\"QueueUrl\":\"https://q/1/ci-wake-i-0123456789abcdef0\"}", "DeleteQueue body");
+	cJSON_free(s);
+	cJSON_Delete(r);
 	return t_done();
 }
