@@ -398,13 +398,14 @@ The same 1,000 instances polling every 2 s with a heartbeat every 5 s (the
 previous idle wait) made 2,520 requests an hour each: about \$$(awk 'BEGIN { h = 730 * 1000; printf "%.0f", 1800 * h / 2 / 1e6 * 0.125 + 720 * h / 1e6 * 0.625 }') a month.
 
 No hot partition up to 10,000 instances: every item is its own partition
-key (\`i#ID\`, \`sig#ARN\`, \`hb#ARN\`; docs/state-model.md), so an idle
+key (\`i#ID\`, \`sig#ARN\`, \`hb#ARN\`, \`tok#ARN\`; docs/state-model.md), so an idle
 instance's reads and writes land on its own keys: about one read and one
 write a minute per key, against a partition's 3,000 reads and 1,000 writes a
 second. 10,000 idle instances make about $(awk -v g="$(per_hourw "$wake_get")" -v w="$(per_hourw "$wake_put")" 'BEGIN { printf "%.0f reads and %.0f writes", g * 10000 / 3600, w * 10000 / 3600 }') a second in all,
 spread by DynamoDB over as many partitions as it needs; nothing they do
-touches a shared key (the configuration items are read at registration
-only). The wake queues are one per instance (SQS has no per-account queue
+touches a shared key (an instance reads no configuration item: its runner
+tokens come in its own \`tok#\` item; provision reads the configuration
+once per run). The wake queues are one per instance (SQS has no per-account queue
 count limit), and refresh deletes those of instances that are gone
 (docs/state-model.md).
 
