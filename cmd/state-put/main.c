@@ -145,13 +145,12 @@ state_put_main(int argc, char **argv)
 				r = del(&a, table, pk.p, &e);
 			if (r == 0 && (r = whoami_pk(&a, &me, &pk, KIND_TOKEN, ops[1], &e)) == 0)
 				r = del(&a, table, pk.p, &e);
+		} else if (strcmp(what, "delete-token") == 0 && run == NULL) {
+			r = del(&a, table, pk.p, &e);
 		} else if (strcmp(what, "delete-token") == 0) {
-			/* With --run-id, only that run's token: a token already
-			 * replaced by the next run's stays. */
-			body = run ? state_token_delete_body(table, pk.p, run) : NULL;
-			if (run == NULL)
-				r = del(&a, table, pk.p, &e);
-			else if (body == NULL)
+			/* Only that run's token: one already replaced by the next
+			 * run's stays, and that is not a failure. */
+			if ((body = state_token_delete_body(table, pk.p, run)) == NULL)
 				r = err_nomem(&e);
 			else if ((r = ddb_call(&a, "DeleteItem", body, NULL, &e)) != 0 && ddb_condition_failed(&e))
 				r = 0;

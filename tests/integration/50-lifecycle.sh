@@ -181,7 +181,8 @@ expect 3 "nor the pool's registration token" as_x state-get --kind config regist
 expect 3 "nor the pool's remove token" as_x state-get --kind config remove-token
 expect 1 "its own token item may be read, and is gone once it registered" as_x state-get --consistent --kind token "$X"
 expect 3 "another instance's token item may not be read" as_x state-get --kind token "$Y"
-expect 3 "nor written (only the controlplane gives tokens)" sh -c "echo FORGED | $(command -v env) -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN AWS_EC2_METADATA_DISABLED=false AWS_EC2_METADATA_SERVICE_ENDPOINT=http://127.0.0.1:$port/ state-put token registration --run-id 107 $X"
+echo FORGED > "$T_TMP/forged"
+expect 3 "nor written (only the controlplane gives tokens)" as_x state-put token registration --run-id 107 "$X" < "$T_TMP/forged"
 expect 1 "no token item is left for either runner's job" state-get --consistent --kind token "$X" "$Y"
 expect 3 "nor take from the pool" as_x pool-pop --resource-class large
 expect 3 "nor delete a wake queue (refresh deletes those of gone instances)" as_x pool-wake delete "$Y"
