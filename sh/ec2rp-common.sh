@@ -127,14 +127,6 @@ release_get() {
 	return 0
 }
 
-# config_get NAME: prints a configuration value from the table. The status
-# is state-get's: 0 found, 1 not set, 2 and up the read failed (nothing
-# printed), which the caller must tell from "not set".
-config_get() {
-	_cv=$(state-get --kind config "$1" < /dev/null) || return $?
-	printf '%s\n' "${_cv#*	}"
-}
-
 # masked: stdin with what looks like a credential replaced by ***: GitHub
 # tokens, AWS access key ids and secret keys (40 characters of base64
 # standing alone), and runner registration tokens (29 capitals and digits
@@ -163,10 +155,12 @@ pool_config() {
 		|| die "pool $EC2RP_POOL has no configuration yet: run this action with mode: refresh first (it stores subnets, classes and limits for every provision)" 3
 }
 
-# cfg FILE NAME: a parameter read by pool_config; nothing when it is not
-# set or set to "-" (none).
+# cfg_raw FILE NAME: a parameter from a file of state-get --kind config
+# lines, as stored ("-" included); cfg FILE NAME: the same, but nothing when
+# it is not set or set to "-" (none).
+cfg_raw() { awk -F '\t' -v n="$2" '$1 == n { sub(/^[^\t]*\t/, ""); print; exit }' "$1"; }
 cfg() {
-	_cv=$(awk -F '\t' -v n="$2" '$1 == n { sub(/^[^\t]*\t/, ""); print; exit }' "$1")
+	_cv=$(cfg_raw "$1" "$2")
 	[ "$_cv" = - ] || printf '%s' "$_cv"
 }
 
