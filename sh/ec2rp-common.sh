@@ -59,6 +59,14 @@ need_match() {
 }
 # printable VALUE: the value cut to 60 characters with control bytes shown as '?'.
 printable() { printf '%s' "$1" | head -c 60 | tr -c '[:print:]' '?'; }
+# md_text TEXT: text an instance wrote (its signal's message: anyone with
+# the instance's credentials writes any), made safe for a cell of the step
+# summary: 200 bytes at most, control bytes as spaces, HTML's & < > as
+# entities, and Markdown's specials and the cell's | escaped.
+md_text() {
+	printf '%s' "$1" | LC_ALL=C tr '\000-\037\177' ' ' | head -c 200 |
+		sed 's/&/\&amp;/g; s/</\&lt;/g; s/>/\&gt;/g; s/[][\\`*_{}()#+!|~@]/\\&/g'
+}
 
 RE_POOL='[A-Za-z0-9_-]{3,40}'
 RE_CLASS='[a-z0-9-]{1,32}'
@@ -202,9 +210,9 @@ reuse_policy_from() {
 reuse_check() {
 	printf '%s' "$reuse" | grep -Eqx "$RE_REUSE" || reuse=same-repository
 	repo=${GITHUB_REPOSITORY:-}
-	if [ -n "$repo" ] && ! printf '%s' "$repo" | grep -Eqx "$RE_REPO"; then
-		die "invalid GITHUB_REPOSITORY: must be OWNER/NAME, got '$(printable "$repo")'" 2
-	fi
-	[ "$reuse" != same-repository ] || [ -n "$repo" ] \
-		|| die "GITHUB_REPOSITORY is required with instance-reuse same-repository" 2
+	# Every record names the repository whose run holds it: only that
+	# repository's release may release it, whatever the run id says.
+	[ -n "$repo" ] || die "GITHUB_REPOSITORY is required: the instance records name the repository whose run holds them" 2
+	printf '%s' "$repo" | grep -Eqx "$RE_REPO" \
+		|| die "invalid GITHUB_REPOSITORY: must be OWNER/NAME, got '$(printable "$repo")'" 2
 }

@@ -62,7 +62,7 @@ body(const struct state_cas *c, const char **op)
 static void
 test_state(void)
 {
-	struct state_cas c = { "t", "i-0123456789abcdef0", ST_IDLE, ST_CLAIMED, "42", 2000, 1000, 0, 0, 0, 0 };
+	struct state_cas c = { "t", "i-0123456789abcdef0", ST_IDLE, ST_CLAIMED, "42", 2000, 1000, 0, 0, 0, 0, 0 };
 	const char *op;
 	char *s;
 	cJSON *item;
