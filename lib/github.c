@@ -9,6 +9,30 @@
 #include "num.h"
 #include "retry.h"
 
+/* 1 if base may carry the token: https, or http to this machine only (the
+ * local stack). No user part: "http://127.0.0.1@host/" goes to host. */
+static int
+github_base_safe(const char *base)
+{
+	const char *h;
+	size_t n, hn;
+
+	if (strncmp(base, "https://", 8) == 0)
+		return 1;
+	if (strncmp(base, "http://", 7))
+		return 0;
+	h = base + 7;
+	n = strcspn(h, "/?#");
+	hn = strcspn(h, ":/?#");
+	if (memchr(h, '@', n))
+		return 0;
+	if (hn == 9 && strncasecmp(h, "localhost", 9) == 0)
+		return 1;
+	if (strncmp(h, "[::1]", 5) == 0)
+		return n == 5 || h[5] == ':';
+	return strncmp(h, "127.", 4) == 0 && strspn(h, "0123456789.") == hn;
+}
+
 int
 github_init(struct github *g, const char *token, struct err *e)
 {
@@ -29,6 +53,10 @@ github_init(struct github *g, const char *token, struct err *e)
 		base = "https://api.github.com";
 	if (strncmp(base, "https://", 8) && strncmp(base, "http://", 7)) {
 		err_set(e, ERR_INPUT, "GITHUB_API_URL is not an http(s) URL");
+		return -1;
+	}
+	if (!github_base_safe(base)) {
+		err_set(e, ERR_INPUT, "GITHUB_API_URL must be https (http only to this machine): the token would travel in clear");
 		return -1;
 	}
 	n = strlen(base);

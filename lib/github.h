@@ -22,7 +22,10 @@ struct github {
 	unsigned long rng; /* backoff jitter (retry.c) */
 };
 
-/* token is the caller's (from the environment or a file, never argv). */
+/* token is the caller's (from the environment or a file, never argv).
+ * GITHUB_API_URL (default https://api.github.com) must be https, or http
+ * to this machine (localhost, 127.x, [::1]: a local stack): else ERR_INPUT,
+ * before any request. */
 int github_init(struct github *g, const char *token, struct err *e);
 /* As a GitHub App installation: signs a JWT for app_id (its client id or
  * numeric id) with k at now (epoch seconds), asks for a token of the

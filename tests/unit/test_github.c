@@ -1,5 +1,6 @@
 /* The pure parts of the GitHub client: Link pagination, rate-limit waits,
  * which URLs may see the token, runner paths by scope. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "github.h"
@@ -115,6 +116,49 @@ test_paths(void)
 	buf_free(&b);
 }
 
+/* The token goes only where it cannot be read on the way: https, or http
+ * to this machine (the local stack). Checked before any request. */
+static void
+test_api_base(void)
+{
+	static const struct {
+		const char *url;
+		int ok;
+	} cases[] = {
+		{ "https://api.github.com", 1 },
+		{ "https://ghe.example.com/api/v3", 1 },
+		{ "http://127.0.0.1:8080", 1 },
+		{ "http://127.1.2.3/api/v3", 1 },
+		{ "http://localhost:9/x", 1 },
+		{ "http://LOCALHOST", 1 },
+		{ "http://[::1]:8080/", 1 },
+		{ "http://api.github.com", 0 },
+		{ "http://ghe.example.com/api/v3", 0 },
+		{ "http://127.0.0.1.evil.example/", 0 },
+		{ "http://127.0.0.1@evil.example/", 0 },
+		{ "http://localhost.evil.example/", 0 },
+		{ "http://[::1].evil/", 0 },
+		{ "ftp://127.0.0.1/", 0 },
+	};
+	struct github g;
+	struct err e;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int r;
+
+		setenv("GITHUB_API_URL", cases[i].url, 1);
+		r = github_init(&g, "ghp_test", &e);
+		if (cases[i].ok)
+			t_ok(r == 0, "GITHUB_API_URL %s is accepted", cases[i].url);
+		else
+			t_ok(r == -1 && e.cls == ERR_INPUT, "GITHUB_API_URL %s is refused (exit 2)", cases[i].url);
+		if (r == 0)
+			github_free(&g);
+	}
+	unsetenv("GITHUB_API_URL");
+}
+
 int
 main(void)
 {
@@ -122,5 +166,6 @@ main(void)
 	test_rate();
 	test_same_api();
 	test_paths();
+	test_api_base();
 	return t_done();
 }
