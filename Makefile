@@ -218,6 +218,7 @@ docs: all
 
 lint: all
 	sh scripts/lint.sh
+	sh scripts/lint-docs-security.sh
 
 clean:
 	rm -rf build/obj build/bin build/gen build/test build/asan build/fuzz build/libec2rp.a build/rootfs build/dist \

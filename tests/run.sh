@@ -151,8 +151,9 @@ selftest() {
 stage "tests/run.sh's counting (plans, empty stages)"
 run "run.sh/counting" selftest
 
-stage "lint (banned functions, shellcheck, unchecked tool calls, tool pages, temporary names)"
+stage "lint (banned functions, shellcheck, unchecked tool calls, tool pages, temporary names, what the docs hand out)"
 one lint sh scripts/lint.sh
+run lint-docs-security sh scripts/lint-docs-security.sh
 
 stage "unit tests (static musl)"
 for src in tests/unit/test_*.c; do
