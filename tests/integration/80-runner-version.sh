@@ -16,7 +16,7 @@ export GITHUB_STEP_SUMMARY=$T_TMP/gh/summary
 cfgv() { state-get --kind config "$1" 2>/dev/null | cut -f2; }
 ud() { sim GET /templates | jq -r '.[0].data.UserData' | base64 -d | sed -n "s/^EC2RP_$1=//p"; }
 # aws_calls: requests to AWS signed with the operator's key so far.
-aws_calls() { sim GET /calls | jq --arg k "$AWS_ACCESS_KEY_ID" '[.[] | select(.service != "github" and .keyId == $k)] | length'; }
+aws_calls() { sim GET /calls | jq --arg k "$AWS_ACCESS_KEY_ID" '[.[] | select(.key == $k)] | length'; }
 releases() { sim POST /runner-releases "$1" >/dev/null; }
 signal_is() { [ "$(state-get --kind signal "$1" 2>/dev/null | cut -f2,3)" = "$2" ]; }
 state_is() { [ "$(state-get --consistent --kind instance "$1" 2>/dev/null | cut -f2)" = "$2" ]; }
