@@ -196,7 +196,7 @@ async function main() {
   const sqsApp = buildApp({ logger: false, host: '127.0.0.1', defaultRegion: 'us-east-1' });
   await sqsApp.listen({ port: 0, host: '127.0.0.1' });
   const sqsPort = sqsApp.server.address().port;
-  const github = createGithub ? createGithub({ dir, log, token: GH_TOKEN, clock, faults }) : noGithub;
+  const github = createGithub ? createGithub({ dir, log, token: GH_TOKEN, clock, faults, runnerDir: path.join(__dirname, 'runner') }) : noGithub;
   let env = {};
   const ec2 = new Ec2({ dir, verifier, faults, clock, runnerDir: path.join(__dirname, 'runner'), instanceEnv: () => env });
 
@@ -335,6 +335,8 @@ async function main() {
     if (req.method === 'POST' && u === '/iam') { iam.enable(b.pool ? String(b.pool) : null); return json({ pool: iam.pool }); }
     if (req.method === 'GET' && u === '/iam') return json({ pool: iam.pool, refusals: iam.refusals });
     if (req.method === 'POST' && u === '/github-apps') { try { return json(github.addApp(b), 201); } catch (e) { return json({ error: e.message }, 400); } }
+    if (req.method === 'POST' && u === '/runner-releases') return json(github.setRunnerReleases(b.releases, b.down));
+    if (req.method === 'GET' && u === '/runner-releases') return json(github.setRunnerReleases(null, undefined));
     if (req.method === 'POST' && u === '/release-assets') { github.addAsset(String(b.repo), String(b.tag), String(b.name), String(b.file)); return json({ ok: true }); }
     if (req.method === 'POST' && u === '/spot-interrupt') return ec2.spotInterrupt(String(b.id), Number(b.seconds || 120), !!b.rebalanceOnly) ? json({ ok: true }) : json({ error: 'no such running instance' }, 404);
     if (req.method === 'POST' && u === '/images') { ec2.setImage(String(b.id), b); return json({ ok: true }); }
@@ -353,6 +355,8 @@ async function main() {
     AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: `https://localhost:${pHttps}`, AWS_CA_BUNDLE: ca,
     GITHUB_API_URL: `https://localhost:${pGh}`, EC2RP_POOL: process.env.EC2RP_POOL || 'ec2-runner-pool', LANG: 'C',
   };
+  // The pool AMI's stand-in runner is the newest release at the stack's start.
+  if (github.latestRunnerVersion) env.SIM_RUNNER_VERSION = github.latestRunnerVersion();
   // The simulated runner's timings reach the instances (tests/sim/runner).
   for (const k of ['SIM_RUNNER_REGISTER_SEC', 'SIM_RUNNER_REMOVE_SEC', 'SIM_RUNNER_START_SEC', 'SIM_RUNNER_TRACE']) if (process.env[k]) env[k] = process.env[k];
   const lines = {
