@@ -201,7 +201,7 @@ async function evaluate(policy, principal, c) {
 
 class Iam {
   constructor(pool) {
-    this.counts = { authorised: 0, refused: 0 };
+    this.counts = { authorised: 0, refused: 0, enforced: 0 };
     this.ignored = new Set();
     this.enable(pool || 'ec2-runner-pool', false);
   }
@@ -228,6 +228,7 @@ class Iam {
       for (const k of e.ignored) this.ignored.add(`${c.action} ${k}`);
       if (e.result === 'Allowed') continue;
       this.counts.refused++;
+      if (this.enforced) this.counts.enforced++;
       this.refusals.push({ principal: who, action: c.action, resource: c.resource, result: e.result, detail: e.detail, enforced: this.enforced });
       if (!this.enforced) return null;
       const why = e.result === 'ExplicitlyDenied' ? 'with an explicit deny in an identity-based policy' : `because no identity-based policy allows the ${c.action} action`;
@@ -241,7 +242,7 @@ class Iam {
   }
 
   report() {
-    return { pool: this.pool, enforced: this.enforced, authorised: this.counts.authorised, refused: this.counts.refused,
+    return { pool: this.pool, enforced: this.enforced, authorised: this.counts.authorised, refused: this.counts.refused, refusedEnforced: this.counts.enforced,
       ignoredKeys: [...this.ignored], refusals: this.refusals };
   }
 }

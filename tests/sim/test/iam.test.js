@@ -81,3 +81,21 @@ test('aws:ARN is no key AWS knows here: the old self-termination fails', async (
   const whole = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ec2:TerminateInstances', Resource: '${ec2:SourceInstanceARN}' }] };
   assert.notStrictEqual((await evaluate(whole, INST, c)).result, 'Allowed');
 });
+
+// The lint (iamlint.js, run by make lint and make test) on statements that
+// AWS's data refuses: each must be named.
+test('the lint refuses what AWS does not document', async () => {
+  const { lintStatement } = require('../iamlint');
+  const arnI = 'arn:aws:ec2:us-east-1:123456789012:instance/*';
+  const bad = async (s, what) => assert.ok((await lintStatement(s)).some((p) => p.includes(what)), `${JSON.stringify(s)}: want a problem naming ${what}`);
+  await bad({ Effect: 'Allow', Action: 'ec2:TerminateInstances', Resource: arnI, Condition: { StringEquals: { 'aws:ARN': '${ec2:SourceInstanceARN}' } } }, 'aws:ARN');
+  await bad({ Effect: 'Allow', Action: 'ec2:TerminateInstance', Resource: arnI }, 'no such action');
+  await bad({ Effect: 'Allow', Action: 'sqs:ListQueues', Resource: 'arn:aws:sqs:us-east-1:123456789012:*' }, 'must be "*"');
+  await bad({ Effect: 'Allow', Action: 'ec2:TerminateInstances', Resource: 'arn:aws:ec2:us-east-1:123456789012:volume/*' }, 'fits its resource types');
+  await bad({ Effect: 'Allow', Action: 'ec2:TerminateInstances', Resource: '${ec2:SourceInstanceARN}' }, 'outside the resource part');
+  await bad({ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: '*', Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['x'] } } }, 'dynamodb:LeadingKeys');
+  await bad({ Effect: 'Allow', Action: 'ec2:TerminateInstances', Resource: arnI, Condition: { StringEquals: { 'ec2:SourceInstanceARN': '${aws:ARN}' } } }, '${aws:ARN}');
+  await bad({ Effect: 'Allow', Action: 'ec2:TerminateInstances', Resource: arnI, Condition: { NumericEquals: { 'ec2:InstanceID': '${ec2:InstanceID}' } } }, 'string and ARN operators');
+  assert.deepStrictEqual(await lintStatement({ Effect: 'Allow', Action: 'ec2:TerminateInstances', Resource: arnI,
+    Condition: { ArnEquals: { 'ec2:SourceInstanceARN': 'arn:aws:ec2:us-east-1:123456789012:instance/${ec2:InstanceID}' } } }), []);
+});
