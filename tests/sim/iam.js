@@ -190,10 +190,15 @@ function checks(service, action, body, params, ec2) {
 // 'ImplicitlyDenied', or the evaluator's own error (a request or a context
 // AWS's data does not know), with the context keys it ignored.
 async function evaluate(policy, principal, c) {
-  const r = await runSimulation({
-    identityPolicies: [{ name: 'policy', policy }], serviceControlPolicies: [], resourceControlPolicies: [],
-    request: { action: c.action, principal, resource: { resource: c.resource, accountId: ACCOUNT }, contextVariables: c.ctx },
-  }, {});
+  let r;
+  try {
+    r = await runSimulation({
+      identityPolicies: [{ name: 'policy', policy }], serviceControlPolicies: [], resourceControlPolicies: [],
+      request: { action: c.action, principal, resource: { resource: c.resource, accountId: ACCOUNT }, contextVariables: c.ctx },
+    }, {});
+  } catch (e) {
+    return { result: 'error', detail: String(e && e.message), ignored: [] }; // a refusal, never a 500
+  }
   if (r.resultType === 'error') return { result: 'error', detail: JSON.stringify(r.errors), ignored: [] };
   const one = r.result || (r.results && r.results[0]) || {};
   return { result: r.overallResult, ignored: one.ignoredContextKeys || [] };
@@ -213,6 +218,22 @@ class Iam {
     this.enforced = enforce;
     this.refusals = [];
     this.policies = { controlplane: load('controlplane.json', pool), instance: load('instance.json', pool) };
+    // The same request gets the same answer: the evaluator takes some ms a
+    // check, an agent repeats its requests. The clock's keys are left out of
+    // the cache key while no policy names them.
+    this.cache = new Map();
+    this.timeless = !/CurrentTime|EpochTime/i.test(JSON.stringify(this.policies));
+  }
+
+  async judge(name, who, c) {
+    const ctx = Object.assign({}, c.ctx);
+    if (this.timeless) { delete ctx['aws:CurrentTime']; delete ctx['aws:EpochTime']; }
+    const key = JSON.stringify([name, who, c.action, c.resource, ctx]);
+    if (!this.cache.has(key)) {
+      if (this.cache.size > 20000) this.cache.clear();
+      this.cache.set(key, await evaluate(this.policies[name], who, c));
+    }
+    return this.cache.get(key);
   }
 
   // req: { secure, sourceIp, now }. Resolves to null when
@@ -221,10 +242,9 @@ class Iam {
     if (service === 'sts') return null;
     const who = principal || `arn:aws:iam::${ACCOUNT}:user/simulator`;
     const m = /:assumed-role\/[^/]+\/(i-[0-9a-f]+)$/.exec(who);
-    const policy = m ? this.policies.instance : this.policies.controlplane;
     const base = Object.assign(principalContext(who, req), m ? instanceSession(m[1], ec2.instances.get(m[1])) : {});
     for (const c of checks(service, action, body, params, ec2)) {
-      const e = await evaluate(policy, who, Object.assign({}, c, { ctx: Object.assign({}, base, c.ctx) }));
+      const e = await this.judge(m ? 'instance' : 'controlplane', who, Object.assign({}, c, { ctx: Object.assign({}, base, c.ctx) }));
       for (const k of e.ignored) this.ignored.add(`${c.action} ${k}`);
       if (e.result === 'Allowed') continue;
       this.counts.refused++;
