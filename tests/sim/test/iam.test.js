@@ -99,3 +99,24 @@ test('the lint refuses what AWS does not document', async () => {
   assert.deepStrictEqual(await lintStatement({ Effect: 'Allow', Action: 'ec2:TerminateInstances', Resource: arnI,
     Condition: { ArnEquals: { 'ec2:SourceInstanceARN': 'arn:aws:ec2:us-east-1:123456789012:instance/${ec2:InstanceID}' } } }), []);
 });
+
+// The cache answers a repeated request without the evaluator, but never
+// across a change of policies, and keeps the clock's keys when a policy
+// names them.
+test('the cache: same request, same answer; new policies, new answers', async () => {
+  const iam = enforced();
+  const req = () => iam.authorize('ec2', 'TerminateInstances', null, term(ID_A), INST, ec2, { now: Date.now() });
+  assert.strictEqual(await req(), null);
+  assert.strictEqual(await req(), null);
+  assert.strictEqual(iam.cache.size, 1, 'the clock is not part of the key while no policy names it');
+  iam.policies.instance = { Version: '2012-10-17', Statement: [] };
+  iam.cache.clear();
+  assert.strictEqual((await req()).code, 'UnauthorizedOperation');
+  iam.enable('pool');
+  assert.strictEqual(iam.cache.size, 0);
+  iam.timeless = false;
+  await req();
+  await new Promise((r) => setTimeout(r, 1100));
+  await req();
+  assert.strictEqual(iam.cache.size, 2, 'a policy that names the clock gets a key per second');
+});
