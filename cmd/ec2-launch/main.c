@@ -205,7 +205,7 @@ ec2_launch_main(int argc, char **argv)
 		return cli_usage("invalid --usage-class: spot, on-demand or spot-or-on-demand");
 	}
 	if (*req.globs && !poolmsg_valid_globs(req.globs))
-		return cli_usage("invalid --allowed-types: comma-separated globs of a-z 0-9 . - * ?");
+		return cli_usage("invalid --allowed-types: at most 400 comma-separated globs of a-z 0-9 . - * ?");
 	if ((req.pool = cli_pool(pool_opt)) == NULL)
 		return ERR_INPUT;
 	if (req.template && !names_pool(req.template))

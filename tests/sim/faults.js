@@ -12,7 +12,7 @@
 //     "capacity": 1,                      // CreateFleet launches at most this many (then InsufficientInstanceCapacity)
 //     "spotCapacity": 0,                  // the same for spot launches only (the spot pools run dry, on-demand does not)
 //     "instances": ["never-boot", "never-heartbeat", "never-register", "no-firewall"],  // the next instances, in order
-//     "github": ["primary", "secondary", "5xx"]                          // the next GitHub API calls
+//     "github": ["primary", "secondary", "secondaryNoHint", "5xx"]      // the next GitHub API calls (github.js LIMITS)
 //   }
 const THROTTLE = { dynamodb: ['ThrottlingException', 400], sqs: ['ThrottlingException', 400], ec2: ['RequestLimitExceeded', 503], sts: ['Throttling', 400] };
 const SERVER = { dynamodb: ['InternalServerError', 500], sqs: ['InternalFailure', 500], ec2: ['InternalError', 500], sts: ['InternalFailure', 500] };
