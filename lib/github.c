@@ -406,7 +406,7 @@ github_call(struct github *g, const char *method, const char *path, cJSON **out,
 		    r.status, *msg ? msg : "no message",
 		    r.status == 403 && r.accepted_permissions[0] ? " (the token needs the permission " : "",
 		    r.status == 403 ? r.accepted_permissions : "", r.status == 403 && r.accepted_permissions[0] ? ")" : "",
-		    wait >= 0 ? " (rate limited: gave up after waiting what GitHub allows, docs/reliability.md)" : "");
+		    wait >= 0 ? " (rate limited beyond the waits the client allows, docs/reliability.md)" : "");
 		e->status = r.status;
 		cJSON_Delete(d);
 		goto done;
