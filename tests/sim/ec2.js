@@ -374,6 +374,8 @@ class Ec2 {
       state: 'pending', launchTime: new Date(this.clock()).toISOString().replace(/\.\d+Z$/, '.000Z'), userData: data.UserData || '',
       dir: path.join(this.dir, 'instances', id), proc: null, imds: null, imdsPort: 0, fault: this.faults.instanceFault(),
       shutdownBehavior: data.InstanceInitiatedShutdownBehavior || 'stop',
+      // EC2's eventual consistency (see seen()).
+      seenAt: this.clock() + this.faults.unseenMs(),
     };
     const image = this.images.get(inst.image) || { tools: true, runner: true };
     inst.baked = image.tools;
@@ -530,10 +532,18 @@ class Ec2 {
     this.end(inst, inst.shutdownBehavior === 'terminate' ? 'terminated' : 'stopped');
   }
 
+  // Whether EC2's other actions know the instance yet. "Eventual
+  // consistency in the Amazon EC2 API" (EC2 Developer Guide): right after a
+  // launch, DescribeInstances and TerminateInstances may answer
+  // InvalidInstanceID.NotFound for it, which "does not mean the instance
+  // does not exist"; how long is not published: the tests set it
+  // (faults.js, unseenSec).
+  seen(inst) { return this.clock() >= inst.seenAt; }
+
   ids(p) {
     const ids = list(p, 'InstanceId').map((i) => p[`InstanceId.${i}`]);
     for (const id of ids) if (!/^i-([0-9a-f]{8}|[0-9a-f]{17})$/.test(id)) throw new Ec2Error('InvalidInstanceID.Malformed', `Invalid id: "${id}"`);
-    const missing = ids.filter((id) => !this.instances.has(id));
+    const missing = ids.filter((id) => !this.instances.has(id) || !this.seen(this.instances.get(id)));
     if (missing.length) throw new Ec2Error('InvalidInstanceID.NotFound', `The instance IDs '${missing.join(', ')}' do not exist`);
     return ids;
   }
@@ -559,7 +569,7 @@ class Ec2 {
     for (const f of filters) {
       if (!known.includes(f.name) && !/^tag:./.test(f.name || '')) throw new Ec2Error('InvalidParameterValue', `The filter '${f.name}' is invalid`);
     }
-    let all = ids.length ? ids.map((id) => this.instances.get(id)) : [...this.instances.values()];
+    let all = ids.length ? ids.map((id) => this.instances.get(id)) : [...this.instances.values()].filter((i) => this.seen(i));
     for (const f of filters) {
       const test = (inst) => {
         if (f.name === 'instance-state-name') return f.values.includes(inst.state);
@@ -585,7 +595,7 @@ class Ec2 {
 
   aCreateTags(p) {
     const ids = list(p, 'ResourceId').map((i) => p[`ResourceId.${i}`]);
-    for (const id of ids) if (!this.instances.has(id)) throw new Ec2Error('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
+    for (const id of ids) if (!this.instances.has(id) || !this.seen(this.instances.get(id))) throw new Ec2Error('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
     for (const id of ids) for (const j of list(p, 'Tag')) this.instances.get(id).tags[p[`Tag.${j}.Key`]] = p[`Tag.${j}.Value`] || '';
     return this.wrap('CreateTags', '<return>true</return>');
   }
