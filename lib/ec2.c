@@ -46,6 +46,24 @@ ec2_template(struct aws *a, const struct ltemplate *w, struct ltemplate_run *run
 	return r;
 }
 
+int
+ec2_subnets(struct aws *a, char *const *ids, int n, struct subnets_row *out, struct err *e)
+{
+	struct buf b = BUF_INIT;
+	struct xml *doc = NULL;
+	int r;
+
+	r = subnets_query(&b, ids, n, e);
+	if (r == 0)
+		r = aws_query(a, b.p, &doc, e);
+	buf_free(&b);
+	if (r)
+		return -1;
+	r = subnets_parse(doc, out, SUBNETS_MAX);
+	xml_free(doc);
+	return r;
+}
+
 /* Sleeps before the next look at fresh ids: 0, or -1 when *left_ms (what is
  * left of the caller's budget) is spent. */
 static int

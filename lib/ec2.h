@@ -9,6 +9,7 @@
 #include "ec2api.h"
 #include "instances.h"
 #include "ltemplate.h"
+#include "subnets.h"
 #include "terminate.h"
 
 /* Where an instance stands for ec2_pool_members. */
@@ -24,6 +25,11 @@ int ec2_describe(struct aws *a, const struct instances_filter *f, struct instanc
  * from run (LTEMPLATE_RUN_INIT) to LTEMPLATE_DONE. 0 with run's result, id
  * and version set, or -1 with e filled. */
 int ec2_template(struct aws *a, const struct ltemplate *w, struct ltemplate_run *run, struct err *e);
+
+/* DescribeSubnets for ids (n of them, 1..SUBNETS_MAX): the subnets EC2
+ * shows, into out (room for SUBNETS_MAX). Their number, or -1 with e filled
+ * (an unknown id: EC2's InvalidSubnetID.NotFound, ERR_PERMANENT). */
+int ec2_subnets(struct aws *a, char *const *ids, int n, struct subnets_row *out, struct err *e);
 
 /* Looks ids up in EC2 (DescribeInstances, instance-id filter, all pages) and
  * sets where[i] for each: EC2_IN_POOL when EC2 shows it tagged with pool,
