@@ -56,7 +56,7 @@ ec2_subnets_main(int argc, char **argv)
 	c = ec2_subnets(&a, argv + optind, n, rows, &e);
 	aws_free(&a);
 	if (c < 0 && check && strcmp(e.code, "InvalidSubnetID.NotFound") == 0) {
-		printf("%s (%s)\n", e.msg, e.code);
+		printf("%s\n", e.msg); /* EC2's words, with its code */
 		return 1;
 	}
 	if (c < 0)
