@@ -166,6 +166,10 @@ class Ec2 {
     if (d.UserData !== undefined && !/^[A-Za-z0-9+/=]*$/.test(d.UserData)) {
       throw new Ec2Error('InvalidParameterValue', 'Invalid BASE64 encoding of user data.');
     }
+    // "User data is limited to 16 KB, in raw form, before it is
+    // base64-encoded" (EC2 User Guide, "Work with instance user data"): the
+    // decoded bytes count, not the 4/3 longer text sent. The wording of the
+    // refusal is ours (AWS publishes none for launch templates).
     if (d.UserData && Buffer.from(d.UserData, 'base64').length > 16384) {
       throw new Ec2Error('InvalidParameterValue', 'User data is limited to 16384 bytes');
     }

@@ -96,6 +96,20 @@ test('launch template versions: create, default, describe with the data', async 
   assert.strictEqual(count(r, /<versionNumber>/g), 3);
 });
 
+test('user data: 16 KB decoded, in new templates and new versions', async () => {
+  const ud = (n) => Buffer.alloc(n, 'x').toString('base64');
+  assert.ok(ud(16384).length > 16384, 'the text sent is longer than the limit');
+  let r = await s.ec2({ Action: 'CreateLaunchTemplate', LaunchTemplateName: 'ud-max', 'LaunchTemplateData.UserData': ud(16384) });
+  assert.strictEqual(r.status, 200, 'exactly 16384 decoded bytes: fine');
+  r = await s.ec2({ Action: 'CreateLaunchTemplate', LaunchTemplateName: 'ud-over', 'LaunchTemplateData.UserData': ud(16385) });
+  assert.strictEqual(code(r), 'InvalidParameterValue');
+  assert.match(r.body, /16384/);
+  r = await s.ec2({ Action: 'CreateLaunchTemplateVersion', LaunchTemplateName: 'ud-max', 'LaunchTemplateData.UserData': ud(16385) });
+  assert.strictEqual(code(r), 'InvalidParameterValue', 'a new version is held to it too');
+  r = await s.ec2({ Action: 'CreateLaunchTemplateVersion', LaunchTemplateName: 'ud-max', 'LaunchTemplateData.UserData': ud(16383) });
+  assert.strictEqual(r.status, 200);
+});
+
 test('CreateFleet: spot, several overrides, no match, bad input', async () => {
   await s.template('lt-fleet', 'sleep 30\n');
   const base = { Action: 'CreateFleet', Type: 'instant', 'TargetCapacitySpecification.TotalTargetCapacity': '1',
