@@ -1,8 +1,10 @@
 #!/bin/sh
 # What the account must offer before refresh sets a pool up: subnets that
 # can serve one fleet (EC2 knows each, one VPC, at most one per
-# Availability Zone, none twice). Checked in EC2 before any change and
-# refused like a bad input: one line naming the pair, exit 2.
+# Availability Zone, none twice), checked in EC2 before any change and
+# refused like a bad input (one line naming the pair, exit 2); and for a
+# spot pool the service-linked role for Spot Instances, without which EC2
+# refuses every spot launch (refused, saying how to create it, exit 3).
 # shellcheck disable=SC2119 # the stack takes no arguments
 . tests/integration/lib.sh
 stack_start
@@ -60,6 +62,41 @@ check "saying nothing was changed" err_has "could not check subnet-ids in EC2 (e
 check "no table was made" [ "$(calls | grep -c CreateTable)" -eq 0 ]
 expect 0 "refresh with one subnet per zone of one VPC" env INPUT_SUBNET_IDS="$A $B" ec2rp-refresh
 check "stored" [ "$(state-get --kind config subnet-ids | cut -f2)" = "$A,$B" ]
+
+# --- the spot service-linked role
+expect 0 "iam-get-role: the account has the spot role" iam-get-role AWSServiceRoleForEC2Spot
+check "its ARN, at AWS's path" out_has "arn:aws:iam::123456789012:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot"
+check "signed for IAM" [ "$(sim GET /calls | jq '[.[] | select(.service == "iam" and .action == "GetRole" and .status == 200)] | length')" -eq 1 ]
+expect 1 "iam-get-role: no such role" iam-get-role NoSuchRole
+expect 2 "iam-get-role: a bad name" iam-get-role 'a/b'
+expect 2 "iam-get-role: no name" iam-get-role
+expect 2 "iam-get-role: two names" iam-get-role a b
+sim POST /faults '{"next":[{"service":"iam","action":"GetRole","count":1,"code":"AccessDenied","status":403}]}' >/dev/null
+expect 3 "iam-get-role refused: exit 3" iam-get-role AWSServiceRoleForEC2Spot
+sim POST /reset-faults >/dev/null
+sim POST /account '{"spotRole":false}' >/dev/null
+expect 1 "an account without the spot role" iam-get-role AWSServiceRoleForEC2Spot
+expect 3 "a spot launch is refused" ec2-launch --count 1 --resource-class large --run-id slr1 --usage-class spot
+check "with EC2's code" err_has AuthFailure.ServiceLinkedRoleCreationNotPermitted
+expect 3 "spot-or-on-demand does not fall back from it" ec2-launch --count 1 --resource-class large --run-id slr2 --usage-class spot-or-on-demand
+check "nothing launched" [ "$(sim GET /instances | jq '[.[] | select(.tags["ec2-runner-pool:run-id"] | IN("slr1", "slr2"))] | length')" -eq 0 ]
+expect 0 "on-demand is not affected" ec2-launch --count 1 --resource-class large --run-id slr3
+ec2-terminate "$(cut -f1 "$T_OUT")" >/dev/null
+for u in spot spot-or-on-demand; do
+	n0=$(calls | grep -c .)
+	expect 3 "refresh of a $u pool without the role stops" env INPUT_USAGE_CLASS=$u ec2rp-refresh
+	check "saying what to do, in one line" one_line "usage-class $u needs the service-linked role AWSServiceRoleForEC2Spot, which this account lacks: create it once with 'aws iam create-service-linked-role --aws-service-name spot.amazonaws.com'; nothing was changed"
+	check "nothing but the look-up sent" [ "$(calls | tail -n +$((n0 + 1)) | sort -u | tr '\n' ' ')" = "GetRole " ]
+done
+sim POST /faults '{"next":[{"service":"iam","action":"GetRole","count":1,"code":"AccessDenied","status":403}]}' >/dev/null
+expect 0 "refresh that may not look the role up warns and goes on" env INPUT_USAGE_CLASS=spot ec2rp-refresh
+check "saying so" err_has "could not check for the service-linked role AWSServiceRoleForEC2Spot (iam-get-role exit 3)"
+sim POST /account '{"spotRole":true}' >/dev/null
+expect 0 "with the role, refresh of a spot pool" env INPUT_USAGE_CLASS=spot ec2rp-refresh
+check "without a word about it" sh -c "! grep -q AWSServiceRoleForEC2Spot '$T_ERR'"
+n0=$(calls | grep -c .)
+expect 0 "an on-demand pool does not look" env INPUT_USAGE_CLASS=on-demand ec2rp-refresh
+check "no GetRole" [ "$(calls | tail -n +$((n0 + 1)) | grep -c GetRole)" -eq 0 ]
 
 model_check
 done_testing

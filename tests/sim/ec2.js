@@ -115,6 +115,7 @@ class Ec2 {
     this.verifier = opts.verifier;
     this.faults = opts.faults;
     this.clock = opts.clock;
+    this.account = opts.account || { spotRole: true };
     this.fleetTokens = new Map(); // ClientToken -> { params, answer }
     this.runnerDir = opts.runnerDir;
     this.templates = new Map(); // name -> { id, name, versions: [data], defaultVersion, created }
@@ -313,6 +314,15 @@ class Ec2 {
     if (!Number.isInteger(total) || total < 1) throw new Ec2Error('InvalidTargetCapacitySpecification', 'TotalTargetCapacity must be a positive integer');
     const usage = p['TargetCapacitySpecification.DefaultTargetCapacityType'] || 'on-demand';
     if (!['spot', 'on-demand'].includes(usage)) throw new Ec2Error('InvalidParameterValue', `Invalid DefaultTargetCapacityType ${usage}`);
+    // Spot needs the account's service-linked role AWSServiceRoleForEC2Spot
+    // (EC2 User Guide, "Service-linked role for Spot Instances"). EC2
+    // creates it when the caller may iam:CreateServiceLinkedRole; the pool's
+    // policies do not grant that, so here its absence refuses the launch,
+    // in the code and words reported from AWS (kops #16475,
+    // cdk-github-runners #182).
+    if (usage === 'spot' && !this.account.spotRole) {
+      throw new Ec2Error('AuthFailure.ServiceLinkedRoleCreationNotPermitted', 'The provided credentials do not have permission to create the service-linked role for EC2 Spot Instances.', 403);
+    }
     const cfgs = list(p, 'LaunchTemplateConfigs');
     if (!cfgs.length) throw new Ec2Error('MissingParameter', 'The request must contain the parameter LaunchTemplateConfigs');
     // Every (template, override, matching type) is one launch option; the
