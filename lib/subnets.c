@@ -5,6 +5,7 @@
 #include "names.h"
 #include "query.h"
 #include "subnets.h"
+#include "text.h"
 
 int
 subnets_query(struct buf *b, char *const *ids, int n, struct err *e)
@@ -27,13 +28,14 @@ subnets_query(struct buf *b, char *const *ids, int n, struct err *e)
 	return rc || b->failed ? err_nomem(e) : 0;
 }
 
-/* Copies src if it fits, else "". */
+/* Copies src if it fits and is one printable field (the reasons name
+ * these values in one line), else "". */
 static void
 keep(char *dst, size_t n, const char *src)
 {
 	size_t len = strlen(src);
 
-	if (len >= n)
+	if (len >= n || text_has_control(src))
 		len = 0;
 	memcpy(dst, src, len);
 	dst[len] = '\0';

@@ -43,7 +43,7 @@ test_parse(void)
 {
 	struct xml *x = t_xml(ANSWER(ITEM("subnet-0a", "vpc-1", "us-east-1a") ITEM("subnet-0b", "vpc-1", "us-east-1b")
 	    "<item><subnetId>subnet-0c</subnetId></item>"
-	    "<item><subnetId>subnet-0123456789abcdef0123456789abcdef</subnetId><vpcId>v</vpcId></item>"));
+	    "<item><subnetId>subnet-0123456789abcdef0123456789abcdef</subnetId><vpcId>v&#10;x</vpcId></item>"));
 	struct subnets_row r[4];
 
 	t_inteq(subnets_parse(x, r, 4), 4, "four items");
@@ -51,6 +51,7 @@ test_parse(void)
 	    "id, VPC and zone");
 	t_ok(strcmp(r[2].vpc, "") == 0 && strcmp(r[2].zone, "") == 0, "what an item leaves out is empty");
 	t_streq(r[3].id, "", "a value too long to be EC2's is empty");
+	t_streq(r[3].vpc, "", "and so is one that would break the line");
 	t_inteq(subnets_parse(x, r, 1), 1, "no more than the room given");
 	xml_free(x);
 	x = t_xml(ANSWER(""));
