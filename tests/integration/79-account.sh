@@ -98,5 +98,24 @@ n0=$(calls | grep -c .)
 expect 0 "an on-demand pool does not look" env INPUT_USAGE_CLASS=on-demand ec2rp-refresh
 check "no GetRole" [ "$(calls | tail -n +$((n0 + 1)) | grep -c GetRole)" -eq 0 ]
 
+# --- a provision's rollback of what it created, while EC2 does not know it yet
+mkdir -p "$T_TMP/broken"
+real=$(command -v state-cas)
+cat > "$T_TMP/broken/state-cas" <<EOF
+#!/bin/sh
+case " \$* " in *" none created "*) exit 3 ;; esac
+exec "$real" "\$@"
+EOF
+chmod +x "$T_TMP/broken/state-cas"
+sim POST /faults '{"unseenSec":3}' >/dev/null
+expect 1 "a provision that cannot record its new instance fails" \
+	env PATH="$T_TMP/broken:$PATH" GITHUB_RUN_ID=791 INPUT_INSTANCE_COUNT=1 ec2rp-provision
+sim POST /reset-faults >/dev/null
+check "saying why" err_has "could not record the new instance"
+new=$(sim GET /instances | jq -r '.[] | select(.tags["ec2-runner-pool:run-id"] == "791") | .id')
+check "and the instance it launched ($new) is terminated, not taken for gone" \
+	sh -c "[ -n '$new' ] && echo '$(sim GET /instances | jq -r --arg id "$new" '.[] | select(.id == $id) | .state')' | grep -Eqx 'shutting-down|terminated'"
+check "without a failed terminate" sh -c "! grep -q 'terminate failed' '$T_ERR'"
+
 model_check
 done_testing
