@@ -139,8 +139,10 @@ members(struct aws *a, const char *pool, char *const *ids, int n, long *left_ms,
 	if ((missing = malloc((size_t)n)) == NULL)
 		return err_nomem(e);
 	for (;;) {
-		for (i = 0, m = 0; i < n; i++)
-			m += missing[i] = where[i] == EC2_GONE;
+		for (i = 0, m = 0; i < n; i++) {
+			missing[i] = where[i] == EC2_GONE;
+			m += missing[i];
+		}
 		if (m == 0)
 			break;
 		/* Fresh: not shown yet proves nothing (terminate.h). */
@@ -215,7 +217,7 @@ static int
 terminate_all(struct aws *a, char *const *ids, int n, long *left_ms, struct terminate_state *out, struct err *e)
 {
 	char *todo;
-	int at, i, k, m, round = 0, r = 0;
+	int at, i, k, m, v, round = 0, r = 0;
 
 	if ((todo = calloc((size_t)n, 1)) == NULL)
 		return err_nomem(e);
@@ -231,10 +233,9 @@ terminate_all(struct aws *a, char *const *ids, int n, long *left_ms, struct term
 		memset(todo + at, 1, (size_t)k);
 		if (k == 1) {
 			/* The batch was this id alone: its answer stands. */
-			todo[at] = 0;
-			if ((i = terminate_refused(&out[at], e, left_ms != NULL)) > 0)
-				todo[at] = 1;
-			else if (i < 0)
+			v = terminate_refused(&out[at], e, left_ms != NULL);
+			todo[at] = v > 0;
+			if (v < 0)
 				r = -1;
 		} else if (one_by_one(a, ids + at, k, left_ms != NULL, todo + at, out + at, e)) {
 			r = -1;
