@@ -104,19 +104,12 @@ need_class_config() {
 	esac
 }
 
-# runner_checksums VERSION: the sha256 of actions/runner's Linux tarballs of
-# VERSION as x64=HEX,arm64=HEX, for the versions whose checksums this project
-# has checked (docs/runner.md says where each was published); nothing for
-# another version, which then needs actions-runner-sha256.
-runner_checksums() {
-	case $1 in
-	2.330.0) echo x64=af5c33fa94f3cc33b8e97937939136a6b04197e6dadfcfb3b6e33ae1bf41e79a,arm64=9cb43527912086c7c8fb4119cb06409fcbcbd6f93a2d8507f30b07c495620f5c ;;
-	2.329.0) echo x64=194f1e1e4bd02f80b7e9633fc546084d8d4e19f3928a324d512ea53430102e1d ;;
-	2.328.0) echo x64=01066fad3a2893e63e6ca880ae3a1fad5bf9329d60e77ee15f2b97c148c3cd4e,arm64=b801b9809c4d9301932bccadf57ca13533073b2aa9fa9b8e625a8db905b5d8eb ;;
-	2.325.0) echo x64=5020da7139d85c776059f351e0de8fdec753affc9c558e892472d43ebeb518f4,arm64=0e916ad0d354089d320011c132d46bdbe3353c8b925a2e1056c7c8e85d2f2490 ;;
-	2.321.0) echo x64=ba46ba7ce3a4d7236b16fbe44419fb453bc08f866b24f04d549ec89f1722a29e ;;
-	esac
-}
+# VERCMP: an awk function, vercmp(A, B): -1, 0 or 1 as runner versions
+# MAJOR.MINOR.PATCH compare; vercmp A B: the same from the shell.
+VERCMP='function vercmp(a, b,  x, y, i) { split(a, x, "."); split(b, y, "."); for (i = 1; i <= 3; i++) if (x[i] + 0 != y[i] + 0) return x[i] + 0 < y[i] + 0 ? -1 : 1; return 0 }'
+vercmp() { awk -v a="$1" -v b="$2" "$VERCMP"' BEGIN { print vercmp(a, b) }'; }
+# day EPOCH: the UTC date of EPOCH (YYYY-MM-DD).
+day() { date -u -d "@$1" +%Y-%m-%d 2>/dev/null || echo "@$1"; }
 
 # release_get KEY: a value of the release this image or tarball belongs to
 # (written at release time: tools-url, tools-sha256, version); nothing for a

@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "file.h"
+#include "ghrelease.h"
 #include "github.h"
 #include "log.h"
 #include "text.h"
@@ -27,6 +28,12 @@ static const char help[] =
     "  delete RUNNER-ID...      deletes runners; prints each deleted id\n"
     "  delete-offline --label L deletes the offline, idle runners that have label L\n"
     "                           (all pages are read first); prints each deleted id\n"
+    "  releases [--repo OWNER/NAME]\n"
+    "                           the newest 30 published releases of the runner\n"
+    "                           (default actions/runner), newest first:\n"
+    "                           version<TAB>published (epoch s)<TAB>release|prerelease\n"
+    "                           <TAB>x64=HEX,arm64=HEX (the Linux tarballs' sha256\n"
+    "                           from the release text; \"-\" when it has none)\n"
     "Options:\n"
     "  --scope S                OWNER/REPO or ORG (default GITHUB_REPOSITORY)\n"
     "  --token-file F           read the GitHub token from F (default GITHUB_TOKEN)\n"
@@ -36,10 +43,12 @@ static const char help[] =
     "                           (default GITHUB_APP_INSTALLATION_ID)\n"
     "  --private-key-file F     the App's private key, PEM: PKCS#1 as GitHub gives\n"
     "                           it, or PKCS#8 (default: the PEM in GITHUB_APP_PRIVATE_KEY)\n"
+    "  --repo R                 releases: the runner's repository (a mirror of it)\n"
     "  --label L, --status S    list filters (label: 1-128 bytes, no commas or\n"
     "                           control characters)\n"
     "  --json                   JSON Lines: {\"token\",\"expiresAt\"}; list:\n"
-    "                           {\"id\",\"name\",\"status\",\"busy\",\"labels\"}; deletes: {\"id\"}\n"
+    "                           {\"id\",\"name\",\"status\",\"busy\",\"labels\"}; deletes: {\"id\"};\n"
+    "                           releases: {\"version\",\"published\",\"prerelease\",\"x64\",\"arm64\"}\n"
     "A token, or a GitHub App: never both. As an App, gh-runner signs a JWT\n"
     "(RS256, ten minutes at most) and uses it once, for an installation token\n"
     "(one hour), which it then uses like GITHUB_TOKEN. The App needs the\n"
@@ -53,7 +62,7 @@ static const char help[] =
     "GITHUB_APP_PRIVATE_KEY, GITHUB_REPOSITORY, GITHUB_API_URL (Enterprise\n"
     "Server: https://HOST/api/v3; default https://api.github.com).\n"
     "Exit codes:\n"
-    "  0 done, 1 nothing listed, or a runner to delete was not found (the\n"
+    "  0 done, 1 nothing listed (no usable release), or a runner to delete was not found (the\n"
     "  others are deleted), 2 bad usage, a malformed App id or key (no request\n"
     "  made), 3 refused (bad credentials, a key that is not the App's, an\n"
     "  unknown installation, no access, a runner busy), 4 retries exhausted\n"
@@ -64,7 +73,7 @@ static const char help[] =
 #define KEY_MAX 65536
 
 struct args {
-	const char *scope, *token_file, *label, *status, *cmd;
+	const char *scope, *token_file, *label, *status, *cmd, *repo;
 	const char *app_id, *installation_id, *key_file;
 	int json;
 };
@@ -287,6 +296,44 @@ done:
 	return r;
 }
 
+/* releases: one page of the runner's releases, newest first, as GitHub
+ * lists them. The exit code, or -1 with e. */
+static int
+releases(struct github *g, const struct args *a, struct err *e)
+{
+	static struct ghrelease r[GHRELEASE_MAX];
+	struct buf url = BUF_INIT;
+	cJSON *doc = NULL;
+	int i, n = -1;
+
+	if (buf_addf(&url, "/repos/%s/releases?per_page=30", a->repo))
+		err_nomem(e);
+	else if (github_call(g, "GET", url.p, &doc, NULL, e) == 0)
+		n = ghrelease_parse(doc, r, GHRELEASE_MAX, e);
+	cJSON_Delete(doc);
+	buf_free(&url);
+	for (i = 0; i < n; i++) {
+		if (a->json) {
+			cJSON *o = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(o, "version", r[i].version);
+			cJSON_AddNumberToObject(o, "published", (double)r[i].published);
+			cJSON_AddBoolToObject(o, "prerelease", r[i].prerelease);
+			cJSON_AddStringToObject(o, "x64", r[i].x64);
+			cJSON_AddStringToObject(o, "arm64", r[i].arm64);
+			cli_json_line(o);
+			continue;
+		}
+		printf("%s\t%lld\t%s\t", r[i].version, r[i].published, r[i].prerelease ? "prerelease" : "release");
+		if (r[i].x64[0])
+			printf("x64=%s%s", r[i].x64, r[i].arm64[0] ? "," : "");
+		if (r[i].arm64[0])
+			printf("arm64=%s", r[i].arm64);
+		printf("%s\n", r[i].x64[0] || r[i].arm64[0] ? "" : "-");
+	}
+	return n < 0 ? -1 : n == 0;
+}
+
 /* The App's settings, options over the environment; then every check that
  * needs no request. 0, or the usage error's exit code (2). */
 static int
@@ -322,7 +369,8 @@ gh_runner_main(int argc, char **argv)
 		{ "token-file", required_argument, 0, 'f' }, { "label", required_argument, 0, 'l' },
 		{ "status", required_argument, 0, 'S' }, { "json", no_argument, 0, 'j' },
 		{ "app-id", required_argument, 0, 'a' }, { "installation-id", required_argument, 0, 'i' },
-		{ "private-key-file", required_argument, 0, 'k' }, { 0, 0, 0, 0 } };
+		{ "private-key-file", required_argument, 0, 'k' }, { "repo", required_argument, 0, 'r' },
+		{ 0, 0, 0, 0 } };
 	struct args a = { 0 };
 	struct buf path = BUF_INIT;
 	struct github g;
@@ -349,18 +397,27 @@ gh_runner_main(int argc, char **argv)
 			a.installation_id = optarg;
 		else if (c == 'k')
 			a.key_file = optarg;
+		else if (c == 'r')
+			a.repo = optarg;
 		else if (cli_option(c, argv, opts, NULL, &a.json))
 			return ERR_INPUT;
 	}
 	if (optind == argc)
-		return cli_usage("expected a command: registration-token, remove-token, list, delete, delete-offline");
+		return cli_usage("expected a command: registration-token, remove-token, list, delete, delete-offline, releases");
 	a.cmd = argv[optind++];
 	if (strcmp(a.cmd, "registration-token") && strcmp(a.cmd, "remove-token") && strcmp(a.cmd, "list") &&
-	    strcmp(a.cmd, "delete") && strcmp(a.cmd, "delete-offline"))
+	    strcmp(a.cmd, "delete") && strcmp(a.cmd, "delete-offline") && strcmp(a.cmd, "releases"))
 		return cli_usage("unknown command '%.30s'", a.cmd);
-	if (a.scope == NULL || *a.scope == '\0')
+	if (a.repo && strcmp(a.cmd, "releases"))
+		return cli_usage("--repo goes with releases");
+	if (strcmp(a.cmd, "releases") == 0) {
+		if (a.repo == NULL)
+			a.repo = "actions/runner";
+		if (github_runners_path(&path, a.repo) || strchr(a.repo, '/') == NULL)
+			return cli_usage("invalid --repo '%.60s': OWNER/NAME", a.repo);
+	} else if (a.scope == NULL || *a.scope == '\0')
 		return cli_usage("no scope: use --scope OWNER/REPO or ORG, or set GITHUB_REPOSITORY");
-	if (github_runners_path(&path, a.scope))
+	else if (github_runners_path(&path, a.scope))
 		return cli_usage("invalid --scope '%.60s': OWNER/REPO or ORG", a.scope);
 	if (a.label && !runnerlist_label_ok(a.label))
 		return cli_usage("invalid --label: 1-128 bytes, no commas or control characters");
@@ -394,6 +451,8 @@ gh_runner_main(int argc, char **argv)
 		if (tok)
 			memset(tok, 0, strlen(tok));
 		free(tok);
+	} else if (strcmp(a.cmd, "releases") == 0) {
+		r = releases(&g, &a, &e);
 	} else if (strcmp(a.cmd, "delete") == 0) {
 		r = delete_all(&g, path.p, argv + optind, argc - optind, a.json);
 	} else {

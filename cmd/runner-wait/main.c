@@ -24,8 +24,8 @@ static const char help[] =
     "stale-heartbeat / no-heartbeat / future-heartbeat (more than 60 s ahead of\n"
     "this clock: not taken as alive) (--json: JSON Lines {\"id\",\"result\",\"message\"}).\n"
     "Waiting for 'registered', an instance that signals its failure\n"
-    "(registration-failed for RUN, bootstrap-failed, pre-runner-failed,\n"
-    "spot-interrupted) is\n"
+    "(registration-failed or runner-exited for RUN, bootstrap-failed,\n"
+    "pre-runner-failed, spot-interrupted) is\n"
     "settled at once with that signal as its result, and the signal's message\n"
     "as a third field: the wait ends when every instance is ok or failed.\n"
     "Temporary errors are logged and retried in the next round until the timeout.\n"
@@ -76,14 +76,16 @@ failed_for(const char *sig, const char *got, const char *grun, const char *run)
 	if (strcmp(got, "bootstrap-failed") == 0 || strcmp(got, "pre-runner-failed") == 0 ||
 	    strcmp(got, "spot-interrupted") == 0)
 		return 1;
-	return strcmp(got, "registration-failed") == 0 && grun && strcmp(grun, run) == 0;
+	/* The listener ended (a version GitHub refuses, a revoked registration). */
+	return (strcmp(got, "registration-failed") == 0 || strcmp(got, "runner-exited") == 0) && grun &&
+	    strcmp(grun, run) == 0;
 }
 
 /* 1 if a result says the instance will not come: a failure signal. */
 static int
 gave_up(const char *r)
 {
-	return strstr(r, "-failed") != NULL || strcmp(r, "spot-interrupted") == 0;
+	return strstr(r, "-failed") != NULL || strcmp(r, "spot-interrupted") == 0 || strcmp(r, "runner-exited") == 0;
 }
 
 /* The result of one instance in one round; *msg is the message a failure

@@ -24,7 +24,7 @@ asset ec2rp/ec2-runner-pool "v$V" "ec2-runner-pool-$V-linux-x86_64.tar.gz" "$too
 # The stand-in runner as actions/runner's release tarball would hold it.
 tar -C tests/sim/runner -czf "$T_TMP/runner.tar.gz" .
 rsha=$(sha256sum "$T_TMP/runner.tar.gz" | cut -d' ' -f1)
-asset mirror/actions-runner v2.330.0 actions-runner-linux-x64-2.330.0.tar.gz "$T_TMP/runner.tar.gz"
+asset mirror/actions-runner v2.336.0 actions-runner-linux-x64-2.336.0.tar.gz "$T_TMP/runner.tar.gz"
 
 # What the release workflow writes into the image (scripts/rootfs.sh).
 printf 'version=%s\ntools-url=%s\ntools-sha256=%s\n' "$V" \
@@ -35,8 +35,10 @@ ARM=ami-0570c000000000a02
 sim POST /images "{\"id\":\"$STOCK\",\"tools\":false,\"runner\":false}" >/dev/null
 sim POST /images "{\"id\":\"$ARM\",\"tools\":false,\"runner\":false,\"arch\":\"aarch64\"}" >/dev/null
 export INPUT_AMI=$STOCK
-export INPUT_ACTIONS_RUNNER_URL="$gh/mirror/actions-runner/releases/download/v2.330.0/actions-runner-linux-{arch}-2.330.0.tar.gz"
+export INPUT_ACTIONS_RUNNER_URL="$gh/mirror/actions-runner/releases/download/v2.336.0/actions-runner-linux-{arch}-2.336.0.tar.gz"
 export INPUT_ACTIONS_RUNNER_SHA256="x64=$rsha"
+# A mirror holds the versions put there: pinned (the stack's newest release).
+export INPUT_ACTIONS_RUNNER_VERSION=2.336.0
 
 matches() { printf '%s' "$1" | grep -Eqx "$2"; }
 run_instance() { sim GET /instances | jq -r --arg r "$1" '.[] | select(.tags["ec2-runner-pool:run-id"] == $r) | .id' | head -n 1; }
@@ -69,7 +71,7 @@ expect 1 "provision fails" env GITHUB_RUN_ID=s2 INPUT_INSTANCE_COUNT=1 INPUT_RES
 took=$(($(date +%s) - start))
 check "at once, not after the 60 s timeout ($took s)" [ "$took" -lt 45 ]
 check "naming the failure signal" err_has "bootstrap-failed"
-check "and the mismatch, with both checksums" sh -c "grep -q 'checksum mismatch for .*actions-runner-linux-x64-2.330.0.tar.gz: want $bad, got $rsha' '$T_ERR'"
+check "and the mismatch, with both checksums" sh -c "grep -q 'checksum mismatch for .*actions-runner-linux-x64-2.336.0.tar.gz: want $bad, got $rsha' '$T_ERR'"
 sleep 1
 a2=$(run_instance s2)
 check "the instance ended itself ($(state_of "$a2"))" matches "$(state_of "$a2")" 'terminated|shutting-down'
@@ -92,7 +94,7 @@ check "aarch64 programs run on this host (binfmt_misc, scripts/bootstrap.sh arm6
 tarball build/arm64/bin "$T_TMP/tools-a64.tar.gz"
 asha=$(sha256sum "$T_TMP/tools-a64.tar.gz" | cut -d' ' -f1)
 asset ec2rp/ec2-runner-pool "v$V" "ec2-runner-pool-$V-linux-aarch64.tar.gz" "$T_TMP/tools-a64.tar.gz"
-asset mirror/actions-runner v2.330.0 actions-runner-linux-arm64-2.330.0.tar.gz "$T_TMP/runner.tar.gz"
+asset mirror/actions-runner v2.336.0 actions-runner-linux-arm64-2.336.0.tar.gz "$T_TMP/runner.tar.gz"
 printf 'version=%s\ntools-url=%s\ntools-sha256=%s\n' "$V" \
 	"$gh/ec2rp/ec2-runner-pool/releases/download/v$V/ec2-runner-pool-$V-linux-{arch}.tar.gz" "x86_64=$tsha,aarch64=$asha" > "$T_TMP/release.txt"
 expect 0 "refresh with both architectures' checksums" env INPUT_AMI_ARM64=$ARM INPUT_ACTIONS_RUNNER_SHA256="x64=$rsha,arm64=$rsha" ec2rp-refresh
@@ -126,12 +128,12 @@ check "with what the script said" err_has "disk /data is too small"
 # No release file (a development build) and no URL: refresh says so.
 expect 0 "refresh of a development build" env EC2RP_RELEASE_FILE=/nonexistent ec2rp-refresh
 check "warns that the tools must be baked in" err_has "no tools-url and no release"
-# The table of checked runner versions gives the default version's checksums.
-expect 0 "refresh with the default runner" env -u INPUT_ACTIONS_RUNNER_URL -u INPUT_ACTIONS_RUNNER_SHA256 ec2rp-refresh
-check "user data: both architectures' checksums of 2.330.0" matches "$(ud RUNNER_SHA256)" "'x64=[0-9a-f]{64},arm64=[0-9a-f]{64}'"
-expect 0 "an unlisted runner version without a checksum" env -u INPUT_ACTIONS_RUNNER_URL -u INPUT_ACTIONS_RUNNER_SHA256 \
-	INPUT_ACTIONS_RUNNER_VERSION=2.300.0 ec2rp-refresh
-check "warns that the runner must be baked in" err_has "not one whose checksum this release knows"
+# The release text gives the default (latest) version's checksums.
+expect 0 "refresh with the default runner (latest)" env -u INPUT_ACTIONS_RUNNER_URL -u INPUT_ACTIONS_RUNNER_SHA256 -u INPUT_ACTIONS_RUNNER_VERSION ec2rp-refresh
+check "user data: both architectures' checksums of the newest release" matches "$(ud RUNNER_SHA256)" "'x64=[0-9a-f]{64},arm64=[0-9a-f]{64}'"
+expect 0 "a version the release list does not have, without a checksum" env -u INPUT_ACTIONS_RUNNER_URL -u INPUT_ACTIONS_RUNNER_SHA256 \
+	INPUT_ACTIONS_RUNNER_VERSION=2.399.0 ec2rp-refresh
+check "warns that the runner must be baked in" err_has "no checksum for actions-runner 2.399.0"
 expect 2 "a URL without its checksum is refused" env -u INPUT_ACTIONS_RUNNER_SHA256 ec2rp-refresh
 check "naming the input" err_has "actions-runner-sha256"
 expect 2 "a checksum for an unknown architecture is refused" env INPUT_TOOLS_URL=https://mirror.example/t.tgz INPUT_TOOLS_SHA256="riscv=$bad" ec2rp-refresh

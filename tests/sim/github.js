@@ -9,11 +9,32 @@
 // what is a guess: docs/local-stack.md.
 const crypto = require('crypto');
 const fs = require('fs');
+const path = require('path');
+const { execFileSync } = require('child_process');
 
 const DOCS = 'https://docs.github.com/rest';
 const LIMIT = 5000;
 const DEFAULT_LABELS = ['self-hosted', 'Linux', 'X64'];
 const ONLINE_MS = 5000; // a runner not heard from for this long is offline
+const DAY_MS = 86400000;
+// GitHub's rules for the runner's version (github.com changelog and
+// community discussion 194762, "resuming enforcement of version
+// requirements"; docs "Self-hosted runner software updates"): registering
+// needs at least 2.329.0, and a runner must install each new release within
+// 30 days of its publication, else the service gives it no more work.
+const RUNNER_FLOOR = '2.329.0';
+const RUNNER_WINDOW_MS = 30 * DAY_MS;
+// The releases the stack starts with (version, days before the stack's
+// start): the newest is what the pool AMI's stand-in runner carries.
+const RUNNER_RELEASES = [['2.336.0', 8], ['2.335.0', 37], ['2.334.0', 66], ['2.333.1', 80], ['2.330.0', 150],
+  ['2.329.0', 180], ['2.321.0', 380]];
+const verParts = (v) => String(v).split('.').map(Number);
+// cmpVersion(a, b): <0, 0, >0 as versions MAJOR.MINOR.PATCH compare.
+function cmpVersion(a, b) {
+  const x = verParts(a), y = verParts(b);
+  for (let i = 0; i < 3; i++) if ((x[i] || 0) !== (y[i] || 0)) return (x[i] || 0) < (y[i] || 0) ? -1 : 1;
+  return 0;
+}
 // Rate-limit faults: status, message, extra headers (as functions of the reset time).
 const LIMITS = {
   primary: [403, 'API rate limit exceeded for user ID 1.', (reset) => ({ 'x-ratelimit-remaining': '0', 'x-ratelimit-used': String(LIMIT), 'x-ratelimit-reset': String(reset) })],
@@ -25,7 +46,8 @@ const LIMITS = {
 
 // dir is unused (the state lives in memory); faults is the stack's Faults
 // (optional); clock returns milliseconds (tests move it to expire tokens).
-function createGithub({ log = () => {}, token, clock = Date.now, faults = null } = {}) {
+// dir holds the runner release tarballs made from runnerDir (the stand-in).
+function createGithub({ log = () => {}, token, clock = Date.now, faults = null, dir = null, runnerDir = null } = {}) {
   const runners = new Map(); // id -> { id, name, labels, scope, lastSeen, busy, ephemeral }
   const tokens = new Map();  // token -> { kind, scope, expires } (kind 'installation': { installation })
   const apps = new Map();    // App id -> { id, clientId, key: public KeyObject }
@@ -34,6 +56,49 @@ function createGithub({ log = () => {}, token, clock = Date.now, faults = null }
   const ownFaults = [];      // set with fault(kind, n) when there is no Faults
   let nextRunner = 1, nextJob = 1;
   let latest = null;         // the latest runner version, when set: runners without --disableupdate update to it
+  // actions/runner's releases, newest first: { version, published (ms), prerelease }.
+  let releases = RUNNER_RELEASES.map(([version, days]) => ({ version, published: clock() - days * DAY_MS, prerelease: false }));
+  let releasesDown = false;  // the release list answers 503 (GitHub unavailable)
+  const tarballs = new Map(); // version -> { file, sha }
+
+  // refusal(version): why GitHub gives a runner of this version no work
+  // now, or null: below the floor, or a newer release has been out for
+  // longer than the window.
+  function refusal(v) {
+    if (!v) return null;
+    const newer = releases.filter((r) => !r.prerelease && cmpVersion(r.version, v) > 0);
+    const first = newer.reduce((a, r) => (a && a.published <= r.published ? a : r), null);
+    if (cmpVersion(v, RUNNER_FLOOR) >= 0 && !(first && clock() > first.published + RUNNER_WINDOW_MS)) return null;
+    return `Runner version v${v} is deprecated and cannot receive messages.`;
+  }
+  // The stand-in runner as actions/runner's release tarball of version v
+  // would hold it (the version in .runner_version), made once.
+  function tarball(v) {
+    if (tarballs.has(v)) return tarballs.get(v);
+    if (!dir || !runnerDir) return null;
+    const stage = path.join(dir, 'runner-releases', v);
+    fs.rmSync(stage, { recursive: true, force: true });
+    fs.cpSync(runnerDir, path.join(stage, 'tree'), { recursive: true });
+    fs.writeFileSync(path.join(stage, 'tree', '.runner_version'), `${v}\n`);
+    const file = path.join(stage, `actions-runner-linux-${v}.tar.gz`);
+    execFileSync('tar', ['-C', path.join(stage, 'tree'), '-czf', file, '.']);
+    const t = { file, sha: crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex') };
+    tarballs.set(v, t);
+    for (const arch of ['x64', 'arm64']) assets.set(`actions/runner/v${v}/actions-runner-linux-${arch}-${v}.tar.gz`, file);
+    return t;
+  }
+  // A release as GET /repos/actions/runner/releases answers it, with the
+  // text's checksum block as actions/runner's releaseNote.md lays it out.
+  function releaseJson(r, i, base) {
+    const t = tarball(r.version);
+    const sha = (arch) => `- actions-runner-linux-${arch}-${r.version}.tar.gz <!-- BEGIN SHA linux-${arch} -->${t ? t.sha : ''}<!-- END SHA linux-${arch} -->`;
+    const at = new Date(r.published).toISOString().replace(/\.\d+Z$/, 'Z');
+    return { id: 1000 + i, tag_name: `v${r.version}`, name: `v${r.version}`, draft: false, prerelease: r.prerelease,
+      created_at: at, published_at: at, html_url: `https://github.com/actions/runner/releases/tag/v${r.version}`,
+      body: `## What's Changed\n* stand-in release\n\n## SHA-256 Checksums\n\n${sha('x64')}\n${sha('arm64')}\n`,
+      assets: ['x64', 'arm64'].map((arch, k) => ({ id: 5000 + i * 2 + k, name: `actions-runner-linux-${arch}-${r.version}.tar.gz`,
+        browser_download_url: `${base}/actions/runner/releases/download/v${r.version}/actions-runner-linux-${arch}-${r.version}.tar.gz` })) };
+  }
   let used = 0;
 
   // A runner holding a poll (below) is online, as the real listener is
@@ -125,6 +190,10 @@ function createGithub({ log = () => {}, token, clock = Date.now, faults = null }
       const labels = (f.labels || '').split(',').filter(Boolean);
       if (!labels.length) return text(res, 400, 'A runner needs at least one label');
       if (labels.some((l) => l.length > 256)) return text(res, 400, 'A label is longer than 256 characters');
+      // Below the floor the service refuses the registration itself.
+      if (f.version && cmpVersion(f.version, RUNNER_FLOOR) < 0) {
+        return text(res, 403, `Runner version v${f.version} is not supported. Please upgrade to v${RUNNER_FLOOR} or later.`);
+      }
       const existing = nameTaken(f.name, t.scope);
       if (existing && f.replace !== '1') return text(res, 409, `A runner exists with the same name ${f.name}.`);
       const opts = { ephemeral: f.ephemeral === '1', disableUpdate: f.disableUpdate === '1', version: f.version || null, key: f.key || null };
@@ -164,6 +233,10 @@ function createGithub({ log = () => {}, token, clock = Date.now, faults = null }
     if (p === '/_sim/poll') {
       r.lastSeen = clock();
       if (f.version) r.version = f.version;
+      // A version past GitHub's window gets no message, only the broker's
+      // RunnerVersionTooOld error (actions/runner BrokerHttpClient.cs).
+      const no = refusal(r.version);
+      if (no) return text(res, 403, `RunnerVersionTooOld ${no}\n`);
       const a = pollAnswer(r);
       if (a || !(Number(f.wait) > 0)) return text(res, 200, a || 'idle\n');
       // wait=SEC: a long poll, as the real listener's GetMessage is
@@ -251,6 +324,20 @@ function createGithub({ log = () => {}, token, clock = Date.now, faults = null }
     // (REST API troubleshooting docs); its exact value format here is our reading.
     return need.includes(have) ? null : [403, 'Resource not accessible by integration',
       { 'x-accepted-github-permissions': `${kind === 'orgs' ? 'organization_self_hosted_runners' : 'administration'}=${method === 'GET' ? 'read' : 'write'}` }];
+  }
+
+  // GET /repos/actions/runner/releases (GitHub REST docs, "List
+  // releases"): newest first, per_page (at most 100) and page, a Link
+  // header; public, so no token is needed.
+  function runnerReleases(req, res, url) {
+    if (releasesDown) return fail(res, 503, 'Service Unavailable');
+    const per = Math.min(100, Math.max(1, Number(url.searchParams.get('per_page')) || 30));
+    const page = Math.max(1, Math.floor(Number(url.searchParams.get('page'))) || 1);
+    const sorted = [...releases].sort((a, b) => b.published - a.published);
+    const host = `${req.socket && req.socket.encrypted ? 'https' : 'http'}://${req.headers.host}`;
+    const list = sorted.slice((page - 1) * per, page * per).map((r, i) => releaseJson(r, (page - 1) * per + i, host));
+    const extra = page * per < sorted.length ? { link: `<${host}${url.pathname}?per_page=${per}&page=${page + 1}>; rel="next"` } : {};
+    return send(res, 200, list, extra);
   }
 
   function api(req, res, p, url, body) {
@@ -346,6 +433,7 @@ function createGithub({ log = () => {}, token, clock = Date.now, faults = null }
     if (p.startsWith('/_sim/')) return runnerProtocol(req, res, p, body);
     if (/^\/[^/]+\/[^/]+\/releases\/download\//.test(p) || p.startsWith('/_objects/')) return release(req, res, p);
     res.on('finish', () => log({ service: 'github', action: `${req.method} ${p}`, status: res.statusCode }));
+    if (req.method === 'GET' && p === '/repos/actions/runner/releases') return runnerReleases(req, res, url);
     return api(req, res, p, url, body);
   }
 
@@ -376,6 +464,23 @@ function createGithub({ log = () => {}, token, clock = Date.now, faults = null }
       }
       return { id, clientId: clientId || null, installations: list.map((i) => Number(i.id)) };
     },
+    // actions/runner's releases: [{ version, daysAgo | published (epoch
+    // s), prerelease }]; down: the list answers 503. Held polls of runners
+    // now past the window end with the refusal.
+    setRunnerReleases(list, down) {
+      if (Array.isArray(list)) {
+        releases = list.map((r) => ({ version: String(r.version), prerelease: !!r.prerelease,
+          published: r.published !== undefined ? Number(r.published) * 1000 : clock() - Number(r.daysAgo || 0) * DAY_MS }));
+      }
+      if (down !== undefined) releasesDown = !!down;
+      for (const w of [...waiters]) {
+        const no = refusal(w.r.version);
+        if (no) w.answer(403, `RunnerVersionTooOld ${no}\n`);
+      }
+      return { releases: releases.map((r) => Object.assign({}, r, { refused: refusal(r.version) })), down: releasesDown };
+    },
+    // The newest release (what the pool AMI's stand-in carries).
+    latestRunnerVersion() { return [...releases].filter((r) => !r.prerelease).sort((a, b) => b.published - a.published)[0].version; },
     // A newer runner release: runners registered without --disableupdate are told to update.
     setLatestRunnerVersion(v) { latest = v || null; wake(); },
     // The next n API calls answer with a rate-limit fault (a key of LIMITS).
@@ -387,4 +492,4 @@ function createGithub({ log = () => {}, token, clock = Date.now, faults = null }
   };
 }
 
-module.exports = { createGithub, LIMITS };
+module.exports = { createGithub, LIMITS, cmpVersion };

@@ -38,7 +38,7 @@ const requests = [];
 const log = (c) => { c.time = new Date().toISOString(); calls.push(c); };
 const verifier = new Verifier(clock);
 const models = new Models();
-const iam = new Iam();
+const iam = new Iam(process.env.EC2RP_POOL);
 const KEY = { id: 'AKIDSIMULATOR0000001', secret: crypto.randomBytes(30).toString('base64') };
 verifier.addKey(KEY.id, KEY.secret, null, 0);
 const GH_TOKEN = 'ghp_' + crypto.randomBytes(18).toString('hex');
@@ -215,7 +215,7 @@ async function main() {
   const sqsApp = buildApp({ logger: false, host: '127.0.0.1', defaultRegion: 'us-east-1' });
   await sqsApp.listen({ port: 0, host: '127.0.0.1' });
   const sqsPort = sqsApp.server.address().port;
-  const github = createGithub ? createGithub({ dir, log, token: GH_TOKEN, clock, faults }) : noGithub;
+  const github = createGithub ? createGithub({ dir, log, token: GH_TOKEN, clock, faults, runnerDir: path.join(__dirname, 'runner') }) : noGithub;
   let env = {};
   const ec2 = new Ec2({ dir, verifier, faults, clock, account, runnerDir: path.join(__dirname, 'runner'), instanceEnv: () => env });
 
@@ -282,10 +282,11 @@ async function main() {
       models.refused(service, action, e);
       return err(400, e.code, e.message);
     }
-    // IAM, once a test turned it on: the documented policies decide.
-    // Who signed: the ARN the stack issued the key for.
+    // IAM on AWS's data (iam.js): every request is judged; a refusal is
+    // enforced once a test turned it on. Who signed: the ARN the stack issued the key for.
     const who = (v.accessKey && verifier.keys.get(v.accessKey) || {}).arn || 'arn:aws:iam::123456789012:user/simulator';
-    const denied = iam.authorize(service, action, body, params, who, ec2);
+    const denied = await iam.authorize(service, action, body, params, who, ec2,
+      { secure: !!req.socket.encrypted, sourceIp: req.socket.remoteAddress, now: clock() });
     if (denied) return err(denied.status, denied.code, denied.message);
     if (service === 'dynamodb') {
       if (dropAnswer) done(0, 'answer-dropped'); else done(200);
@@ -361,9 +362,11 @@ async function main() {
     if (req.method === 'GET' && u === '/jobs') return json(github.inspect().jobs);
     if (req.method === 'GET' && u.startsWith('/jobs/')) { const j = github.job(Number(u.slice(6))); return j ? json(j) : json({ error: 'no such job' }, 404); }
     if (req.method === 'POST' && u === '/jobs') return json(github.addJob(String(b.label || ''), b.script), 201);
-    if (req.method === 'POST' && u === '/iam') { iam.enable(b.pool ? String(b.pool) : null); return json({ pool: iam.pool }); }
-    if (req.method === 'GET' && u === '/iam') return json({ pool: iam.pool, refusals: iam.refusals });
+    if (req.method === 'POST' && u === '/iam') { iam.enable(b.pool ? String(b.pool) : env.EC2RP_POOL, !!b.pool); return json({ pool: iam.pool, enforced: iam.enforced }); }
+    if (req.method === 'GET' && u === '/iam') return json(iam.report());
     if (req.method === 'POST' && u === '/github-apps') { try { return json(github.addApp(b), 201); } catch (e) { return json({ error: e.message }, 400); } }
+    if (req.method === 'POST' && u === '/runner-releases') return json(github.setRunnerReleases(b.releases, b.down));
+    if (req.method === 'GET' && u === '/runner-releases') return json(github.setRunnerReleases(null, undefined));
     if (req.method === 'POST' && u === '/release-assets') { github.addAsset(String(b.repo), String(b.tag), String(b.name), String(b.file)); return json({ ok: true }); }
     if (req.method === 'POST' && u === '/spot-interrupt') return ec2.spotInterrupt(String(b.id), Number(b.seconds || 120), !!b.rebalanceOnly) ? json({ ok: true }) : json({ error: 'no such running instance' }, 404);
     if (req.method === 'POST' && u === '/account') { if (b.spotRole !== undefined) account.spotRole = !!b.spotRole; return json(account); }
@@ -383,6 +386,8 @@ async function main() {
     AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: `https://localhost:${pHttps}`, AWS_CA_BUNDLE: ca,
     GITHUB_API_URL: `https://localhost:${pGh}`, EC2RP_POOL: process.env.EC2RP_POOL || 'ec2-runner-pool', LANG: 'C',
   };
+  // The pool AMI's stand-in runner is the newest release at the stack's start.
+  if (github.latestRunnerVersion) env.SIM_RUNNER_VERSION = github.latestRunnerVersion();
   // The simulated runner's timings reach the instances (tests/sim/runner).
   for (const k of ['SIM_RUNNER_REGISTER_SEC', 'SIM_RUNNER_REMOVE_SEC', 'SIM_RUNNER_START_SEC', 'SIM_RUNNER_TRACE']) if (process.env[k]) env[k] = process.env[k];
   const lines = {

@@ -30,7 +30,14 @@ fi
 
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/timing.sh"
-VERSION=2.321.0 # the runner version this stand-in reports
+# The runner version this stand-in reports: its release tarball's (the
+# stack writes .runner_version into each), else the pool AMI's.
+VERSION=${SIM_RUNNER_VERSION:-2.336.0}
+[ -f "$here/.runner_version" ] && VERSION=$(cat "$here/.runner_version")
+# Runner.cs ExecuteCommand: --version prints the version before anything else.
+for arg in "$@"; do
+	case $(printf '%s' "$arg" | tr '[:upper:]' '[:lower:]') in --version) echo "$VERSION"; exit 0 ;; esac
+done
 fail() { echo "config.sh: error: $*" >&2; exit 1; }
 [ -n "${GITHUB_API_URL:-}" ] || fail "GITHUB_API_URL is not set"
 api=$GITHUB_API_URL

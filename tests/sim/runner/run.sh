@@ -68,7 +68,7 @@ work=$here/${work:-_work}
 if ! mkdir -p "$work" 2>/dev/null || [ ! -w "$work" ] || [ ! -x "$work" ]; then
 	end "Fail to create and validate runner's work directory '$work'."
 fi
-version=2.321.0
+version=${SIM_RUNNER_VERSION:-2.336.0}
 [ -f "$here/.runner_version" ] && version=$(cat "$here/.runner_version")
 state=$(mktemp "$here/.job.XXXXXX") || exit 1 # the running job's script, output and exit status
 
@@ -85,7 +85,7 @@ call() {
 		--data-urlencode "key=$key" --data-urlencode "version=$version" "$@" "$api/_sim/$ep" 2>&1) || return 1
 	code=$(printf '%s\n' "$out" | tail -n 1)
 	printf '%s\n' "$out" | sed '$d'
-	case $code in 200) return 0 ;; 401 | 404) return 2 ;; *) return 1 ;; esac
+	case $code in 200) return 0 ;; 401 | 404) return 2 ;; 403) return 3 ;; *) return 1 ;; esac
 }
 
 job='' job_pid='' nap='' tid=''
@@ -176,6 +176,25 @@ while :; do
 	2)
 		[ -n "$job_pid" ] && kill -TERM "-$job_pid" 2>/dev/null
 		end "Runner registration has been deleted from the server, please re-configure. Runner will exit."
+		;;
+	3)
+		# RunnerVersionTooOld: the listener ends (Program.cs: "An error
+		# occurred: ..."), with exit code 7 when
+		# ACTIONS_RUNNER_RETURN_VERSION_DEPRECATED_EXIT_CODE=1, else 1,
+		# which run-helper.sh turns into 0: no retry either way.
+		case $reply in
+		RunnerVersionTooOld\ *)
+			[ -n "$job_pid" ] && kill -TERM "-$job_pid" 2>/dev/null
+			echo "An error occurred: ${reply#RunnerVersionTooOld }" >&2
+			if [ "${ACTIONS_RUNNER_RETURN_VERSION_DEPRECATED_EXIT_CODE:-}" = 1 ]; then
+				echo "Runner listener exit with deprecated version exit code: 7."
+				[ -z "${state:-}" ] || rm -f "$state.poll"
+				echo "Exiting runner..."
+				exit 7
+			fi
+			end "Runner listener exit with terminated error, stop the service, no retry needed."
+			;;
+		esac
 		;;
 	esac
 	# The next long poll at once after an empty one; else every half second.

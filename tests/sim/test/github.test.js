@@ -745,7 +745,7 @@ test('fake runner: --disableupdate is recorded; without it a runner updates itse
   assert.strictEqual(fs.readFileSync(path.join(moving, '.runner_version'), 'utf8').trim(), '9.9.9', 'the update changed the runner\'s folder');
   assert.match(b.out, /Runner update in progress/);
   await sleep(1000);
-  assert.strictEqual(runnerNamed(s, 'fixed').version, '2.321.0');
+  assert.strictEqual(runnerNamed(s, 'fixed').version, '2.336.0');
   assert.ok(!fs.existsSync(path.join(fixed, '.runner_version')));
   for (const c of [a, b]) { c.kill('SIGTERM'); await within(c.exited, 2000, 'run.sh exits'); }
 });
