@@ -151,6 +151,15 @@ check "not proven: error, InvalidInstanceID.NotFound" out_has "i-000000000000000
 check "says so" err_has "not proven terminated"
 expect 4 "the same with the guard" env EC2RP_FRESH_WAIT_SEC=3 ec2-terminate --fresh --pool ec2-runner-pool i-0000000000000000e
 check "not gone either" out_has "i-0000000000000000e	error	InvalidInstanceID.NotFound"
+sim POST /faults '{"capacity":1,"unseenSec":6}' >/dev/null
+expect 4 "a short fleet whose instance EC2 does not know within EC2RP_FRESH_WAIT_SEC" \
+	env EC2RP_FRESH_WAIT_SEC=2 ec2-launch --count 2 --resource-class large --run-id ec6
+sim POST /reset-faults >/dev/null
+ec6=$(sim GET /instances | jq -r '.[] | select(.tags["ec2-runner-pool:run-id"] == "ec6") | .id')
+check "names it, left running, not proven terminated" sh -c "grep -q 'left running: $ec6 (.*not proven terminated' '$T_ERR'"
+check "and says it could not terminate it" err_has "could not terminate (the pool's refresh will)"
+sleep 6
+ec2-terminate "$ec6" >/dev/null
 for bad in 0 3601 x; do
 	expect 2 "EC2RP_FRESH_WAIT_SEC='$bad' refused" env EC2RP_FRESH_WAIT_SEC="$bad" ec2-terminate --fresh i-0000000000000000e
 done

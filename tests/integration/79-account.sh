@@ -73,6 +73,8 @@ expect 2 "iam-get-role: no name" iam-get-role
 expect 2 "iam-get-role: two names" iam-get-role a b
 sim POST /faults '{"next":[{"service":"iam","action":"GetRole","count":1,"code":"AccessDenied","status":403}]}' >/dev/null
 expect 3 "iam-get-role refused: exit 3" iam-get-role AWSServiceRoleForEC2Spot
+sim POST /faults '{"next":[{"service":"iam","action":"GetRole","count":9,"code":"InternalFailure","status":500}]}' >/dev/null
+expect 4 "iam-get-role past the retries: exit 4" env AWS_MAX_ATTEMPTS=2 iam-get-role AWSServiceRoleForEC2Spot
 sim POST /reset-faults >/dev/null
 sim POST /account '{"spotRole":false}' >/dev/null
 expect 1 "an account without the spot role" iam-get-role AWSServiceRoleForEC2Spot
