@@ -56,9 +56,10 @@ refused "two subnets of one zone" "$A $B $B2" "$B and $B2 are both in us-east-1b
 refused "two VPCs" "$A,$OTHER" "$A (vpc-0123456789abcdef0) and $OTHER (vpc-0fedcba9876543210) are in different VPCs"
 refused "an unknown subnet" "$A subnet-0aaaaaaaaaaaaaaaa" "InvalidSubnetID.NotFound: The subnet ID 'subnet-0aaaaaaaaaaaaaaaa' does not exist"
 refused "a subnet given twice" "$A $B $A" "$A is given twice" ""
+refused "21 subnets" "$(i=0; while [ $i -lt 21 ]; do printf 'subnet-%08x ' $i; i=$((i + 1)); done)" "expected 1 to 20 subnet ids" ""
 sim POST /faults '{"next":[{"service":"ec2","action":"DescribeSubnets","count":1,"code":"UnauthorizedOperation","status":403}]}' >/dev/null
 expect 3 "refresh that cannot check the subnets stops: exit 3" env INPUT_SUBNET_IDS="$A $B" ec2rp-refresh
-check "saying nothing was changed" err_has "could not check subnet-ids in EC2 (ec2-subnets exit 3); nothing was changed"
+check "saying why and that nothing was changed" sh -c "grep -q 'could not check subnet-ids in EC2 (ec2-subnets exit 3: unable to describe the subnets: UnauthorizedOperation.*); nothing was changed' '$T_ERR'"
 check "no table was made" [ "$(calls | grep -c CreateTable)" -eq 0 ]
 expect 0 "refresh with one subnet per zone of one VPC" env INPUT_SUBNET_IDS="$A $B" ec2rp-refresh
 check "stored" [ "$(state-get --kind config subnet-ids | cut -f2)" = "$A,$B" ]
