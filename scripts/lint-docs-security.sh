@@ -14,7 +14,8 @@ set -u
 cd "$(dirname "$0")/.." || exit 2
 
 # Actions that may have Resource "*", and why.
-#  ec2:DescribeInstances, ec2:DescribeLaunchTemplateVersions: the Service
+#  ec2:DescribeInstances, ec2:DescribeLaunchTemplateVersions,
+#    ec2:DescribeSubnets: the Service
 #    Authorization Reference, "Actions, resources, and condition keys for
 #    Amazon EC2", lists no resource type for them (Describe* actions do not
 #    support resource-level permissions).
@@ -23,7 +24,7 @@ cd "$(dirname "$0")/.." || exit 2
 #    (docs/iam/README.md; tests/sim/iamlint.js checks it against that data).
 #  sts:GetCallerIdentity: the STS API Reference, GetCallerIdentity: "No
 #    permissions are required to perform this operation."
-STAR_OK='ec2:DescribeInstances ec2:DescribeLaunchTemplateVersions sqs:ListQueues sts:GetCallerIdentity'
+STAR_OK='ec2:DescribeInstances ec2:DescribeLaunchTemplateVersions ec2:DescribeSubnets sqs:ListQueues sts:GetCallerIdentity'
 # Known exceptions, still open: FILE:SID:ACTION. Issue 23 item 7 confines
 # launches and their tags (tag or template conditions on CreateFleet,
 # RunInstances and CreateTags); remove a line when its statement narrows.
