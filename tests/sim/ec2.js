@@ -511,9 +511,11 @@ class Ec2 {
       HOME: path.join(inst.dir, 'root'),
       // The runner account is the host's, shared by every simulated
       // instance: its home is the instance's own, and the agent's clean-up
-      // must not kill the account's processes on other instances.
+      // must not kill the account's processes on other instances. A test
+      // whose one instance has an account of its own says so
+      // (SIM_RUNNER_OWN_ACCOUNT=1): then the clean-up is a real instance's.
       EC2RP_RUNNER_HOME: path.join(inst.dir, 'root', 'home', 'runner'),
-      EC2RP_RUNNER_KILL_ACCOUNT: '0',
+      EC2RP_RUNNER_KILL_ACCOUNT: base.SIM_RUNNER_OWN_ACCOUNT === '1' ? '1' : '0',
     });
     const out = fs.openSync(path.join(inst.dir, 'console.log'), 'a');
     inst.proc = spawn('/bin/sh', ['-c', script], { cwd: inst.dir, env, detached: true, stdio: ['ignore', out, out] });
