@@ -181,10 +181,6 @@ pool_summary() {
 		|| warn "could not show the pool in the step summary (pool-status exit $?)"
 }
 
-# pool_label: the label every runner of this pool carries besides its run
-# id, so that cleanup never touches another pool's or anyone else's runners.
-pool_label() { printf 'ec2rp-pool-%s' "$EC2RP_POOL"; }
-
 # field FILE ID N: column N of ID's line in a tab-separated file.
 field() { awk -F '\t' -v id="$2" -v n="$3" '$1 == id { print $n; exit }' "$1"; }
 

@@ -42,9 +42,27 @@ gpasswd -d "$acct" disk >/dev/null 2>&1
 
 # 2. The runner's own code: a job tries to change what runs next.
 expect 0 "refresh (account $acct, no sudo)" ec2rp-refresh
-expect 0 "provision 1 for run 831" env GITHUB_RUN_ID=831 INPUT_INSTANCE_COUNT=1 ec2rp-provision
+expect 0 "provision 1 for run 831" env GITHUB_RUN_ID=831 INPUT_INSTANCE_COUNT=1 GITHUB_OUTPUT="$T_TMP/gho" ec2rp-provision
 V=$(cat "$T_OUT")
 R=$SIM_DIR/instances/$V/root/opt/actions-runner
+
+# Labels: the run's own, which no other run can guess; no pool label.
+L=$(sed -n 's/^label=//p' "$T_TMP/gho")
+check "provision's label output is the run's secret label (ec2rp-<128 bits>)" \
+	sh -c "printf '%s' '$L' | grep -Eqx 'ec2rp-[0-9a-f]{32}'"
+labels_of() { gh-runner list | awk -F '\t' -v n="$1" '$2 == n { print $5 }'; }
+check "the runner carries it (and the run id, outside hardened mode)" \
+	[ "$(labels_of "$V")" = "$L,831" ] || [ "$(labels_of "$V")" = "831,$L" ]
+# queued_after LABEL: a job for LABEL is still queued after 3 s (no runner took it).
+queued_after() {
+	_j=$(sim POST /jobs "{\"label\":\"$1\",\"script\":\"echo landed\"}" | sed -n 's/.*"id": *\([0-9]*\).*/\1/p')
+	sleep 3
+	sim GET "/jobs/$_j" | grep -q '"status": "queued"'
+}
+check "another run's job with runs-on: ec2rp-pool-ec2-runner-pool does not land on it" \
+	queued_after ec2rp-pool-ec2-runner-pool
+job "$L" 'echo mine' > "$T_TMP/o0"
+check_with "$T_TMP/o0" "the run's own label takes its jobs" grep -qx success "$T_TMP/o0"
 job 831 'cd .. || exit 1
 echo "echo pwned" >> run.sh && echo wrote-run.sh
 cp config.sh c.x && echo "echo pwned" >> c.x && mv -f c.x config.sh && echo replaced-config.sh
@@ -61,18 +79,20 @@ check "run.sh is the runner's own" cmp -s "$R/run.sh" tests/sim/runner/run.sh
 check "config.sh too" cmp -s "$R/config.sh" tests/sim/runner/config.sh
 check "timing.sh too" cmp -s "$R/timing.sh" tests/sim/runner/timing.sh
 
-# 3. Clean-up: a process that re-forks (a new pid every 10 ms), and files
-# in /tmp, /var/tmp and /dev/shm.
-job 831 'printf "sleep 0.01\nsh \"\$0\" &\n" > /tmp/ec2rp83-hop
+# 3. Clean-up: a process that keeps forking (a child every 20 ms, each of
+# which lives on), and files in /tmp, /var/tmp and /dev/shm. (A process
+# that hops to a new pid and exits leaves zombies this machine's init does
+# not reap, until fork fails.)
+job 831 'printf "while :; do sleep 1000 & sleep 0.02; done\n" > /tmp/ec2rp83-hop
 (env -u RUNNER_TRACKING_ID sh /tmp/ec2rp83-hop &)
 echo x > /var/tmp/ec2rp83-left; echo x > /dev/shm/ec2rp83-left; echo planted' > "$T_TMP/o2"
 check_with "$T_TMP/o2" "a job leaves a re-forking process and files" grep -qx planted "$T_TMP/o2"
-{ ps -u "$acct" -o pid,args; ls -l /tmp/ec2rp83-hop; cat "$T_TMP/o2"; } > "$T_TMP/ps" 2>&1
-check_with "$T_TMP/ps" "the process runs" wait_for 5 sh -c "ps -u $acct -o args= | grep -q ec2rp83-hop"
+check "the process runs" wait_for 5 sh -c "ps -u $acct -o args= | grep -q ec2rp83-hop"
 expect 0 "release 831" env GITHUB_RUN_ID=831 ec2rp-release
 check "the agent deregistered from run 831" wait_for 20 sh -c "[ \"\$(state-get --kind signal $V | cut -f2,3)\" = 'deregistered	831' ]"
 sleep 2
-check "no process of $acct is left (none re-forked past the clean-up)" sh -c "! ps -u $acct -o pid= | grep -q ."
+ps -u "$acct" -o stat=,pid=,args= | grep -v '^Z' > "$T_TMP/ps"
+check_with "$T_TMP/ps" "no process of $acct is left (none forked past the clean-up)" [ ! -s "$T_TMP/ps" ]
 check "nor its files in /tmp, /var/tmp, /dev/shm" \
 	sh -c "[ ! -e /tmp/ec2rp83-hop ] && [ ! -e /var/tmp/ec2rp83-left ] && [ ! -e /dev/shm/ec2rp83-left ]"
 
@@ -94,4 +114,15 @@ check_with "$T_ERR" "the claimed instance said why" err_has "could not delete it
 check "a new instance serves the run" [ "$(cat "$T_OUT")" != "$V" ]
 check "$V's listener never started for run 833" [ "$(cat "$SIM_DIR/instances/$V/root/var/log/ec2rp/run")" != 833 ]
 expect 0 "release 833" env GITHUB_RUN_ID=833 ec2rp-release
+
+# 6. Hardened: no run id label either (a run id is guessable).
+expect 0 "refresh hardened" env INPUT_HARDENED_RUNNER=true INPUT_INSTANCE_REUSE=never ec2rp-refresh
+expect 0 "provision 1 for run 834" env GITHUB_RUN_ID=834 INPUT_INSTANCE_COUNT=1 GITHUB_OUTPUT="$T_TMP/gho4" ec2rp-provision
+H=$(cat "$T_OUT")
+L4=$(sed -n 's/^label=//p' "$T_TMP/gho4")
+check "its runner carries the run's secret label only" [ "$(labels_of "$H")" = "$L4" ]
+check "a job for runs-on: 834 does not land on it" queued_after 834
+job "$L4" 'echo mine' > "$T_TMP/o5"
+check_with "$T_TMP/o5" "the run's own label takes its jobs" grep -qx success "$T_TMP/o5"
+expect 0 "release 834" env GITHUB_RUN_ID=834 ec2rp-release
 done_testing
