@@ -68,7 +68,10 @@ check "both back in the pool, idle" [ "$(state-get --consistent $ids | cut -f2 |
 # "Re-run all jobs": the attempt's runners carry 9001-2 and 9001 both, so
 # runs-on: ${{ github.run_id }} finds them.
 expect 0 "ci.yml's provision on a re-run (attempt 2)" as_action GITHUB_RUN_ID=9001 GITHUB_RUN_ATTEMPT=2 mode=provision instance-count=1
-check "labelled 9001-2" grep -qx "label=9001-2" "$GITHUB_OUTPUT"
+check "its label output is the run's secret label" \
+	sh -c "sed -n 's/^label=//p' '$GITHUB_OUTPUT' | tail -n 1 | grep -Eqx 'ec2rp-[0-9a-f]{32}'"
+job 9001-2 'echo attempt' > "$T_TMP/attempt"
+check "a job with runs-on 9001-2 runs on the re-run's runner" grep -qx success "$T_TMP/attempt"
 job=$(sim POST /jobs '{"label":"9001","script":"echo re-run"}' | jq -r .id)
 i=0
 while [ $i -lt 40 ] && ! sim GET "/jobs/$job" | grep -q '"conclusion": *"success"'; do sleep 0.25; i=$((i + 1)); done

@@ -36,7 +36,7 @@ check "the token appears nowhere but in mask commands" sh -c "! grep -F '$GITHUB
 check "groups for the phases" err_has "::group::"
 : > "$ROOT/tmp/gh/output"
 expect 0 "provision 2 from the image" image provision GITHUB_RUN_ID=301 INPUT_INSTANCE_COUNT=2
-check "outputs: label" grep -qx 'label=301' "$ROOT/tmp/gh/output"
+check "outputs: label (the run's secret one)" grep -Eqx 'label=ec2rp-[0-9a-f]{32}' "$ROOT/tmp/gh/output"
 check "outputs: two instance ids" sh -c "grep -Eq '^instance-ids=i-[0-9a-f]+ i-[0-9a-f]+\$' $ROOT/tmp/gh/output"
 check "step summary has a row per instance" sh -c "[ \$(grep -c '| created (on-demand) | running |' $ROOT/tmp/gh/summary) -eq 2 ]"
 expect 0 "release from the image" image release GITHUB_RUN_ID=301
