@@ -89,7 +89,10 @@ echo x > /var/tmp/ec2rp83-left; echo x > /dev/shm/ec2rp83-left; echo planted' > 
 check_with "$T_TMP/o2" "a job leaves a re-forking process and files" grep -qx planted "$T_TMP/o2"
 check "the process runs" wait_for 5 sh -c "ps -u $acct -o args= | grep -q ec2rp83-hop"
 expect 0 "release 831" env GITHUB_RUN_ID=831 ec2rp-release
-check "the agent deregistered from run 831" wait_for 20 sh -c "[ \"\$(state-get --kind signal $V | cut -f2,3)\" = 'deregistered	831' ]"
+wait_for 20 sh -c "[ \"\$(state-get --kind signal $V | cut -f2,3)\" = 'deregistered	831' ]"
+st=$?
+tail -n 20 "$SIM_DIR/instances/$V/console.log" > "$T_TMP/console"
+check_with "$T_TMP/console" "the agent deregistered from run 831" [ "$st" -eq 0 ]
 sleep 2
 ps -u "$acct" -o stat=,pid=,args= | grep -v '^Z' > "$T_TMP/ps"
 check_with "$T_TMP/ps" "no process of $acct is left (none forked past the clean-up)" [ ! -s "$T_TMP/ps" ]
