@@ -67,17 +67,19 @@ job 831 'cd .. || exit 1
 echo "echo pwned" >> run.sh && echo wrote-run.sh
 cp config.sh c.x && echo "echo pwned" >> c.x && mv -f c.x config.sh && echo replaced-config.sh
 echo "echo pwned" >> timing.sh && echo wrote-timing.sh
+echo "echo pwned" >> run-helper.sh && echo wrote-run-helper.sh
 echo LD_PRELOAD=/tmp/evil.so >> .env && echo wrote-.env
 echo "{}" > .runner && echo wrote-.runner
 touch .certificates && echo planted-.certificates
 echo end' > "$T_TMP/o1"
 check_with "$T_TMP/o1" "the job ran" grep -qx end "$T_TMP/o1"
-for w in wrote-run.sh replaced-config.sh wrote-timing.sh wrote-.env wrote-.runner; do
+for w in wrote-run.sh replaced-config.sh wrote-timing.sh wrote-run-helper.sh wrote-.env wrote-.runner; do
 	check_with "$T_TMP/o1" "the job could not: $w" sh -c "! grep -qx '$w' '$T_TMP/o1'"
 done
 check "run.sh is the runner's own" cmp -s "$R/run.sh" tests/sim/runner/run.sh
 check "config.sh too" cmp -s "$R/config.sh" tests/sim/runner/config.sh
 check "timing.sh too" cmp -s "$R/timing.sh" tests/sim/runner/timing.sh
+check "run-helper.sh is its template" cmp -s "$R/run-helper.sh" tests/sim/runner/run-helper.sh.template
 
 # 3. Clean-up: a process that keeps forking (a child every 20 ms, each of
 # which lives on), and files in /tmp, /var/tmp and /dev/shm. (A process

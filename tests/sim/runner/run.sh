@@ -36,6 +36,9 @@ if [ "$(id -u)" -eq 0 ] && [ -z "${RUNNER_ALLOW_RUNASROOT:-}" ]; then
 	end
 fi
 [ -n "${GITHUB_API_URL:-}" ] || end "run.sh: error: GITHUB_API_URL is not set"
+# run.sh's run(): the helper is copied from its template at each start, its
+# status unchecked (a copy root keeps in place stays).
+cp -f "$here/run-helper.sh.template" "$here/run-helper.sh" 2>/dev/null
 api=$GITHUB_API_URL
 ca=${SIM_CA:-${AWS_CA_BUNDLE:-}}
 
