@@ -130,4 +130,18 @@ check "a job for runs-on: 834 does not land on it" queued_after 834
 job "$L4" 'echo mine' > "$T_TMP/o5"
 check_with "$T_TMP/o5" "the run's own label takes its jobs" grep -qx success "$T_TMP/o5"
 expect 0 "release 834" env GITHUB_RUN_ID=834 ec2rp-release
+
+# 7. With no pool label, refresh knows its runners by their instances: an
+# offline runner named like an instance id that this pool never had
+# (another pool's, in another account) stays; the pool's own go.
+mkdir "$T_TMP/other" && cp tests/sim/runner/*.sh "$T_TMP/other/"
+tok=$(gh-runner registration-token | cut -f1)
+(cd "$T_TMP/other" && ACTIONS_RUNNER_INPUT_TOKEN=$tok RUNNER_ALLOW_RUNASROOT=1 ./config.sh --unattended \
+	--url "https://github.com/$GITHUB_REPOSITORY" --name i-0123456789abcdef0 --labels other --no-default-labels) >/dev/null 2>&1
+check "another pool's runner is registered, offline" sh -c "gh-runner list --status offline | cut -f2 | grep -qx i-0123456789abcdef0"
+check "the hardened instance has ended" wait_for 10 sh -c "ec2-list --state terminated | cut -f1 | grep -qx $H"
+expect 0 "refresh" ec2rp-refresh
+gh-runner list | cut -f2 > "$T_TMP/runners"
+check_with "$T_TMP/runners" "the other pool's runner stays" grep -qx i-0123456789abcdef0 "$T_TMP/runners"
+check_with "$T_TMP/runners" "the runner of the pool's ended instance is gone" sh -c "! grep -qx $H '$T_TMP/runners'"
 done_testing
