@@ -57,8 +57,11 @@ need_match() {
 		bad "$1" "must be $3, got '$(printable "$2")'"
 	fi
 }
-# printable VALUE: the value cut to 60 characters with control bytes shown as '?'.
-printable() { printf '%s' "$1" | head -c 60 | tr -c '[:print:]' '?'; }
+# printable VALUE: the value cut to 60 bytes, each byte outside printable
+# ASCII shown as '?'. Not `tr -c '[:print:]'`: busybox's tr (the image's)
+# garbles that ('nonsense' came out as 'n?n??n??'); a byte range in sed, in
+# the C locale, reads the same in busybox and GNU.
+printable() { printf '%s' "$1" | head -c 60 | tr '\n' '?' | LC_ALL=C sed 's/[^ -~]/?/g'; }
 
 RE_POOL='[A-Za-z0-9_-]{3,40}'
 RE_CLASS='[a-z0-9-]{1,32}'
