@@ -82,8 +82,8 @@ if [ -n "$missing" ]; then
 		policy=/usr/sbin/policy-rc.d
 		printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod 755 "$policy"
 	fi
-	# shellcheck disable=SC2086 # one word per package
 	rc=0
+	# shellcheck disable=SC2086 # one word per package
 	DEBIAN_FRONTEND=noninteractive apt-get $apt_wait install -y -q $missing >/dev/null || rc=$?
 	[ -z "$policy" ] || rm -f "$policy"
 	[ "$rc" = 0 ] || die "apt-get install$missing failed"
