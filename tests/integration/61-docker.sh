@@ -1,0 +1,160 @@
+#!/bin/sh
+# The image as users run it: built from the Dockerfile by Docker (offline,
+# over the tree `make rootfs` lays out), then each step run the way
+# actions/runner runs a container action (its ContainerActionHandler and
+# DockerCommandManager.DockerRun): `docker run --rm --workdir
+# /github/workspace`, every variable passed by name with -e, GITHUB_ACTIONS
+# and CI, the /github/* mounts and the docker socket, outputs and the step
+# summary as file commands. --network host, as the job container's network
+# would be, reaches the stack.
+#
+# The engine is Debian's docker.io on a socket, data root and exec root of
+# its own, started here and stopped at the end: the simulated instances run
+# on this host and their agents prune any Docker on the default socket.
+. tests/integration/lib.sh
+ROOT=$TOP/build/rootfs
+[ -x "$ROOT/usr/local/bin/ec2rp-entrypoint" ] || { not_ok "build/rootfs missing (make rootfs)"; echo "1..$T_N"; exit 1; }
+PATH=$PATH:/usr/sbin:/sbin
+command -v dockerd >/dev/null 2>&1 || sh scripts/bootstrap.sh >&2
+# Debian's client, the engine's own version (another may come first on PATH).
+DOCKER_BIN=/usr/bin/docker
+[ -x "$DOCKER_BIN" ] || DOCKER_BIN=docker
+unset DOCKER_HOST
+DK=$T_TMP/dk
+mkdir -p "$DK"
+dk() { "$DOCKER_BIN" -H "unix://$DK/docker.sock" "$@"; }
+dk_stop() {
+	[ -f "$DK/docker.pid" ] || return 0
+	_p=$(cat "$DK/docker.pid")
+	kill "$_p" 2>/dev/null
+	_i=0
+	while kill -0 "$_p" 2>/dev/null && [ $_i -lt 100 ]; do sleep 0.2; _i=$((_i + 1)); done
+	kill -9 "$_p" 2>/dev/null
+	rm -f "$DK/docker.pid"
+	# dockerd leaves its default network namespace mounted.
+	umount "$DK/exec/netns/default" 2>/dev/null
+	return 0
+}
+# No bridge and no iptables: the steps use the host's network, and the
+# machine's firewall is left alone.
+dockerd -H "unix://$DK/docker.sock" --data-root "$DK/data" --exec-root "$DK/exec" \
+	--pidfile "$DK/docker.pid" --bridge=none --iptables=false --ip6tables=false --ip-masq=false \
+	> "$DK/log" 2>&1 &
+trap 'dk_stop; rm -rf "$T_TMP"' EXIT INT TERM
+check_with "$DK/log" "dockerd answers on its own socket" wait_for 60 dk info -f '{{.ServerVersion}}' >/dev/null 2>&1
+check_with "$DK/log" "storage driver overlay2 or vfs" sh -c "\"$DOCKER_BIN\" -H unix://$DK/docker.sock info -f '{{.Driver}}' | grep -qx 'overlay2\|vfs'"
+
+# BuildKit skips the Debian stage, which could not be pulled here.
+IMG=ec2-runner-pool:test
+expect 0 "the image builds from the Dockerfile, offline" env DOCKER_BUILDKIT=1 "$DOCKER_BIN" -H "unix://$DK/docker.sock" \
+	build --build-arg EC2RP_ROOTFS=tree -t "$IMG" .
+size=$(dk image inspect -f '{{.Size}}' "$IMG" 2>/dev/null)
+check "the image is at most 6 MB (${size:-?} bytes)" [ "${size:-99999999}" -le 6291456 ]
+check "its entrypoint is the action's" sh -c "\"$DOCKER_BIN\" -H unix://$DK/docker.sock image inspect -f '{{json .Config.Entrypoint}}' $IMG | grep -qF '[\"/usr/local/bin/ec2rp-entrypoint\"]'"
+
+stack_start
+trap 'dk_stop; stack_stop' EXIT INT TERM
+
+# The runner's folders on the runner host: _temp with its home, workflow
+# and file-command folders, and the workspace (a checkout, here holding the
+# stack's CA, which the job points AWS_CA_BUNDLE at).
+R=$T_TMP/runner
+mkdir -p "$R/_temp/_github_home" "$R/_temp/_github_workflow" "$R/_temp/_runner_file_commands" "$R/work"
+cp "$AWS_CA_BUNDLE" "$R/work/stack-ca.pem"
+STEP=0
+# step NAME=VALUE...: one step of the action. A lower-case name is an input
+# (with: in the workflow); the rest are the job's environment. Every input
+# of action.yml arrives twice, as the runner sets it (INPUT_INSTANCE-COUNT)
+# and through action.yml's env map (INPUT_INSTANCE_COUNT). The step's
+# outputs and summary are then in $OUT and $SUM; CNAME is the container's.
+step() {
+	STEP=$((STEP + 1))
+	OUT=$R/_temp/_runner_file_commands/set_output_$STEP
+	SUM=$R/_temp/_runner_file_commands/step_summary_$STEP
+	: > "$OUT"
+	: > "$SUM"
+	CNAME=ec2rp_step_$STEP
+	(
+		# Defaults from action.yml, then the step's inputs over them; the
+		# job's environment apart.
+		awk '/^inputs:/ { on = 1; next } /^[a-z]/ { on = 0 }
+			on && /^  [a-z0-9-]+:$/ { n = $1; sub(":", "", n) }
+			on && /^    default:/ { v = $0; sub(/^    default: */, "", v); gsub(/^"|"$/, "", v); print n "=" v }' action.yml > "$R/inputs"
+		: > "$R/jobenv"
+		for kv in "$@"; do
+			case ${kv%%=*} in *[a-z]*) printf '%s\n' "$kv" >> "$R/inputs" ;; *) printf '%s\n' "$kv" >> "$R/jobenv" ;; esac
+		done
+		set --
+		while IFS= read -r kv; do
+			n=$(printf '%s' "${kv%%=*}" | tr 'a-z' 'A-Z')
+			# The runner's name keeps the '-', which no shell can export:
+			# env(1) hands it to the docker client as the runner does.
+			set -- "$@" "INPUT_$n=${kv#*=}" "INPUT_$(printf '%s' "$n" | tr '-' '_')=${kv#*=}"
+		done < "$R/inputs"
+		while IFS= read -r kv; do set -- "$@" "$kv"; done < "$R/jobenv"
+		# -e NAME for each, the value from the client's environment (no
+		# secret on the command line); a later value of a name wins.
+		opts=$(for kv in "$@"; do printf -- '-e %s\n' "${kv%%=*}"; done | sort -u)
+		# shellcheck disable=SC2086 # one option a word
+		exec env -i PATH="$PATH" HOME="$R/_temp/_github_home" \
+			AWS_REGION="$AWS_REGION" AWS_ACCESS_KEY_ID="$AWS_ACCESS_KEY_ID" AWS_SECRET_ACCESS_KEY="$AWS_SECRET_ACCESS_KEY" \
+			AWS_ENDPOINT_URL="$AWS_ENDPOINT_URL" AWS_CA_BUNDLE=/github/workspace/stack-ca.pem AWS_EC2_METADATA_DISABLED=true \
+			GITHUB_API_URL="$GITHUB_API_URL" GITHUB_REPOSITORY=octo/img GITHUB_WORKSPACE=/github/workspace \
+			GITHUB_OUTPUT=/github/file_commands/set_output_$STEP GITHUB_STEP_SUMMARY=/github/file_commands/step_summary_$STEP \
+			RUNNER_TEMP=/github/runner_temp EC2RP_COLD_TIMEOUT_SEC=20 EC2RP_WARM_TIMEOUT_SEC=10 EC2RP_RELEASE_TIMEOUT_SEC=10 \
+			"$@" \
+			"$DOCKER_BIN" -H "unix://$DK/docker.sock" run --name "$CNAME" --label ec2rp-test-runner \
+			--workdir /github/workspace --rm \
+			$opts -e AWS_REGION -e AWS_ACCESS_KEY_ID -e AWS_SECRET_ACCESS_KEY -e AWS_ENDPOINT_URL -e AWS_CA_BUNDLE \
+			-e AWS_EC2_METADATA_DISABLED -e GITHUB_API_URL -e GITHUB_REPOSITORY -e GITHUB_WORKSPACE -e GITHUB_OUTPUT \
+			-e GITHUB_STEP_SUMMARY -e RUNNER_TEMP -e HOME=/github/home -e EC2RP_COLD_TIMEOUT_SEC -e EC2RP_WARM_TIMEOUT_SEC \
+			-e EC2RP_RELEASE_TIMEOUT_SEC -e GITHUB_ACTIONS=true -e CI=true --network host \
+			-v "$DK/docker.sock:/var/run/docker.sock" -v "$R/_temp:/github/runner_temp" \
+			-v "$R/_temp/_github_home:/github/home" -v "$R/_temp/_github_workflow:/github/workflow" \
+			-v "$R/_temp/_runner_file_commands:/github/file_commands" -v "$R/work:/github/workspace" \
+			"$IMG"
+	)
+}
+# output NAME: the step's output NAME, read from its file command.
+output() { sed -n "s/^$1=//p" "$OUT" | tail -n 1; }
+
+expect 0 "refresh, as a container action" step mode=refresh ami=ami-0123456789abcdef0 github-token="$GITHUB_TOKEN"
+check "the token was masked before anything else" sh -c "head -n 1 $T_ERR | grep -q '^::add-mask::'"
+check "the token appears nowhere but in mask commands" sh -c "! grep -F '$GITHUB_TOKEN' $T_ERR | grep -qv '^::add-mask::'"
+check "output changes, from the file command" sh -c "[ -n \"\$(sed -n 's/^changes=//p' $OUT)\" ]"
+
+expect 0 "provision 2, as a container action" step mode=provision instance-count=2 GITHUB_RUN_ID=401
+check_with "$OUT" "output label=401" [ "$(output label)" = 401 ]
+IDS=$(output instance-ids)
+check_with "$OUT" "output instance-ids: two ids" sh -c "printf '%s\n' '$IDS' | grep -Eqx 'i-[0-9a-f]+ i-[0-9a-f]+'"
+check_with "$SUM" "step summary: a row per created instance" [ "$(grep -c '| created (on-demand) | running |' "$SUM")" -eq 2 ]
+# The instances booted and their agents ran their clean-up on this host: the
+# engine under test is out of their reach (they prune the default socket).
+check "the image survived the instances' clean-up" sh -c "\"$DOCKER_BIN\" -H unix://$DK/docker.sock image inspect $IMG >/dev/null"
+check "no container left behind (--rm)" [ -z "$(dk ps -aq --filter label=ec2rp-test-runner)" ]
+
+job 401 'echo on-runner' > "$T_TMP/job-out"
+check_with "$T_TMP/job-out" "a job with runs-on: 401 ran on one of them" [ "$(head -n 1 "$T_TMP/job-out")" = success ]
+
+expect 0 "release, as a container action" step mode=release GITHUB_RUN_ID=401
+check_with "$SUM" "step summary: both returned to the pool" [ "$(grep -c 'returns it to the large pool' "$SUM")" -eq 2 ]
+check "both back in the pool (their agents put them back)" wait_for 20 pooled large 2
+
+# A re-run of the workflow: the run id with -2, both runners from the pool.
+expect 0 "re-run: provision 2 for attempt 2" step mode=provision instance-count=2 GITHUB_RUN_ID=401 GITHUB_RUN_ATTEMPT=2
+check_with "$OUT" "output label=401-2" [ "$(output label)" = 401-2 ]
+check_with "$SUM" "step summary: both from the pool" [ "$(grep -c '| pool | running |' "$SUM")" -eq 2 ]
+job 401-2 'echo on-runner' > "$T_TMP/job-out"
+check_with "$T_TMP/job-out" "a job with runs-on: 401-2 ran" [ "$(head -n 1 "$T_TMP/job-out")" = success ]
+expect 0 "release of the re-run" step mode=release GITHUB_RUN_ID=401 GITHUB_RUN_ATTEMPT=2
+check "both back in the pool again" wait_for 20 pooled large 2
+
+# Bad input: exit 2, one ::error:: line with the value as given, no output.
+expect 2 "an unknown mode" step mode=nonsense
+check_with "$T_ERR" "the error names the mode and shows the value as given" err_has "::error::invalid input mode: must be provision, release or refresh, got 'nonsense'"
+check "no output written" [ ! -s "$OUT" ]
+expect 2 "instance-count 0" step mode=provision instance-count=0 GITHUB_RUN_ID=402
+check_with "$T_ERR" "names instance-count and its value" err_has "instance-count: must be a whole number from 1 to 100, got '0'"
+check "no container left behind (--rm)" [ -z "$(dk ps -aq --filter label=ec2rp-test-runner)" ]
+check "the image is still there" sh -c "\"$DOCKER_BIN\" -H unix://$DK/docker.sock image inspect $IMG >/dev/null"
+done_testing
