@@ -95,6 +95,8 @@ step() {
 		# -e NAME for each, the value from the client's environment (no
 		# secret on the command line); a later value of a name wins.
 		opts=$(for kv in "$@"; do printf -- '-e %s\n' "${kv%%=*}"; done | sort -u)
+		# This subshell becomes the docker client: its pid, for a cancel.
+		sh -c 'echo "$PPID"' > "$R/client.pid"
 		# shellcheck disable=SC2086 # one option a word
 		exec env -i PATH="$PATH" HOME="$R/_temp/_github_home" \
 			AWS_REGION="$AWS_REGION" AWS_ACCESS_KEY_ID="$AWS_ACCESS_KEY_ID" AWS_SECRET_ACCESS_KEY="$AWS_SECRET_ACCESS_KEY" \
@@ -157,4 +159,48 @@ expect 2 "instance-count 0" step mode=provision instance-count=0 GITHUB_RUN_ID=4
 check_with "$T_ERR" "names instance-count and its value" err_has "instance-count: must be a whole number from 1 to 100, got '0'"
 check "no container left behind (--rm)" [ -z "$(dk ps -aq --filter label=ec2rp-test-runner)" ]
 check "the image is still there" sh -c "\"$DOCKER_BIN\" -H unix://$DK/docker.sock image inspect $IMG >/dev/null"
+
+# Cancellation, as the runner cancels a step (actions/runner's
+# ProcessInvoker, killProcessOnCancel false for docker run): SIGINT to the
+# docker client, 7.5 s for it to end, then SIGTERM, 2.5 s more, then
+# SIGKILL. The client passes the first two on to the container.
+gone_within() { # TENTHS PID
+	_i=0
+	while kill -0 "$2" 2>/dev/null; do
+		[ $_i -lt "$1" ] || return 1
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+}
+runner_cancel() {
+	kill -INT "$1" 2>/dev/null; gone_within 75 "$1" && return 0
+	kill -TERM "$1" 2>/dev/null; gone_within 25 "$1" && return 0
+	kill -KILL "$1" 2>/dev/null
+	return 1
+}
+# Phase "create" (xlarge: its pool is empty): the fleet is launched and
+# provision waits for the new runner to register. The instance never boots,
+# so only the cancel can end the step within the grace period.
+C=$T_TMP/cancel
+sim POST /faults '{"instances":["never-boot"]}' >/dev/null
+step mode=provision instance-count=1 resource-class=xlarge GITHUB_RUN_ID=410 > "$C.out" 2> "$C.err" &
+bg=$!
+STEP=$((STEP + 1))
+check_with "$C.err" "provision reached the phase: create" wait_for 30 grep -q '^::group::create' "$C.err"
+client=$(cat "$R/client.pid")
+check_with "$C.err" "cancelled: the step ends within the runner's grace period (SIGINT, 7.5 s, SIGTERM, 2.5 s)" runner_cancel "$client"
+wait "$bg"
+check_with "$C.err" "no output: the step did not finish" [ ! -s "$R/_temp/_runner_file_commands/set_output_$STEP" ]
+# What a hosted runner's end would do to a step that went on: its machine
+# goes, and the container with it.
+dk kill "ec2rp_step_$STEP" >/dev/null 2>&1
+check "no container left running" wait_for 10 sh -c "[ -z \"\$(\"$DOCKER_BIN\" -H unix://$DK/docker.sock ps -q --filter label=ec2rp-test-runner)\" ]"
+ec2-list --run-id 410 > "$C.ids" 2>/dev/null
+check_with "$C.ids" "the cancelled phase had launched an instance" [ -s "$C.ids" ]
+expect 0 "the workflow's if: always() release" step mode=release GITHUB_RUN_ID=410
+# The created record expires after the cold timeout (20 s here); the next
+# refresh terminates it.
+sleep 21
+expect 0 "the next refresh" step mode=refresh ami=ami-0123456789abcdef0 github-token="$GITHUB_TOKEN"
+check_with "$C.ids" "nothing of the cancelled run is left running" wait_for 20 sh -c "! ec2-list --run-id 410 --state pending,running >/dev/null 2>&1"
 done_testing
