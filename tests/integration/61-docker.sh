@@ -14,34 +14,16 @@
 . tests/integration/lib.sh
 ROOT=$TOP/build/rootfs
 [ -x "$ROOT/usr/local/bin/ec2rp-entrypoint" ] || { not_ok "build/rootfs missing (make rootfs)"; echo "1..$T_N"; exit 1; }
-PATH=$PATH:/usr/sbin:/sbin
-command -v dockerd >/dev/null 2>&1 || sh scripts/bootstrap.sh >&2
 # Debian's client, the engine's own version (another may come first on PATH).
 DOCKER_BIN=/usr/bin/docker
 [ -x "$DOCKER_BIN" ] || DOCKER_BIN=docker
+export DOCKER_BIN
 unset DOCKER_HOST
 DK=$T_TMP/dk
-mkdir -p "$DK"
 dk() { "$DOCKER_BIN" -H "unix://$DK/docker.sock" "$@"; }
-dk_stop() {
-	[ -f "$DK/docker.pid" ] || return 0
-	_p=$(cat "$DK/docker.pid")
-	kill "$_p" 2>/dev/null
-	_i=0
-	while kill -0 "$_p" 2>/dev/null && [ $_i -lt 100 ]; do sleep 0.2; _i=$((_i + 1)); done
-	kill -9 "$_p" 2>/dev/null
-	rm -f "$DK/docker.pid"
-	# dockerd leaves its default network namespace mounted.
-	umount "$DK/exec/netns/default" 2>/dev/null
-	return 0
-}
-# No bridge and no iptables: the steps use the host's network, and the
-# machine's firewall is left alone.
-dockerd -H "unix://$DK/docker.sock" --data-root "$DK/data" --exec-root "$DK/exec" \
-	--pidfile "$DK/docker.pid" --bridge=none --iptables=false --ip6tables=false --ip-masq=false \
-	> "$DK/log" 2>&1 &
+dk_stop() { sh tests/dockerd.sh stop "$DK"; }
 trap 'dk_stop; rm -rf "$T_TMP"' EXIT INT TERM
-check_with "$DK/log" "dockerd answers on its own socket" wait_for 60 dk info -f '{{.ServerVersion}}' >/dev/null 2>&1
+check_with "$DK/log" "dockerd answers on its own socket" sh tests/dockerd.sh start "$DK"
 check_with "$DK/log" "storage driver overlay2 or vfs" sh -c "\"$DOCKER_BIN\" -H unix://$DK/docker.sock info -f '{{.Driver}}' | grep -qx 'overlay2\|vfs'"
 
 # BuildKit skips the Debian stage, which could not be pulled here.
