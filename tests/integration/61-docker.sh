@@ -160,29 +160,66 @@ runner_cancel() {
 	kill -KILL "$1" 2>/dev/null
 	return 1
 }
+# cancel_at RUN PHASE-CHECK... : starts a provision of 1 for RUN in the
+# background (more step arguments in $CANCEL_ARGS), waits until the check
+# holds, then cancels it as the runner would; checks that it ended in time
+# and wrote no output, and removes what is left of the container as the end
+# of a hosted runner's machine would.
+cancel_at() {
+	_run=$1
+	shift
+	C=$T_TMP/cancel.$_run
+	# shellcheck disable=SC2086 # the arguments are words on purpose
+	step mode=provision instance-count=1 GITHUB_RUN_ID="$_run" $CANCEL_ARGS > "$C.out" 2> "$C.err" &
+	_bg=$!
+	STEP=$((STEP + 1))
+	check_with "$C.err" "run $_run: provision reached the phase" wait_for 30 "$@"
+	# The cancel comes while it waits for the runners, not between commands.
+	check_with "$C.err" "run $_run: and waits for the runners (runner-wait runs in the container)" \
+		wait_for 10 sh -c "\"$DOCKER_BIN\" -H unix://$DK/docker.sock top ec2rp_step_$STEP 2>/dev/null | grep -q runner-wait"
+	check_with "$C.err" "run $_run: cancelled, the step ends within the runner's grace period (SIGINT, 7.5 s, SIGTERM, 2.5 s)" \
+		runner_cancel "$(cat "$R/client.pid")"
+	wait "$_bg"
+	check_with "$C.err" "run $_run: no output, the step did not finish" [ ! -s "$R/_temp/_runner_file_commands/set_output_$STEP" ]
+	dk kill "ec2rp_step_$STEP" >/dev/null 2>&1
+	check "run $_run: no container left running" wait_for 10 sh -c "[ -z \"\$(\"$DOCKER_BIN\" -H unix://$DK/docker.sock ps -q --filter label=ec2rp-test-runner)\" ]"
+}
+
 # Phase "create" (xlarge: its pool is empty): the fleet is launched and
 # provision waits for the new runner to register. The instance never boots,
 # so only the cancel can end the step within the grace period.
-C=$T_TMP/cancel
 sim POST /faults '{"instances":["never-boot"]}' >/dev/null
-step mode=provision instance-count=1 resource-class=xlarge GITHUB_RUN_ID=410 > "$C.out" 2> "$C.err" &
-bg=$!
-STEP=$((STEP + 1))
-check_with "$C.err" "provision reached the phase: create" wait_for 30 grep -q '^::group::create' "$C.err"
-client=$(cat "$R/client.pid")
-check_with "$C.err" "cancelled: the step ends within the runner's grace period (SIGINT, 7.5 s, SIGTERM, 2.5 s)" runner_cancel "$client"
-wait "$bg"
-check_with "$C.err" "no output: the step did not finish" [ ! -s "$R/_temp/_runner_file_commands/set_output_$STEP" ]
-# What a hosted runner's end would do to a step that went on: its machine
-# goes, and the container with it.
-dk kill "ec2rp_step_$STEP" >/dev/null 2>&1
-check "no container left running" wait_for 10 sh -c "[ -z \"\$(\"$DOCKER_BIN\" -H unix://$DK/docker.sock ps -q --filter label=ec2rp-test-runner)\" ]"
-ec2-list --run-id 410 > "$C.ids" 2>/dev/null
-check_with "$C.ids" "the cancelled phase had launched an instance" [ -s "$C.ids" ]
-expect 0 "the workflow's if: always() release" step mode=release GITHUB_RUN_ID=410
-# The created record expires after the cold timeout (20 s here); the next
-# refresh terminates it.
-sleep 21
+CANCEL_ARGS="resource-class=xlarge"
+cancel_at 410 grep -qs '^::group::create' "$T_TMP/cancel.410.err"
+check "run 410: the cancelled phase had launched an instance" sh -c "ec2-list --run-id 410 >/dev/null 2>&1"
+
+# Phase "claim": an instance of the pool is claimed and provision waits for
+# its runner to register. The pool's instances are frozen (SIGSTOP to their
+# processes: hung machines), so again only the cancel ends the step. Claims
+# expire after the warm and cold timeouts (15 + 20 s here, no margin).
+frozen=""
+for id in $(state-scan --state idle | cut -f1); do
+	for p in /proc/[0-9]*; do
+		case $(readlink "$p/cwd" 2>/dev/null) in
+		"$SIM_DIR/instances/$id" | "$SIM_DIR/instances/$id/"*) frozen="$frozen $(ps -o pgid= -p "${p#/proc/}" | tr -d ' ')" ;;
+		esac
+	done
+done
+frozen=$(printf '%s\n' $frozen | sort -u)
+check "the pool's instances are frozen" [ -n "$frozen" ]
+for g in $frozen; do kill -STOP -- "-$g" 2>/dev/null; done
+CANCEL_ARGS="EC2RP_WARM_TIMEOUT_SEC=15 EC2RP_CLAIM_MARGIN_SEC=0"
+cancel_at 411 sh -c "state-scan --run-id 411 --state claimed >/dev/null 2>&1"
+for g in $frozen; do kill -CONT -- "-$g" 2>/dev/null; done
+t_claim=$(date +%s)
+
+# What is left is the if: always() release's and the next refresh's: the
+# created and the claimed record expire, and refresh terminates both.
+expect 0 "run 410: the workflow's if: always() release" step mode=release GITHUB_RUN_ID=410
+expect 0 "run 411: the workflow's if: always() release" step mode=release GITHUB_RUN_ID=411
+left=$((t_claim + 36 - $(date +%s)))
+[ "$left" -le 0 ] || sleep "$left"
 expect 0 "the next refresh" step mode=refresh ami=ami-0123456789abcdef0 github-token="$GITHUB_TOKEN"
-check_with "$C.ids" "nothing of the cancelled run is left running" wait_for 20 sh -c "! ec2-list --run-id 410 --state pending,running >/dev/null 2>&1"
+check "nothing of the cancelled runs is left running" wait_for 20 sh -c "! ec2-list --run-id 410 --state pending,running >/dev/null 2>&1 && ! ec2-list --run-id 411 --state pending,running >/dev/null 2>&1"
+check "no record of theirs but terminated ones" sh -c "! state-scan --run-id 410 | grep -v '	terminated	' | grep -q . && ! state-scan --run-id 411 | grep -v '	terminated	' | grep -q ."
 done_testing
