@@ -80,7 +80,9 @@ RE_USAGE='spot|on-demand|spot-or-on-demand'
 # URLs that go into user data: https and RFC 3986 characters only (quoting
 # keeps the sub-delimiters & $ ' ( ) inert there).
 RE_URL="https://[][A-Za-z0-9._~:/?#@!\$&'()*+,;=%{}-]+"
-RE_URL_SERVER='https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?'
+# The GitHub server instances register with: their registration token goes
+# there, so https, and http only to this machine (the local stack).
+RE_URL_SERVER='(https://[A-Za-z0-9.-]+|http://(localhost|127\.[0-9.]+|\[::1\]))(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?'
 RE_SHA256='[0-9a-f]{64}'
 # One checksum for any architecture, or one per architecture:
 # x86_64=HEX,aarch64=HEX (the tools) or x64=HEX,arm64=HEX (the runner).
