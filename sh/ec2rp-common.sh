@@ -57,6 +57,13 @@ need_match() {
 		bad "$1" "must be $3, got '$(printable "$2")'"
 	fi
 }
+# need_globs NAME VALUE: comma-separated instance-type globs, as many as
+# EC2 takes (AllowedInstanceTypes: at most 400, each 1-30 characters).
+need_globs() {
+	need_match "$1" "$2" "instance-type globs (each 1-30 of a-z 0-9 . - *), space- or comma-separated" "$RE_GLOBS"
+	_n=$(printf '%s' "$2" | tr ',' '\n' | grep -c .)
+	[ "$_n" -le 400 ] || bad "$1" "has $_n instance-type globs; EC2 takes at most 400 (AllowedInstanceTypes)"
+}
 # printable VALUE: the value cut to 60 characters with control bytes shown as '?'.
 printable() { printf '%s' "$1" | head -c 60 | tr -c '[:print:]' '?'; }
 # md_text TEXT: text an instance wrote (its signal's message: anyone with
@@ -75,7 +82,7 @@ RE_ID='i-([0-9a-f]{8}|[0-9a-f]{17})'
 RE_AMI='ami-([0-9a-f]{8}|[0-9a-f]{17})'
 RE_SUBNETS='subnet-[0-9a-f]{8,17}(,subnet-[0-9a-f]{8,17})*'
 RE_SGS='sg-[0-9a-f]{8,17}(,sg-[0-9a-f]{8,17})*'
-RE_GLOBS='[a-z0-9.*-]+(,[a-z0-9.*-]+)*'
+RE_GLOBS='[a-z0-9.*-]{1,30}(,[a-z0-9.*-]{1,30})*'
 RE_USAGE='spot|on-demand|spot-or-on-demand'
 # URLs that go into user data: https and RFC 3986 characters only (quoting
 # keeps the sub-delimiters & $ ' ( ) inert there).

@@ -38,7 +38,7 @@ static const char help[] =
     "  --usage-class U      spot, on-demand (default), or spot-or-on-demand: spot,\n"
     "                       and what spot lacks the capacity for on-demand, in a\n"
     "                       second CreateFleet of the same launch\n"
-    "  --allowed-types G    up to 20 comma-separated instance-type globs (m6i.*)\n"
+    "  --allowed-types G    up to 400 comma-separated instance-type globs (m6i.*)\n"
     "  --template NAME      launch template (default: the pool's name)\n"
     "  --pool NAME          the pool (default EC2RP_POOL, else ec2-runner-pool)\n"
     "  --json               JSON Lines: instanceId, instanceType, subnetId, usageClass\n"
@@ -205,7 +205,7 @@ ec2_launch_main(int argc, char **argv)
 		return cli_usage("invalid --usage-class: spot, on-demand or spot-or-on-demand");
 	}
 	if (*req.globs && !poolmsg_valid_globs(req.globs))
-		return cli_usage("invalid --allowed-types: comma-separated globs of a-z 0-9 . - * ?");
+		return cli_usage("invalid --allowed-types: at most 400 comma-separated globs of a-z 0-9 . - * ?");
 	if ((req.pool = cli_pool(pool_opt)) == NULL)
 		return ERR_INPUT;
 	if (req.template && !names_pool(req.template))

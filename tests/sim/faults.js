@@ -2,16 +2,17 @@
 // Fault injection: set at start (--faults JSON) and at run time (POST
 // /faults). Random faults use a seeded generator so a run can be repeated.
 //   { "seed": 1,
-//     "dynamodb": { "throttle": 0.1, "error5xx": 0.05, "drop": 0.02, "latencyMs": 50,
+//     "dynamodb": { "throttle": 0.1, "error5xx": 0.05, "drop": 0.02, "latencyMs": 50, "unprocessed": 0.3,
 //                   "throttleCode": "ProvisionedThroughputExceededException", "error5xxCode": "ServiceUnavailable" },
 //     "sqs": {...}, "ec2": {...}, "sts": {...},
 //     "next": [ { "service": "dynamodb", "action": "GetItem", "count": 2, "code": "ThrottlingException", "status": 400 },
 //               { "service": "ec2", "hostile": "truncated" },     // truncated, oversized, garbage, html, drip
-//               { "service": "ec2", "action": "CreateFleet", "dropAnswer": true } ],  // done, then the answer is lost
+//               { "service": "ec2", "action": "CreateFleet", "dropAnswer": true },  // done, then the answer is lost
+//               { "service": "dynamodb", "action": "BatchGetItem", "unprocessed": true } ],  // half the keys unprocessed
 //     "capacity": 1,                      // CreateFleet launches at most this many (then InsufficientInstanceCapacity)
 //     "spotCapacity": 0,                  // the same for spot launches only (the spot pools run dry, on-demand does not)
 //     "instances": ["never-boot", "never-heartbeat", "never-register", "no-firewall"],  // the next instances, in order
-//     "github": ["primary", "secondary", "5xx"]                          // the next GitHub API calls
+//     "github": ["primary", "secondary", "secondaryNoHint", "5xx"]      // the next GitHub API calls (github.js LIMITS)
 //   }
 const THROTTLE = { dynamodb: ['ThrottlingException', 400], sqs: ['ThrottlingException', 400], ec2: ['RequestLimitExceeded', 503], sts: ['Throttling', 400] };
 const SERVER = { dynamodb: ['InternalServerError', 500], sqs: ['InternalFailure', 500], ec2: ['InternalError', 500], sts: ['InternalFailure', 500] };
@@ -58,12 +59,17 @@ class Faults {
     if (i >= 0) {
       const n = this.next[i];
       if (--n.count <= 0) this.next.splice(i, 1);
-      this.count(n.code || (n.hostile ? 'hostile-' + n.hostile : n.dropAnswer ? 'drop-answer' : 'drop'));
+      this.count(n.code || (n.hostile ? 'hostile-' + n.hostile : n.dropAnswer ? 'drop-answer' : n.unprocessed ? 'unprocessed-keys' : 'drop'));
       out.fault = n.drop ? { drop: true } : n.dropAnswer ? { dropAnswer: true } : n.hostile ? { hostile: n.hostile }
+        : n.unprocessed ? { unprocessed: true }
         : { status: n.status || STATUS[n.code] || 400, code: n.code || 'InternalError', message: n.message || 'Injected fault' };
       return out;
     }
     if (c.drop && this.rand() < c.drop) { this.count('drop'); out.fault = { drop: true }; return out; }
+    // A table under load: BatchGetItem answers part of the keys (sim.js).
+    if (c.unprocessed && action === 'BatchGetItem' && this.rand() < c.unprocessed) {
+      this.count('unprocessed-keys'); out.fault = { unprocessed: true }; return out;
+    }
     if (c.throttle && this.rand() < c.throttle) {
       const code = c.throttleCode || THROTTLE[service][0], status = STATUS[code] || THROTTLE[service][1];
       this.count(code);

@@ -144,6 +144,41 @@ function listQueuesPaged(port, req, body, res) {
   up.end(inner);
 }
 
+// BatchGetItem under load: "If DynamoDB returns any unprocessed items, you
+// should retry the batch operation on those items. However, we strongly
+// recommend that you use an exponential backoff algorithm" (DynamoDB API
+// reference, BatchGetItem). dynalite has no throughput to run out of, so
+// the stack holds back the second half of each table's keys (at least one
+// key is read: with none, AWS answers ProvisionedThroughputExceededException
+// instead), lets the emulator read the rest, and returns the held keys as
+// UnprocessedKeys.
+function batchGetPartly(port, req, body, res) {
+  let b;
+  try { b = JSON.parse(body.toString()); } catch (e) { return jsonError(res, 400, 'SerializationException', 'Malformed JSON', 'dynamodb'); }
+  const held = {};
+  for (const [t, r] of Object.entries(b.RequestItems || {})) {
+    const keys = Array.isArray(r.Keys) ? r.Keys : [];
+    const keep = Math.ceil(keys.length / 2);
+    if (keys.length > keep) held[t] = Object.assign({}, r, { Keys: keys.slice(keep) });
+    r.Keys = keys.slice(0, keep);
+  }
+  const inner = Buffer.from(JSON.stringify(b));
+  const headers = Object.assign({}, req.headers, { host: `127.0.0.1:${port}`, 'content-length': inner.length });
+  const up = http.request({ host: '127.0.0.1', port, method: 'POST', path: req.url, headers }, (r) => {
+    const chunks = [];
+    r.on('data', (c) => chunks.push(c));
+    r.on('end', () => {
+      let out;
+      try { out = JSON.parse(Buffer.concat(chunks).toString()); } catch (e) { res.writeHead(502); return res.end(); }
+      if (r.statusCode === 200) out.UnprocessedKeys = Object.assign({}, out.UnprocessedKeys, held);
+      res.writeHead(r.statusCode, { 'content-type': 'application/x-amz-json-1.0', date: new Date(clock()).toUTCString() });
+      res.end(JSON.stringify(out));
+    });
+  });
+  up.on('error', () => { res.writeHead(502); res.end(); });
+  up.end(inner);
+}
+
 // A broken service: answers that are cut short, too big, not the protocol's,
 // or that drip. The client must fail cleanly.
 function hostile(kind, service, res, done) {
@@ -237,7 +272,8 @@ async function main() {
     if (!action) return err(400, 'InvalidAction', 'Could not find operation');
     // dropAnswer: the request is carried out, then the answer is lost.
     const dropAnswer = !!(d.fault && d.fault.dropAnswer);
-    if (d.fault && !dropAnswer) return err(d.fault.status, d.fault.code, d.fault.message);
+    const unprocessed = !!(d.fault && d.fault.unprocessed);
+    if (d.fault && !dropAnswer && !unprocessed) return err(d.fault.status, d.fault.code, d.fault.message);
     let v = { ok: true };
     if (!(service === 'sts' && action === 'AssumeRoleWithWebIdentity')) {
       v = await verifier.check(req, body, url);
@@ -270,6 +306,7 @@ async function main() {
     if (service === 'dynamodb') {
       if (dropAnswer) done(0, 'answer-dropped'); else done(200);
       if (action === 'UpdateTimeToLive' || action === 'DescribeTimeToLive') return ttlOp(target, body, res);
+      if (unprocessed && action === 'BatchGetItem' && !dropAnswer) return batchGetPartly(ddbPort, req, body, res);
       return proxy(ddbPort, req, body, res, dropAnswer);
     }
     if (service === 'sqs') {
