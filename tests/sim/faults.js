@@ -12,7 +12,10 @@
 //     "capacity": 1,                      // CreateFleet launches at most this many (then InsufficientInstanceCapacity)
 //     "spotCapacity": 0,                  // the same for spot launches only (the spot pools run dry, on-demand does not)
 //     "instances": ["never-boot", "never-heartbeat", "never-register", "no-firewall"],  // the next instances, in order
-//     "github": ["primary", "secondary", "secondaryNoHint", "5xx"]      // the next GitHub API calls (github.js LIMITS)
+//     "github": ["primary", "secondary", "secondaryNoHint", "5xx"],     // the next GitHub API calls (github.js LIMITS)
+//     "unseenSec": 3                      // EC2's eventual consistency: a new instance is unknown to
+//                                         // DescribeInstances, TerminateInstances and CreateTags for
+//                                         // this long after its launch ("MIN-MAX": drawn, seeded)
 //   }
 const THROTTLE = { dynamodb: ['ThrottlingException', 400], sqs: ['ThrottlingException', 400], ec2: ['RequestLimitExceeded', 503], sts: ['Throttling', 400] };
 const SERVER = { dynamodb: ['InternalServerError', 500], sqs: ['InternalFailure', 500], ec2: ['InternalError', 500], sts: ['InternalFailure', 500] };
@@ -30,6 +33,7 @@ class Faults {
     this.github = [];
     this.capacityLeft = null;
     this.spotLeft = null;
+    this.unseen = 0;
     this.rejectNames = new Set();
     this.seed = 1;
     this.injected = {};
@@ -40,6 +44,7 @@ class Faults {
     if (Array.isArray(cfg.next)) this.next.push(...cfg.next.map((n) => Object.assign({ count: 1 }, n)));
     if (cfg.capacity !== undefined) this.capacityLeft = cfg.capacity === null ? null : Number(cfg.capacity);
     if (cfg.spotCapacity !== undefined) this.spotLeft = cfg.spotCapacity === null ? null : Number(cfg.spotCapacity);
+    if (cfg.unseenSec !== undefined) this.unseen = cfg.unseenSec;
     if (Array.isArray(cfg.instances)) this.instances.push(...cfg.instances);
     if (Array.isArray(cfg.github)) this.github.push(...cfg.github);
   }
@@ -98,6 +103,14 @@ class Faults {
     const f = this.instances.shift() || null;
     if (f) this.count(f);
     return f;
+  }
+  // How long a new instance stays unknown to EC2's other actions (ms).
+  unseenMs() {
+    const p = String(this.unseen || 0).split('-').map(Number);
+    if (p.some((x) => !(x >= 0))) return 0;
+    const sec = p.length === 2 ? p[0] + this.rand() * (p[1] - p[0]) : p[0];
+    if (sec > 0) this.count('eventual-consistency');
+    return sec * 1000;
   }
   markRegistration(id) { this.rejectNames.add(id); }
   rejectRegistration(name) { return this.rejectNames.has(name); }

@@ -183,6 +183,11 @@ function checks(service, action, body, params, ec2) {
         return [{ action: `ec2:${action}`, resource: '*', ctx: region }];
     }
   }
+  if (service === 'iam') { // GetRole: the role, with the path IAM gives a service-linked role
+    const name = (params && params.RoleName) || '';
+    const path = name === 'AWSServiceRoleForEC2Spot' ? 'aws-service-role/spot.amazonaws.com/' : '';
+    return [{ action: `iam:${action}`, resource: `arn:aws:iam::${ACCOUNT}:role/${path}${name}`, ctx: {} }];
+  }
   return []; // STS: GetCallerIdentity needs no permission; web identity is unsigned
 }
 
@@ -254,7 +259,7 @@ class Iam {
       const why = e.result === 'ExplicitlyDenied' ? 'with an explicit deny in an identity-based policy' : `because no identity-based policy allows the ${c.action} action`;
       const message = `User: ${who} is not authorized to perform: ${c.action} on resource: ${c.resource} ${why}`;
       if (service === 'ec2') return { status: 403, code: 'UnauthorizedOperation', message: `You are not authorized to perform this operation. ${message}` };
-      if (service === 'sqs') return { status: 403, code: 'AccessDenied', message };
+      if (service === 'sqs' || service === 'iam') return { status: 403, code: 'AccessDenied', message };
       return { status: 400, code: 'AccessDeniedException', message };
     }
     this.counts.authorised++;

@@ -43,6 +43,23 @@ const KEY = { id: 'AKIDSIMULATOR0000001', secret: crypto.randomBytes(30).toStrin
 verifier.addKey(KEY.id, KEY.secret, null, 0);
 const GH_TOKEN = 'ghp_' + crypto.randomBytes(18).toString('hex');
 const ttl = new Map(); // table -> { AttributeName, Enabled }
+// The account's own state beyond its resources: whether it has the
+// service-linked role EC2 needs for Spot Instances (POST /account). A new
+// account lacks it until someone creates it (EC2 User Guide, "Service-linked
+// role for Spot Instances"); the stack's account has it unless a test says.
+const account = { spotRole: true };
+const IAM_NS = 'https://iam.amazonaws.com/doc/2010-05-08/';
+
+// IAM's GetRole, for the one role the stack's account may have: the spot
+// service-linked role, at the path AWS gives it. null: no such role.
+function getRole(name) {
+  if (name !== 'AWSServiceRoleForEC2Spot' || !account.spotRole) return null;
+  const path = '/aws-service-role/spot.amazonaws.com/';
+  return `<GetRoleResponse xmlns="${IAM_NS}"><GetRoleResult><Role><Path>${path}</Path><RoleName>${name}</RoleName>` +
+    `<RoleId>AROASIMULATORSPOT0001</RoleId><Arn>arn:aws:iam::123456789012:role${path}${name}</Arn>` +
+    `<CreateDate>2017-09-18T18:51:00Z</CreateDate></Role></GetRoleResult>` +
+    `<ResponseMetadata><RequestId>${crypto.randomUUID()}</RequestId></ResponseMetadata></GetRoleResponse>`;
+}
 
 function makeCa() {
   const run = (args) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
@@ -75,11 +92,13 @@ function jsonError(res, status, code, message, service) {
   res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': crypto.randomUUID(), date: new Date(clock()).toUTCString() });
   res.end(JSON.stringify({ __type: prefix + code, message }));
 }
-function xmlError(res, status, code, message, sts) {
+// ns: the namespace of a service answering <ErrorResponse> (STS, IAM);
+// none for EC2's <Response>.
+function xmlError(res, status, code, message, ns) {
   res.writeHead(status, { 'content-type': 'text/xml', date: new Date(clock()).toUTCString() });
   const id = crypto.randomUUID();
-  res.end(sts
-    ? `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${esc(message)}</Message></Error><RequestId>${id}</RequestId></ErrorResponse>`
+  res.end(ns
+    ? `<ErrorResponse xmlns="${ns}"><Error><Type>Sender</Type><Code>${code}</Code><Message>${esc(message)}</Message></Error><RequestId>${id}</RequestId></ErrorResponse>`
     : `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${code}</Code><Message>${esc(message)}</Message></Error></Errors><RequestID>${id}</RequestID></Response>`);
 }
 
@@ -233,9 +252,10 @@ async function main() {
   const sqsPort = sqsApp.server.address().port;
   const github = createGithub ? createGithub({ dir, log, token: GH_TOKEN, clock, faults, runnerDir: path.join(__dirname, 'runner') }) : noGithub;
   let env = {};
-  const ec2 = new Ec2({ dir, verifier, faults, clock, runnerDir: path.join(__dirname, 'runner'), instanceEnv: () => env });
+  const ec2 = new Ec2({ dir, verifier, faults, clock, account, runnerDir: path.join(__dirname, 'runner'), instanceEnv: () => env });
 
   const checked = (action, xml) => { models.checkAnswer('sts', action, xml); return xml; };
+  const checkedIam = (action, xml) => { models.checkAnswer('iam', action, xml); return xml; };
 
   async function front(req, res) {
     const body = await readBody(req);
@@ -251,7 +271,7 @@ async function main() {
       // The Query protocol is shared: the signed service says who it is for
       // (SQS's older clients use it too).
       service = action === 'AssumeRoleWithWebIdentity' || (scope && scope[1] === 'sts') ? 'sts'
-        : scope && scope[1] === 'sqs' ? 'sqs' : 'ec2';
+        : scope && scope[1] === 'sqs' ? 'sqs' : scope && scope[1] === 'iam' ? 'iam' : 'ec2';
     }
     // Who signed it: the operator's key, or an instance's role credentials
     // (tests that count what a mode sends leave out the agents' own calls).
@@ -267,7 +287,8 @@ async function main() {
     const err = (status, code, message) => {
       done(status, code);
       if (service === 'dynamodb' || (service === 'sqs' && !params)) return jsonError(res, status, code, message, service);
-      return xmlError(res, status, code, message, service === 'sts');
+      return xmlError(res, status, code, message, service === 'sts' ? 'https://sts.amazonaws.com/doc/2011-06-15/'
+        : service === 'iam' ? IAM_NS : null);
     };
     if (!action) return err(400, 'InvalidAction', 'Could not find operation');
     // dropAnswer: the request is carried out, then the answer is lost.
@@ -280,7 +301,7 @@ async function main() {
       if (!v.ok) {
         // Each service words a refusal its own way (and DynamoDB says 400).
         if (service === 'ec2') return v.skew ? err(400, 'RequestExpired', 'Request has expired.') : err(401, 'AuthFailure', v.message);
-        if (service === 'sts' || service === 'sqs') {
+        if (service === 'sts' || service === 'sqs' || service === 'iam') {
           const code = v.skew || v.code === 'SignatureDoesNotMatch' ? 'SignatureDoesNotMatch'
             : v.code === 'UnrecognizedClientException' ? 'InvalidClientTokenId' : v.code;
           return err(403, code, v.message);
@@ -291,7 +312,7 @@ async function main() {
     // What AWS's own model of the operation says the request may carry.
     try {
       if (service === 'dynamodb' || (service === 'sqs' && !params)) models.checkJson(service, action, body);
-      else if (service === 'ec2' || service === 'sts') models.checkQuery(service, action, params);
+      else if (service === 'ec2' || service === 'sts' || service === 'iam') models.checkQuery(service, action, params);
     } catch (e) {
       if (!(e instanceof ModelError)) throw e;
       models.refused(service, action, e);
@@ -336,6 +357,14 @@ async function main() {
         `<SessionToken>${tok}</SessionToken><Expiration>${new Date(exp).toISOString().replace(/\.\d+Z$/, 'Z')}</Expiration></Credentials>` +
         `<SubjectFromWebIdentityToken>repo:octo/demo</SubjectFromWebIdentityToken><AssumedRoleUser><Arn>${esc(arn)}</Arn><AssumedRoleId>AROASIMULATOR:${esc(session)}</AssumedRoleId></AssumedRoleUser>`)));
     }
+    if (service === 'iam') {
+      if (action !== 'GetRole') return err(400, 'InvalidAction', `Could not find operation ${action}`);
+      const r = getRole(params.RoleName);
+      if (!r) return err(404, 'NoSuchEntity', `The role with name ${params.RoleName} cannot be found.`);
+      done(200);
+      res.writeHead(200, { 'content-type': 'text/xml', date: new Date(clock()).toUTCString() });
+      return res.end(checkedIam('GetRole', r));
+    }
     if (params.Version !== '2016-11-15') return err(400, 'MissingParameter', 'The request must contain the parameter Version');
     try {
       const xml = ec2.handle(action, params);
@@ -377,6 +406,7 @@ async function main() {
     if (req.method === 'GET' && u === '/runner-releases') return json(github.setRunnerReleases(null, undefined));
     if (req.method === 'POST' && u === '/release-assets') { github.addAsset(String(b.repo), String(b.tag), String(b.name), String(b.file)); return json({ ok: true }); }
     if (req.method === 'POST' && u === '/spot-interrupt') return ec2.spotInterrupt(String(b.id), Number(b.seconds || 120), !!b.rebalanceOnly) ? json({ ok: true }) : json({ error: 'no such running instance' }, 404);
+    if (req.method === 'POST' && u === '/account') { if (b.spotRole !== undefined) account.spotRole = !!b.spotRole; return json(account); }
     if (req.method === 'POST' && u === '/images') { ec2.setImage(String(b.id), b); return json({ ok: true }); }
     if (req.method === 'GET' && u === '/faults') return json({ injected: faults.injected, pending: faults.next });
     if (req.method === 'POST' && u === '/faults') { faults.set(b); return json({ ok: true }); }
