@@ -457,6 +457,13 @@ class Ec2 {
       // EC2's eventual consistency (see seen()).
       seenAt: this.clock() + this.faults.unseenMs(),
     };
+    // Its VPC and a private address in its subnet: what AWS puts in the
+    // request context of its role's credentials (aws:Ec2InstanceSourceVpc,
+    // aws:Ec2InstanceSourcePrivateIPv4; tests/sim/iam.js).
+    const sn = this.subnets.get(inst.subnet) || {};
+    inst.vpcId = sn.vpc;
+    const n = this.instances.size + 4;
+    inst.privateIp = sn.cidr ? sn.cidr.replace(/\.\d+\/\d+$/, `.${n % 250 + 4}`) : undefined;
     const image = this.images.get(inst.image) || { tools: true, runner: true };
     inst.baked = image.tools;
     inst.arch = image.arch;
