@@ -218,6 +218,9 @@ docs: all
 
 lint: all
 	sh scripts/lint.sh
+	sh scripts/lint-docs-security.sh
+	sh tests/sim/install.sh
+	node tests/sim/iamlint.js
 
 clean:
 	rm -rf build/obj build/bin build/gen build/test build/asan build/fuzz build/libec2rp.a build/rootfs build/dist \

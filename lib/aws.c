@@ -94,7 +94,7 @@ call(struct aws *a, const char *content_type, const char *target, const char *bo
 		in.nheaders = (size_t)n;
 		in.body = body;
 		in.body_len = strlen(body);
-		in.region = a->region.p;
+		in.region = endpoint_sign_region(a->service, a->region.p);
 		in.service = a->service;
 		in.access_key = a->creds.access_key.p;
 		in.secret_key = a->creds.secret_key.p;

@@ -11,6 +11,8 @@
 #include "clock.h"
 #include "log.h"
 #include "names.h"
+#include "num.h"
+#include "terminate.h"
 
 #ifndef VERSION
 #define VERSION "0.0.0"
@@ -104,6 +106,18 @@ cli_pool(const char *opt)
 	if (pool == NULL)
 		cli_usage("invalid pool name (%s): use 3-40 of A-Z a-z 0-9 _ -", opt ? "--pool" : "EC2RP_POOL");
 	return pool;
+}
+
+int
+cli_fresh_ms(long *out)
+{
+	const char *v = getenv("EC2RP_FRESH_WAIT_SEC");
+	long long sec = TERMINATE_FRESH_BUDGET_MS / 1000;
+
+	if (v && *v && num_parse(v, 1, 3600, &sec))
+		return cli_usage("invalid EC2RP_FRESH_WAIT_SEC: seconds, 1 to 3600");
+	*out = (long)sec * 1000;
+	return 0;
 }
 
 int

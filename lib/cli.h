@@ -35,6 +35,11 @@ int cli_option(int c, char **argv, const struct option *opts, const char **pool,
  * returns 2, before any request). */
 const char *cli_pool(const char *opt);
 
+/* How long to wait for EC2 to know instances launched moments ago
+ * (terminate.h): EC2RP_FRESH_WAIT_SEC (1-3600) in ms into *out, else
+ * TERMINATE_FRESH_BUDGET_MS. 0, or 2 after the one usage message. */
+int cli_fresh_ms(long *out);
+
 /* Prints "PROG: fatal: unable to <what>: <e->msg>" and returns the exit code
  * of e's class (5 when the class is not one of ERR_INPUT..ERR_LOCAL). */
 int cli_fail(const struct err *e, const char *what);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "ddb.h"
+#include "retry.h"
 
 int
 ddb_call(struct aws *a, const char *op, const cJSON *body, cJSON **out, struct err *e)
@@ -92,13 +93,18 @@ ddb_batch_get(struct aws *a, const char *table, const char *const *pks, size_t n
 		take_all(*items, cJSON_GetObjectItem(cJSON_GetObjectItem(resp, "Responses"), table));
 		un = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(resp, "UnprocessedKeys"), table), "Keys");
 		if (cJSON_GetArraySize(un) > 0) {
-			/* Throttled keys come back unprocessed: try them again, a bounded number of times. */
-			if (++rounds > 10) {
+			/* Keys come back unprocessed when the table is over its
+			 * throughput: sent again after an exponential backoff, as
+			 * the BatchGetItem reference asks, a bounded number of times. */
+			if (++rounds > DDB_BATCH_ROUNDS) {
 				cJSON_Delete(resp);
 				err_set(e, ERR_TEMPORARY, "BatchGetItem kept returning unprocessed keys");
 				goto fail;
 			}
 			pending = cJSON_DetachItemFromObject(cJSON_GetObjectItem(cJSON_GetObjectItem(resp, "UnprocessedKeys"), table), "Keys");
+			cJSON_Delete(resp);
+			a->sleep_ms(retry_delay_ms(rounds, RETRY_THROTTLE, retry_jitter(&a->rng)));
+			continue;
 		}
 		cJSON_Delete(resp);
 	}

@@ -16,7 +16,11 @@ int ddb_call(struct aws *a, const char *op, const cJSON *body, cJSON **out, stru
 /* 1 if e is a failed condition (a lost race, not an error). */
 int ddb_condition_failed(const struct err *e);
 /* BatchGetItem of the records with partition keys pks, 100 a call, until no
- * key is left unprocessed. *items gets an array of the items found. */
+ * key is left unprocessed. Unprocessed keys are sent again after a
+ * full-jitter backoff (lib/retry.c's, as for throttling: below 0.5 s, 1 s,
+ * 2 s, ... 20 s; through a->sleep_ms), at most DDB_BATCH_ROUNDS times, then
+ * ERR_TEMPORARY. *items gets an array of the items found. */
+#define DDB_BATCH_ROUNDS 10
 int ddb_batch_get(struct aws *a, const char *table, const char *const *pks, size_t n,
     int consistent, cJSON **items, struct err *e);
 /* Scan with an optional filter (expression, names and values may be NULL),

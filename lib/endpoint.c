@@ -103,8 +103,21 @@ endpoint_url(struct buf *out, const char *service, const char *region, struct er
 		}
 		return buf_adds(out, v) ? err_nomem(e) : 0;
 	}
+	/* IAM is global: one endpoint per partition (see endpoint_sign_region). */
+	if (strcmp(service, "iam") == 0 && strncmp(region, "cn-", 3) != 0)
+		return buf_adds(out, "https://iam.amazonaws.com/") ? err_nomem(e) : 0;
+	if (strcmp(service, "iam") == 0)
+		return buf_adds(out, "https://iam.cn-north-1.amazonaws.com.cn/") ? err_nomem(e) : 0;
 	if (buf_addf(out, "https://%s.%s.amazonaws.com%s/", service, region,
 	    strncmp(region, "cn-", 3) == 0 ? ".cn" : ""))
 		return err_nomem(e);
 	return 0;
+}
+
+const char *
+endpoint_sign_region(const char *service, const char *region)
+{
+	if (strcmp(service, "iam") != 0)
+		return region;
+	return strncmp(region, "cn-", 3) == 0 ? "cn-north-1" : "us-east-1";
 }

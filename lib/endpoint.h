@@ -11,10 +11,15 @@
 int endpoint_region(struct buf *out, const char *profile_region, struct err *e);
 /* 1 if s looks like a region name. */
 int endpoint_valid_region(const char *s);
-/* The URL for service ("dynamodb", "sqs", "ec2", "sts"):
+/* The URL for service ("dynamodb", "sqs", "ec2", "sts", "iam"):
  * AWS_ENDPOINT_URL_<SERVICE>, else AWS_ENDPOINT_URL, else the regional
- * default. Checked to be an http(s) URL. */
+ * default (IAM's: the partition's one, iam.amazonaws.com). Checked to be an
+ * http(s) URL. */
 int endpoint_url(struct buf *out, const char *service, const char *region, struct err *e);
+/* The region requests to service are signed for: region, but for IAM, a
+ * global service, its partition's signing region: us-east-1 (cn-north-1 in
+ * China), as AWS's General Reference lists IAM's endpoints. */
+const char *endpoint_sign_region(const char *service, const char *region);
 /* Splits url into the Host header value (port kept unless default) and the
  * path ("/" if none). 0, or -1 if it is not an http(s) URL. */
 int endpoint_split(const char *url, struct buf *host, struct buf *path);

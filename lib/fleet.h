@@ -11,7 +11,9 @@
 
 #define FLEET_MAX 100        /* instances one launch may ask for */
 #define FLEET_MAX_SUBNETS 20 /* overrides per request; EC2 allows more, the pool needs fewer */
-#define FLEET_MAX_GLOBS 20   /* AllowedInstanceType.N per override */
+/* AllowedInstanceTypes per override: at most 400 globs of 1-30 characters
+ * (EC2 API reference, InstanceRequirementsRequest; its service model). */
+#define FLEET_MAX_GLOBS 400
 #define FLEET_MAX_TOKEN 64   /* ClientToken: 1-64 ASCII characters */
 
 struct fleet_req {

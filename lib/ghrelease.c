@@ -86,7 +86,7 @@ one(const cJSON *o, struct ghrelease *r)
 		return -1;
 	if (!cJSON_IsString(pub) || isotime_parse(pub->valuestring, &r->published))
 		return -1;
-	strcpy(r->version, tag->valuestring + 1);
+	snprintf(r->version, sizeof(r->version), "%s", tag->valuestring + 1);
 	r->prerelease = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "prerelease"));
 	if (cJSON_IsString(body)) {
 		if (ghrelease_sha(body->valuestring, "linux-x64", r->x64))

@@ -9,6 +9,30 @@
 #include "num.h"
 #include "retry.h"
 
+/* 1 if base may carry the token: https, or http to this machine only (the
+ * local stack). No user part: "http://127.0.0.1@host/" goes to host. */
+static int
+github_base_safe(const char *base)
+{
+	const char *h;
+	size_t n, hn;
+
+	if (strncmp(base, "https://", 8) == 0)
+		return 1;
+	if (strncmp(base, "http://", 7))
+		return 0;
+	h = base + 7;
+	n = strcspn(h, "/?#");
+	hn = strcspn(h, ":/?#");
+	if (memchr(h, '@', n))
+		return 0;
+	if (hn == 9 && strncasecmp(h, "localhost", 9) == 0)
+		return 1;
+	if (strncmp(h, "[::1]", 5) == 0)
+		return n == 5 || h[5] == ':';
+	return strncmp(h, "127.", 4) == 0 && strspn(h, "0123456789.") == hn;
+}
+
 int
 github_init(struct github *g, const char *token, struct err *e)
 {
@@ -18,7 +42,7 @@ github_init(struct github *g, const char *token, struct err *e)
 	memset(g, 0, sizeof(*g));
 	g->sleep_ms = clock_sleep_ms;
 	g->clock = clock_now;
-	g->max_wait_s = 60;
+	g->max_wait_s = 300;
 	g->max_attempts = 3;
 	g->rng = clock_seed();
 	if (token == NULL || *token == '\0' || strpbrk(token, "\r\n ")) {
@@ -29,6 +53,10 @@ github_init(struct github *g, const char *token, struct err *e)
 		base = "https://api.github.com";
 	if (strncmp(base, "https://", 8) && strncmp(base, "http://", 7)) {
 		err_set(e, ERR_INPUT, "GITHUB_API_URL is not an http(s) URL");
+		return -1;
+	}
+	if (!github_base_safe(base)) {
+		err_set(e, ERR_INPUT, "GITHUB_API_URL must be https (http only to this machine): the token would travel in clear");
 		return -1;
 	}
 	n = strlen(base);
@@ -287,10 +315,11 @@ digits(const char *s, long long max)
 }
 
 long
-github_rate_wait(long status, const char *retry_after, const char *remaining,
-    const char *reset, long long now)
+github_rate_wait(long status, const char *message, const char *retry_after,
+    const char *remaining, const char *reset, long long now, int limited)
 {
 	long long v, at;
+	long wait = 60;
 
 	if (status != 403 && status != 429)
 		return -1;
@@ -308,9 +337,15 @@ github_rate_wait(long status, const char *retry_after, const char *remaining,
 			return 60;
 		return at > now ? (long)(at - now) : 0;
 	}
-	/* A secondary limit without a hint: wait a minute, as GitHub advises.
-	 * A 403 without rate-limit headers is a refusal. */
-	return status == 429 ? 60 : -1;
+	/* A secondary limit without a hint: a minute, then exponentially
+	 * longer, as GitHub advises. Only its message tells a 403 of that
+	 * kind from a refusal (GitHub words it "You have exceeded a secondary
+	 * rate limit", formerly "abuse detection"). */
+	if (status == 403 && !strstr(message, "secondary rate limit") && !strstr(message, "abuse detection"))
+		return -1;
+	while (--limited > 0 && wait < 3600)
+		wait *= 2;
+	return wait < 3600 ? wait : 3600;
 }
 
 int
@@ -332,7 +367,8 @@ github_call(struct github *g, const char *method, const char *path, cJSON **out,
 	struct buf url = BUF_INIT;
 	const char *hdrs[] = { g->auth.p, "Accept: application/vnd.github+json",
 		"X-GitHub-Api-Version: 2022-11-28", "Content-Type: application/json", NULL };
-	int attempt, rc = -1;
+	int attempt, limited = 0, mutating = strcmp(method, "GET") != 0, rc = -1;
+	long waited = 0;
 
 	if (out)
 		*out = NULL;
@@ -352,8 +388,16 @@ github_call(struct github *g, const char *method, const char *path, cJSON **out,
 		return -1;
 	}
 	for (attempt = 1;; attempt++) {
+		const cJSON *m;
+		const char *msg;
+		cJSON *d;
 		long wait;
 
+		/* "wait at least one second between each request" that mutates
+		 * (GitHub, Best practices for using the REST API). */
+		if (mutating && g->mutated)
+			g->sleep_ms(1000);
+		g->mutated |= mutating;
 		if (http_request(&g->http, method, url.p, hdrs, strcmp(method, "POST") == 0 ? "{}" : NULL,
 		    strcmp(method, "POST") == 0 ? 2 : 0, &r, e)) {
 			if (attempt < g->max_attempts && e->cls == ERR_TEMPORARY) {
@@ -364,30 +408,35 @@ github_call(struct github *g, const char *method, const char *path, cJSON **out,
 		}
 		if (r.status >= 200 && r.status < 300)
 			break;
-		/* GitHub's rate limits say how long to wait; other answers are
-		 * retried as the AWS standard mode would. */
-		wait = github_rate_wait(r.status, r.retry_after, r.ratelimit_remaining, r.ratelimit_reset, g->clock());
-		if (wait >= 0 && wait <= g->max_wait_s && attempt < g->max_attempts) {
+		d = cJSON_Parse(r.body.p ? r.body.p : "");
+		m = cJSON_GetObjectItem(d, "message");
+		msg = cJSON_IsString(m) ? m->valuestring : "";
+		/* GitHub's rate limits say how long to wait, within a budget;
+		 * other answers are retried as the AWS standard mode would. */
+		limited += r.status == 403 || r.status == 429;
+		wait = github_rate_wait(r.status, msg, r.retry_after, r.ratelimit_remaining, r.ratelimit_reset,
+		    g->clock(), limited);
+		if (wait >= 0 && waited + wait <= g->max_wait_s && attempt < g->max_attempts) {
+			cJSON_Delete(d);
+			waited += wait;
 			g->sleep_ms(wait * 1000 + 100);
 			continue;
 		}
 		if (wait < 0 && retry_classify(r.status, "") != RETRY_NO && attempt < g->max_attempts) {
+			cJSON_Delete(d);
 			g->sleep_ms(retry_delay_ms(attempt, RETRY_TRANSIENT, retry_jitter(&g->rng)));
 			continue;
 		}
-		{
-			cJSON *d = cJSON_Parse(r.body.p ? r.body.p : "");
-			const cJSON *m = cJSON_GetObjectItem(d, "message");
-
-			/* A fine-grained token or an App without the permission: GitHub
-			 * names the one the endpoint needs in a header. */
-			err_set(e, wait >= 0 || r.status >= 500 ? ERR_TEMPORARY : ERR_PERMANENT, "GitHub answered HTTP %ld: %s%s%s%s",
-			    r.status, cJSON_IsString(m) ? m->valuestring : "no message",
-			    r.status == 403 && r.accepted_permissions[0] ? " (the token needs the permission " : "",
-			    r.status == 403 ? r.accepted_permissions : "", r.status == 403 && r.accepted_permissions[0] ? ")" : "");
-			e->status = r.status;
-			cJSON_Delete(d);
-		}
+		/* A fine-grained token or an App without the permission: GitHub
+		 * names the one the endpoint needs in a header. A rate limit that
+		 * outlasts the budget is temporary: the next run may pass. */
+		err_set(e, wait >= 0 || r.status >= 500 ? ERR_TEMPORARY : ERR_PERMANENT, "GitHub answered HTTP %ld: %s%s%s%s%s",
+		    r.status, *msg ? msg : "no message",
+		    r.status == 403 && r.accepted_permissions[0] ? " (the token needs the permission " : "",
+		    r.status == 403 ? r.accepted_permissions : "", r.status == 403 && r.accepted_permissions[0] ? ")" : "",
+		    wait >= 0 ? " (rate limited beyond the waits the client allows, docs/reliability.md)" : "");
+		e->status = r.status;
+		cJSON_Delete(d);
 		goto done;
 	}
 	if (next && github_link_next(r.link, next)) {

@@ -17,12 +17,16 @@ struct github {
 	struct buf auth;  /* "Authorization: Bearer ..." (a secret) */
 	void (*sleep_ms)(long ms);
 	long long (*clock)(void);
-	long max_wait_s;  /* longest rate-limit wait (default 60) */
+	long max_wait_s;  /* rate-limit waits of one call, in all (default 300) */
 	int max_attempts; /* per call, rate-limit waits included (default 3) */
+	int mutated;      /* a POST/DELETE was sent: the next one waits a second */
 	unsigned long rng; /* backoff jitter (retry.c) */
 };
 
-/* token is the caller's (from the environment or a file, never argv). */
+/* token is the caller's (from the environment or a file, never argv).
+ * GITHUB_API_URL (default https://api.github.com) must be https, or http
+ * to this machine (localhost, 127.x, [::1]: a local stack): else ERR_INPUT,
+ * before any request. */
 int github_init(struct github *g, const char *token, struct err *e);
 /* As a GitHub App installation: signs a JWT for app_id (its client id or
  * numeric id) with k at now (epoch seconds), asks for a token of the
@@ -36,8 +40,11 @@ int github_init_app(struct github *g, const char *app_id, const char *installati
 /* The token the client sends (to register it as a secret), or "". */
 const char *github_token(const struct github *g);
 /* One call of method on path ("/repos/o/r/actions/runners"), following
- * rate-limit waits, and retrying transport errors and 5xx as lib/retry.c
- * decides (full-jitter backoff); *out gets the JSON (NULL for 204).
+ * rate-limit waits (github_rate_wait; at most max_attempts attempts and
+ * max_wait_s seconds of waiting, else ERR_TEMPORARY), and retrying
+ * transport errors and 5xx as lib/retry.c decides (full-jitter backoff);
+ * a POST or DELETE after another waits a second first, as GitHub asks of
+ * mutating requests. *out gets the JSON (NULL for 204).
  * When next is given, it receives the Link rel="next" URL ("" if none) and
  * path may be such a full URL. */
 int github_call(struct github *g, const char *method, const char *path, cJSON **out,
@@ -69,11 +76,15 @@ int github_runner_delete(struct github *g, const char *path, const char *id, str
  * none or malformed). 0, or -1 out of memory. */
 int github_link_next(const char *link, struct buf *out);
 /* Pure: seconds to wait before retrying a 403/429 that is a rate limit;
- * -1 if it is not one. Retry-After (seconds or an HTTP date) first, then an
- * x-ratelimit-remaining of 0 until x-ratelimit-reset (epoch seconds), then
- * 60 for a 429 without hints. now is epoch seconds. */
-long github_rate_wait(long status, const char *retry_after, const char *remaining,
-    const char *reset, long long now);
+ * -1 if it is not one. As GitHub's "Rate limits for the REST API" says:
+ * Retry-After (seconds or an HTTP date) first, then an
+ * x-ratelimit-remaining of 0 until x-ratelimit-reset (epoch seconds); a 429,
+ * or a 403 whose message names a secondary rate limit, without either: a
+ * minute, doubled for each limited answer before it (limited counts this
+ * one: 1, 2, ...; at most an hour). Any other 403 is a refusal. message is
+ * GitHub's "message" ("" if none); now is epoch seconds. */
+long github_rate_wait(long status, const char *message, const char *retry_after,
+    const char *remaining, const char *reset, long long now, int limited);
 /* Pure: 1 if url is on the API at base (base itself, or base followed by
  * '/' or '?'), so the token may be sent to it; else 0. */
 int github_same_api(const char *base, const char *url);

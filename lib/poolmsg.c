@@ -187,13 +187,13 @@ poolmsg_types_match(const char *globs, const char *type)
 int
 poolmsg_valid_globs(const char *globs)
 {
-	size_t n = strlen(globs), item = 0, i;
+	size_t n = strlen(globs), item = 0, count = 0, i;
 
-	if (n == 0 || n > 512 || strspn(globs, GLOB_CHARS ",") != n)
+	if (n == 0 || strspn(globs, GLOB_CHARS ",") != n)
 		return 0;
 	for (i = 0; i <= n; i++) {
 		if (globs[i] == ',' || globs[i] == '\0') {
-			if (item == 0 || item > 64)
+			if (item == 0 || item > 64 || ++count > POOLMSG_MAX_GLOBS)
 				return 0;
 			item = 0;
 		} else {

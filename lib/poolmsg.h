@@ -33,8 +33,9 @@ int poolmsg_valid_usage(const char *s);
 /* 1 when s is a repository as GitHub names it: OWNER/NAME, 3-140 of
  * A-Z a-z 0-9 _ . - with one '/' that is neither first nor last. */
 int poolmsg_valid_repo(const char *s);
-/* 1 if globs is a valid comma-separated list of type globs: 1-512 bytes,
- * each glob 1-64 of a-z 0-9 . - * ?, no empty item. */
+/* 1 if globs is a valid comma-separated list of type globs: 1 to
+ * POOLMSG_MAX_GLOBS, each 1-64 of a-z 0-9 . - * ?, no empty item. */
+#define POOLMSG_MAX_GLOBS 400 /* as many as EC2 takes (FLEET_MAX_GLOBS) */
 int poolmsg_valid_globs(const char *globs);
 
 /* 1 if s matches the glob g ('*' any run of characters, '?' one), else 0. */

@@ -7,26 +7,31 @@
 #include "sqs.h"
 #include "state.h"
 
-/* The table's items pool-status needs: live instance records and the
- * heartbeats (not signals, not the parameters and tokens). */
+/* The table's items pool-status needs: live instance records, the
+ * heartbeats, and the signals that say an instance cannot serve (not the
+ * other signals, not the parameters and tokens). */
 static int
 scan(struct aws *a, const char *pool, cJSON **items, struct err *e)
 {
 	cJSON *names = cJSON_CreateObject(), *vals = cJSON_CreateObject();
-	struct buf inst = BUF_INIT, hb = BUF_INIT;
+	struct buf inst = BUF_INIT, hb = BUF_INIT, sig = BUF_INIT;
 	int r = -1;
 
 	/* The key prefixes are the model's (state_pk with no name). */
 	if (names == NULL || vals == NULL || !cJSON_AddStringToObject(names, "#st", "state") ||
-	    state_pk(&inst, KIND_INSTANCE, "") || state_pk(&hb, KIND_HEARTBEAT, "") ||
-	    item_add_s(vals, ":i", inst.p) || item_add_s(vals, ":hb", hb.p) || item_add_s(vals, ":term", "terminated")) {
+	    !cJSON_AddStringToObject(names, "#sg", "signal") || state_pk(&inst, KIND_INSTANCE, "") ||
+	    state_pk(&hb, KIND_HEARTBEAT, "") || state_pk(&sig, KIND_SIGNAL, "") || item_add_s(vals, ":i", inst.p) ||
+	    item_add_s(vals, ":hb", hb.p) || item_add_s(vals, ":sig", sig.p) || item_add_s(vals, ":term", "terminated") ||
+	    item_add_s(vals, ":rx", "runner-exited") || item_add_s(vals, ":spot", "spot-interrupted")) {
 		err_set(e, ERR_LOCAL, "out of memory");
 		goto done;
 	}
-	r = ddb_scan(a, pool, "(begins_with(pk, :i) AND #st <> :term) OR begins_with(pk, :hb)", names, vals, items, e);
+	r = ddb_scan(a, pool, "(begins_with(pk, :i) AND #st <> :term) OR begins_with(pk, :hb) OR "
+	    "(begins_with(pk, :sig) AND #sg IN (:rx, :spot))", names, vals, items, e);
 done:
 	buf_free(&inst);
 	buf_free(&hb);
+	buf_free(&sig);
 	cJSON_Delete(names);
 	cJSON_Delete(vals);
 	return r;

@@ -36,7 +36,8 @@ when(const cJSON *item, const char *name)
 }
 
 /* The instance id an item's key names after prefix: "i#ID", or
- * "hb#arn:...:instance/ID" (also "hb#ID"). NULL when it names none. */
+ * "hb#arn:...:instance/ID" (also "hb#ID"), likewise "sig#". NULL when it
+ * names none. */
 static const char *
 key_id(const cJSON *item, const char *prefix)
 {
@@ -46,7 +47,7 @@ key_id(const cJSON *item, const char *prefix)
 	if (pk == NULL || strncmp(pk, prefix, n) != 0)
 		return NULL;
 	id = pk + n;
-	if (strncmp(prefix, "hb#", 3) == 0 && (slash = strrchr(id, '/')) != NULL)
+	if (strncmp(prefix, "i#", 2) != 0 && (slash = strrchr(id, '/')) != NULL)
 		id = slash + 1;
 	return names_instance_id(id) ? id : NULL;
 }
@@ -165,7 +166,7 @@ poolstatus_build(struct poolstatus *ps, const cJSON *items, const char *const *c
 
 		if (r == 1)
 			ps->nin++;
-		else if (r < 0 && key_id(it, "hb#") == NULL)
+		else if (r < 0 && key_id(it, "hb#") == NULL && key_id(it, "sig#") == NULL)
 			ps->skipped++;
 	}
 	if (ps->nin > 1)
@@ -181,6 +182,20 @@ poolstatus_build(struct poolstatus *ps, const cJSON *items, const char *const *c
 		r = bsearch(&key, ps->in, ps->nin, sizeof(key), by_id);
 		if (r && at > r->heartbeat)
 			r->heartbeat = at;
+	}
+	/* The signals that say an instance cannot serve. */
+	cJSON_ArrayForEach(it, items) {
+		const char *id = key_id(it, "sig#"), *sg = item_s(it, "signal"), *run = item_s(it, "runId");
+		struct poolstatus_inst key, *r;
+
+		if (id == NULL || ps->nin == 0 || sg == NULL ||
+		    (strcmp(sg, "runner-exited") != 0 && strcmp(sg, "spot-interrupted") != 0))
+			continue;
+		snprintf(key.id, sizeof(key.id), "%s", id);
+		if ((r = bsearch(&key, ps->in, ps->nin, sizeof(key), by_id)) == NULL)
+			continue;
+		snprintf(r->signal, sizeof(r->signal), "%s", sg);
+		snprintf(r->signal_run, sizeof(r->signal_run), "%s", run && names_run_id(run) ? run : "-");
 	}
 	if (ps->nin > 1)
 		qsort(ps->in, ps->nin, sizeof(ps->in[0]), by_run_id);
@@ -285,7 +300,8 @@ static const char tsv_head[] =
     "# pool\tNAME\tNOW\tINSTANCES\n"
     "# class\tCLASS\tCREATED\tCLAIMED\tRUNNING\tIDLE\tEXPIRED\tQUEUED\tOLDEST-IDLE-ID\tOLDEST-IDLE-AGE\n"
     "# instance\tRUN-ID\tID\tCLASS\tSTATE\tAGE\tHEARTBEAT-AGE\tTHRESHOLD-IN\tTYPE\tUSAGE\n"
-    "# expired\tID\tCLASS\tSTATE\tRUN-ID\tEXPIRED-FOR\tACTION\n";
+    "# expired\tID\tCLASS\tSTATE\tRUN-ID\tEXPIRED-FOR\tACTION\n"
+    "# stopped\tID\tCLASS\tSTATE\tSIGNAL\tSIGNAL-RUN-ID\n";
 
 /* What refresh does with an expired record. */
 #define ACTION "terminate"
@@ -332,6 +348,13 @@ tsv(const struct poolstatus *ps, const char *pool, struct buf *b)
 			continue;
 		bad |= buf_addf(b, "expired\t%s\t%s\t%s\t%s\t%lld\t" ACTION "\n", r->id, r->rclass, state_name(r->state),
 		    r->run[0] ? r->run : "-", ps->now - r->threshold);
+	}
+	for (i = 0; i < ps->nin; i++) {
+		const struct poolstatus_inst *r = &ps->in[i];
+
+		if (r->signal[0])
+			bad |= buf_addf(b, "stopped\t%s\t%s\t%s\t%s\t%s\n", r->id, r->rclass, state_name(r->state),
+			    r->signal, r->signal_run);
 	}
 	return bad ? -1 : 0;
 }
@@ -427,6 +450,20 @@ json(const struct poolstatus *ps, const char *pool, struct buf *b)
 		cJSON_AddStringToObject(o, "action", ACTION);
 		bad |= json_line(b, o);
 	}
+	for (i = 0; i < ps->nin; i++) {
+		const struct poolstatus_inst *r = &ps->in[i];
+
+		if (!r->signal[0])
+			continue;
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "kind", "stopped");
+		cJSON_AddStringToObject(o, "instanceId", r->id);
+		cJSON_AddStringToObject(o, "resourceClass", r->rclass);
+		cJSON_AddStringToObject(o, "state", state_name(r->state));
+		cJSON_AddStringToObject(o, "signal", r->signal);
+		cJSON_AddStringToObject(o, "signalRunId", r->signal_run);
+		bad |= json_line(b, o);
+	}
 	return bad ? -1 : 0;
 }
 
@@ -436,7 +473,7 @@ markdown(const struct poolstatus *ps, const char *pool, struct buf *b)
 	struct tm tm;
 	time_t t = (time_t)ps->now;
 	char at[32] = "?";
-	size_t i, owned = 0, expired = 0;
+	size_t i, owned = 0, expired = 0, stopped = 0;
 	int bad = 0;
 
 	if (gmtime_r(&t, &tm))
@@ -504,6 +541,20 @@ markdown(const struct poolstatus *ps, const char *pool, struct buf *b)
 	} else {
 		bad |= buf_adds(b, "Nothing has expired: the next refresh terminates no recorded instance.\n\n");
 	}
+	for (i = 0; i < ps->nin; i++) {
+		const struct poolstatus_inst *r = &ps->in[i];
+
+		if (!r->signal[0])
+			continue;
+		if (!stopped++)
+			bad |= buf_adds(b, "Instances that cannot serve (never returned to the pool; runner-exited ones "
+			                   "the next refresh terminates):\n\n| instance | class | state | signal | run id |\n"
+			                   "|---|---|---|---|---|\n");
+		bad |= buf_addf(b, "| %s | %s | %s | %s | %s |\n", r->id, r->rclass, state_name(r->state), r->signal,
+		    r->signal_run);
+	}
+	if (stopped)
+		bad |= buf_addc(b, '\n');
 	return bad ? -1 : 0;
 }
 

@@ -29,6 +29,8 @@ struct poolstatus_inst {
 	long long threshold; /* or UNKNOWN (then it never expires: refresh's Scan compares it) */
 	long long heartbeat; /* the heartbeat's "at", or UNKNOWN */
 	int expired;       /* threshold < now: refresh's rule (state-scan --expired) */
+	char signal[24];   /* "runner-exited" or "spot-interrupted": it cannot serve; else "" */
+	char signal_run[65]; /* the run that signal names, "-" when none */
 };
 
 struct poolstatus_class {
@@ -52,7 +54,8 @@ struct poolstatus {
 #define POOLSTATUS_INIT { 0, NULL, 0, NULL, 0, 0 }
 
 /* Builds the view at time now from items (an array of DynamoDB items:
- * instance records "i#ID" and heartbeats "hb#...instance/ID"; terminated
+ * instance records "i#ID", heartbeats "hb#...instance/ID" and the signals
+ * "sig#...instance/ID" runner-exited and spot-interrupted; terminated
  * records and heartbeats of no live record are left out, anything else is
  * skipped and counted) and the classes
  * named (shown even with no record; each must be a class name, else it is

@@ -77,6 +77,20 @@ arch(const cJSON *v, int *arm64)
 	return 0;
 }
 
+/* How many members of obj are named name. cJSON keeps every member of a
+ * repeated key, and readers differ on which one counts (cJSON the first,
+ * most others the last): a config that says two things is refused. */
+static int
+members(const cJSON *obj, const char *name)
+{
+	const cJSON *m;
+	int n = 0;
+
+	for (m = obj->child; m; m = m->next)
+		n += strcmp(m->string, name) == 0;
+	return n;
+}
+
 int
 rclass_load(struct rclass_set *s, const char *config, struct err *e)
 {
@@ -96,8 +110,8 @@ rclass_load(struct rclass_set *s, const char *config, struct err *e)
 		return -1;
 	}
 	cJSON_ArrayForEach(it, doc) {
+		static const char *const keys[] = { "cpu", "mem", "mmem", "arch", NULL };
 		struct rclass c;
-		struct rclass *old;
 
 		memset(&c, 0, sizeof(c));
 		if (!names_class(it->string)) {
@@ -110,6 +124,16 @@ rclass_load(struct rclass_set *s, const char *config, struct err *e)
 			goto fail;
 		}
 		snprintf(c.name, sizeof(c.name), "%s", it->string);
+		if (members(doc, c.name) > 1) {
+			err_set(e, ERR_INPUT, "resource class config: class %s is given twice", c.name);
+			goto fail;
+		}
+		for (i = 0; cJSON_IsObject(it) && keys[i]; i++) {
+			if (members(it, keys[i]) > 1) {
+				err_set(e, ERR_INPUT, "resource class config: %s gives %s twice", c.name, keys[i]);
+				goto fail;
+			}
+		}
 		if (!cJSON_IsObject(it) || whole(cJSON_GetObjectItemCaseSensitive(it, "cpu"), 1, 448, &c.cpu) ||
 		    whole(mem_of(it), 512, 24576 * 1024, &c.mem) ||
 		    (cJSON_GetObjectItemCaseSensitive(it, "mem") && cJSON_GetObjectItemCaseSensitive(it, "mmem"))) {
@@ -121,15 +145,11 @@ rclass_load(struct rclass_set *s, const char *config, struct err *e)
 			err_set(e, ERR_INPUT, "resource class config: %s: arch must be \"x86_64\" or \"arm64\"", c.name);
 			goto fail;
 		}
-		old = (struct rclass *)rclass_find(s, c.name);
-		if (old) {
-			*old = c;
-		} else if (s->n == RCLASS_MAX) {
+		if (s->n == RCLASS_MAX) {
 			err_set(e, ERR_INPUT, "resource class config: more than %d classes", RCLASS_MAX);
 			goto fail;
-		} else {
-			s->c[s->n++] = c;
 		}
+		s->c[s->n++] = c;
 	}
 	cJSON_Delete(doc);
 	if (s->n == 0) {

@@ -106,7 +106,9 @@ state_cas_body(const struct state_cas *c, const char **op)
 	/* Only the table's transitions, and never an empty run id in a condition. */
 	if (!state_allowed(c->from, c->to) ||
 	    (c->run_id == NULL && c->to != ST_CREATED && c->to != ST_TERMINATED && c->from != ST_NONE) ||
-	    (c->from == ST_NONE && c->to == ST_IDLE && c->run_id != NULL) ||
+	    (c->from == ST_NONE && c->to == ST_IDLE && (c->run_id != NULL || c->repository != NULL)) ||
+	    (c->to == ST_RUNNING && c->repository != NULL) ||
+	    (c->same_repository && (c->to != ST_CLAIMED || c->repository == NULL)) ||
 	    b == NULL || names == NULL || vals == NULL) {
 		cJSON_Delete(b);
 		cJSON_Delete(names);
@@ -133,6 +135,8 @@ state_cas_body(const struct state_cas *c, const char **op)
 			bad |= item_add(item, "instanceType", item_attr_s(c->instance_type));
 		if (c->usage_class)
 			bad |= item_add(item, "usageClass", item_attr_s(c->usage_class));
+		if (c->repository)
+			bad |= item_add(item, "repository", item_attr_s(c->repository));
 		bad |= item_add(b, "Item", item);
 		bad |= item_add(b, "ConditionExpression", cJSON_CreateString("attribute_not_exists(pk)"));
 		cJSON_Delete(names);
@@ -157,7 +161,13 @@ state_cas_body(const struct state_cas *c, const char **op)
 		bad |= item_add(names, "#run", cJSON_CreateString("runId"));
 		bad |= item_add(vals, ":ttl", item_attr_n(c->now + 7 * 86400));
 		update = "SET #st = :to, #up = :now, #ttl = :ttl REMOVE #run";
-		cond = c->run_id ? "#st = :from AND #run = :run" : "#st = :from";
+		/* With a repository: only the run's own repository ends it. */
+		if (c->run_id && c->repository)
+			cond = "#st = :from AND #run = :run AND #repo = :repo";
+		else if (c->repository)
+			cond = "#st = :from AND #repo = :repo";
+		else
+			cond = c->run_id ? "#st = :from AND #run = :run" : "#st = :from";
 		if (c->run_id)
 			bad |= item_add(vals, ":run", item_attr_s(c->run_id));
 	} else {
@@ -170,14 +180,16 @@ state_cas_body(const struct state_cas *c, const char **op)
 			 * condition. The class and the repository are checked against
 			 * the record, which only the controlplane writes: a pool
 			 * message says the same, but whoever can send to a queue can
-			 * say anything. No repository: no run has used it yet. */
-			update = "SET #st = :to, #run = :run, #th = :th, #up = :now";
-			if (c->resource_class && c->repository)
+			 * say anything. No repository: no run has used it yet. The
+			 * claiming run's repository is stored: it owns the record now. */
+			update = c->repository ? "SET #st = :to, #run = :run, #th = :th, #up = :now, #repo = :repo"
+			                       : "SET #st = :to, #run = :run, #th = :th, #up = :now";
+			if (c->resource_class && c->same_repository)
 				cond = "#st = :from AND attribute_not_exists(#run) AND #th > :now AND #rc = :rc AND "
 				       "(attribute_not_exists(#repo) OR #repo = :repo)";
 			else if (c->resource_class)
 				cond = "#st = :from AND attribute_not_exists(#run) AND #th > :now AND #rc = :rc";
-			else if (c->repository)
+			else if (c->same_repository)
 				cond = "#st = :from AND attribute_not_exists(#run) AND #th > :now AND "
 				       "(attribute_not_exists(#repo) OR #repo = :repo)";
 			else
@@ -189,9 +201,11 @@ state_cas_body(const struct state_cas *c, const char **op)
 		} else if (c->to == ST_IDLE) {
 			/* The repository it last served, for same-repository reuse.
 			 * Unknown is recorded as such ("unknown" is no OWNER/NAME):
-			 * only a record without one is an instance no run has used. */
+			 * only a record without one is an instance no run has used.
+			 * Given, it must be the record's: a run id names any run, and
+			 * only the run's own repository may release it. */
 			update = "SET #st = :to, #th = :th, #up = :now, #repo = :repo REMOVE #run";
-			cond = "#st = :from AND #run = :run";
+			cond = c->repository ? "#st = :from AND #run = :run AND #repo = :repo" : "#st = :from AND #run = :run";
 			bad |= item_add(names, "#repo", cJSON_CreateString("repository"));
 			bad |= item_add(vals, ":repo", item_attr_s(c->repository ? c->repository : "unknown"));
 		} else {
@@ -201,7 +215,7 @@ state_cas_body(const struct state_cas *c, const char **op)
 			cond = "#st = :from AND #run = :run AND #th > :now";
 		}
 	}
-	if (c->repository && c->to == ST_CLAIMED) {
+	if (c->repository && (c->to == ST_CLAIMED || c->to == ST_TERMINATED)) {
 		bad |= item_add(names, "#repo", cJSON_CreateString("repository"));
 		bad |= item_add(vals, ":repo", item_attr_s(c->repository));
 	}

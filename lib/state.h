@@ -42,14 +42,20 @@ struct state_cas {
 	long long now;
 	const char *resource_class, *instance_type, *usage_class; /* for creation; the
 	                             * class is also a condition of a claim */
-	const char *repository;     /* -> idle: the repository whose run had the
-	                             * instance (stored); -> claimed: the condition
-	                             * that it is that one. NULL: neither */
+	const char *repository;     /* the repository (OWNER/NAME) of the run: stored
+	                             * at creation, claim and -> idle; a condition of
+	                             * -> idle and -> terminated, so that only the run's
+	                             * own repository releases or ends it. NULL: none
+	                             * (-> idle then stores "unknown") */
+	int same_repository;        /* idle -> claimed: only an instance no run has
+	                             * used or last used by repository (needs it) */
 };
 /* The PutItem (creation) or UpdateItem body of one transition; *op is
  * "PutItem" or "UpdateItem". NULL when from -> to is not a transition of
  * the table, when it needs a run id (all but creation and termination) and
- * run_id is NULL, or when out of memory. */
+ * run_id is NULL, for a repository on a warm creation or -> running, for
+ * same_repository without a repository or on another transition than the
+ * claim, or when out of memory. */
 cJSON *state_cas_body(const struct state_cas *c, const char **op);
 
 /* 1 if item, the record as read after the write, shows the transition c

@@ -51,12 +51,24 @@ terminate_parse(const struct xml *doc, char *const *ids, int n, struct terminate
 }
 
 int
-terminate_refused(struct terminate_state *t, const struct err *failed)
+terminate_refused(struct terminate_state *t, const struct err *failed, int fresh)
 {
 	if (strcmp(failed->code, "InvalidInstanceID.NotFound") == 0) {
-		terminate_set(t, "gone", "gone");
-		return 0;
+		terminate_set(t, fresh ? "error" : "gone", fresh ? failed->code : "gone");
+		return fresh;
 	}
 	terminate_set(t, "error", failed->code[0] ? failed->code : "-");
 	return -1;
+}
+
+long
+terminate_fresh_wait_ms(int round, long left_ms)
+{
+	long w = TERMINATE_FRESH_FIRST_MS;
+
+	if (left_ms <= 0)
+		return -1;
+	while (round-- > 0 && w < left_ms)
+		w *= 2;
+	return w < left_ms ? w : left_ms;
 }

@@ -52,8 +52,14 @@ pool-status --markdown >> "$GITHUB_STEP_SUMMARY"
 X
 		;;
 	ec2-launch) echo 'ec2-launch --count 2 --resource-class large --run-id 42 --subnet-ids subnet-0123456789abcdef0 | cut -f1' ;;
-	ec2-terminate) echo 'ec2-list --run-id 42 --state pending,running | cut -f1 | xargs -r ec2-terminate' ;;
+	ec2-terminate) cat <<'X'
+ec2-list --run-id 42 --state pending,running | cut -f1 | xargs -r ec2-terminate
+ec2-launch --count 1 --resource-class large --run-id 42 | cut -f1 | xargs ec2-terminate --fresh   # launched just now
+X
+		;;
 	ec2-template) echo 'ec2-template --ami ami-0123456789abcdef0 --instance-profile runner --user-data-file user-data.sh' ;;
+	ec2-subnets) echo 'why=$(ec2-subnets --check subnet-0123456789abcdef0 subnet-0123456789abcdef1) || echo "not one fleet: $why"' ;;
+	iam-get-role) echo 'iam-get-role AWSServiceRoleForEC2Spot >/dev/null || aws iam create-service-linked-role --aws-service-name spot.amazonaws.com' ;;
 	ec2-list) echo 'ec2-list --state running --launched-before $(($(date +%s) - 3600)) | cut -f1   # running over an hour' ;;
 	imds-get) echo 'read -r id type <<EOF
 $(imds-get meta-data/instance-id meta-data/instance-type | paste -s)

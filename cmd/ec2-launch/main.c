@@ -23,8 +23,9 @@ static const char help[] =
     "launch template's default version: the class gives the exact vCPU count and\n"
     "the least memory, the globs the allowed types, one override per subnet.\n"
     "Tags: pool, run id, class. All or nothing: if fewer than N come back, those\n"
-    "are terminated. Prints id<TAB>instance-type<TAB>subnet<TAB>usage-class per\n"
-    "instance. A short fleet's error names the types and zones that failed.\n"
+    "are terminated as ec2-terminate --fresh does (EC2RP_FRESH_WAIT_SEC). Prints\n"
+    "id<TAB>instance-type<TAB>subnet<TAB>usage-class per instance. A short\n"
+    "fleet's error names the types and zones that failed.\n"
     "  --class-config JSON  {\"CLASS\": {\"cpu\": N, \"mem\": MiB, \"arch\": A}, ...} (or @FILE\n"
     "                       holding it) instead of the built-in classes: large 2\n"
     "                       vCPU 4096 MiB, xlarge 4/8192, 2xlarge 8/16384, 4xlarge\n"
@@ -38,7 +39,7 @@ static const char help[] =
     "  --usage-class U      spot, on-demand (default), or spot-or-on-demand: spot,\n"
     "                       and what spot lacks the capacity for on-demand, in a\n"
     "                       second CreateFleet of the same launch\n"
-    "  --allowed-types G    up to 20 comma-separated instance-type globs (m6i.*)\n"
+    "  --allowed-types G    up to 400 comma-separated instance-type globs (m6i.*)\n"
     "  --template NAME      launch template (default: the pool's name)\n"
     "  --pool NAME          the pool (default EC2RP_POOL, else ec2-runner-pool)\n"
     "  --json               JSON Lines: instanceId, instanceType, subnetId, usageClass\n"
@@ -136,6 +137,7 @@ ec2_launch_main(int argc, char **argv)
 	static struct fleet_result result, more; /* 8 KB each: not on the stack */
 	struct fleet_result *res = &result;
 	int fallback = 0;
+	long fresh_ms;
 	struct rclass_set set;
 	struct buf b = BUF_INIT, cfg = BUF_INIT;
 	struct aws a;
@@ -171,6 +173,8 @@ ec2_launch_main(int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage("unexpected argument: %.40s", argv[optind]);
+	if (cli_fresh_ms(&fresh_ms))
+		return ERR_INPUT;
 	if (class_config(config, &cfg, &e))
 		return e.cls == ERR_INPUT ? cli_usage("invalid %s", e.msg) : cli_fail(&e, "read the class config");
 	if (strlen(cfg.p) != cfg.len)
@@ -205,7 +209,7 @@ ec2_launch_main(int argc, char **argv)
 		return cli_usage("invalid --usage-class: spot, on-demand or spot-or-on-demand");
 	}
 	if (*req.globs && !poolmsg_valid_globs(req.globs))
-		return cli_usage("invalid --allowed-types: comma-separated globs of a-z 0-9 . - * ?");
+		return cli_usage("invalid --allowed-types: at most 400 comma-separated globs of a-z 0-9 . - * ?");
 	if ((req.pool = cli_pool(pool_opt)) == NULL)
 		return ERR_INPUT;
 	if (req.template && !names_pool(req.template))
@@ -272,10 +276,10 @@ ec2_launch_main(int argc, char **argv)
 		const char *left = "terminated";
 		struct err te;
 
-		/* All or nothing: give back what did come. */
+		/* All or nothing: give back what did come, launched moments ago. */
 		for (i = 0; i < res->n; i++)
 			ids[i] = res->in[i].id;
-		if (res->n && ec2_terminate(&a, ids, res->n, NULL, res_term, &te)) {
+		if (res->n && ec2_terminate(&a, ids, res->n, NULL, fresh_ms, res_term, &te)) {
 			left = "could not terminate (the pool's refresh will)";
 			for (i = 0; i < res->n; i++)
 				log_msg(LOG_WARN, "left running: %s (%s)", ids[i], te.msg);

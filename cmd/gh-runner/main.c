@@ -86,6 +86,17 @@ env(const char *name)
 	return v && *v ? v : NULL;
 }
 
+/* 1 if s holds a control byte: in a header it would end the line or be
+ * refused on the way, so such a token is refused before it is sent. */
+static int
+has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
 /* The token from file, or else GITHUB_TOKEN. NULL with e set when none. */
 static char *
 read_token(const char *file, struct err *e)
@@ -98,6 +109,8 @@ read_token(const char *file, struct err *e)
 
 		if (v == NULL)
 			err_set(e, ERR_LOCAL, "GITHUB_TOKEN is not set (or use --token-file, or a GitHub App)");
+		else if (has_control(v))
+			err_set(e, ERR_INPUT, "GITHUB_TOKEN holds a control character (a newline, a tab?): not sent");
 		else if ((t = strdup(v)) == NULL)
 			err_nomem(e);
 		return t;
@@ -109,6 +122,8 @@ read_token(const char *file, struct err *e)
 			err_set(e, ERR_INPUT, "the --token-file holds more than a token (over %d bytes)", TOKEN_MAX);
 		else if (b.p[0] == '\0')
 			err_set(e, ERR_LOCAL, "the --token-file is empty");
+		else if (has_control(b.p))
+			err_set(e, ERR_INPUT, "the --token-file's token holds a control character (a tab?): not sent");
 		else if ((t = strdup(b.p)) == NULL)
 			err_nomem(e);
 	}

@@ -317,7 +317,7 @@ pool_pop_main(int argc, char **argv)
 	if (*p.usage && !poolmsg_valid_usage(p.usage))
 		return cli_usage("invalid --usage-class '%.20s': spot or on-demand", p.usage);
 	if (*p.globs && !poolmsg_valid_globs(p.globs))
-		return cli_usage("invalid --instance-types: comma-separated globs of a-z 0-9 . - * ?, each 1-64 long");
+		return cli_usage("invalid --instance-types: at most 400 comma-separated globs of a-z 0-9 . - * ?, each 1-64 long");
 	if (*p.repo && !poolmsg_valid_repo(p.repo))
 		return cli_usage("invalid --repository '%.40s': OWNER/NAME of A-Z a-z 0-9 _ . -", p.repo);
 	if ((pool = cli_pool(pool_opt)) == NULL)

@@ -25,8 +25,11 @@ static const char help[] =
     "  (one of the two is required, except for ->terminated, which sets none)\n"
     "  --resource-class C, --instance-type T, --usage-class U   (creation; the\n"
     "                        class is also a condition of idle -> claimed)\n"
-    "  --repository R        -> idle: the repository the run belonged to (stored);\n"
-    "                        idle -> claimed: the condition that it is R\n"
+    "  --repository R        the run's repository (OWNER/NAME): stored by none ->\n"
+    "                        created, idle -> claimed and -> idle; -> idle and\n"
+    "                        -> terminated then need the record to name R\n"
+    "  --same-repository     idle -> claimed only if no run has used the instance\n"
+    "                        or the last one was of --repository R\n"
     "  --pool NAME           the pool (default EC2RP_POOL, else ec2-runner-pool)\n"
     "A condition that fails after a retry is checked against the record: a first\n"
     "attempt carried out though its answer was lost counts as moved.\n"
@@ -60,7 +63,8 @@ state_cas_main(int argc, char **argv)
 		{ "run-id", required_argument, 0, 'r' }, { "threshold-in", required_argument, 0, 'i' },
 		{ "threshold", required_argument, 0, 't' }, { "resource-class", required_argument, 0, 'c' },
 		{ "instance-type", required_argument, 0, 'y' }, { "usage-class", required_argument, 0, 'u' },
-		{ "pool", required_argument, 0, 'p' }, { "repository", required_argument, 0, 'R' }, { 0, 0, 0, 0 } };
+		{ "pool", required_argument, 0, 'p' }, { "repository", required_argument, 0, 'R' },
+		{ "same-repository", no_argument, 0, 'S' }, { 0, 0, 0, 0 } };
 	struct state_cas cas;
 	const char *pool_opt = NULL, *op;
 	long long v, in_sec = -1, at = -1;
@@ -108,6 +112,9 @@ state_cas_main(int argc, char **argv)
 				return cli_usage("invalid --repository: OWNER/NAME");
 			cas.repository = optarg;
 			break;
+		case 'S':
+			cas.same_repository = 1;
+			break;
 		default:
 			if (cli_option(c, argv, opts, &pool_opt, NULL))
 				return ERR_INPUT;
@@ -134,8 +141,10 @@ state_cas_main(int argc, char **argv)
 	if (in_sec < 0 && at < 0 && cas.to != ST_TERMINATED)
 		return cli_usage("--threshold-in or --threshold is required for %s -> %s", argv[optind + 1],
 		    argv[optind + 2]);
-	if (cas.repository && cas.to != ST_IDLE && cas.to != ST_CLAIMED)
-		return cli_usage("--repository goes with -> idle or idle -> claimed");
+	if (cas.repository && cas.to == ST_RUNNING)
+		return cli_usage("--repository goes with none -> created, idle -> claimed, -> idle or -> terminated");
+	if (cas.same_repository && (cas.to != ST_CLAIMED || cas.repository == NULL))
+		return cli_usage("--same-repository goes with idle -> claimed and --repository");
 	if ((in_sec >= 0 || at >= 0) && cas.to == ST_TERMINATED)
 		return cli_usage("-> terminated sets no threshold");
 	if ((cas.table = cli_pool(pool_opt)) == NULL)

@@ -18,14 +18,14 @@ static const char help[] =
     "usage: state-put [--pool NAME] signal INSTANCE-ID SIGNAL [--run-id RUN] [--message TEXT]\n"
     "       state-put [--pool NAME] heartbeat INSTANCE-ID\n"
     "       state-put [--pool NAME] config NAME      (the value is read from stdin)\n"
-    "       state-put [--pool NAME] token registration|remove --run-id RUN INSTANCE-ID...\n"
+    "       state-put [--pool NAME] token registration --run-id RUN INSTANCE-ID...\n"
     "                                                (the token is read from stdin)\n"
     "       state-put [--pool NAME] delete INSTANCE-ID\n"
     "       state-put [--pool NAME] delete-token INSTANCE-ID [--run-id RUN]\n"
     "Writes one record: a signal (e.g. registered, deregistered) with its run id\n"
     "and time, a heartbeat, or a configuration value (secrets such as tokens come\n"
     "on stdin, never on the command line). token gives each instance named its\n"
-    "own copy of a GitHub registration or remove token for one run, in an item\n"
+    "own copy of a GitHub registration token for one run, in an item\n"
     "only that instance's role can read (docs/security.md); it expires by TTL\n"
     "after an hour. delete removes an instance's signal, heartbeat and token;\n"
     "delete-token only its token (with --run-id, only if it is that run's).\n"
@@ -91,8 +91,9 @@ state_put_main(int argc, char **argv)
 			if (what[0] == 'c' && (n != 2 || !names_config(ops[1])))
 				return cli_usage("config takes one NAME of a-z 0-9 - (the value comes on stdin)");
 			if (what[0] == 't') {
-				if (strcmp(ops[1], "registration") && strcmp(ops[1], "remove"))
-					return cli_usage("token takes a PURPOSE, registration or remove, then instance ids");
+				/* No remove token reaches an instance (docs/state-model.md). */
+				if (strcmp(ops[1], "registration"))
+					return cli_usage("token takes a PURPOSE, registration, then instance ids");
 				if (n < 3)
 					return cli_usage("token takes at least one instance id");
 				for (c = 2; c < n; c++)

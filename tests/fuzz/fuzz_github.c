@@ -25,12 +25,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (memchr(next.p, '>', next.len) || strstr(h, quoted.p) == NULL)
 			abort();
 	}
-	w = github_rate_wait(size & 1 ? 429 : 403, h, "0", h, 1700000000);
+	w = github_rate_wait(size & 1 ? 429 : 403, h, h, "0", h, 1700000000, (int)(size % 40));
 	if (w < -1 || (size & 1 && w < 0))
 		abort(); /* a 429 always waits */
-	w = github_rate_wait(403, "", "0", h, 1700000000);
+	w = github_rate_wait(403, "", "", "0", h, 1700000000, 1);
 	if (w < 0)
 		abort(); /* a spent limit always waits */
+	w = github_rate_wait(403, h, "", "", "", 1700000000, (int)size);
+	if (w > 3600 || (w >= 0 && !strstr(h, "secondary rate limit") && !strstr(h, "abuse detection")))
+		abort(); /* a hintless 403 waits only when it names a limit, at most an hour */
 	if (github_same_api("https://api.github.com", h) &&
 	    strncmp(h, "https://api.github.com", 22) != 0)
 		abort();

@@ -24,7 +24,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (s.n < 1 || s.n > RCLASS_MAX || (size == 0 && rclass_find(&s, "2xlarge") == NULL))
 			abort();
 		for (i = 0; i < s.n; i++)
-			if (!names_class(s.c[i].name) || s.c[i].cpu < 1 || s.c[i].cpu > 448 || s.c[i].mem < 512)
+			if (!names_class(s.c[i].name) || s.c[i].cpu < 1 || s.c[i].cpu > 448 || s.c[i].mem < 512 ||
+			    rclass_find(&s, s.c[i].name) != &s.c[i]) /* each name once */
 				abort();
 	} else if (e.cls != ERR_INPUT || e.msg[0] == '\0' || strchr(e.msg, '\n')) {
 		abort();

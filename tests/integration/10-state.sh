@@ -90,9 +90,10 @@ expect 1 "gone" state-get --consistent --kind token $I1
 expect 2 "token without --run-id" sh -c "echo x | state-put token registration $I1"
 check "says what is missing" err_has "--run-id"
 expect 2 "token with another purpose" sh -c "echo x | state-put token admin --run-id 1 $I1"
-expect 2 "token without an instance" sh -c "echo x | state-put token remove --run-id 1"
-expect 2 "token with a bad instance id" sh -c "echo x | state-put token remove --run-id 1 i-nothex"
-expect 2 "token with an empty value" sh -c "printf '' | state-put token remove --run-id 1 $I1"
+expect 2 "token without an instance" sh -c "echo x | state-put token registration --run-id 1"
+expect 2 "token with a bad instance id" sh -c "echo x | state-put token registration --run-id 1 i-nothex"
+expect 2 "token with an empty value" sh -c "printf '' | state-put token registration --run-id 1 $I1"
+expect 2 "no remove purpose: no remove token reaches an instance" sh -c "echo x | state-put token remove --run-id 1 $I1"
 expect 0 "the other instance's token is untouched by all that" state-get --consistent --kind token $I2
 check "still the registration token for 100" sh -c "cut -f2,3,5 $T_OUT | grep -qx 'registration	100	AAAABBBBCCCC'"
 expect 0 "delete removes signal, heartbeat and token" state-put delete $I2

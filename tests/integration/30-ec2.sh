@@ -121,6 +121,51 @@ expect 4 "no capacity at all: exit 4" ec2-launch --count 1 --resource-class larg
 check "names the type and zone that failed" sh -c "grep -Eq 'failed: [a-z0-9]+\.[a-z0-9]+ in us-east-1[abc]' $T_ERR"
 sim POST /reset-faults >/dev/null
 
+# EC2's eventual consistency: a new instance is unknown to EC2's other
+# actions for a while (the stack's unseenSec). "Not found" then is no proof
+# of anything: the short fleet's instances are terminated once EC2 knows
+# them, not taken for gone while they run on.
+sim POST /faults '{"capacity":1,"unseenSec":3}' >/dev/null
+expect 4 "partial fleet, EC2 slow to know the one that came: exit 4" ec2-launch --count 2 --resource-class large --run-id ec1
+check "says it was terminated" err_has "terminated the 1 that came"
+sim POST /reset-faults >/dev/null
+ec1=$(sim GET /instances | jq -r '.[] | select(.tags["ec2-runner-pool:run-id"] == "ec1") | .id')
+check "the one that came ($ec1) is terminated, not left running" \
+	sh -c "[ -n '$ec1' ] && echo '$(inst .state "$ec1")' | grep -Eqx 'shutting-down|terminated'"
+ec2-launch --count 1 --resource-class large --run-id ec2 > "$T_TMP/ec2" 2>/dev/null
+expect 0 "ec2-terminate --fresh --pool: waits until EC2 shows it" ec2-terminate --fresh --pool ec2-runner-pool "$(cut -f1 "$T_TMP/ec2")"
+check "terminated, not gone" sh -c "grep -Eq '	(pending|running)	(shutting-down|terminated)\$' $T_OUT"
+ec2-launch --count 1 --resource-class large --run-id ec3 > "$T_TMP/ec3" 2>/dev/null
+expect 0 "ec2-terminate --fresh without the guard" ec2-terminate --fresh "$(cut -f1 "$T_TMP/ec3")"
+check "terminated, not gone" sh -c "grep -Eq '	(pending|running)	(shutting-down|terminated)\$' $T_OUT"
+sim POST /faults '{"unseenSec":8}' >/dev/null
+ec2-launch --count 1 --resource-class large --run-id ec4 > "$T_TMP/ec4" 2>/dev/null
+expect 0 "without --fresh, the old belief: gone" ec2-terminate "$(cut -f1 "$T_TMP/ec4")"
+check "gone ($(cat "$T_OUT"))" out_has "gone	gone"
+check "while it runs on" sh -c "echo '$(inst .state "$(cut -f1 "$T_TMP/ec4")")' | grep -Eqx 'pending|running'"
+ec2-terminate --fresh "$(cut -f1 "$T_TMP/ec4")" >/dev/null
+sim POST /reset-faults >/dev/null
+expect 4 "--fresh and an id EC2 never knows: exit 4 once the wait is over" \
+	env EC2RP_FRESH_WAIT_SEC=3 ec2-terminate --fresh i-0000000000000000e
+check "not proven: error, InvalidInstanceID.NotFound" out_has "i-0000000000000000e	error	InvalidInstanceID.NotFound"
+check "says so" err_has "not proven terminated"
+expect 4 "the same with the guard" env EC2RP_FRESH_WAIT_SEC=3 ec2-terminate --fresh --pool ec2-runner-pool i-0000000000000000e
+check "not gone either" out_has "i-0000000000000000e	error	InvalidInstanceID.NotFound"
+sim POST /faults '{"capacity":1,"unseenSec":6}' >/dev/null
+expect 4 "a short fleet whose instance EC2 does not know within EC2RP_FRESH_WAIT_SEC" \
+	env EC2RP_FRESH_WAIT_SEC=2 ec2-launch --count 2 --resource-class large --run-id ec6
+sim POST /reset-faults >/dev/null
+ec6=$(sim GET /instances | jq -r '.[] | select(.tags["ec2-runner-pool:run-id"] == "ec6") | .id')
+check "names it, left running, not proven terminated" sh -c "grep -q 'left running: $ec6 (.*not proven terminated' '$T_ERR'"
+check "and says it could not terminate it" err_has "could not terminate (the pool's refresh will)"
+sleep 6
+ec2-terminate "$ec6" >/dev/null
+for bad in 0 3601 x; do
+	expect 2 "EC2RP_FRESH_WAIT_SEC='$bad' refused" env EC2RP_FRESH_WAIT_SEC="$bad" ec2-terminate --fresh i-0000000000000000e
+done
+check "naming it" err_has EC2RP_FRESH_WAIT_SEC
+expect 2 "and by ec2-launch" env EC2RP_FRESH_WAIT_SEC=x ec2-launch --count 1 --resource-class large --run-id ec5
+
 # spot-or-on-demand: what spot lacks the capacity for comes on-demand.
 sim POST /faults '{"spotCapacity":1}' >/dev/null
 expect 0 "spot-or-on-demand with spot capacity for 1 of 3" ec2-launch --count 3 --resource-class large --run-id so1 --usage-class spot-or-on-demand

@@ -136,9 +136,9 @@ watcher=$!
 kill "$watcher"
 
 REG=$(state-get --kind config registration-token | cut -f2)
-REM=$(state-get --kind config remove-token | cut -f2)
 check "a registration token was stored" [ -n "$REG" ]
-for s in "$GITHUB_TOKEN" "$REG" "$REM" "$AWS_SECRET_ACCESS_KEY"; do
+check "no remove token is stored (none is used)" [ -z "$(state-get --kind config remove-token 2>/dev/null | cut -f2 | tr -d -)" ]
+for s in "$GITHUB_TOKEN" "$REG" "$AWS_SECRET_ACCESS_KEY"; do
 	hits=$(grep -rlF -- "$s" "$T_TMP/gh" "$T_TMP/ps" "$SIM_DIR"/instances/*/console.log "$SIM_DIR"/instances/*/root/var/log/ec2rp/runner.log "$SIM_DIR"/instances/*/root/var/log/ec2rp/config.log 2>/dev/null |
 		while read -r f; do grep -aF -- "$s" "$f" | grep -qav '^::add-mask::' && echo "$f"; done)
 	check "secret ${s%"${s#????}"}... in no log, output, summary or command line" [ -z "$hits" ]

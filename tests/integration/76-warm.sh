@@ -10,6 +10,7 @@ export GITHUB_REPOSITORY=octo/warm INPUT_AMI=ami-0123456789abcdef0 INPUT_IDLE_TI
 export EC2RP_COLD_TIMEOUT_SEC=60 EC2RP_ORPHAN_GRACE_SEC=0
 
 fleets() { sim GET /calls | grep -c '"action": "CreateFleet"'; }
+inst_state() { sim GET /instances | jq -r --arg id "$1" '.[] | select(.id == $id) | .state'; }
 
 expect 2 "warm-pool that is not a flat object" env INPUT_WARM_POOL='{"large": {"n": 2}}' ec2rp-refresh
 check "names the input" err_has "invalid input warm-pool"
@@ -44,5 +45,30 @@ expect 0 "release 761" env GITHUB_RUN_ID=761 ec2rp-release
 expect 0 "release 762" env GITHUB_REPOSITORY=octo/other GITHUB_RUN_ID=762 ec2rp-release
 check "a used instance records its repository" \
 	[ "$(state-get --consistent --json "$W" | jq -r .repository)" = octo/warm ]
+# EC2's eventual consistency: a warm instance refresh could not record is
+# ended at once, and "not found" from EC2 moments after its launch is no
+# proof of that: it is terminated once EC2 knows it, not left running.
+mkdir -p "$T_TMP/broken"
+real=$(command -v state-cas)
+cat > "$T_TMP/broken/state-cas" <<EOF
+#!/bin/sh
+case " \$* " in *" none idle "*) exit 3 ;; esac
+exec "$real" "\$@"
+EOF
+chmod +x "$T_TMP/broken/state-cas"
+check "the released ones back in the pool" wait_for 30 pooled large 4
+sim GET /instances | jq -r '.[].id' | sort > "$T_TMP/before"
+have=$(state-scan --state idle | awk -F '\t' '$5 == "large"' | grep -c .)
+sim POST /faults '{"unseenSec":3}' >/dev/null
+expect 0 "refresh whose new warm instance cannot be recorded, EC2 slow to know it" \
+	env PATH="$T_TMP/broken:$PATH" INPUT_WARM_POOL="{\"large\": $((have + 1))}" ec2rp-refresh
+sim POST /reset-faults >/dev/null
+check "says it terminates it" err_has "could not record the warm instance; terminating it"
+check "and no failure to terminate" sh -c "! grep -q 'terminate failed' '$T_ERR'"
+sim GET /instances | jq -r '.[].id' | sort | comm -13 "$T_TMP/before" - > "$T_TMP/new"
+check "one instance launched" [ "$(lines "$T_TMP/new")" -eq 1 ]
+check "terminated, not left running ($(inst_state "$(cat "$T_TMP/new")"))" \
+	sh -c "echo '$(inst_state "$(cat "$T_TMP/new")")' | grep -Eqx 'shutting-down|terminated'"
+
 model_check
 done_testing

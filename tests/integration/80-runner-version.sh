@@ -102,6 +102,7 @@ E=$(cat "$T_OUT")
 rid=$(sim GET /runners | jq -r --arg n "$E" '.[] | select(.name == $n) | .id')
 gh-runner delete "$rid" >/dev/null 2>&1
 check "its listener ends; the agent signals runner-exited for 804" wait_for 30 signal_is "$E" "runner-exited	804"
+check "pool-status shows it as one that cannot serve" sh -c "pool-status | grep -q '^stopped	$E	large	running	runner-exited	804$'"
 expect 0 "release 804" env GITHUB_RUN_ID=804 ec2rp-release
 check "release reports it" err_has "$E: its runner's listener ended while it served run 804"
 check "and the step summary" grep -q "$E | its runner stopped while serving this run" "$GITHUB_STEP_SUMMARY"

@@ -98,6 +98,20 @@ model_check() {
 	else not_ok "every request fits AWS's models" "$m"; fi
 	if [ "${mfailed:-1}" -eq 0 ]; then ok "the simulator's answers fit AWS's models ($answers checked)"
 	else not_ok "the simulator's answers fit AWS's models" "$m"; fi
+	iam_check
+}
+
+# iam_check: every request was judged by iam-simulate on AWS's authorization
+# data (tests/sim/iam.js) with docs/iam's policies; refusals are enforced only
+# in tests that turn IAM on. Every key the stack put in a request context
+# must be one AWS's data knows for that action (an unknown one is ignored).
+iam_check() {
+	i=$(sim GET /iam) || { not_ok "the stack reports its IAM decisions"; return 0; }
+	printf '%s' "$i" | jq -r '"\(.authorised) \(.refused) \(.refusedEnforced) \(.ignoredKeys | length)"' > "$T_TMP/iam"
+	read -r ia ir ie ik < "$T_TMP/iam"
+	echo "# iam: $ia requests authorised, $ir refused ($ie of them enforced) by AWS's data"
+	if [ "${ik:-1}" -eq 0 ]; then ok "every request context holds only keys AWS documents for its action"
+	else not_ok "every request context holds only keys AWS documents for its action" "$(printf '%s' "$i" | jq -c .ignoredKeys)"; fi
 }
 
 # done_testing: prints the plan; the exit status says whether all passed.

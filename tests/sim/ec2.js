@@ -85,6 +85,25 @@ function globToRe(g) {
   return new RegExp('^' + g.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
 }
 
+// The account's network. Amazon VPC User Guide, "Default VPCs": each
+// Region has a default VPC (172.31.0.0/16) with a default subnet (a /20) in
+// each Availability Zone. Ours is us-east-1 with its six zones (their zone
+// ids, which map to names per account, are ours). Besides the default
+// subnets: one more in the default VPC, in us-east-1b beside that zone's
+// default subnet, and a second VPC with one subnet, so that the refusals
+// below can be seen.
+const DEFAULT_VPC = 'vpc-0123456789abcdef0';
+function network() {
+  const vpcs = new Map([[DEFAULT_VPC, { cidr: '172.31.0.0/16', isDefault: true }],
+    ['vpc-0fedcba9876543210', { cidr: '10.0.0.0/16', isDefault: false }]]);
+  const subnets = new Map();
+  'abcdef'.split('').forEach((z, i) => subnets.set(`subnet-0123456789abcdef${i}`,
+    { vpc: DEFAULT_VPC, zone: `us-east-1${z}`, zoneId: `use1-az${i + 1}`, cidr: `172.31.${i * 16}.0/20`, defaultForAz: true }));
+  subnets.set('subnet-01234567', { vpc: DEFAULT_VPC, zone: 'us-east-1b', zoneId: 'use1-az2', cidr: '172.31.96.0/20', defaultForAz: false });
+  subnets.set('subnet-0fedcba9876543210', { vpc: 'vpc-0fedcba9876543210', zone: 'us-east-1a', zoneId: 'use1-az1', cidr: '10.0.0.0/24', defaultForAz: false });
+  return { vpcs, subnets };
+}
+
 const TEMPLATE_FIELDS = ['ImageId', 'UserData', 'IamInstanceProfile.Name', 'IamInstanceProfile.Arn', 'KeyName',
   'InstanceType', 'MetadataOptions.HttpTokens', 'MetadataOptions.HttpEndpoint', 'MetadataOptions.InstanceMetadataTags',
   'MetadataOptions.HttpPutResponseHopLimit', 'InstanceInitiatedShutdownBehavior'];
@@ -96,6 +115,7 @@ class Ec2 {
     this.verifier = opts.verifier;
     this.faults = opts.faults;
     this.clock = opts.clock;
+    this.account = opts.account || { spotRole: true };
     this.fleetTokens = new Map(); // ClientToken -> { params, answer }
     this.runnerDir = opts.runnerDir;
     this.templates = new Map(); // name -> { id, name, versions: [data], defaultVersion, created }
@@ -104,6 +124,7 @@ class Ec2 {
     // AMIs: what each has baked in. Unknown ids have both the tools and the
     // runner (a pool AMI); a stock AMI has neither.
     this.images = new Map();
+    Object.assign(this, network());
   }
 
   // arch: what uname -m says on it (the simulator runs every instance on
@@ -146,6 +167,10 @@ class Ec2 {
     if (d.UserData !== undefined && !/^[A-Za-z0-9+/=]*$/.test(d.UserData)) {
       throw new Ec2Error('InvalidParameterValue', 'Invalid BASE64 encoding of user data.');
     }
+    // "User data is limited to 16 KB, in raw form, before it is
+    // base64-encoded" (EC2 User Guide, "Work with instance user data"): the
+    // decoded bytes count, not the 4/3 longer text sent. The wording of the
+    // refusal is ours (AWS publishes none for launch templates).
     if (d.UserData && Buffer.from(d.UserData, 'base64').length > 16384) {
       throw new Ec2Error('InvalidParameterValue', 'User data is limited to 16384 bytes');
     }
@@ -289,6 +314,15 @@ class Ec2 {
     if (!Number.isInteger(total) || total < 1) throw new Ec2Error('InvalidTargetCapacitySpecification', 'TotalTargetCapacity must be a positive integer');
     const usage = p['TargetCapacitySpecification.DefaultTargetCapacityType'] || 'on-demand';
     if (!['spot', 'on-demand'].includes(usage)) throw new Ec2Error('InvalidParameterValue', `Invalid DefaultTargetCapacityType ${usage}`);
+    // Spot needs the account's service-linked role AWSServiceRoleForEC2Spot
+    // (EC2 User Guide, "Service-linked role for Spot Instances"). EC2
+    // creates it when the caller may iam:CreateServiceLinkedRole; the pool's
+    // policies do not grant that, so here its absence refuses the launch,
+    // in the code and words reported from AWS (kops #16475,
+    // cdk-github-runners #182).
+    if (usage === 'spot' && !this.account.spotRole) {
+      throw new Ec2Error('AuthFailure.ServiceLinkedRoleCreationNotPermitted', 'The provided credentials do not have permission to create the service-linked role for EC2 Spot Instances.', 403);
+    }
     const cfgs = list(p, 'LaunchTemplateConfigs');
     if (!cfgs.length) throw new Ec2Error('MissingParameter', 'The request must contain the parameter LaunchTemplateConfigs');
     // Every (template, override, matching type) is one launch option; the
@@ -301,6 +335,7 @@ class Ec2 {
       const version = this.version(t, c['LaunchTemplateSpecification.Version']);
       const overrides = list(c, 'Overrides').map((i) => sub(c, `Overrides.${i}`));
       if (!overrides.length) overrides.push({});
+      this.fleetSubnets(overrides);
       for (const o of overrides) {
         if (o.SubnetId && !/^subnet-[0-9a-f]{8,17}$/.test(o.SubnetId)) throw new Ec2Error('InvalidSubnetID.Malformed', `Invalid subnet id: "${o.SubnetId}"`);
         if (o.ImageId && !/^ami-([0-9a-f]{8}|[0-9a-f]{17})$/.test(o.ImageId)) throw new Ec2Error('InvalidAMIID.Malformed', `Invalid id: "${o.ImageId}"`);
@@ -321,7 +356,7 @@ class Ec2 {
             if (o.InstanceType) mismatch = { type: ty.arch, ami: amiArch };
             continue;
           }
-          options.push({ type: ty.name, subnet: o.SubnetId || 'subnet-0000000000000000a', t, version, data });
+          options.push({ type: ty.name, subnet: o.SubnetId || this.defaultSubnet(), t, version, data });
         }
       }
     }
@@ -365,8 +400,53 @@ class Ec2 {
     return this.wrap('CreateFleet', `<fleetId>fleet-${crypto.randomUUID()}</fleetId><errorSet>${errs}</errorSet><fleetInstanceSet>${set}</fleetInstanceSet>`);
   }
 
-  // A subnet's zone: one of three, fixed by its id (the simulator keeps no VPCs).
-  zoneOf(subnet) { return 'us-east-1' + 'abc'[parseInt(subnet.slice(-1), 16) % 3]; }
+  // The overrides' subnets: each one the account has (else EC2's
+  // InvalidSubnetID.NotFound), and two different subnets never in one zone:
+  // "An EC2 Fleet request can't span different subnets from the same
+  // Availability Zone" (EC2 User Guide, "EC2 Fleet limitations"). The code
+  // is InvalidFleetConfig, as other projects report it; AWS publishes no
+  // message for it, the one here is ours.
+  fleetSubnets(overrides) {
+    const byZone = new Map();
+    for (const o of overrides) {
+      if (!o.SubnetId) continue;
+      if (!/^subnet-[0-9a-f]{8,17}$/.test(o.SubnetId)) throw new Ec2Error('InvalidSubnetID.Malformed', `Invalid subnet id: "${o.SubnetId}"`);
+      const sn = this.subnets.get(o.SubnetId);
+      if (!sn) throw new Ec2Error('InvalidSubnetID.NotFound', `The subnet ID '${o.SubnetId}' does not exist`);
+      const other = byZone.get(sn.zone);
+      if (other && other !== o.SubnetId) {
+        throw new Ec2Error('InvalidFleetConfig', `The fleet request includes subnets ${other} and ${o.SubnetId} of one Availability Zone (${sn.zone}); a fleet cannot span different subnets from the same Availability Zone`);
+      }
+      byZone.set(sn.zone, o.SubnetId);
+    }
+  }
+  // Without a subnet EC2 launches into a default subnet of the default VPC.
+  defaultSubnet() {
+    for (const [id, sn] of this.subnets) if (sn.defaultForAz && sn.vpc === DEFAULT_VPC) return id;
+    throw new Ec2Error('MissingInput', 'No subnets found for the default VPC. Please specify a subnet.');
+  }
+  zoneOf(subnet) { return (this.subnets.get(subnet) || {}).zone || ''; }
+
+  // DescribeSubnets: by id (an unknown one is InvalidSubnetID.NotFound, the
+  // whole call refused, as DescribeInstances does with ids) and the filters
+  // vpc-id, availability-zone and default-for-az.
+  aDescribeSubnets(p) {
+    const ids = list(p, 'SubnetId').map((i) => p[`SubnetId.${i}`]);
+    for (const id of ids) if (!/^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/.test(id)) throw new Ec2Error('InvalidSubnetID.Malformed', `Invalid subnet id: "${id}"`);
+    const missing = ids.filter((id) => !this.subnets.has(id));
+    if (missing.length) throw new Ec2Error('InvalidSubnetID.NotFound', `The subnet ID '${missing.join(', ')}' does not exist`);
+    const filters = list(p, 'Filter').map((i) => ({ name: p[`Filter.${i}.Name`], values: list(p, `Filter.${i}.Value`).map((j) => p[`Filter.${i}.Value.${j}`]) }));
+    const field = { 'vpc-id': 'vpc', 'availability-zone': 'zone', 'default-for-az': 'defaultForAz' };
+    for (const f of filters) if (!field[f.name]) throw new Ec2Error('InvalidParameterValue', `The filter '${f.name}' is invalid`);
+    let all = (ids.length ? ids : [...this.subnets.keys()]).map((id) => Object.assign({ id }, this.subnets.get(id)));
+    for (const f of filters) all = all.filter((sn) => f.values.includes(String(sn[field[f.name]])));
+    const items = all.map((sn) => `<item><subnetId>${sn.id}</subnetId><subnetArn>arn:aws:ec2:us-east-1:123456789012:subnet/${sn.id}</subnetArn>` +
+      `<state>available</state><ownerId>123456789012</ownerId><vpcId>${sn.vpc}</vpcId><cidrBlock>${sn.cidr}</cidrBlock>` +
+      `<availableIpAddressCount>4091</availableIpAddressCount><availabilityZone>${sn.zone}</availabilityZone>` +
+      `<availabilityZoneId>${sn.zoneId}</availabilityZoneId><defaultForAz>${sn.defaultForAz}</defaultForAz>` +
+      `<mapPublicIpOnLaunch>${sn.defaultForAz}</mapPublicIpOnLaunch></item>`);
+    return this.wrap('DescribeSubnets', `<subnetSet>${items.join('')}</subnetSet>`);
+  }
   launch(opt, data, tags, usage) {
     const id = 'i-' + hex(17);
     const inst = {
@@ -374,7 +454,16 @@ class Ec2 {
       state: 'pending', launchTime: new Date(this.clock()).toISOString().replace(/\.\d+Z$/, '.000Z'), userData: data.UserData || '',
       dir: path.join(this.dir, 'instances', id), proc: null, imds: null, imdsPort: 0, fault: this.faults.instanceFault(),
       shutdownBehavior: data.InstanceInitiatedShutdownBehavior || 'stop',
+      // EC2's eventual consistency (see seen()).
+      seenAt: this.clock() + this.faults.unseenMs(),
     };
+    // Its VPC and a private address in its subnet: what AWS puts in the
+    // request context of its role's credentials (aws:Ec2InstanceSourceVpc,
+    // aws:Ec2InstanceSourcePrivateIPv4; tests/sim/iam.js).
+    const sn = this.subnets.get(inst.subnet) || {};
+    inst.vpcId = sn.vpc;
+    const n = this.instances.size + 4;
+    inst.privateIp = sn.cidr ? sn.cidr.replace(/\.\d+\/\d+$/, `.${n % 250 + 4}`) : undefined;
     const image = this.images.get(inst.image) || { tools: true, runner: true };
     inst.baked = image.tools;
     inst.arch = image.arch;
@@ -473,7 +562,7 @@ class Ec2 {
         '/latest/meta-data/instance-id': inst.id,
         '/latest/meta-data/instance-type': inst.type,
         '/latest/meta-data/ami-id': inst.image,
-        '/latest/meta-data/placement/availability-zone': 'us-east-1a',
+        '/latest/meta-data/placement/availability-zone': this.zoneOf(inst.subnet),
         '/latest/meta-data/placement/region': 'us-east-1',
         '/latest/meta-data/iam/security-credentials/': role,
         '/latest/user-data': Buffer.from(inst.userData, 'base64').toString('utf8'),
@@ -530,10 +619,18 @@ class Ec2 {
     this.end(inst, inst.shutdownBehavior === 'terminate' ? 'terminated' : 'stopped');
   }
 
+  // Whether EC2's other actions know the instance yet. "Eventual
+  // consistency in the Amazon EC2 API" (EC2 Developer Guide): right after a
+  // launch, DescribeInstances and TerminateInstances may answer
+  // InvalidInstanceID.NotFound for it, which "does not mean the instance
+  // does not exist"; how long is not published: the tests set it
+  // (faults.js, unseenSec).
+  seen(inst) { return this.clock() >= inst.seenAt; }
+
   ids(p) {
     const ids = list(p, 'InstanceId').map((i) => p[`InstanceId.${i}`]);
     for (const id of ids) if (!/^i-([0-9a-f]{8}|[0-9a-f]{17})$/.test(id)) throw new Ec2Error('InvalidInstanceID.Malformed', `Invalid id: "${id}"`);
-    const missing = ids.filter((id) => !this.instances.has(id));
+    const missing = ids.filter((id) => !this.instances.has(id) || !this.seen(this.instances.get(id)));
     if (missing.length) throw new Ec2Error('InvalidInstanceID.NotFound', `The instance IDs '${missing.join(', ')}' do not exist`);
     return ids;
   }
@@ -559,7 +656,7 @@ class Ec2 {
     for (const f of filters) {
       if (!known.includes(f.name) && !/^tag:./.test(f.name || '')) throw new Ec2Error('InvalidParameterValue', `The filter '${f.name}' is invalid`);
     }
-    let all = ids.length ? ids.map((id) => this.instances.get(id)) : [...this.instances.values()];
+    let all = ids.length ? ids.map((id) => this.instances.get(id)) : [...this.instances.values()].filter((i) => this.seen(i));
     for (const f of filters) {
       const test = (inst) => {
         if (f.name === 'instance-state-name') return f.values.includes(inst.state);
@@ -577,7 +674,9 @@ class Ec2 {
     const next = start + max < all.length ? `<nextToken>${Buffer.from(String(start + max)).toString('base64')}</nextToken>` : '';
     const items = page.map((inst) => `<item><reservationId>r-${inst.id.slice(2)}</reservationId><ownerId>123456789012</ownerId><instancesSet><item>` +
       `<instanceId>${inst.id}</instanceId><imageId>${inst.image}</imageId><instanceState><code>${STATE_CODES[inst.state]}</code><name>${inst.state}</name></instanceState>` +
-      `<instanceType>${inst.type}</instanceType><launchTime>${inst.launchTime}</launchTime><subnetId>${inst.subnet}</subnetId>` +
+      `<instanceType>${inst.type}</instanceType><launchTime>${inst.launchTime}</launchTime>` +
+      `<placement><availabilityZone>${this.zoneOf(inst.subnet)}</availabilityZone></placement><subnetId>${inst.subnet}</subnetId>` +
+      `<vpcId>${(this.subnets.get(inst.subnet) || {}).vpc || ''}</vpcId>` +
       (inst.usage === 'spot' ? '<instanceLifecycle>spot</instanceLifecycle>' : '') +
       `<tagSet>${Object.entries(inst.tags).map(([k, v]) => `<item><key>${esc(k)}</key><value>${esc(v)}</value></item>`).join('')}</tagSet></item></instancesSet></item>`);
     return this.wrap('DescribeInstances', `<reservationSet>${items.join('')}</reservationSet>${next}`);
@@ -585,7 +684,7 @@ class Ec2 {
 
   aCreateTags(p) {
     const ids = list(p, 'ResourceId').map((i) => p[`ResourceId.${i}`]);
-    for (const id of ids) if (!this.instances.has(id)) throw new Ec2Error('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
+    for (const id of ids) if (!this.instances.has(id) || !this.seen(this.instances.get(id))) throw new Ec2Error('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
     for (const id of ids) for (const j of list(p, 'Tag')) this.instances.get(id).tags[p[`Tag.${j}.Key`]] = p[`Tag.${j}.Value`] || '';
     return this.wrap('CreateTags', '<return>true</return>');
   }

@@ -2,16 +2,20 @@
 // Fault injection: set at start (--faults JSON) and at run time (POST
 // /faults). Random faults use a seeded generator so a run can be repeated.
 //   { "seed": 1,
-//     "dynamodb": { "throttle": 0.1, "error5xx": 0.05, "drop": 0.02, "latencyMs": 50,
+//     "dynamodb": { "throttle": 0.1, "error5xx": 0.05, "drop": 0.02, "latencyMs": 50, "unprocessed": 0.3,
 //                   "throttleCode": "ProvisionedThroughputExceededException", "error5xxCode": "ServiceUnavailable" },
 //     "sqs": {...}, "ec2": {...}, "sts": {...},
 //     "next": [ { "service": "dynamodb", "action": "GetItem", "count": 2, "code": "ThrottlingException", "status": 400 },
 //               { "service": "ec2", "hostile": "truncated" },     // truncated, oversized, garbage, html, drip
-//               { "service": "ec2", "action": "CreateFleet", "dropAnswer": true } ],  // done, then the answer is lost
+//               { "service": "ec2", "action": "CreateFleet", "dropAnswer": true },  // done, then the answer is lost
+//               { "service": "dynamodb", "action": "BatchGetItem", "unprocessed": true } ],  // half the keys unprocessed
 //     "capacity": 1,                      // CreateFleet launches at most this many (then InsufficientInstanceCapacity)
 //     "spotCapacity": 0,                  // the same for spot launches only (the spot pools run dry, on-demand does not)
 //     "instances": ["never-boot", "never-heartbeat", "never-register", "no-firewall"],  // the next instances, in order
-//     "github": ["primary", "secondary", "5xx"]                          // the next GitHub API calls
+//     "github": ["primary", "secondary", "secondaryNoHint", "5xx"],     // the next GitHub API calls (github.js LIMITS)
+//     "unseenSec": 3                      // EC2's eventual consistency: a new instance is unknown to
+//                                         // DescribeInstances, TerminateInstances and CreateTags for
+//                                         // this long after its launch ("MIN-MAX": drawn, seeded)
 //   }
 const THROTTLE = { dynamodb: ['ThrottlingException', 400], sqs: ['ThrottlingException', 400], ec2: ['RequestLimitExceeded', 503], sts: ['Throttling', 400] };
 const SERVER = { dynamodb: ['InternalServerError', 500], sqs: ['InternalFailure', 500], ec2: ['InternalError', 500], sts: ['InternalFailure', 500] };
@@ -29,6 +33,7 @@ class Faults {
     this.github = [];
     this.capacityLeft = null;
     this.spotLeft = null;
+    this.unseen = 0;
     this.rejectNames = new Set();
     this.seed = 1;
     this.injected = {};
@@ -39,6 +44,7 @@ class Faults {
     if (Array.isArray(cfg.next)) this.next.push(...cfg.next.map((n) => Object.assign({ count: 1 }, n)));
     if (cfg.capacity !== undefined) this.capacityLeft = cfg.capacity === null ? null : Number(cfg.capacity);
     if (cfg.spotCapacity !== undefined) this.spotLeft = cfg.spotCapacity === null ? null : Number(cfg.spotCapacity);
+    if (cfg.unseenSec !== undefined) this.unseen = cfg.unseenSec;
     if (Array.isArray(cfg.instances)) this.instances.push(...cfg.instances);
     if (Array.isArray(cfg.github)) this.github.push(...cfg.github);
   }
@@ -58,12 +64,17 @@ class Faults {
     if (i >= 0) {
       const n = this.next[i];
       if (--n.count <= 0) this.next.splice(i, 1);
-      this.count(n.code || (n.hostile ? 'hostile-' + n.hostile : n.dropAnswer ? 'drop-answer' : 'drop'));
+      this.count(n.code || (n.hostile ? 'hostile-' + n.hostile : n.dropAnswer ? 'drop-answer' : n.unprocessed ? 'unprocessed-keys' : 'drop'));
       out.fault = n.drop ? { drop: true } : n.dropAnswer ? { dropAnswer: true } : n.hostile ? { hostile: n.hostile }
+        : n.unprocessed ? { unprocessed: true }
         : { status: n.status || STATUS[n.code] || 400, code: n.code || 'InternalError', message: n.message || 'Injected fault' };
       return out;
     }
     if (c.drop && this.rand() < c.drop) { this.count('drop'); out.fault = { drop: true }; return out; }
+    // A table under load: BatchGetItem answers part of the keys (sim.js).
+    if (c.unprocessed && action === 'BatchGetItem' && this.rand() < c.unprocessed) {
+      this.count('unprocessed-keys'); out.fault = { unprocessed: true }; return out;
+    }
     if (c.throttle && this.rand() < c.throttle) {
       const code = c.throttleCode || THROTTLE[service][0], status = STATUS[code] || THROTTLE[service][1];
       this.count(code);
@@ -92,6 +103,14 @@ class Faults {
     const f = this.instances.shift() || null;
     if (f) this.count(f);
     return f;
+  }
+  // How long a new instance stays unknown to EC2's other actions (ms).
+  unseenMs() {
+    const p = String(this.unseen || 0).split('-').map(Number);
+    if (p.some((x) => !(x >= 0))) return 0;
+    const sec = p.length === 2 ? p[0] + this.rand() * (p[1] - p[0]) : p[0];
+    if (sec > 0) this.count('eventual-consistency');
+    return sec * 1000;
   }
   markRegistration(id) { this.rejectNames.add(id); }
   rejectRegistration(name) { return this.rejectNames.has(name); }

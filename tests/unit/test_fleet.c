@@ -125,7 +125,7 @@ test_query_refused(void)
 	struct fleet_req r;
 	struct buf b = BUF_INIT;
 	struct err e;
-	char many[512];
+	char many[512], big[FLEET_MAX_GLOBS * 5];
 	int i;
 
 	r = req();
@@ -160,6 +160,19 @@ test_query_refused(void)
 	r = req();
 	r.run_id = "a b";
 	t_ok(fleet_query(&b, &r, &e) == -1 && b.len == 0, "malformed run id refused");
+	/* EC2's model takes at most 400 AllowedInstanceTypes: 401 globs are
+	 * refused before anything is built, 400 are sent. */
+	big[0] = '\0';
+	for (i = 0; i < FLEET_MAX_GLOBS + 1; i++)
+		snprintf(big + strlen(big), sizeof(big) - strlen(big), "%sc%d", i ? "," : "", i);
+	r = req();
+	r.globs = big;
+	t_ok(fleet_query(&b, &r, &e) == -1 && b.len == 0 && strstr(e.msg, "at most 400"), "401 globs refused (%s)", e.msg);
+	*strrchr(big, ',') = '\0';
+	t_inteq(fleet_query(&b, &r, &e), 0, "400 globs taken");
+	t_ok(strstr(b.p, "AllowedInstanceType.400=c399") != NULL, "the last one is AllowedInstanceType.400");
+	buf_free(&b);
+
 	r = req();
 	r.rc = &odd;
 	t_ok(fleet_query(&b, &r, &e) == -1, "malformed class name refused");

@@ -1,5 +1,6 @@
 /* The pure parts of the GitHub client: Link pagination, rate-limit waits,
  * which URLs may see the token, runner paths by scope. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "github.h"
@@ -50,31 +51,44 @@ test_link(void)
 	buf_free(&b);
 }
 
+#define SECONDARY "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
+
 static void
 test_rate(void)
 {
 	const long long now = 1700000000;
 
-	t_inteq(github_rate_wait(429, "7", "", "", now), 7, "Retry-After seconds");
-	t_inteq(github_rate_wait(403, "30", "", "", now), 30, "secondary limit as 403 with Retry-After");
-	t_inteq(github_rate_wait(429, "0", "", "", now), 0, "Retry-After 0");
-	t_inteq(github_rate_wait(429, "Tue, 14 Nov 2023 22:13:40 GMT", "", "", now), 20,
+	t_inteq(github_rate_wait(429, "", "7", "", "", now, 1), 7, "Retry-After seconds");
+	t_inteq(github_rate_wait(403, "", "30", "", "", now, 1), 30, "secondary limit as 403 with Retry-After");
+	t_inteq(github_rate_wait(429, "", "0", "", "", now, 1), 0, "Retry-After 0");
+	t_inteq(github_rate_wait(429, "", "Tue, 14 Nov 2023 22:13:40 GMT", "", "", now, 1), 20,
 	    "Retry-After as an HTTP date");
-	t_inteq(github_rate_wait(429, "Tue, 14 Nov 2023 22:13:00 GMT", "", "", now), 0,
+	t_inteq(github_rate_wait(429, "", "Tue, 14 Nov 2023 22:13:00 GMT", "", "", now, 1), 0,
 	    "an HTTP date in the past waits nothing");
-	t_inteq(github_rate_wait(429, "-5", "", "", now), 60, "negative Retry-After: the default minute");
-	t_inteq(github_rate_wait(429, "soon", "", "", now), 60, "garbage Retry-After: the default minute");
-	t_inteq(github_rate_wait(429, "99999999999", "", "", now), 60, "overlong Retry-After refused");
-	t_inteq(github_rate_wait(403, "", "0", "1700000060", now), 60, "primary limit until reset");
-	t_inteq(github_rate_wait(403, "", "0", "1699999990", now), 0, "reset in the past");
-	t_inteq(github_rate_wait(403, "", "0", "", now), 60, "spent limit without reset");
-	t_inteq(github_rate_wait(403, "", "0", "12x", now), 60, "malformed reset");
-	t_inteq(github_rate_wait(403, "", "12", "1700000060", now), -1, "a 403 with quota left is a refusal");
-	t_inteq(github_rate_wait(403, "", "", "", now), -1, "a plain 403 is a refusal");
-	t_inteq(github_rate_wait(429, "", "", "", now), 60, "a bare 429 waits a minute");
-	t_inteq(github_rate_wait(401, "5", "0", "1700000060", now), -1, "401 is never a limit");
-	t_inteq(github_rate_wait(500, "5", "", "", now), -1, "5xx is not a limit");
-	t_inteq(github_rate_wait(200, "5", "0", "", now), -1, "success is not a limit");
+	t_inteq(github_rate_wait(429, "", "-5", "", "", now, 1), 60, "negative Retry-After: the default minute");
+	t_inteq(github_rate_wait(429, "", "soon", "", "", now, 1), 60, "garbage Retry-After: the default minute");
+	t_inteq(github_rate_wait(429, "", "99999999999", "", "", now, 1), 60, "overlong Retry-After refused");
+	t_inteq(github_rate_wait(403, "", "", "0", "1700000060", now, 1), 60, "primary limit until reset");
+	t_inteq(github_rate_wait(403, "", "", "0", "1699999990", now, 1), 0, "reset in the past");
+	t_inteq(github_rate_wait(403, "", "", "0", "", now, 1), 60, "spent limit without reset");
+	t_inteq(github_rate_wait(403, "", "", "0", "12x", now, 1), 60, "malformed reset");
+	t_inteq(github_rate_wait(403, "", "", "12", "1700000060", now, 1), -1, "a 403 with quota left is a refusal");
+	t_inteq(github_rate_wait(403, "", "", "", "", now, 1), -1, "a plain 403 is a refusal");
+	t_inteq(github_rate_wait(429, "", "", "", "", now, 1), 60, "a bare 429 waits a minute");
+	t_inteq(github_rate_wait(401, "", "5", "0", "1700000060", now, 1), -1, "401 is never a limit");
+	t_inteq(github_rate_wait(500, "", "5", "", "", now, 1), -1, "5xx is not a limit");
+	t_inteq(github_rate_wait(200, "", "5", "0", "", now, 1), -1, "success is not a limit");
+	/* A secondary limit without retry-after: a 403 says so only in its message. */
+	t_inteq(github_rate_wait(403, SECONDARY, "", "4990", "1700000060", now, 1), 60,
+	    "a secondary 403 without retry-after waits a minute");
+	t_inteq(github_rate_wait(403, SECONDARY, "", "", "", now, 2), 120, "twice as long the second time");
+	t_inteq(github_rate_wait(429, "", "", "", "", now, 3), 240, "and so on");
+	t_inteq(github_rate_wait(429, "", "", "", "", now, 30), 3600, "at most an hour");
+	t_inteq(github_rate_wait(403, "You have triggered an abuse detection mechanism.", "", "", "", now, 1), 60,
+	    "the older wording too");
+	t_inteq(github_rate_wait(403, SECONDARY, "5", "", "", now, 2), 5, "retry-after still decides");
+	t_inteq(github_rate_wait(403, "Resource not accessible by integration", "", "4990", "", now, 1), -1,
+	    "a permission refusal is not a limit");
 }
 
 static void
@@ -115,6 +129,49 @@ test_paths(void)
 	buf_free(&b);
 }
 
+/* The token goes only where it cannot be read on the way: https, or http
+ * to this machine (the local stack). Checked before any request. */
+static void
+test_api_base(void)
+{
+	static const struct {
+		const char *url;
+		int ok;
+	} cases[] = {
+		{ "https://api.github.com", 1 },
+		{ "https://ghe.example.com/api/v3", 1 },
+		{ "http://127.0.0.1:8080", 1 },
+		{ "http://127.1.2.3/api/v3", 1 },
+		{ "http://localhost:9/x", 1 },
+		{ "http://LOCALHOST", 1 },
+		{ "http://[::1]:8080/", 1 },
+		{ "http://api.github.com", 0 },
+		{ "http://ghe.example.com/api/v3", 0 },
+		{ "http://127.0.0.1.evil.example/", 0 },
+		{ "http://127.0.0.1@evil.example/", 0 },
+		{ "http://localhost.evil.example/", 0 },
+		{ "http://[::1].evil/", 0 },
+		{ "ftp://127.0.0.1/", 0 },
+	};
+	struct github g;
+	struct err e;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int r;
+
+		setenv("GITHUB_API_URL", cases[i].url, 1);
+		r = github_init(&g, "ghp_test", &e);
+		if (cases[i].ok)
+			t_ok(r == 0, "GITHUB_API_URL %s is accepted", cases[i].url);
+		else
+			t_ok(r == -1 && e.cls == ERR_INPUT, "GITHUB_API_URL %s is refused (exit 2)", cases[i].url);
+		if (r == 0)
+			github_free(&g);
+	}
+	unsetenv("GITHUB_API_URL");
+}
+
 int
 main(void)
 {
@@ -122,5 +179,6 @@ main(void)
 	test_rate();
 	test_same_api();
 	test_paths();
+	test_api_base();
 	return t_done();
 }

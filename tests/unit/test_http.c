@@ -20,6 +20,7 @@
 #include "aws.h"
 #include "clock.h"
 #include "creds.h"
+#include "ddb.h"
 #include "ec2.h"
 #include "github.h"
 #include "http.h"
@@ -616,6 +617,95 @@ test_imds_sessions(void)
 	http_free(&h);
 }
 
+/* BatchGetItem's unprocessed keys (DynamoDB API reference): sent again
+ * after an exponential backoff, not at once; bounded. */
+static void
+test_batch_backoff(void)
+{
+#define PART "{\"Responses\":{\"t\":[{\"pk\":{\"S\":\"a\"}}]},\"UnprocessedKeys\":{\"t\":{\"Keys\":[{\"pk\":{\"S\":\"b\"}}]}}}"
+	static const struct reply part[] = { { "200 OK", "", PART, 0 },
+		{ "200 OK", "", "{\"Responses\":{\"t\":[]},\"UnprocessedKeys\":{\"t\":{\"Keys\":[{\"pk\":{\"S\":\"b\"}}]}}}", 0 },
+		{ "200 OK", "", "{\"Responses\":{\"t\":[{\"pk\":{\"S\":\"b\"}}]},\"UnprocessedKeys\":{}}", 0 } };
+	static const struct reply never[] = { { "200 OK", "", PART, 0 }, { "200 OK", "", PART, 0 },
+		{ "200 OK", "", PART, 0 }, { "200 OK", "", PART, 0 }, { "200 OK", "", PART, 0 }, { "200 OK", "", PART, 0 },
+		{ "200 OK", "", PART, 0 }, { "200 OK", "", PART, 0 }, { "200 OK", "", PART, 0 }, { "200 OK", "", PART, 0 },
+		{ "200 OK", "", PART, 0 } };
+	const char *const pks[] = { "a", "b" };
+	struct aws a;
+	struct err e;
+	cJSON *items = NULL;
+	char *log;
+
+	aws_env();
+	start(part, 3);
+	client(&a, "dynamodb", &e);
+	t_ok(ddb_batch_get(&a, "t", pks, 2, 0, &items, &e) == 0 && cJSON_GetArraySize(items) == 2,
+	    "unprocessed twice, then both items");
+	t_ok(nslept == 2 && slept[0] >= 0 && slept[0] < 500 && slept[1] >= 0 && slept[1] < 1000,
+	    "backed off before each resend: below 500 ms, then 1 s (%d: %ld, %ld)", nslept, slept[0], slept[1]);
+	cJSON_Delete(items);
+	aws_free(&a);
+	log = stop();
+	t_inteq(count(log, "X-Amz-Target: DynamoDB_20120810.BatchGetItem\r\n"), 3, "three calls");
+	t_inteq(count(log, "{\"pk\":{\"S\":\"a\"}}"), 1, "the processed key asked once");
+	free(log);
+
+	start(never, 11);
+	client(&a, "dynamodb", &e);
+	t_ok(ddb_batch_get(&a, "t", pks, 2, 0, &items, &e) == -1 && e.cls == ERR_TEMPORARY && items == NULL,
+	    "always unprocessed: temporary (%s)", e.msg);
+	t_ok(nslept == DDB_BATCH_ROUNDS && slept[9] < 20000, "%d backoffs, none over 20 s", DDB_BATCH_ROUNDS);
+	aws_free(&a);
+	free(stop());
+#undef PART
+}
+
+/* GitHub's secondary rate limits ("Rate limits for the REST API"): a 403
+ * that says so, without retry-after, waits a minute, then two, within the
+ * call's budget; a permission refusal is not retried; a second mutating
+ * request waits a second. */
+static void
+test_github_limits(void)
+{
+#define SECONDARY_403 { "403 Forbidden", "X-RateLimit-Remaining: 4990\r\n", \
+	"{\"message\":\"You have exceeded a secondary rate limit. Please wait a few minutes before you try again.\"}", 0 }
+	static const struct reply script[] = { SECONDARY_403,
+		{ "200 OK", "Content-Type: application/json\r\n", "{\"runners\":[]}", 0 },
+		SECONDARY_403, SECONDARY_403, SECONDARY_403,
+		{ "403 Forbidden", "X-RateLimit-Remaining: 4990\r\n", "{\"message\":\"Resource not accessible by integration\"}", 0 },
+		{ "201 Created", "", "{}", 0 }, { "201 Created", "", "{}", 0 } };
+	struct github g;
+	struct err e;
+	cJSON *doc = NULL;
+
+	start(script, 8);
+	setenv("GITHUB_API_URL", base, 1);
+	t_ok(github_init(&g, "ghp_test", &e) == 0, "GitHub client");
+	g.sleep_ms = fake_sleep;
+	g.clock = fake_clock;
+	nslept = 0;
+	t_ok(github_call(&g, "GET", "/orgs/o/actions/runners", &doc, NULL, &e) == 0, "a secondary limit, then served");
+	t_ok(nslept == 1 && slept[0] >= 60000, "waited at least a minute (%ld ms)", slept[0]);
+	cJSON_Delete(doc);
+	nslept = 0;
+	t_ok(github_call(&g, "GET", "/orgs/o/actions/runners", &doc, NULL, &e) == -1 && e.cls == ERR_TEMPORARY &&
+	    e.status == 403, "limited on every attempt: temporary, not a refusal (%s)", e.msg);
+	t_ok(nslept == 2 && slept[0] >= 60000 && slept[1] >= 120000, "a minute, then two (%ld, %ld ms)", slept[0], slept[1]);
+	nslept = 0;
+	t_ok(github_call(&g, "GET", "/orgs/o/actions/runners", &doc, NULL, &e) == -1 && e.cls == ERR_PERMANENT &&
+	    nslept == 0, "a permission refusal is not retried");
+	t_ok(github_call(&g, "POST", "/orgs/o/actions/runners/registration-token", &doc, NULL, &e) == 0 && nslept == 0,
+	    "a first POST goes at once");
+	cJSON_Delete(doc);
+	t_ok(github_call(&g, "POST", "/orgs/o/actions/runners/remove-token", &doc, NULL, &e) == 0 && nslept == 1 &&
+	    slept[0] == 1000, "the next waits a second");
+	cJSON_Delete(doc);
+	github_free(&g);
+	free(stop());
+	unsetenv("GITHUB_API_URL");
+#undef SECONDARY_403
+}
+
 /* github.c retries with lib/retry.c's policy: a 5xx is retried after a
  * full-jitter backoff (below 100 ms, then 200 ms), not after its own fixed
  * half-second steps; a 4xx is not retried. */
@@ -946,7 +1036,9 @@ main(void)
 	test_imds_sessions();
 	test_expired_creds();
 	test_timeout_env();
+	test_batch_backoff();
 	test_github_retries();
+	test_github_limits();
 	test_ec2_loops();
 	test_whoami();
 	imds_free(&md);

@@ -62,7 +62,7 @@ body(const struct state_cas *c, const char **op)
 static void
 test_state(void)
 {
-	struct state_cas c = { "t", "i-0123456789abcdef0", ST_IDLE, ST_CLAIMED, "42", 2000, 1000, 0, 0, 0, 0 };
+	struct state_cas c = { "t", "i-0123456789abcdef0", ST_IDLE, ST_CLAIMED, "42", 2000, 1000, 0, 0, 0, 0, 0 };
 	const char *op;
 	char *s;
 	cJSON *item;
@@ -191,10 +191,10 @@ test_github(void)
 	t_ok(b.len == 0, "no next");
 	github_link_next("garbage <", &b);
 	t_ok(b.len == 0, "garbage");
-	t_inteq(github_rate_wait(429, "7", "", "", 0), 7, "retry-after");
-	t_inteq(github_rate_wait(403, "", "0", "1060", 1000), 60, "reset time");
-	t_inteq(github_rate_wait(403, "", "12", "", 0), -1, "a plain 403 is not a limit");
-	t_inteq(github_rate_wait(200, "5", "0", "", 0), -1, "not an error");
+	t_inteq(github_rate_wait(429, "", "7", "", "", 0, 1), 7, "retry-after");
+	t_inteq(github_rate_wait(403, "", "", "0", "1060", 1000, 1), 60, "reset time");
+	t_inteq(github_rate_wait(403, "", "", "12", "", 0, 1), -1, "a plain 403 is not a limit");
+	t_inteq(github_rate_wait(200, "", "5", "0", "", 0, 1), -1, "not an error");
 	t_ok(github_runners_path(&b, "octo/app") == 0, "repo scope");
 	t_streq(b.p, "/repos/octo/app/actions/runners", "repo path");
 	github_runners_path(&b, "octo");

@@ -151,7 +151,8 @@ test_glob(void)
 static void
 test_lists(void)
 {
-	char longglob[80];
+	char longglob[80], many[2 * POOLMSG_MAX_GLOBS + 2];
+	int i;
 
 	t_ok(poolmsg_types_match("c6i.*,m5.*", "m5.large"), "second glob of a list");
 	t_ok(poolmsg_types_match("c6i.*,m5.*", "c6i.large"), "first glob of a list");
@@ -178,6 +179,15 @@ test_lists(void)
 	longglob[64] = 'a';
 	longglob[65] = '\0';
 	t_ok(!poolmsg_valid_globs(longglob), "a 65-char glob is not");
+	/* As many as EC2 takes, and no more. */
+	for (i = 0; i < POOLMSG_MAX_GLOBS; i++)
+		memcpy(many + 2 * i, "c,", 2);
+	many[2 * POOLMSG_MAX_GLOBS - 1] = '\0';
+	t_ok(poolmsg_valid_globs(many), "400 globs are valid");
+	many[2 * POOLMSG_MAX_GLOBS - 1] = ',';
+	many[2 * POOLMSG_MAX_GLOBS] = 'c';
+	many[2 * POOLMSG_MAX_GLOBS + 1] = '\0';
+	t_ok(!poolmsg_valid_globs(many), "401 are not");
 }
 
 static void

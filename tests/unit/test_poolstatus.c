@@ -64,6 +64,14 @@ fixture(void)
 	               "\"at\":{\"N\":\"1699999996\"}}");
 	add_raw(items, "{\"pk\":{\"S\":\"hb#arn:aws:ec2:us-east-1:123456789012:instance/i-0000000f\"},"
 	               "\"at\":{\"N\":\"1699999990\"}}");
+	/* Signals: runner-exited on i-00000005 is shown; registered is not;
+	 * one of no record is left out. Neither is "not ours". */
+	add_raw(items, "{\"pk\":{\"S\":\"sig#arn:aws:ec2:us-east-1:123456789012:instance/i-00000005\"},"
+	               "\"signal\":{\"S\":\"runner-exited\"},\"runId\":{\"S\":\"42-1\"}}");
+	add_raw(items, "{\"pk\":{\"S\":\"sig#arn:aws:ec2:us-east-1:123456789012:instance/i-00000004\"},"
+	               "\"signal\":{\"S\":\"registered\"},\"runId\":{\"S\":\"42-1\"}}");
+	add_raw(items, "{\"pk\":{\"S\":\"sig#arn:aws:ec2:us-east-1:123456789012:instance/i-0000000f\"},"
+	               "\"signal\":{\"S\":\"runner-exited\"}}");
 	/* Not ours: skipped and counted. */
 	add_raw(items, "{\"pk\":{\"S\":\"i#nope\"},\"state\":{\"S\":\"idle\"}}");
 	add_raw(items, "{\"pk\":{\"S\":\"i#i-0000000a\"},\"state\":{\"S\":\"sleeping\"}}");
@@ -127,6 +135,7 @@ static const char tsv_want[] =
     "# class\tCLASS\tCREATED\tCLAIMED\tRUNNING\tIDLE\tEXPIRED\tQUEUED\tOLDEST-IDLE-ID\tOLDEST-IDLE-AGE\n"
     "# instance\tRUN-ID\tID\tCLASS\tSTATE\tAGE\tHEARTBEAT-AGE\tTHRESHOLD-IN\tTYPE\tUSAGE\n"
     "# expired\tID\tCLASS\tSTATE\tRUN-ID\tEXPIRED-FOR\tACTION\n"
+    "# stopped\tID\tCLASS\tSTATE\tSIGNAL\tSIGNAL-RUN-ID\n"
     "pool\tci\t1700000000\t8\n"
     "class\t-\t0\t0\t1\t0\t0\t-\t-\t-\n"
     "class\tlarge\t0\t1\t1\t2\t1\t3\ti-00000002\t3600\n"
@@ -137,7 +146,8 @@ static const char tsv_want[] =
     "instance\t7-1\ti-00000006\tsmall\tcreated\t901\t-\t-1\tm5.xlarge\tspot\n"
     "instance\t9-1\ti-00000009\t-\trunning\t-\t-\t-\tm5.xlarge\tspot\n"
     "expired\ti-00000003\tlarge\tidle\t-\t60\tterminate\n"
-    "expired\ti-00000006\tsmall\tcreated\t7-1\t1\tterminate\n";
+    "expired\ti-00000006\tsmall\tcreated\t7-1\t1\tterminate\n"
+    "stopped\ti-00000005\tlarge\trunning\trunner-exited\t42-1\n";
 
 static void
 test_tsv(void)
@@ -198,7 +208,7 @@ test_json(void)
 			cJSON_Delete(o);
 		}
 	}
-	t_ok(lines == 11 && parsed == 11, "11 lines, each a JSON object (got %d, %d)", lines, parsed);
+	t_ok(lines == 12 && parsed == 12, "12 lines, each a JSON object (got %d, %d)", lines, parsed);
 	t_ok(strncmp(b.p, pool_line, strlen(pool_line)) == 0, "the pool line first");
 	o = json_line(b.p, "{\"kind\":\"class\",\"resourceClass\":\"large\"");
 	t_ok(o && cJSON_GetObjectItem(o, "idle")->valueint == 2 && cJSON_GetObjectItem(o, "expired")->valueint == 1 &&
@@ -222,6 +232,10 @@ test_json(void)
 	o = json_line(b.p, "{\"kind\":\"expired\",\"instanceId\":\"i-00000003\"");
 	t_ok(o && cJSON_IsNull(cJSON_GetObjectItem(o, "runId")) && cJSON_GetObjectItem(o, "expiredForSec")->valueint == 60 &&
 	    strcmp(cJSON_GetObjectItem(o, "action")->valuestring, "terminate") == 0, "an expired record and its action");
+	cJSON_Delete(o);
+	o = json_line(b.p, "{\"kind\":\"stopped\",\"instanceId\":\"i-00000005\"");
+	t_ok(o && strcmp(cJSON_GetObjectItem(o, "signal")->valuestring, "runner-exited") == 0 &&
+	    strcmp(cJSON_GetObjectItem(o, "signalRunId")->valuestring, "42-1") == 0, "an instance that cannot serve");
 	cJSON_Delete(o);
 	poolstatus_free(&ps);
 	buf_free(&b);
@@ -247,6 +261,7 @@ test_markdown(void)
 	t_ok(strstr(b.p, "| 7-1 | i-00000006 | small | created | 15m 01s | - | expired |\n") != NULL,
 	    "a passed threshold says expired");
 	t_ok(strstr(b.p, "The next refresh terminates 2 expired instances") != NULL, "what refresh would clean up");
+	t_ok(strstr(b.p, "| i-00000005 | large | running | runner-exited | 42-1 |\n") != NULL, "the instance that cannot serve");
 	t_ok(strstr(b.p, "| i-00000003 | large | idle | - | 1m 00s |\n") != NULL, "an expired row");
 	poolstatus_free(&ps);
 	buf_free(&b);

@@ -120,6 +120,13 @@ test_endpoint(void)
 	t_streq(u.p, "https://dynamodb.eu-west-1.amazonaws.com/", "regional URL");
 	endpoint_url(&u, "ec2", "cn-north-1", &e);
 	t_streq(u.p, "https://ec2.cn-north-1.amazonaws.com.cn/", "China partition");
+	endpoint_url(&u, "iam", "eu-west-1", &e);
+	t_streq(u.p, "https://iam.amazonaws.com/", "IAM: one global endpoint");
+	endpoint_url(&u, "iam", "cn-northwest-1", &e);
+	t_streq(u.p, "https://iam.cn-north-1.amazonaws.com.cn/", "IAM in China: its partition's");
+	t_streq(endpoint_sign_region("iam", "eu-west-1"), "us-east-1", "IAM signs for us-east-1");
+	t_streq(endpoint_sign_region("iam", "cn-northwest-1"), "cn-north-1", "in China for cn-north-1");
+	t_streq(endpoint_sign_region("ec2", "eu-west-1"), "eu-west-1", "others for their region");
 	setenv("AWS_ENDPOINT_URL", "https://127.0.0.1:4566", 1);
 	endpoint_url(&u, "sqs", "us-east-1", &e);
 	t_streq(u.p, "https://127.0.0.1:4566", "AWS_ENDPOINT_URL");

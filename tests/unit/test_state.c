@@ -75,7 +75,7 @@ placeholders_match(const cJSON *b)
 static cJSON *
 cas(int from, int to, const char *run, const char **op)
 {
-	struct state_cas c = { "pool", ID, from, to, run, 2000, 1000, NULL, NULL, NULL, NULL };
+	struct state_cas c = { "pool", ID, from, to, run, 2000, 1000, NULL, NULL, NULL, NULL, 0 };
 
 	*op = "?";
 	return state_cas_body(&c, op);
@@ -148,7 +148,7 @@ test_allowed(void)
 static void
 test_create(void)
 {
-	struct state_cas c = { "pool", ID, ST_NONE, ST_CREATED, "77", 1600, 1000, "large", "m5.xlarge", "spot", NULL };
+	struct state_cas c = { "pool", ID, ST_NONE, ST_CREATED, "77", 1600, 1000, "large", "m5.xlarge", "spot", NULL, 0 };
 	const char *op = "?";
 	cJSON *b = state_cas_body(&c, &op);
 	char *s = cJSON_PrintUnformatted(b);
@@ -218,7 +218,7 @@ test_updates(void)
 static void
 test_claim_conditions(void)
 {
-	struct state_cas c = { "pool", ID, ST_IDLE, ST_CLAIMED, "r-1", 2000, 1000, "large", NULL, NULL, "octo/a" };
+	struct state_cas c = { "pool", ID, ST_IDLE, ST_CLAIMED, "r-1", 2000, 1000, "large", NULL, NULL, "octo/a", 1 };
 	const char *op;
 	cJSON *b;
 
@@ -234,6 +234,7 @@ test_claim_conditions(void)
 	t_ok(placeholders_match(b), "claim with class and repository: placeholders");
 	cJSON_Delete(b);
 	c.repository = NULL;
+	c.same_repository = 0;
 	b = state_cas_body(&c, &op);
 	t_streq(str(b, "ConditionExpression"), "#st = :from AND attribute_not_exists(#run) AND #th > :now AND #rc = :rc",
 	    "claim: the class alone");
@@ -241,12 +242,14 @@ test_claim_conditions(void)
 	cJSON_Delete(b);
 	c.resource_class = NULL;
 	c.repository = "octo/b";
+	c.same_repository = 1;
 	b = state_cas_body(&c, &op);
 	t_streq(str(b, "ConditionExpression"),
 	    "#st = :from AND attribute_not_exists(#run) AND #th > :now AND (attribute_not_exists(#repo) OR #repo = :repo)",
 	    "claim: the repository alone");
 	t_ok(placeholders_match(b), "claim with a repository: placeholders");
 	cJSON_Delete(b);
+	c.same_repository = 0;
 	c.from = ST_RUNNING;
 	c.to = ST_IDLE;
 	b = state_cas_body(&c, &op);
@@ -260,11 +263,76 @@ test_claim_conditions(void)
 	cJSON_Delete(b);
 }
 
+/* The record names the repository of the run that holds it: stored when
+ * the run takes the instance, and a condition of its release and its end,
+ * so that a run id of another repository's run releases nothing. */
+static void
+test_owner(void)
+{
+	struct state_cas c = { "pool", ID, ST_NONE, ST_CREATED, "r-1", 2000, 1000, "large", NULL, NULL, "octo/a", 0 };
+	const char *op;
+	cJSON *b;
+
+	b = state_cas_body(&c, &op);
+	t_streq(str(cJSON_GetObjectItem(cJSON_GetObjectItem(b, "Item"), "repository"), "S"), "octo/a",
+	    "creation stores the run's repository");
+	cJSON_Delete(b);
+	c.from = ST_IDLE;
+	c.to = ST_CLAIMED;
+	b = state_cas_body(&c, &op);
+	t_streq(str(b, "UpdateExpression"), "SET #st = :to, #run = :run, #th = :th, #up = :now, #repo = :repo",
+	    "a claim stores the run's repository");
+	t_streq(str(b, "ConditionExpression"), "#st = :from AND attribute_not_exists(#run) AND #th > :now AND #rc = :rc",
+	    "a claim without same_repository takes any repository's instance");
+	t_ok(strcmp(val(b, ":repo"), "octo/a") == 0 && placeholders_match(b), "claim storing: value, placeholders");
+	cJSON_Delete(b);
+	c.from = ST_RUNNING;
+	c.to = ST_IDLE;
+	b = state_cas_body(&c, &op);
+	t_streq(str(b, "ConditionExpression"), "#st = :from AND #run = :run AND #repo = :repo",
+	    "release: the record must name the releasing repository");
+	t_ok(placeholders_match(b), "release with a repository: placeholders");
+	cJSON_Delete(b);
+	c.from = ST_CLAIMED;
+	b = state_cas_body(&c, &op);
+	t_streq(str(b, "ConditionExpression"), "#st = :from AND #run = :run AND #repo = :repo",
+	    "a rollback (claimed -> idle) likewise");
+	cJSON_Delete(b);
+	c.from = ST_RUNNING;
+	c.to = ST_TERMINATED;
+	b = state_cas_body(&c, &op);
+	t_streq(str(b, "ConditionExpression"), "#st = :from AND #run = :run AND #repo = :repo",
+	    "-> terminated with run and repository: both are conditions");
+	t_ok(strcmp(val(b, ":repo"), "octo/a") == 0 && placeholders_match(b), "-> terminated: value, placeholders");
+	cJSON_Delete(b);
+	c.run_id = NULL;
+	b = state_cas_body(&c, &op);
+	t_streq(str(b, "ConditionExpression"), "#st = :from AND #repo = :repo", "-> terminated with a repository alone");
+	t_ok(placeholders_match(b), "-> terminated with a repository alone: placeholders");
+	cJSON_Delete(b);
+	c.run_id = "r-1";
+	c.from = ST_CLAIMED;
+	c.to = ST_RUNNING;
+	t_ok(state_cas_body(&c, &op) == NULL, "-> running takes no repository");
+	c.from = ST_NONE;
+	c.to = ST_IDLE;
+	c.run_id = NULL;
+	t_ok(state_cas_body(&c, &op) == NULL, "a warm instance has no repository");
+	c.from = ST_RUNNING;
+	c.run_id = "r-1";
+	c.same_repository = 1;
+	t_ok(state_cas_body(&c, &op) == NULL, "same_repository only with a claim");
+	c.from = ST_IDLE;
+	c.to = ST_CLAIMED;
+	c.repository = NULL;
+	t_ok(state_cas_body(&c, &op) == NULL, "same_repository needs a repository");
+}
+
 /* none -> idle: a warm instance, created idle with no run and no repository. */
 static void
 test_warm(void)
 {
-	struct state_cas c = { "pool", ID, ST_NONE, ST_IDLE, NULL, 1420, 1000, "large", "m5.large", "spot", NULL };
+	struct state_cas c = { "pool", ID, ST_NONE, ST_IDLE, NULL, 1420, 1000, "large", "m5.large", "spot", NULL, 0 };
 	const char *op;
 	cJSON *b, *item;
 
@@ -392,9 +460,9 @@ rec(const char *st, const char *run, long long th, long long up)
 static void
 test_applied(void)
 {
-	struct state_cas claim = { "pool", ID, ST_IDLE, ST_CLAIMED, "r-1", 2000, 1000, NULL, NULL, NULL, NULL };
-	struct state_cas idle = { "pool", ID, ST_RUNNING, ST_IDLE, "r-1", 3000, 1000, NULL, NULL, NULL, NULL };
-	struct state_cas term = { "pool", ID, ST_CLAIMED, ST_TERMINATED, "r-1", 0, 1000, NULL, NULL, NULL, NULL };
+	struct state_cas claim = { "pool", ID, ST_IDLE, ST_CLAIMED, "r-1", 2000, 1000, NULL, NULL, NULL, NULL, 0 };
+	struct state_cas idle = { "pool", ID, ST_RUNNING, ST_IDLE, "r-1", 3000, 1000, NULL, NULL, NULL, NULL, 0 };
+	struct state_cas term = { "pool", ID, ST_CLAIMED, ST_TERMINATED, "r-1", 0, 1000, NULL, NULL, NULL, NULL, 0 };
 	struct { struct state_cas *c; cJSON *item; int want; const char *what; } cases[] = {
 		{ &claim, rec("claimed", "r-1", 2000, 1000), 1, "our claim" },
 		{ &claim, rec("claimed", "r-2", 2000, 1000), 0, "another run's claim" },
@@ -526,6 +594,7 @@ main(void)
 	test_create();
 	test_updates();
 	test_claim_conditions();
+	test_owner();
 	test_warm();
 	test_terminate();
 	test_refused();

@@ -92,14 +92,40 @@ test_refused(void)
 
 	err_set(&e, ERR_PERMANENT, "The instance ID 'i-01234567' does not exist");
 	err_code(&e, "InvalidInstanceID.NotFound");
-	t_inteq(terminate_refused(&t, &e), 0, "an id EC2 does not know is not an error");
+	t_inteq(terminate_refused(&t, &e, 0), 0, "an id EC2 does not know is not an error");
 	t_ok(strcmp(t.prev, "gone") == 0 && strcmp(t.cur, "gone") == 0, "it is gone");
+	t_inteq(terminate_refused(&t, &e, 1), 1, "unless it is fresh: worth another try");
+	t_ok(strcmp(t.prev, "error") == 0 && strcmp(t.cur, "InvalidInstanceID.NotFound") == 0,
+	    "and not gone meanwhile: %s %s", t.prev, t.cur);
 	err_code(&e, "UnauthorizedOperation");
-	t_inteq(terminate_refused(&t, &e), -1, "any other refusal is an error");
+	t_inteq(terminate_refused(&t, &e, 0), -1, "any other refusal is an error");
 	t_ok(strcmp(t.prev, "error") == 0 && strcmp(t.cur, "UnauthorizedOperation") == 0, "naming EC2's code");
+	t_inteq(terminate_refused(&t, &e, 1), -1, "fresh or not");
 	err_set(&e, ERR_PERMANENT, "no code");
-	t_inteq(terminate_refused(&t, &e), -1, "a refusal without a code");
+	t_inteq(terminate_refused(&t, &e, 0), -1, "a refusal without a code");
 	t_streq(t.cur, "-", "is '-'");
+}
+
+/* AWS: "starting with a couple of seconds ... up to five minutes". */
+static void
+test_fresh_wait(void)
+{
+	long left = TERMINATE_FRESH_BUDGET_MS, w, sum = 0;
+	int round = 0;
+
+	t_inteq(terminate_fresh_wait_ms(0, left), TERMINATE_FRESH_FIRST_MS, "the first wait is 2 s");
+	t_inteq(terminate_fresh_wait_ms(1, left), 2 * TERMINATE_FRESH_FIRST_MS, "then doubles");
+	t_inteq(terminate_fresh_wait_ms(3, left), 8 * TERMINATE_FRESH_FIRST_MS, "and doubles");
+	t_inteq(terminate_fresh_wait_ms(0, 500), 500, "cut to what is left");
+	t_inteq(terminate_fresh_wait_ms(60, 1000000), 1000000, "a late round cannot overflow");
+	t_inteq(terminate_fresh_wait_ms(0, 0), -1, "nothing left: no more waits");
+	t_inteq(terminate_fresh_wait_ms(0, -5), -1, "less than nothing neither");
+	while ((w = terminate_fresh_wait_ms(round++, left)) > 0) {
+		sum += w;
+		left -= w;
+	}
+	t_inteq(sum, TERMINATE_FRESH_BUDGET_MS, "the waits add up to the budget exactly");
+	t_inteq(round, 9, "in 8 waits: 2 4 8 16 32 64 128 s and the 46 s left");
 }
 
 int
@@ -108,5 +134,6 @@ main(void)
 	test_query();
 	test_parse();
 	test_refused();
+	test_fresh_wait();
 	return t_done();
 }

@@ -96,25 +96,39 @@ test('launch template versions: create, default, describe with the data', async 
   assert.strictEqual(count(r, /<versionNumber>/g), 3);
 });
 
+test('user data: 16 KB decoded, in new templates and new versions', async () => {
+  const ud = (n) => Buffer.alloc(n, 'x').toString('base64');
+  assert.ok(ud(16384).length > 16384, 'the text sent is longer than the limit');
+  let r = await s.ec2({ Action: 'CreateLaunchTemplate', LaunchTemplateName: 'ud-max', 'LaunchTemplateData.UserData': ud(16384) });
+  assert.strictEqual(r.status, 200, 'exactly 16384 decoded bytes: fine');
+  r = await s.ec2({ Action: 'CreateLaunchTemplate', LaunchTemplateName: 'ud-over', 'LaunchTemplateData.UserData': ud(16385) });
+  assert.strictEqual(code(r), 'InvalidParameterValue');
+  assert.match(r.body, /16384/);
+  r = await s.ec2({ Action: 'CreateLaunchTemplateVersion', LaunchTemplateName: 'ud-max', 'LaunchTemplateData.UserData': ud(16385) });
+  assert.strictEqual(code(r), 'InvalidParameterValue', 'a new version is held to it too');
+  r = await s.ec2({ Action: 'CreateLaunchTemplateVersion', LaunchTemplateName: 'ud-max', 'LaunchTemplateData.UserData': ud(16383) });
+  assert.strictEqual(r.status, 200);
+});
+
 test('CreateFleet: spot, several overrides, no match, bad input', async () => {
   await s.template('lt-fleet', 'sleep 30\n');
   const base = { Action: 'CreateFleet', Type: 'instant', 'TargetCapacitySpecification.TotalTargetCapacity': '1',
     'LaunchTemplateConfigs.1.LaunchTemplateSpecification.LaunchTemplateName': 'lt-fleet' };
   // memory 8 GiB exactly and 2 vCPUs among c*/r*: none; among m5*/t3*: t3.large first
   let r = await s.ec2(Object.assign({}, base, { 'TargetCapacitySpecification.DefaultTargetCapacityType': 'spot',
-    'LaunchTemplateConfigs.1.Overrides.1.SubnetId': 'subnet-0aaaaaaaaaaaaaaaa', 'LaunchTemplateConfigs.1.Overrides.1.InstanceRequirements.VCpuCount.Min': '2',
+    'LaunchTemplateConfigs.1.Overrides.1.SubnetId': 'subnet-0123456789abcdef0', 'LaunchTemplateConfigs.1.Overrides.1.InstanceRequirements.VCpuCount.Min': '2',
     'LaunchTemplateConfigs.1.Overrides.1.InstanceRequirements.VCpuCount.Max': '2', 'LaunchTemplateConfigs.1.Overrides.1.InstanceRequirements.MemoryMiB.Min': '8192',
     'LaunchTemplateConfigs.1.Overrides.1.InstanceRequirements.MemoryMiB.Max': '8192',
     'LaunchTemplateConfigs.1.Overrides.1.InstanceRequirements.AllowedInstanceType.1': 'c*',
     'LaunchTemplateConfigs.1.Overrides.1.InstanceRequirements.AllowedInstanceType.2': 'r*',
-    'LaunchTemplateConfigs.1.Overrides.2.SubnetId': 'subnet-0bbbbbbbbbbbbbbbb', 'LaunchTemplateConfigs.1.Overrides.2.InstanceRequirements.VCpuCount.Min': '2',
+    'LaunchTemplateConfigs.1.Overrides.2.SubnetId': 'subnet-0123456789abcdef1', 'LaunchTemplateConfigs.1.Overrides.2.InstanceRequirements.VCpuCount.Min': '2',
     'LaunchTemplateConfigs.1.Overrides.2.InstanceRequirements.VCpuCount.Max': '2', 'LaunchTemplateConfigs.1.Overrides.2.InstanceRequirements.MemoryMiB.Min': '8192',
     'LaunchTemplateConfigs.1.Overrides.2.InstanceRequirements.MemoryMiB.Max': '8192',
     'LaunchTemplateConfigs.1.Overrides.2.InstanceRequirements.AllowedInstanceType.1': 'm5*',
     'LaunchTemplateConfigs.1.Overrides.2.InstanceRequirements.AllowedInstanceType.2': 't3.*' }));
   assert.strictEqual(r.status, 200, r.body);
   assert.match(r.body, /<instanceType>t3.large<\/instanceType><lifecycle>spot<\/lifecycle>/);
-  assert.match(r.body, /<subnetId>subnet-0bbbbbbbbbbbbbbbb<\/subnetId>/);
+  assert.match(r.body, /<subnetId>subnet-0123456789abcdef1<\/subnetId>/);
   assert.match(r.body, /<errorSet><\/errorSet>/);
   const id = /<item>(i-[0-9a-f]{17})<\/item>/.exec(r.body)[1];
   r = await s.ec2({ Action: 'DescribeInstances', 'InstanceId.1': id });
@@ -142,6 +156,73 @@ test('CreateFleet: spot, several overrides, no match, bad input', async () => {
   r = await s.ec2(Object.assign({}, base, { 'LaunchTemplateConfigs.1.LaunchTemplateSpecification.Version': '7' }));
   assert.strictEqual(code(r), 'InvalidLaunchTemplateId.VersionNotFound');
   await s.ec2({ Action: 'TerminateInstances', 'InstanceId.1': id });
+});
+
+test('VPCs, subnets and zones: DescribeSubnets, and what CreateFleet refuses', async () => {
+  // The default VPC has a default subnet in each of us-east-1's six zones.
+  let r = await s.ec2({ Action: 'DescribeSubnets', 'Filter.1.Name': 'default-for-az', 'Filter.1.Value.1': 'true' });
+  assert.strictEqual(r.status, 200, r.body);
+  assert.strictEqual(count(r, /<vpcId>vpc-0123456789abcdef0<\/vpcId>/g), 6);
+  assert.deepStrictEqual([...r.body.matchAll(/<availabilityZone>([^<]+)</g)].map((m) => m[1]).sort(),
+    ['a', 'b', 'c', 'd', 'e', 'f'].map((z) => 'us-east-1' + z));
+  r = await s.ec2({ Action: 'DescribeSubnets', 'SubnetId.1': 'subnet-01234567', 'SubnetId.2': 'subnet-0fedcba9876543210' });
+  assert.match(r.body, /<subnetId>subnet-01234567<\/subnetId>.*<vpcId>vpc-0123456789abcdef0<\/vpcId>.*<availabilityZone>us-east-1b</);
+  assert.match(r.body, /<subnetId>subnet-0fedcba9876543210<\/subnetId>.*<vpcId>vpc-0fedcba9876543210<\/vpcId>/);
+  r = await s.ec2({ Action: 'DescribeSubnets', 'Filter.1.Name': 'vpc-id', 'Filter.1.Value.1': 'vpc-0fedcba9876543210' });
+  assert.strictEqual(count(r, /<subnetId>/g), 1);
+  r = await s.ec2({ Action: 'DescribeSubnets', 'SubnetId.1': 'subnet-0123456789abcdef0', 'SubnetId.2': 'subnet-0aaaaaaaaaaaaaaaa' });
+  assert.strictEqual(code(r), 'InvalidSubnetID.NotFound');
+  assert.match(r.body, /The subnet ID 'subnet-0aaaaaaaaaaaaaaaa' does not exist/);
+  r = await s.ec2({ Action: 'DescribeSubnets', 'SubnetId.1': 'subnet-zz' });
+  assert.strictEqual(code(r), 'InvalidSubnetID.Malformed');
+  r = await s.ec2({ Action: 'DescribeSubnets', 'Filter.1.Name': 'no-such-filter', 'Filter.1.Value.1': 'x' });
+  assert.strictEqual(code(r), 'InvalidParameterValue');
+
+  await s.template('lt-net', 'sleep 30\n');
+  const two = (a, b) => ({ 'LaunchTemplateConfigs.1.Overrides.1.SubnetId': a, 'LaunchTemplateConfigs.1.Overrides.2.SubnetId': b,
+    'LaunchTemplateConfigs.1.Overrides.2.InstanceType': 't3.medium' });
+  // Two subnets of one zone: the whole request is refused, nothing launched.
+  const before = (await s.control('/instances')).json().length;
+  r = (await s.fleet('lt-net', 1, two('subnet-0123456789abcdef1', 'subnet-01234567'))).r;
+  assert.strictEqual(code(r), 'InvalidFleetConfig', r.body);
+  assert.match(r.body, /subnet-0123456789abcdef1 and subnet-01234567 .*us-east-1b/);
+  assert.strictEqual((await s.control('/instances')).json().length, before);
+  r = (await s.fleet('lt-net', 1, two('subnet-0123456789abcdef1', 'subnet-0aaaaaaaaaaaaaaaa'))).r;
+  assert.strictEqual(code(r), 'InvalidSubnetID.NotFound');
+  // The same subnet in two overrides is one zone's one subnet: not refused.
+  let f = await s.fleet('lt-net', 1, two('subnet-0123456789abcdef2', 'subnet-0123456789abcdef2'));
+  assert.strictEqual(f.ids.length, 1, f.r.body);
+  // Where an instance runs: its subnet's zone and VPC, in DescribeInstances.
+  r = await s.ec2({ Action: 'DescribeInstances', 'InstanceId.1': f.ids[0] });
+  assert.match(r.body, /<placement><availabilityZone>us-east-1c<\/availabilityZone><\/placement><subnetId>subnet-0123456789abcdef2<\/subnetId><vpcId>vpc-0123456789abcdef0<\/vpcId>/);
+  // No subnet: a default subnet of the default VPC.
+  f = await s.fleet('lt-net', 1);
+  r = await s.ec2({ Action: 'DescribeInstances', 'InstanceId.1': f.ids[0] });
+  assert.match(r.body, /<subnetId>subnet-0123456789abcdef0<\/subnetId><vpcId>vpc-0123456789abcdef0<\/vpcId>/);
+});
+
+test('eventual consistency: a new instance is unknown to EC2 for the window the test sets', async () => {
+  await s.template('lt-ec', 'sleep 30\n');
+  await s.control('/faults', { unseenSec: 1 });
+  const { ids } = await s.fleet('lt-ec', 1);
+  await s.control('/reset-faults', {});
+  let r = await s.ec2({ Action: 'DescribeInstances', 'InstanceId.1': ids[0] });
+  assert.strictEqual(code(r), 'InvalidInstanceID.NotFound', 'by id: refused');
+  r = await s.ec2({ Action: 'DescribeInstances', 'Filter.1.Name': 'instance-id', 'Filter.1.Value.1': ids[0] });
+  assert.strictEqual(count(r, /<instanceId>/g), 0, 'by filter: not listed');
+  r = await s.ec2({ Action: 'CreateTags', 'ResourceId.1': ids[0], 'Tag.1.Key': 'k', 'Tag.1.Value': 'v' });
+  assert.strictEqual(code(r), 'InvalidInstanceID.NotFound');
+  r = await s.ec2({ Action: 'TerminateInstances', 'InstanceId.1': ids[0] });
+  assert.strictEqual(code(r), 'InvalidInstanceID.NotFound', 'not terminated either');
+  assert.notStrictEqual((await s.instance(ids[0])).state, 'shutting-down', 'it runs on');
+  await sleep(1100);
+  r = await s.ec2({ Action: 'TerminateInstances', 'InstanceId.1': ids[0] });
+  assert.strictEqual(r.status, 200, 'then EC2 knows it');
+  // Random windows (fault tests): drawn from the seeded generator, counted.
+  await s.control('/faults', { unseenSec: '0-2' });
+  await s.fleet('lt-ec', 1);
+  assert.strictEqual((await s.control('/faults')).json().injected['eventual-consistency'], 1);
+  await s.control('/reset-faults', {});
 });
 
 test('DescribeInstances: filters, tags, pages; CreateTags', async () => {

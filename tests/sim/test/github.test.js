@@ -345,6 +345,12 @@ test('rate-limit faults: primary 403/429, secondary with retry-after, 5xx; then 
   assert.notStrictEqual(sec.headers['x-ratelimit-remaining'], '0', 'a secondary limit is not the primary one');
   s.gh.fault('secondary403');
   assert.strictEqual((await request(p)).status, 403);
+  s.gh.fault('secondaryNoHint');
+  const bare = await request(p);
+  assert.strictEqual(bare.status, 403);
+  assert.match(bare.json.message, /secondary rate limit/);
+  assert.strictEqual(bare.headers['retry-after'], undefined, 'no retry-after');
+  assert.notStrictEqual(bare.headers['x-ratelimit-remaining'], '0', 'quota left: only the message says it is a limit');
   s.gh.fault('5xx');
   assert.strictEqual((await request(p)).status, 502);
   // Bad credentials come before any fault: the fault is still pending after.

@@ -1,54 +1,122 @@
 'use strict';
-// The stack's IAM evaluation follows AWS's policy logic: an explicit deny
-// wins, no allow is a refusal, ForAllValues holds on an empty set, policy
-// variables come from the request, and the documented policies scope what
-// each side may do.
+// The stack's IAM: requests become what AWS authorizes (action, resource,
+// request context) and AWS's data decides (iam.js, iam-simulate). The
+// documented policies scope what each side may do, and the self-termination
+// holds on documented keys only.
 const { test } = require('node:test');
 const assert = require('node:assert');
-const { Iam, decide, conditionHolds } = require('../iam');
+const { Iam, checks, evaluate, load } = require('../iam');
 
-const policy = { Statement: [
-  { Effect: 'Allow', Action: 'dynamodb:*Item', Resource: 'arn:aws:dynamodb:*:*:table/p' },
-  { Effect: 'Deny', Action: 'dynamodb:DeleteItem', Resource: '*' },
-] };
+const ID_A = 'i-0000000000000000a';
+const ID_B = 'i-0000000000000000b';
+const INST = `arn:aws:sts::123456789012:assumed-role/ec2-runner-pool-instance/${ID_A}`;
+const ec2 = {
+  instances: new Map([[ID_A, { tags: { 'ec2-runner-pool:pool': 'pool' }, type: 'm5.large' }],
+    [ID_B, { tags: { 'ec2-runner-pool:pool': 'pool' } }], ['i-0000000000000000c', { tags: {} }]]),
+  findTemplate: (p) => ({ id: 'lt-0000000000000000a', name: p.LaunchTemplateName, versions: [{ ImageId: 'ami-00000000', 'IamInstanceProfile.Name': 'p' }] }),
+  zoneOf: () => 'us-east-1a',
+};
+const ddb = (pk) => Buffer.from(JSON.stringify({ TableName: 'pool', Key: { pk: { S: pk } } }));
+const term = (id) => ({ 'InstanceId.1': id });
+const arnOf = (id) => `arn:aws:ec2:us-east-1:123456789012:instance/${id}`;
 
-test('allow, explicit deny, no statement', () => {
-  assert.strictEqual(decide(policy, 'dynamodb:GetItem', 'arn:aws:dynamodb:us-east-1:1:table/p', {}), 'allow');
-  assert.strictEqual(decide(policy, 'dynamodb:DeleteItem', 'arn:aws:dynamodb:us-east-1:1:table/p', {}), 'deny');
-  assert.strictEqual(decide(policy, 'dynamodb:GetItem', 'arn:aws:dynamodb:us-east-1:1:table/q', {}), 'none');
-  assert.strictEqual(decide(policy, 'DYNAMODB:getitem', 'arn:aws:dynamodb:us-east-1:1:table/p', {}), 'allow', 'actions are case-insensitive');
-});
-
-test('conditions: set operators and policy variables', () => {
-  const lk = { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['sig#i-*'] } };
-  assert.ok(conditionHolds(lk, { 'dynamodb:LeadingKeys': ['sig#i-1', 'sig#i-2'] }));
-  assert.ok(!conditionHolds(lk, { 'dynamodb:LeadingKeys': ['sig#i-1', 'i#i-2'] }));
-  assert.ok(conditionHolds(lk, {}), 'ForAllValues holds when the request has no such key (as in AWS)');
-  const self = { StringEquals: { 'aws:ARN': '${ec2:SourceInstanceARN}' } };
-  assert.ok(conditionHolds(self, { 'aws:ARN': 'arn:x/i-1', 'ec2:SourceInstanceARN': 'arn:x/i-1' }));
-  assert.ok(!conditionHolds(self, { 'aws:ARN': 'arn:x/i-2', 'ec2:SourceInstanceARN': 'arn:x/i-1' }));
-  assert.ok(!conditionHolds(self, { 'aws:ARN': 'arn:x/i-1' }), 'an unknown variable matches nothing');
-  assert.ok(!conditionHolds({ StringEquals: { 'ec2:ResourceTag/k': 'v' } }, {}), 'a missing key fails a plain operator');
-  assert.ok(conditionHolds({ StringEqualsIfExists: { 'ec2:ResourceTag/k': 'v' } }, {}));
-});
-
-test('the documented policies: each side only what it needs', () => {
+function enforced() {
   const iam = new Iam();
   iam.enable('pool');
-  const ddb = (action, pk) => Buffer.from(JSON.stringify({ TableName: 'pool', Key: { pk: { S: pk } } }));
-  const inst = 'arn:aws:sts::123456789012:assumed-role/ec2-runner-pool-instance/i-0000000000000000a';
-  const ec2 = { instances: new Map([['i-0000000000000000b', { tags: { 'ec2-runner-pool:pool': 'pool' } }], ['i-0000000000000000c', { tags: {} }]]), templates: new Map() };
-  assert.strictEqual(iam.authorize('dynamodb', 'GetItem', ddb('GetItem', 'i#i-0000000000000000a'), null, inst, ec2), null);
-  assert.strictEqual(iam.authorize('dynamodb', 'UpdateItem', ddb('UpdateItem', 'i#i-0000000000000000a'), null, inst, ec2).code, 'AccessDeniedException');
-  assert.strictEqual(iam.authorize('dynamodb', 'GetItem', ddb('GetItem', 'cfg#idle-time-sec'), null, inst, ec2).code, 'AccessDeniedException');
-  assert.strictEqual(iam.authorize('ec2', 'TerminateInstances', null, { 'InstanceId.1': 'i-0000000000000000b' }, inst, ec2).code, 'UnauthorizedOperation');
-  assert.strictEqual(iam.authorize('ec2', 'TerminateInstances', null, { 'InstanceId.1': 'i-0000000000000000a' }, inst, ec2), null);
-  // The controlplane: the pool's table and tagged instances, nothing else.
-  assert.strictEqual(iam.authorize('dynamodb', 'Scan', Buffer.from('{"TableName":"pool"}'), null, null, ec2), null);
-  assert.strictEqual(iam.authorize('dynamodb', 'Scan', Buffer.from('{"TableName":"other"}'), null, null, ec2).code, 'AccessDeniedException');
-  assert.strictEqual(iam.authorize('ec2', 'TerminateInstances', null, { 'InstanceId.1': 'i-0000000000000000b' }, null, ec2), null);
-  assert.strictEqual(iam.authorize('ec2', 'TerminateInstances', null, { 'InstanceId.1': 'i-0000000000000000c' }, null, ec2).code, 'UnauthorizedOperation',
+  return iam;
+}
+
+test('the instance role: its own items and itself, nothing else', async () => {
+  const iam = enforced();
+  assert.strictEqual(await iam.authorize('dynamodb', 'GetItem', ddb(`i#${ID_A}`), null, INST, ec2), null);
+  assert.strictEqual(await iam.authorize('dynamodb', 'PutItem', ddb(`sig#${arnOf(ID_A)}`), null, INST, ec2), null);
+  assert.strictEqual((await iam.authorize('dynamodb', 'PutItem', ddb(`sig#${arnOf(ID_B)}`), null, INST, ec2)).code, 'AccessDeniedException');
+  assert.strictEqual((await iam.authorize('dynamodb', 'UpdateItem', ddb(`i#${ID_A}`), null, INST, ec2)).code, 'AccessDeniedException');
+  assert.strictEqual((await iam.authorize('dynamodb', 'GetItem', ddb('cfg#idle-time-sec'), null, INST, ec2)).code, 'AccessDeniedException');
+  assert.strictEqual(await iam.authorize('ec2', 'TerminateInstances', null, term(ID_A), INST, ec2), null, 'it may terminate itself');
+  assert.strictEqual((await iam.authorize('ec2', 'TerminateInstances', null, term(ID_B), INST, ec2)).code, 'UnauthorizedOperation');
+  assert.deepStrictEqual(iam.report().ignoredKeys, [], 'every context key is one AWS documents for its action');
+});
+
+test('the controlplane: the pool table, queues and tagged instances', async () => {
+  const iam = enforced();
+  assert.strictEqual(await iam.authorize('dynamodb', 'Scan', Buffer.from('{"TableName":"pool"}'), null, null, ec2), null);
+  assert.strictEqual((await iam.authorize('dynamodb', 'Scan', Buffer.from('{"TableName":"other"}'), null, null, ec2)).code, 'AccessDeniedException');
+  assert.strictEqual(await iam.authorize('ec2', 'TerminateInstances', null, term(ID_B), null, ec2), null);
+  assert.strictEqual((await iam.authorize('ec2', 'TerminateInstances', null, term('i-0000000000000000c'), null, ec2)).code, 'UnauthorizedOperation',
     'an instance without the pool tag');
-  assert.strictEqual(iam.authorize('sqs', 'ReceiveMessage', Buffer.from('{"QueueUrl":"https://q/123456789012/pool-large"}'), null, null, ec2), null);
-  assert.strictEqual(iam.authorize('sqs', 'ReceiveMessage', Buffer.from('{"QueueUrl":"https://q/123456789012/other-large"}'), null, null, ec2).code, 'AccessDenied');
+  assert.strictEqual(await iam.authorize('sqs', 'ReceiveMessage', Buffer.from('{"QueueUrl":"https://q/123456789012/pool-large"}'), null, null, ec2), null);
+  assert.strictEqual((await iam.authorize('sqs', 'ReceiveMessage', Buffer.from('{"QueueUrl":"https://q/123456789012/other-large"}'), null, null, ec2)).code, 'AccessDenied');
+  assert.strictEqual(await iam.authorize('sqs', 'ListQueues', Buffer.from('{}'), null, null, ec2), null);
+  const fleet = { 'LaunchTemplateConfigs.1.LaunchTemplateSpecification.LaunchTemplateName': 'pool', 'LaunchTemplateConfigs.1.Overrides.1.SubnetId': 'subnet-0000000a',
+    'TagSpecification.1.ResourceType': 'instance', 'TagSpecification.1.Tag.1.Key': 'ec2-runner-pool:pool', 'TagSpecification.1.Tag.1.Value': 'pool' };
+  assert.strictEqual(await iam.authorize('ec2', 'CreateFleet', null, fleet, null, ec2), null);
+  const what = checks('ec2', 'CreateFleet', null, fleet, ec2).map((c) => c.action);
+  for (const a of ['ec2:CreateFleet', 'ec2:RunInstances', 'ec2:CreateTags', 'iam:PassRole']) assert.ok(what.includes(a), `CreateFleet is authorized as ${a} too`);
+  assert.deepStrictEqual(iam.report().ignoredKeys, []);
+});
+
+test('not enforced: every request is still judged and counted', async () => {
+  const iam = new Iam('pool');
+  assert.strictEqual(await iam.authorize('dynamodb', 'Scan', Buffer.from('{"TableName":"other"}'), null, null, ec2), null);
+  assert.strictEqual(await iam.authorize('dynamodb', 'Scan', Buffer.from('{"TableName":"pool"}'), null, null, ec2), null);
+  const r = iam.report();
+  assert.deepStrictEqual([r.enforced, r.authorised, r.refused], [false, 1, 1]);
+});
+
+// The old self-termination compared aws:ARN, which AWS does not document as
+// a key of TerminateInstances (nor as a global key): AWS's data ignores it,
+// and the statement never matches, even with the key forged into the context.
+test('aws:ARN is no key AWS knows here: the old self-termination fails', async () => {
+  const old = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ec2:TerminateInstances', Resource: 'arn:aws:ec2:us-east-1:123456789012:instance/*',
+    Condition: { StringEquals: { 'aws:ARN': '${ec2:SourceInstanceARN}' } } }] };
+  const c = { action: 'ec2:TerminateInstances', resource: arnOf(ID_A), ctx: { 'aws:ARN': arnOf(ID_A), 'ec2:SourceInstanceARN': arnOf(ID_A), 'ec2:InstanceID': ID_A } };
+  const e = await evaluate(old, INST, c);
+  assert.strictEqual(e.result, 'ImplicitlyDenied');
+  assert.deepStrictEqual(e.ignored, ['aws:ARN']);
+  const now = load('instance.json', 'pool');
+  assert.strictEqual((await evaluate(now, INST, c)).result, 'Allowed');
+  // A variable for the whole ARN is not allowed: the IAM User Guide puts
+  // policy variables only in the resource part of an ARN.
+  const whole = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ec2:TerminateInstances', Resource: '${ec2:SourceInstanceARN}' }] };
+  assert.notStrictEqual((await evaluate(whole, INST, c)).result, 'Allowed');
+});
+
+// The lint (iamlint.js, run by make lint and make test) on statements that
+// AWS's data refuses: each must be named.
+test('the lint refuses what AWS does not document', async () => {
+  const { lintStatement } = require('../iamlint');
+  const arnI = 'arn:aws:ec2:us-east-1:123456789012:instance/*';
+  const bad = async (s, what) => assert.ok((await lintStatement(s)).some((p) => p.includes(what)), `${JSON.stringify(s)}: want a problem naming ${what}`);
+  await bad({ Effect: 'Allow', Action: 'ec2:TerminateInstances', Resource: arnI, Condition: { StringEquals: { 'aws:ARN': '${ec2:SourceInstanceARN}' } } }, 'aws:ARN');
+  await bad({ Effect: 'Allow', Action: 'ec2:TerminateInstance', Resource: arnI }, 'no such action');
+  await bad({ Effect: 'Allow', Action: 'sqs:ListQueues', Resource: 'arn:aws:sqs:us-east-1:123456789012:*' }, 'must be "*"');
+  await bad({ Effect: 'Allow', Action: 'ec2:TerminateInstances', Resource: 'arn:aws:ec2:us-east-1:123456789012:volume/*' }, 'fits its resource types');
+  await bad({ Effect: 'Allow', Action: 'ec2:TerminateInstances', Resource: '${ec2:SourceInstanceARN}' }, 'outside the resource part');
+  await bad({ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: '*', Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['x'] } } }, 'dynamodb:LeadingKeys');
+  await bad({ Effect: 'Allow', Action: 'ec2:TerminateInstances', Resource: arnI, Condition: { StringEquals: { 'ec2:SourceInstanceARN': '${aws:ARN}' } } }, '${aws:ARN}');
+  await bad({ Effect: 'Allow', Action: 'ec2:TerminateInstances', Resource: arnI, Condition: { NumericEquals: { 'ec2:InstanceID': '${ec2:InstanceID}' } } }, 'string and ARN operators');
+  assert.deepStrictEqual(await lintStatement({ Effect: 'Allow', Action: 'ec2:TerminateInstances', Resource: arnI,
+    Condition: { ArnEquals: { 'ec2:SourceInstanceARN': 'arn:aws:ec2:us-east-1:123456789012:instance/${ec2:InstanceID}' } } }), []);
+});
+
+// The cache answers a repeated request without the evaluator, but never
+// across a change of policies, and keeps the clock's keys when a policy
+// names them.
+test('the cache: same request, same answer; new policies, new answers', async () => {
+  const iam = enforced();
+  const req = () => iam.authorize('ec2', 'TerminateInstances', null, term(ID_A), INST, ec2, { now: Date.now() });
+  assert.strictEqual(await req(), null);
+  assert.strictEqual(await req(), null);
+  assert.strictEqual(iam.cache.size, 1, 'the clock is not part of the key while no policy names it');
+  iam.policies.instance = { Version: '2012-10-17', Statement: [] };
+  iam.cache.clear();
+  assert.strictEqual((await req()).code, 'UnauthorizedOperation');
+  iam.enable('pool');
+  assert.strictEqual(iam.cache.size, 0);
+  iam.timeless = false;
+  await req();
+  await new Promise((r) => setTimeout(r, 1100));
+  await req();
+  assert.strictEqual(iam.cache.size, 2, 'a policy that names the clock gets a key per second');
 });

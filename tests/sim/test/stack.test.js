@@ -127,6 +127,23 @@ test('throttling and 5xx faults use the real codes', async () => {
   assert.strictEqual((await ddb('ListTables', {})).status, 200);
 });
 
+test('BatchGetItem under load: half the keys come back unprocessed', async () => {
+  await ddb('CreateTable', { TableName: 'unproc', AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' });
+  for (const k of ['a', 'b', 'c']) await ddb('PutItem', { TableName: 'unproc', Item: { pk: { S: k } } });
+  const keys = [{ pk: { S: 'a' } }, { pk: { S: 'b' } }, { pk: { S: 'c' } }];
+  await control('/faults', { next: [{ service: 'dynamodb', action: 'BatchGetItem', unprocessed: true, count: 2 }] });
+  const first = await ddb('BatchGetItem', { RequestItems: { unproc: { Keys: keys, ConsistentRead: true } } });
+  let r = JSON.parse(first.body);
+  assert.strictEqual(first.status, 200, first.body);
+  assert.deepStrictEqual(r.Responses.unproc.map((i) => i.pk.S).sort(), ['a', 'b'], 'the first half read');
+  assert.deepStrictEqual(r.UnprocessedKeys.unproc, { Keys: [{ pk: { S: 'c' } }], ConsistentRead: true }, 'the rest unprocessed, in the request\'s form');
+  r = JSON.parse((await ddb('BatchGetItem', { RequestItems: { unproc: { Keys: [keys[2]] } } })).body);
+  assert.strictEqual(r.Responses.unproc.length, 1, 'one key is always read (none read would be ProvisionedThroughputExceededException)');
+  assert.deepStrictEqual(r.UnprocessedKeys, {});
+  r = JSON.parse((await ddb('BatchGetItem', { RequestItems: { unproc: { Keys: keys } } })).body);
+  assert.strictEqual(r.Responses.unproc.length, 3, 'then all of them');
+});
+
 test('IMDSv2 only, with rotating credentials the front accepts', async () => {
   const ud = Buffer.from('#!/bin/sh\nsleep 30\n').toString('base64');
   await ec2({ Action: 'CreateLaunchTemplate', LaunchTemplateName: 'lt2', 'LaunchTemplateData.ImageId': 'ami-0123456789abcdef0', 'LaunchTemplateData.UserData': ud });

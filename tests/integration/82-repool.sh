@@ -1,0 +1,41 @@
+#!/bin/sh
+# Back in the pool within a second or two of release (issue 27): the agent
+# stops the listener, cleans up and returns its instance at once, without
+# removing the runner from GitHub (its next registration replaces it, with
+# --replace under the same name). The stand-in's removal takes 5 s here,
+# as the real one's takes seconds: a removal in the way shows.
+. tests/integration/lib.sh
+export SIM_RUNNER_REMOVE_SEC=5
+stack_start
+export GITHUB_REPOSITORY=octo/repool INPUT_AMI=ami-0123456789abcdef0 INPUT_IDLE_TIME_SEC=600
+export EC2RP_COLD_TIMEOUT_SEC=60 EC2RP_WARM_TIMEOUT_SEC=30
+fleets() { sim GET /calls | jq '[.[] | select(.action == "CreateFleet")] | length'; }
+runners_named() { sim GET /runners | jq --arg n "$1" '[.[] | select(.name == $n)] | length'; }
+
+expect 0 "refresh" ec2rp-refresh
+expect 0 "provision 3 for run 821" env GITHUB_RUN_ID=821 INPUT_INSTANCE_COUNT=3 ec2rp-provision
+sort "$T_OUT" > "$T_TMP/first"
+expect 0 "release 821" env GITHUB_RUN_ID=821 ec2rp-release
+t0=$(date +%s%N)
+check "all 3 back in the pool" wait_for 20 pooled large 3
+back=$((($(date +%s%N) - t0) / 1000000))
+echo "# back in the pool: $back ms after release returned"
+check "within 3 s of the release, not after the runner's 5 s removal ($back ms)" [ "$back" -lt 3000 ]
+check "their runners were not removed from GitHub (offline, replaced at the next claim)" \
+	[ "$(sim GET /runners | jq '[.[] | select(.labels | map(.name) | index("821"))] | length')" -eq 3 ]
+check "no remove token was written" [ -z "$(state-get --consistent --kind token $(cat "$T_TMP/first") 2>/dev/null)" ]
+
+# The next run right after: every instance reused, none created.
+f0=$(fleets)
+expect 0 "provision 3 for run 822 right after" env GITHUB_RUN_ID=822 INPUT_INSTANCE_COUNT=3 ec2rp-provision
+sort "$T_OUT" > "$T_TMP/second"
+check "the same 3 instances" cmp -s "$T_TMP/first" "$T_TMP/second"
+check "no fleet request" [ "$(fleets)" -eq "$f0" ]
+check "each runner re-registered under its own name, one registration each" \
+	sh -c "for i in \$(cat '$T_TMP/second'); do [ \"\$(curl -fsS $SIM_CONTROL/runners | jq --arg n \$i '[.[] | select(.name == \$n)] | length')\" -eq 1 ] || exit 1; done"
+check "now labelled 822, not 821" [ "$(sim GET /runners | jq '[.[] | select(.labels | map(.name) | index("822"))] | length')" -eq 3 ] && \
+	[ "$(sim GET /runners | jq '[.[] | select(.labels | map(.name) | index("821"))] | length')" -eq 0 ]
+check "a job of run 822 runs" [ "$(job 822 'echo hi' | head -n 1)" = success ]
+expect 0 "release 822" env GITHUB_RUN_ID=822 ec2rp-release
+
+done_testing
