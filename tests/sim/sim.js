@@ -280,7 +280,7 @@ async function main() {
     log(entry);
     if (recording) requests.push({ service, action, target, contentType: req.headers['content-type'] || '', body: body.toString() });
     const done = (status, code) => { entry.status = status; entry.code = code || ''; };
-    const d = faults.decide(service, action);
+    const d = faults.decide(service, action, entry.key);
     if (d.latencyMs) await new Promise((r) => setTimeout(r, d.latencyMs));
     if (d.fault && d.fault.drop) { done(0, 'dropped'); req.socket.destroy(); return; }
     if (d.fault && d.fault.hostile) return hostile(d.fault.hostile, service, res, done);
