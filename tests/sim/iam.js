@@ -55,6 +55,23 @@ function instanceSession(id, inst) {
   };
 }
 
+// Where a request comes from (IAM User Guide, global condition keys):
+// through a VPC endpoint it carries aws:SourceVpc, aws:SourceVpce and
+// aws:VpcSourceIp and no aws:SourceIp; through a public endpoint only
+// aws:SourceIp. The stack's second AWS listener stands for a host outside
+// the pool's VPC (a copy of an instance's credentials used elsewhere):
+// through a public endpoint, or through an endpoint of another VPC.
+const OUTSIDE = {
+  public: { 'aws:SourceIp': '203.0.113.9' },
+  vpc: { 'aws:SourceVpc': 'vpc-0a77ac4e500000000', 'aws:SourceVpce': 'vpce-0a77ac4e500000000', 'aws:VpcSourceIp': '10.250.0.9' },
+};
+function network(session, req, iam) {
+  if (req.outside) return OUTSIDE[iam.outside] || OUTSIDE.public;
+  if (!session || !iam.vpcEndpoints) return {};
+  return { 'aws:SourceVpc': session['aws:Ec2InstanceSourceVpc'], 'aws:SourceVpce': 'vpce-0000000000000000a',
+    'aws:VpcSourceIp': session['aws:Ec2InstanceSourcePrivateIPv4'] };
+}
+
 // The principal's keys (IAM User Guide, "Principal key values").
 function principalContext(who, req) {
   const now = new Date(req.now || Date.now());
@@ -63,6 +80,7 @@ function principalContext(who, req) {
     'aws:SecureTransport': req.secure ? 'true' : 'false', 'aws:RequestedRegion': REGION,
   };
   if (req.sourceIp) ctx['aws:SourceIp'] = req.sourceIp;
+  ctx['aws:ViaAWSService'] = 'false'; // every request here is the caller's own
   const role = /^arn:aws:sts::(\d{12}):assumed-role\/([^/]+)\/(.+)$/.exec(who);
   if (role) {
     Object.assign(ctx, { 'aws:PrincipalType': 'AssumedRole', 'aws:PrincipalArn': `arn:aws:iam::${role[1]}:role/${role[2]}`,
@@ -198,7 +216,7 @@ async function evaluate(policy, principal, c) {
   let r;
   try {
     r = await runSimulation({
-      identityPolicies: [{ name: 'policy', policy }], serviceControlPolicies: [], resourceControlPolicies: [],
+      identityPolicies: list(policy).map((p, i) => ({ name: `policy${i}`, policy: p })), serviceControlPolicies: [], resourceControlPolicies: [],
       request: { action: c.action, principal, resource: { resource: c.resource, accountId: ACCOUNT }, contextVariables: c.ctx },
     }, {});
   } catch (e) {
@@ -218,11 +236,18 @@ class Iam {
 
   // The pool whose policies judge the requests; enforce: refuse what they
   // refuse. The list of refusals starts afresh (the counts go on).
-  enable(pool, enforce = true) {
+  // opts.vpcEndpoints: the instances reach the services through VPC
+  // endpoints, and their role has instance-vpc-endpoints.json too;
+  // opts.outside: 'public' or 'vpc', how the outside listener's requests look.
+  enable(pool, enforce = true, opts = {}) {
     this.pool = pool;
     this.enforced = enforce;
     this.refusals = [];
-    this.policies = { controlplane: load('controlplane.json', pool), instance: load('instance.json', pool) };
+    this.vpcEndpoints = !!opts.vpcEndpoints;
+    this.outside = opts.outside === 'vpc' ? 'vpc' : 'public';
+    const instance = [load('instance.json', pool)];
+    if (this.vpcEndpoints) instance.push(load('instance-vpc-endpoints.json', pool));
+    this.policies = { controlplane: load('controlplane.json', pool), instance };
     // The same request gets the same answer: the evaluator takes some ms a
     // check, an agent repeats its requests. The clock's keys are left out of
     // the cache key while no policy names them.
@@ -241,13 +266,17 @@ class Iam {
     return this.cache.get(key);
   }
 
-  // req: { secure, sourceIp, now }. Resolves to null when
+  // req: { secure, sourceIp, now, outside }. Resolves to null when
   // allowed (or not enforced), else the refusal { status, code, message }.
   async authorize(service, action, body, params, principal, ec2, req = {}) {
     if (service === 'sts') return null;
     const who = principal || `arn:aws:iam::${ACCOUNT}:user/simulator`;
     const m = /:assumed-role\/[^/]+\/(i-[0-9a-f]+)$/.exec(who);
-    const base = Object.assign(principalContext(who, req), m ? instanceSession(m[1], ec2.instances.get(m[1])) : {});
+    const session = m ? instanceSession(m[1], ec2.instances.get(m[1])) : null;
+    const net = network(session, req, this);
+    const base = Object.assign(principalContext(who, req), session || {});
+    if (net['aws:SourceVpc']) delete base['aws:SourceIp']; // not there through a VPC endpoint
+    Object.assign(base, net);
     for (const c of checks(service, action, body, params, ec2)) {
       const e = await this.judge(m ? 'instance' : 'controlplane', who, Object.assign({}, c, { ctx: Object.assign({}, base, c.ctx) }));
       for (const k of e.ignored) this.ignored.add(`${c.action} ${k}`);
@@ -267,7 +296,7 @@ class Iam {
   }
 
   report() {
-    return { pool: this.pool, enforced: this.enforced, authorised: this.counts.authorised, refused: this.counts.refused, refusedEnforced: this.counts.enforced,
+    return { pool: this.pool, enforced: this.enforced, vpcEndpoints: this.vpcEndpoints, outside: this.outside, authorised: this.counts.authorised, refused: this.counts.refused, refusedEnforced: this.counts.enforced,
       ignoredKeys: [...this.ignored], refusals: this.refusals };
   }
 }
