@@ -105,6 +105,13 @@ function instanceResource(id, ec2) {
   return ctx;
 }
 
+// A launch template's keys when it is the resource: its tags.
+function templateResource(t) {
+  const ctx = { 'ec2:Region': REGION };
+  for (const [k, v] of Object.entries((t && t.tags) || {})) { ctx[`ec2:ResourceTag/${k}`] = v; ctx[`aws:ResourceTag/${k}`] = v; }
+  return ctx;
+}
+
 // The tags a request asks for, as AWS puts them in the context.
 function requestTags(params, type) {
   const ctx = {};
@@ -167,7 +174,7 @@ function checks(service, action, body, params, ec2) {
           let t = null;
           try { t = ec2.findTemplate({ [`LaunchTemplate${m[2]}`]: v }); } catch (e) { continue; }
           const lt = arn.ec2('launch-template', t.id);
-          out.push({ action: 'ec2:CreateFleet', resource: lt, ctx: region }, { action: 'ec2:RunInstances', resource: lt, ctx: region });
+          out.push({ action: 'ec2:CreateFleet', resource: lt, ctx: templateResource(t) }, { action: 'ec2:RunInstances', resource: lt, ctx: templateResource(t) });
           for (const d of t.versions) {
             if (d.ImageId) out.push({ action: 'ec2:RunInstances', resource: `arn:aws:ec2:${REGION}::image/${d.ImageId}`, ctx: region });
             if (d['IamInstanceProfile.Name'] || d['IamInstanceProfile.Arn']) profile = true;
@@ -186,13 +193,21 @@ function checks(service, action, body, params, ec2) {
         }
         return out;
       }
-      case 'CreateLaunchTemplate':
-        return [{ action: 'ec2:CreateLaunchTemplate', resource: arn.ec2('launch-template', '*'), ctx: Object.assign(requestTags(params, 'launch-template'), region) }];
+      case 'CreateLaunchTemplate': {
+        // Tags on creation need CreateTags too (ec2:CreateAction).
+        const tags = requestTags(params, 'launch-template');
+        const out = [{ action: 'ec2:CreateLaunchTemplate', resource: arn.ec2('launch-template', '*'), ctx: Object.assign({}, tags, region) }];
+        if (Object.keys(tags).length) {
+          out.push({ action: 'ec2:CreateTags', resource: arn.ec2('launch-template', '*'), ctx: Object.assign({ 'ec2:CreateAction': 'CreateLaunchTemplate' }, tags, region) });
+        }
+        return out;
+      }
       case 'CreateLaunchTemplateVersion':
       case 'ModifyLaunchTemplate': {
         let id = params.LaunchTemplateId || '*';
-        try { id = ec2.findTemplate(params).id; } catch (e) { /* EC2 answers NotFound */ }
-        return [{ action: `ec2:${action}`, resource: arn.ec2('launch-template', id), ctx: region }];
+        let t = null;
+        try { t = ec2.findTemplate(params); id = t.id; } catch (e) { /* EC2 answers NotFound */ }
+        return [{ action: `ec2:${action}`, resource: arn.ec2('launch-template', id), ctx: templateResource(t) }];
       }
       case 'CreateTags':
         return values(params, /^ResourceId\.\d+$/).map((id) => ({ action: 'ec2:CreateTags', resource: arn.ec2('instance', id),
