@@ -127,7 +127,8 @@ function requestTags(params, type) {
 }
 
 // What IAM authorizes for one request: [{ action, resource, ctx }].
-function checks(service, action, body, params, ec2) {
+// queues: the stack's queue tags by name (Iam.noteQueue).
+function checks(service, action, body, params, ec2, queues = new Map()) {
   if (service === 'dynamodb') {
     let b = {};
     try { b = JSON.parse(body.toString()); } catch (e) { /* the model check answers */ }
@@ -148,11 +149,17 @@ function checks(service, action, body, params, ec2) {
     if (action === 'ListQueues') return [{ action: 'sqs:ListQueues', resource: '*', ctx: {} }];
     const name = b.QueueName || String(b.QueueUrl || '').split('/').pop();
     const ctx = {};
-    if (action === 'CreateQueue' && b.tags) {
-      for (const [k, v] of Object.entries(b.tags)) ctx[`aws:RequestTag/${k}`] = v;
-      ctx['aws:TagKeys'] = Object.keys(b.tags);
+    // An existing queue's tags (SQS's queue resource type: aws:ResourceTag).
+    if (action !== 'CreateQueue') for (const [k, v] of Object.entries(queues.get(name) || {})) ctx[`aws:ResourceTag/${k}`] = v;
+    const asked = action === 'CreateQueue' ? b.tags : action === 'TagQueue' ? b.Tags : null;
+    if (asked) {
+      for (const [k, v] of Object.entries(asked)) ctx[`aws:RequestTag/${k}`] = v;
+      ctx['aws:TagKeys'] = Object.keys(asked);
     }
-    return [{ action: `sqs:${action.replace(/Batch$/, '')}`, resource: arn.queue(name), ctx }];
+    const out = [{ action: `sqs:${action.replace(/Batch$/, '')}`, resource: arn.queue(name), ctx }];
+    // Tags on creation need sqs:TagQueue too (SQS API Reference, CreateQueue).
+    if (action === 'CreateQueue' && asked && Object.keys(asked).length) out.push({ action: 'sqs:TagQueue', resource: arn.queue(name), ctx });
+    return out;
   }
   if (service === 'ec2') {
     const region = { 'ec2:Region': REGION };
@@ -245,6 +252,7 @@ async function evaluate(policy, principal, c) {
 class Iam {
   constructor(pool) {
     this.counts = { authorised: 0, refused: 0, enforced: 0 };
+    this.queueTags = new Map(); // queue name -> tags, as SQS keeps them
     this.ignored = new Set();
     this.enable(pool || 'ec2-runner-pool', false);
   }
@@ -292,7 +300,7 @@ class Iam {
     const base = Object.assign(principalContext(who, req), session || {});
     if (net['aws:SourceVpc']) delete base['aws:SourceIp']; // not there through a VPC endpoint
     Object.assign(base, net);
-    for (const c of checks(service, action, body, params, ec2)) {
+    for (const c of checks(service, action, body, params, ec2, this.queueTags)) {
       const e = await this.judge(m ? 'instance' : 'controlplane', who, Object.assign({}, c, { ctx: Object.assign({}, base, c.ctx) }));
       for (const k of e.ignored) this.ignored.add(`${c.action} ${k}`);
       if (e.result === 'Allowed') continue;
@@ -308,6 +316,17 @@ class Iam {
     }
     this.counts.authorised++;
     return null;
+  }
+
+  // What an authorized SQS request did to a queue's tags: a new queue keeps
+  // those it was created with, TagQueue adds, DeleteQueue forgets.
+  noteQueue(action, body) {
+    let b = {};
+    try { b = JSON.parse(body.toString()); } catch (e) { return; }
+    const name = b.QueueName || String(b.QueueUrl || '').split('/').pop();
+    if (action === 'CreateQueue' && !this.queueTags.has(name)) this.queueTags.set(name, Object.assign({}, b.tags));
+    else if (action === 'TagQueue') this.queueTags.set(name, Object.assign({}, this.queueTags.get(name), b.Tags));
+    else if (action === 'DeleteQueue') this.queueTags.delete(name);
   }
 
   report() {

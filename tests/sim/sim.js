@@ -336,6 +336,7 @@ async function main() {
     if (service === 'sqs') {
       if (dropAnswer) done(0, 'answer-dropped'); else done(200);
       if (action === 'ListQueues' && !params && !dropAnswer) return listQueuesPaged(sqsPort, req, body, res);
+      if (!params) iam.noteQueue(action, body);
       return proxy(sqsPort, req, body, res, dropAnswer);
     }
     if (service === 'sts') {

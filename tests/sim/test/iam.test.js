@@ -47,7 +47,11 @@ test('the controlplane: the pool table, queues and tagged instances', async () =
   assert.strictEqual(await iam.authorize('ec2', 'TerminateInstances', null, term(ID_B), null, ec2), null);
   assert.strictEqual((await iam.authorize('ec2', 'TerminateInstances', null, term('i-0000000000000000c'), null, ec2)).code, 'UnauthorizedOperation',
     'an instance without the pool tag');
+  // Queues are the pool's by their tag: a pool named pool-x has queues pool-x-* too.
+  iam.noteQueue('CreateQueue', Buffer.from('{"QueueName":"pool-large","tags":{"ec2-runner-pool:pool":"pool"}}'));
+  iam.noteQueue('CreateQueue', Buffer.from('{"QueueName":"pool-x-large","tags":{"ec2-runner-pool:pool":"pool-x"}}'));
   assert.strictEqual(await iam.authorize('sqs', 'ReceiveMessage', Buffer.from('{"QueueUrl":"https://q/123456789012/pool-large"}'), null, null, ec2), null);
+  assert.strictEqual((await iam.authorize('sqs', 'ReceiveMessage', Buffer.from('{"QueueUrl":"https://q/123456789012/pool-x-large"}'), null, null, ec2)).code, 'AccessDenied');
   assert.strictEqual((await iam.authorize('sqs', 'ReceiveMessage', Buffer.from('{"QueueUrl":"https://q/123456789012/other-large"}'), null, null, ec2)).code, 'AccessDenied');
   assert.strictEqual(await iam.authorize('sqs', 'ListQueues', Buffer.from('{}'), null, null, ec2), null);
   const fleet = { 'LaunchTemplateConfigs.1.LaunchTemplateSpecification.LaunchTemplateName': 'pool', 'LaunchTemplateConfigs.1.Overrides.1.SubnetId': 'subnet-0000000a',
