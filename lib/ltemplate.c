@@ -111,6 +111,13 @@ ltemplate_query(struct buf *b, const struct ltemplate_run *run, const struct lte
 		rc |= query_add(b, "SetDefaultVersion", run->version);
 	else
 		rc |= add_data(b, w);
+	/* Tagged with its pool at birth: the controlplane's policy lets it
+	 * change and launch only the templates tagged so (docs/iam). */
+	if (run->step == LTEMPLATE_CREATE) {
+		rc |= query_add(b, "TagSpecification.1.ResourceType", "launch-template");
+		rc |= query_add(b, "TagSpecification.1.Tag.1.Key", EC2_TAG_POOL);
+		rc |= query_add(b, "TagSpecification.1.Tag.1.Value", w->name);
+	}
 	if (rc || b->failed)
 		return err_nomem(e);
 	return 0;

@@ -31,7 +31,9 @@ stamp="$deps/.done"
 
 # Debian packages: the musl toolchain, source unpacking, and the glibc -dev
 # packages of the same libraries for the sanitizer and fuzz builds.
-need_pkgs="musl-tools dpkg-dev make gcc clang libclang-rt-14-dev libbearssl-dev libcjson-dev libcurl4-openssl-dev busybox-static curl shellcheck ca-certificates openssl file"
+# docker.io: the tests build the image from the Dockerfile and run it as the
+# actions runner does, on a dockerd of their own (tests/integration/61-docker.sh).
+need_pkgs="musl-tools dpkg-dev make gcc clang libclang-rt-14-dev libbearssl-dev libcjson-dev libcurl4-openssl-dev busybox-static curl shellcheck ca-certificates openssl file docker.io"
 # EC2RP_BUILD_ONLY=1 (the Dockerfile): only what the static build needs.
 [ "${EC2RP_BUILD_ONLY:-0}" = 1 ] && need_pkgs="musl-tools dpkg-dev make gcc busybox-static ca-certificates file"
 # aarch64: Debian's cross compiler and binutils (musl comes from source below),
@@ -71,9 +73,20 @@ if [ -n "$missing" ] || [ "$added_src" = 1 ]; then
 fi
 if [ -n "$missing" ]; then
 	log "installing:$missing"
+	# docker.io's install starts dockerd on the default socket, where the
+	# simulated instances' agents would prune it: no service starts during
+	# this install (policy-rc.d, Debian's switch for that), unless the
+	# machine already has its own policy.
+	policy=""
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		policy=/usr/sbin/policy-rc.d
+		printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod 755 "$policy"
+	fi
+	rc=0
 	# shellcheck disable=SC2086 # one word per package
-	DEBIAN_FRONTEND=noninteractive apt-get $apt_wait install -y -q $missing >/dev/null \
-		|| die "apt-get install$missing failed"
+	DEBIAN_FRONTEND=noninteractive apt-get $apt_wait install -y -q $missing >/dev/null || rc=$?
+	[ -z "$policy" ] || rm -f "$policy"
+	[ "$rc" = 0 ] || die "apt-get install$missing failed"
 fi
 
 flock -u 9

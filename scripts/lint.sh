@@ -68,4 +68,9 @@ if [ -x build/bin/ec2rp ]; then
 	rm -rf "$tmp"
 fi
 sh scripts/check-layers.sh || status=1 # lib/: pure modules include no I/O module; only log.c prints
+# A merge's conflict markers left in any tracked file.
+if git ls-files -z 2>/dev/null | xargs -0 grep -nE '^(<<<<<<< |>>>>>>> |=======$)' 2>/dev/null; then
+	echo "lint: merge conflict markers above" >&2
+	status=1
+fi
 exit $status

@@ -64,8 +64,11 @@ need_globs() {
 	_n=$(printf '%s' "$2" | tr ',' '\n' | grep -c .)
 	[ "$_n" -le 400 ] || bad "$1" "has $_n instance-type globs; EC2 takes at most 400 (AllowedInstanceTypes)"
 }
-# printable VALUE: the value cut to 60 characters with control bytes shown as '?'.
-printable() { printf '%s' "$1" | head -c 60 | tr -c '[:print:]' '?'; }
+# printable VALUE: the value cut to 60 bytes, each byte outside printable
+# ASCII shown as '?'. Not `tr -c '[:print:]'`: busybox's tr (the image's)
+# garbles that ('nonsense' came out as 'n?n??n??'); a byte range in sed, in
+# the C locale, reads the same in busybox and GNU.
+printable() { printf '%s' "$1" | head -c 60 | tr '\n' '?' | LC_ALL=C sed 's/[^ -~]/?/g'; }
 # md_text TEXT: text an instance wrote (its signal's message: anyone with
 # the instance's credentials writes any), made safe for a cell of the step
 # summary: 200 bytes at most, control bytes as spaces, HTML's & < > as
@@ -87,7 +90,9 @@ RE_USAGE='spot|on-demand|spot-or-on-demand'
 # URLs that go into user data: https and RFC 3986 characters only (quoting
 # keeps the sub-delimiters & $ ' ( ) inert there).
 RE_URL="https://[][A-Za-z0-9._~:/?#@!\$&'()*+,;=%{}-]+"
-RE_URL_SERVER='https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?'
+# The GitHub server instances register with: their registration token goes
+# there, so https, and http only to this machine (the local stack).
+RE_URL_SERVER='(https://[A-Za-z0-9.-]+|http://(localhost|127\.[0-9.]+|\[::1\]))(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?'
 RE_SHA256='[0-9a-f]{64}'
 # One checksum for any architecture, or one per architecture:
 # x86_64=HEX,aarch64=HEX (the tools) or x64=HEX,arm64=HEX (the runner).

@@ -4,9 +4,14 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ec2api.h"
 #include "names.h"
 #include "sqs.h"
 #include "tools.h"
+#include "whoami.h"
+
+/* The tag that names an instance's wake queue's owner (its ARN). */
+#define TAG_INSTANCE "ec2-runner-pool:instance"
 
 static const char help[] =
     "usage: pool-init [--pool NAME] [--json] CLASS...\n"
@@ -14,6 +19,9 @@ static const char help[] =
     "POOL-CLASS that keeps messages 14 days (the most SQS allows) and short-polls\n"
     "by default (pool-pop chooses its wait per call). Creates a missing queue,\n"
     "corrects the settings of an existing one, and leaves the rest alone.\n"
+    "Tags each queue with its pool (ec2-runner-pool:pool), and a wake queue\n"
+    "(class wake-ID) with its instance's ARN too (ec2-runner-pool:instance):\n"
+    "the IAM policies let only that pool, and only that instance, use them.\n"
     "Prints class<TAB>queue-url<TAB>created|updated|unchanged, one class a line.\n"
     "Options:\n"
     "  --json                JSON Lines: {\"resourceClass\",\"queueUrl\",\"result\"}\n"
@@ -47,19 +55,84 @@ attributes(void)
 	return o;
 }
 
-/* Creates the queue with the settings. 0 created, 1 it exists already with
- * other settings (*url not set), -1 error. */
-static int
-create(struct aws *a, const char *pool, const char *rclass, struct buf *url, struct err *e)
+/* The queue's tags: its pool; for wake-ID, the instance's ARN (from STS:
+ * IAM compares it with ${ec2:SourceInstanceARN}). NULL with e set. */
+static cJSON *
+tags(struct aws *a, struct whoami *me, const char *pool, const char *rclass, struct err *e)
 {
-	cJSON *at = attributes();
+	cJSON *t = cJSON_CreateObject();
+	struct buf arn = BUF_INIT;
 
-	if (at == NULL)
+	if (t == NULL || !cJSON_AddStringToObject(t, EC2_TAG_POOL, pool)) {
+		cJSON_Delete(t);
+		err_nomem(e);
+		return NULL;
+	}
+	if (strncmp(rclass, "wake-", 5) != 0 || !names_instance_id(rclass + 5))
+		return t;
+	if (whoami(a, me, e) ||
+	    buf_addf(&arn, "arn:%s:ec2:%s:%s:instance/%s", me->partition, a->region.p, me->account, rclass + 5) ||
+	    !cJSON_AddStringToObject(t, TAG_INSTANCE, arn.p)) {
+		if (arn.failed)
+			err_nomem(e);
+		cJSON_Delete(t);
+		t = NULL;
+	}
+	buf_free(&arn);
+	return t;
+}
+
+/* Creates the queue with the settings and tags in one call (no attribute
+ * change after). 0 created, 1 it exists already with other settings (*url
+ * not set), -1 error. */
+static int
+create(struct aws *a, const char *pool, const char *rclass, cJSON *tg, struct buf *url, struct err *e)
+{
+	struct buf name = BUF_INIT;
+	cJSON *b = cJSON_CreateObject(), *resp = NULL;
+	const cJSON *u;
+	int r = -1;
+
+	if (b == NULL || sqs_queue_name(&name, pool, rclass) || !cJSON_AddStringToObject(b, "QueueName", name.p) ||
+	    !cJSON_AddItemToObject(b, "Attributes", attributes()) ||
+	    !cJSON_AddItemReferenceToObject(b, "tags", tg)) {
+		err_nomem(e);
+		goto done;
+	}
+	if (sqs_call(a, "CreateQueue", b, &resp, e)) {
+		/* Someone created it meanwhile, differently: correct it instead. */
+		r = has_code(e, "QueueNameExists", "QueueAlreadyExists") ? 1 : -1;
+		goto done;
+	}
+	u = cJSON_GetObjectItem(resp, "QueueUrl");
+	if (!cJSON_IsString(u)) {
+		err_set(e, ERR_PERMANENT, "CreateQueue answered without a QueueUrl");
+		goto done;
+	}
+	buf_reset(url);
+	r = buf_adds(url, u->valuestring) ? err_nomem(e) : 0;
+done:
+	cJSON_Delete(b);
+	cJSON_Delete(resp);
+	buf_free(&name);
+	return r;
+}
+
+/* Tags an existing queue (a queue made before queues were tagged; the
+ * same tags again change nothing). 0, or -1 with e set. */
+static int
+tag(struct aws *a, const char *url, cJSON *tg, struct err *e)
+{
+	cJSON *b = cJSON_CreateObject();
+	int r;
+
+	if (b == NULL || !cJSON_AddStringToObject(b, "QueueUrl", url) || !cJSON_AddItemReferenceToObject(b, "Tags", tg)) {
+		cJSON_Delete(b);
 		return err_nomem(e);
-	if (sqs_queue_op(a, "CreateQueue", pool, rclass, at, url, e) == 0)
-		return 0;
-	/* Someone created it meanwhile, differently: correct it instead. */
-	return has_code(e, "QueueNameExists", "QueueAlreadyExists") ? 1 : -1;
+	}
+	r = sqs_call(a, "TagQueue", b, NULL, e);
+	cJSON_Delete(b);
+	return r ? -1 : 0;
 }
 
 /* Sets the settings that differ. 0 unchanged, 1 updated, -1 error. */
@@ -120,6 +193,8 @@ pool_init_main(int argc, char **argv)
 		{ 0, 0, 0, 0 } };
 	const char *pool_opt = NULL, *pool;
 	struct buf url = BUF_INIT;
+	struct whoami me = WHOAMI_INIT;
+	cJSON *tg = NULL;
 	struct aws a;
 	struct err e;
 	char what[80];
@@ -143,10 +218,13 @@ pool_init_main(int argc, char **argv)
 	for (i = optind; i < argc; i++) {
 		const char *result = "created";
 
+		cJSON_Delete(tg);
+		if ((tg = tags(&a, &me, pool, argv[i], &e)) == NULL)
+			goto fail;
 		if (sqs_queue_url(&a, pool, argv[i], &url, &e)) {
 			if (!sqs_no_queue(&e))
 				goto fail;
-			c = create(&a, pool, argv[i], &url, &e);
+			c = create(&a, pool, argv[i], tg, &url, &e);
 			if (c < 0 || (c == 1 && sqs_queue_url(&a, pool, argv[i], &url, &e)))
 				goto fail;
 			if (c == 0) {
@@ -154,14 +232,16 @@ pool_init_main(int argc, char **argv)
 				continue;
 			}
 		}
-		if ((c = correct(&a, url.p, &e)) < 0)
+		if (tag(&a, url.p, tg, &e) || (c = correct(&a, url.p, &e)) < 0)
 			goto fail;
 		print(argv[i], url.p, c ? "updated" : "unchanged", json);
 	}
+	cJSON_Delete(tg);
 	aws_free(&a);
 	buf_free(&url);
 	return 0;
 fail:
+	cJSON_Delete(tg);
 	aws_free(&a);
 	buf_free(&url);
 	snprintf(what, sizeof(what), "ensure the queue of class %s", argv[i]);

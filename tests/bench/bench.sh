@@ -310,6 +310,8 @@ bin_kb=$(($(stat -c %s build/bin/ec2rp) / 1024))
 rootfs_kb=$(du -sk build/rootfs | cut -f1)
 tar_kb=$(($(stat -c %s build/ec2-runner-pool-*-linux-x86_64.tar.gz) / 1024))
 bb_kb=$(($(stat -c %s build/rootfs/bin/busybox) / 1024))
+echo "bench: the image (a Docker engine of its own)" >&2
+sh tests/bench/image.sh > "$tmp/image.md"
 
 echo "bench: provisioning and release, realistic timings ($REALISTIC)" >&2
 # shellcheck disable=SC2086 # the settings are words on purpose
@@ -545,5 +547,7 @@ $cont_ok of 10 succeeded, $claimed claims from the pool
 | static busybox in the image | ${bb_kb} KiB |
 | image tree (\`build/rootfs\`: busybox, tools, scripts, CA bundle) | ${rootfs_kb} KiB (target: at most 6144) |
 | release tarball (gzip) | ${tar_kb} KiB |
+
+$(cat "$tmp/image.md")
 X
 echo "bench: wrote $out" >&2

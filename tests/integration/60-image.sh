@@ -48,6 +48,10 @@ expect 0 "release" image release GITHUB_RUN_ID=302
 
 expect 2 "unknown mode" image frobnicate
 check "an ::error:: line naming the mode" err_has "::error::invalid input mode"
+# The image's busybox, not the host's coreutils, prints the value back.
+check_with "$T_ERR" "the value reads as given (not garbled by busybox tr)" err_has "got 'frobnicate'"
+expect 2 "a control byte in a value" image provision GITHUB_RUN_ID=303 INPUT_RESOURCE_CLASS="$(printf 'lar\tge')"
+check_with "$T_ERR" "shown as '?', the rest as given" err_has "got 'lar?ge'"
 expect 2 "count 0" image provision GITHUB_RUN_ID=303 INPUT_INSTANCE_COUNT=0
 check "names instance-count" err_has "instance-count"
 expect 2 "bad pool" image provision INPUT_POOL='a b' GITHUB_RUN_ID=303

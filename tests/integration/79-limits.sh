@@ -54,7 +54,7 @@ expect 0 "release" env GITHUB_RUN_ID=g2 ec2rp-release
 # --- BatchGetItem under load: half the keys come back unprocessed
 A=i-0a000000000000001 B=i-0a000000000000002
 for i in $A $B; do state-cas --run-id u1 --threshold-in 600 "$i" none created >/dev/null; done
-sim POST /faults '{"next":[{"service":"dynamodb","action":"BatchGetItem","unprocessed":true}]}' >/dev/null
+sim POST /faults "{\"next\":[{\"service\":\"dynamodb\",\"action\":\"BatchGetItem\",\"unprocessed\":true,\"key\":\"$AWS_ACCESS_KEY_ID\"}]}" >/dev/null
 batch() { sim GET /calls | jq --arg k "$AWS_ACCESS_KEY_ID" '[.[] | select(.key == $k and .action == "BatchGetItem")] | length'; }
 before=$(batch)
 expect 0 "state-get reads both records through an unprocessed key" state-get --kind instance $A $B

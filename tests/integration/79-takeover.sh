@@ -102,6 +102,15 @@ check_with "$T_TMP/heard" "and nothing was sent (the token did not travel)" [ ! 
 expect 2 "and refresh stops on it, before AWS" env GITHUB_API_URL=http://127.0.0.1@ghe.example.com/ ec2rp-refresh
 check "with gh-runner's line" err_has "GITHUB_API_URL must be https"
 
+# Calls signed with the operator's key (the agents' own go on meanwhile).
+mine() { sim GET /calls | jq --arg k "$AWS_ACCESS_KEY_ID" '[.[] | select(.key == $k)] | length'; }
+calls=$(mine)
+check "the operator's calls are counted ($calls so far)" [ "$calls" -gt 0 ]
+expect 2 "refresh refuses GITHUB_SERVER_URL http://ghe.example.com (instances would send their token there)" \
+	env GITHUB_SERVER_URL=http://ghe.example.com ec2rp-refresh
+check "naming it" err_has "invalid input GITHUB_SERVER_URL"
+check "before any request to AWS" [ "$(mine)" -eq "$calls" ]
+
 # 5. A token with a control character is refused before it is sent.
 : > "$T_TMP/heard"
 expect 2 "gh-runner refuses a token with a control character" \

@@ -5,7 +5,9 @@
 T_N=0
 T_FAILED=0
 TOP=$(pwd)
-PATH="$TOP/build/bin:$PATH"
+# T_USERLAND: a folder put first on PATH, the image's busybox applets and
+# the mode scripts run by its sh (62-userland).
+PATH="${T_USERLAND:+$T_USERLAND:}$TOP/build/bin:$PATH"
 export PATH
 T_TMP=$(mktemp -d)
 

@@ -221,12 +221,24 @@ class Ec2 {
     return x;
   }
 
+  // The tags a request's TagSpecifications give resources of one type.
+  tagsFor(p, type) {
+    const tags = {};
+    for (const i of list(p, 'TagSpecification')) {
+      const ts = sub(p, `TagSpecification.${i}`);
+      if (ts.ResourceType !== type) continue;
+      for (const j of list(ts, 'Tag')) tags[ts[`Tag.${j}.Key`]] = ts[`Tag.${j}.Value`] || '';
+    }
+    return tags;
+  }
+
   aCreateLaunchTemplate(p) {
     const name = p.LaunchTemplateName;
     if (!name) throw new Ec2Error('MissingParameter', 'The request must contain the parameter LaunchTemplateName');
     if (!/^[a-zA-Z0-9().\-/_]{3,128}$/.test(name)) throw new Ec2Error('InvalidLaunchTemplateName.MalformedException', 'A launch template name must be between 3 and 128 characters, and may contain letters, numbers, and the following characters: - ( ) . / _.');
     if (this.templates.has(name)) throw new Ec2Error('InvalidLaunchTemplateName.AlreadyExistsException', `Launch template name already in use.`);
-    const t = { id: 'lt-' + hex(17), name, versions: [this.templateData(p, 'LaunchTemplateData')], defaultVersion: 1, created: new Date(this.clock()).toISOString() };
+    const t = { id: 'lt-' + hex(17), name, versions: [this.templateData(p, 'LaunchTemplateData')], defaultVersion: 1, created: new Date(this.clock()).toISOString(),
+      tags: this.tagsFor(p, 'launch-template') };
     this.templates.set(name, t);
     return this.wrap('CreateLaunchTemplate', `<launchTemplate>${this.templateXml(t)}</launchTemplate>`);
   }
@@ -360,12 +372,7 @@ class Ec2 {
         }
       }
     }
-    const tags = {};
-    for (const i of list(p, 'TagSpecification')) {
-      const ts = sub(p, `TagSpecification.${i}`);
-      if (ts.ResourceType !== 'instance') continue;
-      for (const j of list(ts, 'Tag')) tags[ts[`Tag.${j}.Key`]] = ts[`Tag.${j}.Value`] || '';
-    }
+    const tags = this.tagsFor(p, 'instance');
     const errors = [];
     let ok = total;
     if (!options.length && mismatch) {

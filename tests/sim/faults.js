@@ -9,6 +9,7 @@
 //               { "service": "ec2", "hostile": "truncated" },     // truncated, oversized, garbage, html, drip
 //               { "service": "ec2", "action": "CreateFleet", "dropAnswer": true },  // done, then the answer is lost
 //               { "service": "dynamodb", "action": "BatchGetItem", "unprocessed": true } ],  // half the keys unprocessed
+//             (any entry may carry "key": an access key id: only requests it signed take it)
 //     "capacity": 1,                      // CreateFleet launches at most this many (then InsufficientInstanceCapacity)
 //     "spotCapacity": 0,                  // the same for spot launches only (the spot pools run dry, on-demand does not)
 //     "instances": ["never-boot", "never-heartbeat", "never-register", "no-firewall"],  // the next instances, in order
@@ -56,11 +57,13 @@ class Faults {
   }
   count(kind) { this.injected[kind] = (this.injected[kind] || 0) + 1; }
   // What to do to one call: null, or { drop }, or { status, code, message }, plus latencyMs.
-  decide(service, action) {
+  // A "next" fault with "key" applies only to requests signed with that
+  // access key id (a test's own call, not an agent's meanwhile).
+  decide(service, action, key) {
     const out = { latencyMs: 0, fault: null };
     const c = this.cfg[service] || {};
     out.latencyMs = Number(c.latencyMs) || 0;
-    const i = this.next.findIndex((n) => n.service === service && (!n.action || n.action === action));
+    const i = this.next.findIndex((n) => n.service === service && (!n.action || n.action === action) && (!n.key || n.key === key));
     if (i >= 0) {
       const n = this.next[i];
       if (--n.count <= 0) this.next.splice(i, 1);

@@ -55,6 +55,23 @@ function instanceSession(id, inst) {
   };
 }
 
+// Where a request comes from (IAM User Guide, global condition keys):
+// through a VPC endpoint it carries aws:SourceVpc, aws:SourceVpce and
+// aws:VpcSourceIp and no aws:SourceIp; through a public endpoint only
+// aws:SourceIp. The stack's second AWS listener stands for a host outside
+// the pool's VPC (a copy of an instance's credentials used elsewhere):
+// through a public endpoint, or through an endpoint of another VPC.
+const OUTSIDE = {
+  public: { 'aws:SourceIp': '203.0.113.9' },
+  vpc: { 'aws:SourceVpc': 'vpc-0a77ac4e500000000', 'aws:SourceVpce': 'vpce-0a77ac4e500000000', 'aws:VpcSourceIp': '10.250.0.9' },
+};
+function network(session, req, iam) {
+  if (req.outside) return OUTSIDE[iam.outside] || OUTSIDE.public;
+  if (!session || !iam.vpcEndpoints) return {};
+  return { 'aws:SourceVpc': session['aws:Ec2InstanceSourceVpc'], 'aws:SourceVpce': 'vpce-0000000000000000a',
+    'aws:VpcSourceIp': session['aws:Ec2InstanceSourcePrivateIPv4'] };
+}
+
 // The principal's keys (IAM User Guide, "Principal key values").
 function principalContext(who, req) {
   const now = new Date(req.now || Date.now());
@@ -63,6 +80,7 @@ function principalContext(who, req) {
     'aws:SecureTransport': req.secure ? 'true' : 'false', 'aws:RequestedRegion': REGION,
   };
   if (req.sourceIp) ctx['aws:SourceIp'] = req.sourceIp;
+  ctx['aws:ViaAWSService'] = 'false'; // every request here is the caller's own
   const role = /^arn:aws:sts::(\d{12}):assumed-role\/([^/]+)\/(.+)$/.exec(who);
   if (role) {
     Object.assign(ctx, { 'aws:PrincipalType': 'AssumedRole', 'aws:PrincipalArn': `arn:aws:iam::${role[1]}:role/${role[2]}`,
@@ -87,6 +105,13 @@ function instanceResource(id, ec2) {
   return ctx;
 }
 
+// A launch template's keys when it is the resource: its tags.
+function templateResource(t) {
+  const ctx = { 'ec2:Region': REGION };
+  for (const [k, v] of Object.entries((t && t.tags) || {})) { ctx[`ec2:ResourceTag/${k}`] = v; ctx[`aws:ResourceTag/${k}`] = v; }
+  return ctx;
+}
+
 // The tags a request asks for, as AWS puts them in the context.
 function requestTags(params, type) {
   const ctx = {};
@@ -102,7 +127,8 @@ function requestTags(params, type) {
 }
 
 // What IAM authorizes for one request: [{ action, resource, ctx }].
-function checks(service, action, body, params, ec2) {
+// queues: the stack's queue tags by name (Iam.noteQueue).
+function checks(service, action, body, params, ec2, queues = new Map()) {
   if (service === 'dynamodb') {
     let b = {};
     try { b = JSON.parse(body.toString()); } catch (e) { /* the model check answers */ }
@@ -123,11 +149,17 @@ function checks(service, action, body, params, ec2) {
     if (action === 'ListQueues') return [{ action: 'sqs:ListQueues', resource: '*', ctx: {} }];
     const name = b.QueueName || String(b.QueueUrl || '').split('/').pop();
     const ctx = {};
-    if (action === 'CreateQueue' && b.tags) {
-      for (const [k, v] of Object.entries(b.tags)) ctx[`aws:RequestTag/${k}`] = v;
-      ctx['aws:TagKeys'] = Object.keys(b.tags);
+    // An existing queue's tags (SQS's queue resource type: aws:ResourceTag).
+    if (action !== 'CreateQueue') for (const [k, v] of Object.entries(queues.get(name) || {})) ctx[`aws:ResourceTag/${k}`] = v;
+    const asked = action === 'CreateQueue' ? b.tags : action === 'TagQueue' ? b.Tags : null;
+    if (asked) {
+      for (const [k, v] of Object.entries(asked)) ctx[`aws:RequestTag/${k}`] = v;
+      ctx['aws:TagKeys'] = Object.keys(asked);
     }
-    return [{ action: `sqs:${action.replace(/Batch$/, '')}`, resource: arn.queue(name), ctx }];
+    const out = [{ action: `sqs:${action.replace(/Batch$/, '')}`, resource: arn.queue(name), ctx }];
+    // Tags on creation need sqs:TagQueue too (SQS API Reference, CreateQueue).
+    if (action === 'CreateQueue' && asked && Object.keys(asked).length) out.push({ action: 'sqs:TagQueue', resource: arn.queue(name), ctx });
+    return out;
   }
   if (service === 'ec2') {
     const region = { 'ec2:Region': REGION };
@@ -149,7 +181,7 @@ function checks(service, action, body, params, ec2) {
           let t = null;
           try { t = ec2.findTemplate({ [`LaunchTemplate${m[2]}`]: v }); } catch (e) { continue; }
           const lt = arn.ec2('launch-template', t.id);
-          out.push({ action: 'ec2:CreateFleet', resource: lt, ctx: region }, { action: 'ec2:RunInstances', resource: lt, ctx: region });
+          out.push({ action: 'ec2:CreateFleet', resource: lt, ctx: templateResource(t) }, { action: 'ec2:RunInstances', resource: lt, ctx: templateResource(t) });
           for (const d of t.versions) {
             if (d.ImageId) out.push({ action: 'ec2:RunInstances', resource: `arn:aws:ec2:${REGION}::image/${d.ImageId}`, ctx: region });
             if (d['IamInstanceProfile.Name'] || d['IamInstanceProfile.Arn']) profile = true;
@@ -168,13 +200,21 @@ function checks(service, action, body, params, ec2) {
         }
         return out;
       }
-      case 'CreateLaunchTemplate':
-        return [{ action: 'ec2:CreateLaunchTemplate', resource: arn.ec2('launch-template', '*'), ctx: Object.assign(requestTags(params, 'launch-template'), region) }];
+      case 'CreateLaunchTemplate': {
+        // Tags on creation need CreateTags too (ec2:CreateAction).
+        const tags = requestTags(params, 'launch-template');
+        const out = [{ action: 'ec2:CreateLaunchTemplate', resource: arn.ec2('launch-template', '*'), ctx: Object.assign({}, tags, region) }];
+        if (Object.keys(tags).length) {
+          out.push({ action: 'ec2:CreateTags', resource: arn.ec2('launch-template', '*'), ctx: Object.assign({ 'ec2:CreateAction': 'CreateLaunchTemplate' }, tags, region) });
+        }
+        return out;
+      }
       case 'CreateLaunchTemplateVersion':
       case 'ModifyLaunchTemplate': {
         let id = params.LaunchTemplateId || '*';
-        try { id = ec2.findTemplate(params).id; } catch (e) { /* EC2 answers NotFound */ }
-        return [{ action: `ec2:${action}`, resource: arn.ec2('launch-template', id), ctx: region }];
+        let t = null;
+        try { t = ec2.findTemplate(params); id = t.id; } catch (e) { /* EC2 answers NotFound */ }
+        return [{ action: `ec2:${action}`, resource: arn.ec2('launch-template', id), ctx: templateResource(t) }];
       }
       case 'CreateTags':
         return values(params, /^ResourceId\.\d+$/).map((id) => ({ action: 'ec2:CreateTags', resource: arn.ec2('instance', id),
@@ -198,7 +238,7 @@ async function evaluate(policy, principal, c) {
   let r;
   try {
     r = await runSimulation({
-      identityPolicies: [{ name: 'policy', policy }], serviceControlPolicies: [], resourceControlPolicies: [],
+      identityPolicies: list(policy).map((p, i) => ({ name: `policy${i}`, policy: p })), serviceControlPolicies: [], resourceControlPolicies: [],
       request: { action: c.action, principal, resource: { resource: c.resource, accountId: ACCOUNT }, contextVariables: c.ctx },
     }, {});
   } catch (e) {
@@ -212,17 +252,25 @@ async function evaluate(policy, principal, c) {
 class Iam {
   constructor(pool) {
     this.counts = { authorised: 0, refused: 0, enforced: 0 };
+    this.queueTags = new Map(); // queue name -> tags, as SQS keeps them
     this.ignored = new Set();
     this.enable(pool || 'ec2-runner-pool', false);
   }
 
   // The pool whose policies judge the requests; enforce: refuse what they
   // refuse. The list of refusals starts afresh (the counts go on).
-  enable(pool, enforce = true) {
+  // opts.vpcEndpoints: the instances reach the services through VPC
+  // endpoints, and their role has instance-vpc-endpoints.json too;
+  // opts.outside: 'public' or 'vpc', how the outside listener's requests look.
+  enable(pool, enforce = true, opts = {}) {
     this.pool = pool;
     this.enforced = enforce;
     this.refusals = [];
-    this.policies = { controlplane: load('controlplane.json', pool), instance: load('instance.json', pool) };
+    this.vpcEndpoints = !!opts.vpcEndpoints;
+    this.outside = opts.outside === 'vpc' ? 'vpc' : 'public';
+    const instance = [load('instance.json', pool)];
+    if (this.vpcEndpoints) instance.push(load('instance-vpc-endpoints.json', pool));
+    this.policies = { controlplane: load('controlplane.json', pool), instance };
     // The same request gets the same answer: the evaluator takes some ms a
     // check, an agent repeats its requests. The clock's keys are left out of
     // the cache key while no policy names them.
@@ -241,14 +289,18 @@ class Iam {
     return this.cache.get(key);
   }
 
-  // req: { secure, sourceIp, now }. Resolves to null when
+  // req: { secure, sourceIp, now, outside }. Resolves to null when
   // allowed (or not enforced), else the refusal { status, code, message }.
   async authorize(service, action, body, params, principal, ec2, req = {}) {
     if (service === 'sts') return null;
     const who = principal || `arn:aws:iam::${ACCOUNT}:user/simulator`;
     const m = /:assumed-role\/[^/]+\/(i-[0-9a-f]+)$/.exec(who);
-    const base = Object.assign(principalContext(who, req), m ? instanceSession(m[1], ec2.instances.get(m[1])) : {});
-    for (const c of checks(service, action, body, params, ec2)) {
+    const session = m ? instanceSession(m[1], ec2.instances.get(m[1])) : null;
+    const net = network(session, req, this);
+    const base = Object.assign(principalContext(who, req), session || {});
+    if (net['aws:SourceVpc']) delete base['aws:SourceIp']; // not there through a VPC endpoint
+    Object.assign(base, net);
+    for (const c of checks(service, action, body, params, ec2, this.queueTags)) {
       const e = await this.judge(m ? 'instance' : 'controlplane', who, Object.assign({}, c, { ctx: Object.assign({}, base, c.ctx) }));
       for (const k of e.ignored) this.ignored.add(`${c.action} ${k}`);
       if (e.result === 'Allowed') continue;
@@ -266,8 +318,19 @@ class Iam {
     return null;
   }
 
+  // What an authorized SQS request did to a queue's tags: a new queue keeps
+  // those it was created with, TagQueue adds, DeleteQueue forgets.
+  noteQueue(action, body) {
+    let b = {};
+    try { b = JSON.parse(body.toString()); } catch (e) { return; }
+    const name = b.QueueName || String(b.QueueUrl || '').split('/').pop();
+    if (action === 'CreateQueue' && !this.queueTags.has(name)) this.queueTags.set(name, Object.assign({}, b.tags));
+    else if (action === 'TagQueue') this.queueTags.set(name, Object.assign({}, this.queueTags.get(name), b.Tags));
+    else if (action === 'DeleteQueue') this.queueTags.delete(name);
+  }
+
   report() {
-    return { pool: this.pool, enforced: this.enforced, authorised: this.counts.authorised, refused: this.counts.refused, refusedEnforced: this.counts.enforced,
+    return { pool: this.pool, enforced: this.enforced, vpcEndpoints: this.vpcEndpoints, outside: this.outside, authorised: this.counts.authorised, refused: this.counts.refused, refusedEnforced: this.counts.enforced,
       ignoredKeys: [...this.ignored], refusals: this.refusals };
   }
 }

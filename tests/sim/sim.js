@@ -252,6 +252,9 @@ async function main() {
   const sqsPort = sqsApp.server.address().port;
   const github = createGithub ? createGithub({ dir, log, token: GH_TOKEN, clock, faults, runnerDir: path.join(__dirname, 'runner') }) : noGithub;
   let env = {};
+  // The outside listener: the same services, reached from a host outside
+  // the pool's VPC (iam.js judges its requests with that network context).
+  let outsidePort = -1;
   const ec2 = new Ec2({ dir, verifier, faults, clock, account, runnerDir: path.join(__dirname, 'runner'), instanceEnv: () => env });
 
   const checked = (action, xml) => { models.checkAnswer('sts', action, xml); return xml; };
@@ -280,7 +283,7 @@ async function main() {
     log(entry);
     if (recording) requests.push({ service, action, target, contentType: req.headers['content-type'] || '', body: body.toString() });
     const done = (status, code) => { entry.status = status; entry.code = code || ''; };
-    const d = faults.decide(service, action);
+    const d = faults.decide(service, action, entry.key);
     if (d.latencyMs) await new Promise((r) => setTimeout(r, d.latencyMs));
     if (d.fault && d.fault.drop) { done(0, 'dropped'); req.socket.destroy(); return; }
     if (d.fault && d.fault.hostile) return hostile(d.fault.hostile, service, res, done);
@@ -322,7 +325,7 @@ async function main() {
     // enforced once a test turned it on. Who signed: the ARN the stack issued the key for.
     const who = (v.accessKey && verifier.keys.get(v.accessKey) || {}).arn || 'arn:aws:iam::123456789012:user/simulator';
     const denied = await iam.authorize(service, action, body, params, who, ec2,
-      { secure: !!req.socket.encrypted, sourceIp: req.socket.remoteAddress, now: clock() });
+      { secure: !!req.socket.encrypted, sourceIp: req.socket.remoteAddress, now: clock(), outside: req.socket.localPort === outsidePort });
     if (denied) return err(denied.status, denied.code, denied.message);
     if (service === 'dynamodb') {
       if (dropAnswer) done(0, 'answer-dropped'); else done(200);
@@ -333,6 +336,7 @@ async function main() {
     if (service === 'sqs') {
       if (dropAnswer) done(0, 'answer-dropped'); else done(200);
       if (action === 'ListQueues' && !params && !dropAnswer) return listQueuesPaged(sqsPort, req, body, res);
+      if (!params) iam.noteQueue(action, body);
       return proxy(sqsPort, req, body, res, dropAnswer);
     }
     if (service === 'sts') {
@@ -381,6 +385,7 @@ async function main() {
   const wrap = (fn) => (req, res) => fn(req, res).catch((e) => { try { res.writeHead(500); res.end(String(e && e.stack)); } catch (x) { /* closed */ } });
 
   const awsHttps = https.createServer(tls, wrap(front));
+  const awsOutside = https.createServer(tls, wrap(front));
   const awsHttp = http.createServer(wrap(front));
   const ghHttps = https.createServer(tls, wrap(async (req, res) => github.handle(req, res, await readBody(req))));
   const control = http.createServer(wrap(async (req, res) => {
@@ -399,7 +404,10 @@ async function main() {
     if (req.method === 'GET' && u === '/jobs') return json(github.inspect().jobs);
     if (req.method === 'GET' && u.startsWith('/jobs/')) { const j = github.job(Number(u.slice(6))); return j ? json(j) : json({ error: 'no such job' }, 404); }
     if (req.method === 'POST' && u === '/jobs') return json(github.addJob(String(b.label || ''), b.script), 201);
-    if (req.method === 'POST' && u === '/iam') { iam.enable(b.pool ? String(b.pool) : env.EC2RP_POOL, !!b.pool); return json({ pool: iam.pool, enforced: iam.enforced }); }
+    if (req.method === 'POST' && u === '/iam') {
+      iam.enable(b.pool ? String(b.pool) : env.EC2RP_POOL, !!b.pool, { vpcEndpoints: !!b.vpcEndpoints, outside: b.outside });
+      return json({ pool: iam.pool, enforced: iam.enforced, vpcEndpoints: iam.vpcEndpoints, outside: iam.outside });
+    }
     if (req.method === 'GET' && u === '/iam') return json(iam.report());
     if (req.method === 'POST' && u === '/github-apps') { try { return json(github.addApp(b), 201); } catch (e) { return json({ error: e.message }, 400); } }
     if (req.method === 'POST' && u === '/runner-releases') return json(github.setRunnerReleases(b.releases, b.down));
@@ -417,6 +425,7 @@ async function main() {
   }));
 
   const [pHttps, pHttp, pGh, pCtl] = [await listen(awsHttps), await listen(awsHttp), await listen(ghHttps), await listen(control)];
+  outsidePort = await listen(awsOutside);
   const ca = path.join(dir, 'ca.pem');
   env = {
     PATH: `${path.join(top, 'build', 'bin')}:/usr/local/bin:/usr/bin:/bin`,
@@ -431,6 +440,7 @@ async function main() {
   const lines = {
     AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: KEY.id, AWS_SECRET_ACCESS_KEY: KEY.secret,
     AWS_ENDPOINT_URL: `https://localhost:${pHttps}`, AWS_ENDPOINT_URL_HTTP: `http://127.0.0.1:${pHttp}`,
+    SIM_AWS_OUTSIDE: `https://localhost:${outsidePort}`,
     AWS_CA_BUNDLE: ca, AWS_EC2_METADATA_DISABLED: 'true', GITHUB_API_URL: `https://localhost:${pGh}`, GITHUB_TOKEN: GH_TOKEN,
     SIM_CONTROL: `http://127.0.0.1:${pCtl}`, SIM_DIR: dir, SIM_PID: String(process.pid),
   };
@@ -446,7 +456,7 @@ async function main() {
 
   const stop = () => {
     ec2.close();
-    for (const s of [awsHttps, awsHttp, ghHttps, control, ddb]) { try { s.close(); } catch (e) { /* closed */ } }
+    for (const s of [awsHttps, awsOutside, awsHttp, ghHttps, control, ddb]) { try { s.close(); } catch (e) { /* closed */ } }
     sqsApp.close().finally(() => process.exit(0));
     setTimeout(() => process.exit(0), 1000).unref();
   };

@@ -70,7 +70,10 @@ test_query(void)
 	    "&LaunchTemplateData.IamInstanceProfile.Name=runner"
 	    "&LaunchTemplateData.KeyName=my%20key"
 	    "&LaunchTemplateData.SecurityGroupId.1=sg-0123456789abcdef0"
-	    "&LaunchTemplateData.SecurityGroupId.2=sg-01234567", "every field, in order");
+	    "&LaunchTemplateData.SecurityGroupId.2=sg-01234567"
+	    "&TagSpecification.1.ResourceType=launch-template"
+	    "&TagSpecification.1.Tag.1.Key=ec2-runner-pool%3Apool&TagSpecification.1.Tag.1.Value=ci1",
+	    "every field, in order, and the pool's tag");
 	buf_free(&b);
 	run.step = LTEMPLATE_CREATE_VERSION;
 	w = want();

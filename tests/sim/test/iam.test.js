@@ -5,7 +5,7 @@
 // holds on documented keys only.
 const { test } = require('node:test');
 const assert = require('node:assert');
-const { Iam, checks, evaluate, load } = require('../iam');
+const { Iam, checks, evaluate, load, instanceSession } = require('../iam');
 
 const ID_A = 'i-0000000000000000a';
 const ID_B = 'i-0000000000000000b';
@@ -13,7 +13,9 @@ const INST = `arn:aws:sts::123456789012:assumed-role/ec2-runner-pool-instance/${
 const ec2 = {
   instances: new Map([[ID_A, { tags: { 'ec2-runner-pool:pool': 'pool' }, type: 'm5.large' }],
     [ID_B, { tags: { 'ec2-runner-pool:pool': 'pool' } }], ['i-0000000000000000c', { tags: {} }]]),
-  findTemplate: (p) => ({ id: 'lt-0000000000000000a', name: p.LaunchTemplateName, versions: [{ ImageId: 'ami-00000000', 'IamInstanceProfile.Name': 'p' }] }),
+  // The pool's template carries the pool's tag; another team's does not.
+  findTemplate: (p) => ({ id: 'lt-0000000000000000a', name: p.LaunchTemplateName, versions: [{ ImageId: 'ami-00000000', 'IamInstanceProfile.Name': 'p' }],
+    tags: p.LaunchTemplateName === 'pool' ? { 'ec2-runner-pool:pool': 'pool' } : {} }),
   zoneOf: () => 'us-east-1a',
 };
 const ddb = (pk) => Buffer.from(JSON.stringify({ TableName: 'pool', Key: { pk: { S: pk } } }));
@@ -45,12 +47,22 @@ test('the controlplane: the pool table, queues and tagged instances', async () =
   assert.strictEqual(await iam.authorize('ec2', 'TerminateInstances', null, term(ID_B), null, ec2), null);
   assert.strictEqual((await iam.authorize('ec2', 'TerminateInstances', null, term('i-0000000000000000c'), null, ec2)).code, 'UnauthorizedOperation',
     'an instance without the pool tag');
+  // Queues are the pool's by their tag: a pool named pool-x has queues pool-x-* too.
+  iam.noteQueue('CreateQueue', Buffer.from('{"QueueName":"pool-large","tags":{"ec2-runner-pool:pool":"pool"}}'));
+  iam.noteQueue('CreateQueue', Buffer.from('{"QueueName":"pool-x-large","tags":{"ec2-runner-pool:pool":"pool-x"}}'));
   assert.strictEqual(await iam.authorize('sqs', 'ReceiveMessage', Buffer.from('{"QueueUrl":"https://q/123456789012/pool-large"}'), null, null, ec2), null);
+  assert.strictEqual((await iam.authorize('sqs', 'ReceiveMessage', Buffer.from('{"QueueUrl":"https://q/123456789012/pool-x-large"}'), null, null, ec2)).code, 'AccessDenied');
   assert.strictEqual((await iam.authorize('sqs', 'ReceiveMessage', Buffer.from('{"QueueUrl":"https://q/123456789012/other-large"}'), null, null, ec2)).code, 'AccessDenied');
   assert.strictEqual(await iam.authorize('sqs', 'ListQueues', Buffer.from('{}'), null, null, ec2), null);
   const fleet = { 'LaunchTemplateConfigs.1.LaunchTemplateSpecification.LaunchTemplateName': 'pool', 'LaunchTemplateConfigs.1.Overrides.1.SubnetId': 'subnet-0000000a',
     'TagSpecification.1.ResourceType': 'instance', 'TagSpecification.1.Tag.1.Key': 'ec2-runner-pool:pool', 'TagSpecification.1.Tag.1.Value': 'pool' };
   assert.strictEqual(await iam.authorize('ec2', 'CreateFleet', null, fleet, null, ec2), null);
+  const other = Object.assign({}, fleet, { 'LaunchTemplateConfigs.1.LaunchTemplateSpecification.LaunchTemplateName': 'other' });
+  assert.strictEqual((await iam.authorize('ec2', 'CreateFleet', null, other, null, ec2)).code, 'UnauthorizedOperation', 'a template not tagged with the pool');
+  const theirs = Object.assign({}, fleet, { 'TagSpecification.1.Tag.1.Value': 'pool-x' });
+  assert.strictEqual((await iam.authorize('ec2', 'CreateFleet', null, theirs, null, ec2)).code, 'UnauthorizedOperation', 'instances tagged as another pool\'s');
+  assert.strictEqual((await iam.authorize('ec2', 'CreateLaunchTemplateVersion', null, { LaunchTemplateName: 'other' }, null, ec2)).code, 'UnauthorizedOperation');
+  assert.strictEqual(await iam.authorize('ec2', 'CreateLaunchTemplateVersion', null, { LaunchTemplateName: 'pool' }, null, ec2), null);
   const what = checks('ec2', 'CreateFleet', null, fleet, ec2).map((c) => c.action);
   for (const a of ['ec2:CreateFleet', 'ec2:RunInstances', 'ec2:CreateTags', 'iam:PassRole']) assert.ok(what.includes(a), `CreateFleet is authorized as ${a} too`);
   assert.deepStrictEqual(iam.report().ignoredKeys, []);
@@ -75,7 +87,9 @@ test('aws:ARN is no key AWS knows here: the old self-termination fails', async (
   assert.strictEqual(e.result, 'ImplicitlyDenied');
   assert.deepStrictEqual(e.ignored, ['aws:ARN']);
   const now = load('instance.json', 'pool');
-  assert.strictEqual((await evaluate(now, INST, c)).result, 'Allowed');
+  // (with the keys AWS adds for an instance's credentials: instance.json
+  // compares their VPC and address with the request's)
+  assert.strictEqual((await evaluate(now, INST, Object.assign({}, c, { ctx: Object.assign(instanceSession(ID_A), c.ctx) }))).result, 'Allowed');
   // A variable for the whole ARN is not allowed: the IAM User Guide puts
   // policy variables only in the resource part of an ARN.
   const whole = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ec2:TerminateInstances', Resource: '${ec2:SourceInstanceARN}' }] };
@@ -119,4 +133,19 @@ test('the cache: same request, same answer; new policies, new answers', async ()
   await new Promise((r) => setTimeout(r, 1100));
   await req();
   assert.strictEqual(iam.cache.size, 2, 'a policy that names the clock gets a key per second');
+});
+
+// Issue 23 item 4: an instance's credentials used from elsewhere. AWS binds
+// them only through VPC endpoints (aws:SourceVpc, aws:VpcSourceIp).
+test('copied instance credentials: refused from another VPC, and from anywhere with the endpoints policy', async () => {
+  const get = ddb(`i#${ID_A}`);
+  const iam = new Iam();
+  iam.enable('pool', true, { vpcEndpoints: true });
+  assert.strictEqual(await iam.authorize('dynamodb', 'GetItem', get, null, INST, ec2, {}), null, 'on the instance, through its VPC\'s endpoint');
+  assert.strictEqual((await iam.authorize('dynamodb', 'GetItem', get, null, INST, ec2, { outside: true })).code, 'AccessDeniedException', 'public endpoint');
+  iam.enable('pool', true, { outside: 'vpc' });
+  assert.strictEqual((await iam.authorize('dynamodb', 'GetItem', get, null, INST, ec2, { outside: true })).code, 'AccessDeniedException', 'another VPC');
+  iam.enable('pool', true, { outside: 'public' });
+  assert.strictEqual(await iam.authorize('dynamodb', 'GetItem', get, null, INST, ec2, { outside: true }), null, 'what AWS cannot bind: a public endpoint');
+  assert.deepStrictEqual(iam.report().ignoredKeys, []);
 });
