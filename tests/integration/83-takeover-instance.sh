@@ -111,8 +111,8 @@ check_with "$T_TMP/o3" "and the runner takes jobs" grep -qx success "$T_TMP/o3"
 expect 0 "release 832" env GITHUB_RUN_ID=832 ec2rp-release
 check "back in the pool" wait_for 20 sh -c "[ \"\$(state-get --kind signal $V | cut -f2,3)\" = 'deregistered	832' ]"
 
-# 5. The token item cannot be deleted: the runner does not start.
-sim POST /faults '{"next":[{"service":"dynamodb","action":"DeleteItem","count":1,"code":"AccessDeniedException","status":400}]}' >/dev/null
+# 5. The token item cannot be deleted (three tries): the runner does not start.
+sim POST /faults '{"next":[{"service":"dynamodb","action":"DeleteItem","count":3,"code":"AccessDeniedException","status":400}]}' >/dev/null
 expect 0 "provision 1 for run 833 (the claimed instance fails over to a new one)" \
 	env GITHUB_RUN_ID=833 INPUT_INSTANCE_COUNT=1 ec2rp-provision
 check_with "$T_ERR" "the claimed instance said why" err_has "could not delete its token item"
