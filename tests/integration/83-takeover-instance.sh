@@ -140,6 +140,7 @@ tok=$(gh-runner registration-token | cut -f1)
 	--url "https://github.com/$GITHUB_REPOSITORY" --name i-0123456789abcdef0 --labels other --no-default-labels) >/dev/null 2>&1
 check "another pool's runner is registered, offline" sh -c "gh-runner list --status offline | cut -f2 | grep -qx i-0123456789abcdef0"
 check "the hardened instance has ended" wait_for 10 sh -c "ec2-list --state terminated | cut -f1 | grep -qx $H"
+check "and its runner shows offline" wait_for 60 sh -c "gh-runner list --status offline | cut -f2 | grep -qx $H"
 expect 0 "refresh" ec2rp-refresh
 gh-runner list | cut -f2 > "$T_TMP/runners"
 check_with "$T_TMP/runners" "the other pool's runner stays" grep -qx i-0123456789abcdef0 "$T_TMP/runners"
