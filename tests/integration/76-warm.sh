@@ -48,14 +48,7 @@ check "a used instance records its repository" \
 # EC2's eventual consistency: a warm instance refresh could not record is
 # ended at once, and "not found" from EC2 moments after its launch is no
 # proof of that: it is terminated once EC2 knows it, not left running.
-mkdir -p "$T_TMP/broken"
-real=$(command -v state-cas)
-cat > "$T_TMP/broken/state-cas" <<EOF
-#!/bin/sh
-case " \$* " in *" none idle "*) exit 3 ;; esac
-exec "$real" "\$@"
-EOF
-chmod +x "$T_TMP/broken/state-cas"
+refuse_state_cas "none idle"
 check "the released ones back in the pool" wait_for 30 pooled large 4
 sim GET /instances | jq -r '.[].id' | sort > "$T_TMP/before"
 have=$(state-scan --state idle | awk -F '\t' '$5 == "large"' | grep -c .)

@@ -102,14 +102,7 @@ expect 0 "an on-demand pool does not look" env INPUT_USAGE_CLASS=on-demand ec2rp
 check "no GetRole" [ "$(calls | tail -n +$((n0 + 1)) | grep -c GetRole)" -eq 0 ]
 
 # --- a provision's rollback of what it created, while EC2 does not know it yet
-mkdir -p "$T_TMP/broken"
-real=$(command -v state-cas)
-cat > "$T_TMP/broken/state-cas" <<EOF
-#!/bin/sh
-case " \$* " in *" none created "*) exit 3 ;; esac
-exec "$real" "\$@"
-EOF
-chmod +x "$T_TMP/broken/state-cas"
+refuse_state_cas "none created"
 sim POST /faults '{"unseenSec":3}' >/dev/null
 expect 1 "a provision that cannot record its new instance fails" \
 	env PATH="$T_TMP/broken:$PATH" GITHUB_RUN_ID=791 INPUT_INSTANCE_COUNT=1 ec2rp-provision

@@ -75,6 +75,16 @@ stack_stop() {
 	rm -rf "$T_TMP"
 }
 
+# refuse_state_cas TRANSITION: puts in $T_TMP/broken a state-cas that
+# fails (exit 3, refused) on the transition "FROM TO" and runs the real one
+# otherwise; PATH="$T_TMP/broken:$PATH" makes a mode use it.
+refuse_state_cas() {
+	mkdir -p "$T_TMP/broken"
+	_real=$(command -v state-cas)
+	printf '#!/bin/sh\ncase " $* " in *" %s "*) exit 3 ;; esac\nexec "%s" "$@"\n' "$1" "$_real" > "$T_TMP/broken/state-cas"
+	chmod +x "$T_TMP/broken/state-cas"
+}
+
 # sim GET|POST PATH [JSON]: the stack's control API.
 sim() {
 	if [ "$1" = GET ]; then
