@@ -435,8 +435,9 @@ async function main() {
   // The pool AMI's stand-in runner is the newest release at the stack's start.
   if (github.latestRunnerVersion) env.SIM_RUNNER_VERSION = github.latestRunnerVersion();
   // The simulated runner's timings reach the instances (tests/sim/runner),
-  // and whether a test's one instance has its account to itself.
-  for (const k of ['SIM_RUNNER_REGISTER_SEC', 'SIM_RUNNER_REMOVE_SEC', 'SIM_RUNNER_START_SEC', 'SIM_RUNNER_TRACE', 'SIM_RUNNER_OWN_ACCOUNT']) if (process.env[k]) env[k] = process.env[k];
+  // the agent's interval a test shortens, and whether a test's one instance has its account to itself.
+  for (const k of ['SIM_RUNNER_REGISTER_SEC', 'SIM_RUNNER_REMOVE_SEC', 'SIM_RUNNER_START_SEC', 'SIM_RUNNER_TRACE', 'SIM_RUNNER_OWN_ACCOUNT',
+    'EC2RP_REANNOUNCE_SEC']) if (process.env[k]) env[k] = process.env[k];
   const lines = {
     AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: KEY.id, AWS_SECRET_ACCESS_KEY: KEY.secret,
     AWS_ENDPOINT_URL: `https://localhost:${pHttps}`, AWS_ENDPOINT_URL_HTTP: `http://127.0.0.1:${pHttp}`,
