@@ -7,7 +7,10 @@
 set -u
 cd "$(dirname "$0")/.." || exit 2
 doc=docs/migrating.md
-[ -r "$doc" ] && [ -r action.yml ] || { echo "check-migrating: cannot read $doc or action.yml" >&2; exit 2; }
+if [ ! -r "$doc" ] || [ ! -r action.yml ]; then
+	echo "check-migrating: cannot read $doc or action.yml" >&2
+	exit 2
+fi
 names=$(sed -n '/^inputs:/,/^[a-z]/p' action.yml | sed -n 's/^  \([a-z0-9-]*\):$/\1/p')
 missing=0
 for n in $names; do

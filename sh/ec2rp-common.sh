@@ -239,6 +239,7 @@ reuse_check() {
 # characters a pool name may have is cut to 29 and followed by a checksum
 # of the whole repository name. Two repositories that still come out the
 # same meet the pool's binding below: refused, never shared silently.
+# shellcheck disable=SC2018,SC2019 # GitHub's names are ASCII; busybox tr and GNU tr read A-Z alike
 default_pool() {
 	_dp=$(printf '%s' "$1" | tr 'A-Z/.' 'a-z-_')
 	if [ "${#_dp}" -gt 40 ]; then
