@@ -7,6 +7,18 @@
 #include "names.h"
 #include "poolstatus.h"
 
+/* The permission an agent's refusal signal names (sh/ec2rp-agent writes
+ * them when AWS refuses its call), or NULL for any other signal. */
+const char *
+poolstatus_missing(const char *signal)
+{
+	if (strcmp(signal, "repool-denied") == 0)
+		return "sqs:SendMessage";
+	if (strcmp(signal, "terminate-denied") == 0)
+		return "ec2:TerminateInstances";
+	return NULL;
+}
+
 #define MAX_TIME 1000000000000LL /* epoch seconds beyond this are not times of ours */
 
 /* Copies s into out[sz] when it is 1..sz-1 bytes of set, else "?"; "-"
@@ -189,7 +201,8 @@ poolstatus_build(struct poolstatus *ps, const cJSON *items, const char *const *c
 		struct poolstatus_inst key, *r;
 
 		if (id == NULL || ps->nin == 0 || sg == NULL ||
-		    (strcmp(sg, "runner-exited") != 0 && strcmp(sg, "spot-interrupted") != 0))
+		    (strcmp(sg, "runner-exited") != 0 && strcmp(sg, "spot-interrupted") != 0 &&
+		        poolstatus_missing(sg) == NULL))
 			continue;
 		snprintf(key.id, sizeof(key.id), "%s", id);
 		if ((r = bsearch(&key, ps->in, ps->nin, sizeof(key), by_id)) == NULL)
@@ -353,8 +366,9 @@ tsv(const struct poolstatus *ps, const char *pool, struct buf *b)
 		const struct poolstatus_inst *r = &ps->in[i];
 
 		if (r->signal[0])
-			bad |= buf_addf(b, "stopped\t%s\t%s\t%s\t%s\t%s\n", r->id, r->rclass, state_name(r->state),
-			    r->signal, r->signal_run);
+			bad |= buf_addf(b, "stopped\t%s\t%s\t%s\t%s\t%s%s%s\n", r->id, r->rclass, state_name(r->state),
+			    r->signal, r->signal_run, poolstatus_missing(r->signal) ? "\t" : "",
+			    poolstatus_missing(r->signal) ? poolstatus_missing(r->signal) : "");
 	}
 	return bad ? -1 : 0;
 }
@@ -462,6 +476,8 @@ json(const struct poolstatus *ps, const char *pool, struct buf *b)
 		cJSON_AddStringToObject(o, "state", state_name(r->state));
 		cJSON_AddStringToObject(o, "signal", r->signal);
 		cJSON_AddStringToObject(o, "signalRunId", r->signal_run);
+		if (poolstatus_missing(r->signal))
+			cJSON_AddStringToObject(o, "missingPermission", poolstatus_missing(r->signal));
 		bad |= json_line(b, o);
 	}
 	return bad ? -1 : 0;
@@ -550,8 +566,12 @@ markdown(const struct poolstatus *ps, const char *pool, struct buf *b)
 			bad |= buf_adds(b, "Instances that cannot serve (never returned to the pool; runner-exited ones "
 			                   "the next refresh terminates):\n\n| instance | class | state | signal | run id |\n"
 			                   "|---|---|---|---|---|\n");
-		bad |= buf_addf(b, "| %s | %s | %s | %s | %s |\n", r->id, r->rclass, state_name(r->state), r->signal,
-		    r->signal_run);
+		if (poolstatus_missing(r->signal))
+			bad |= buf_addf(b, "| %s | %s | %s | %s: the instance role lacks %s (docs/iam/instance.json) | %s |\n",
+			    r->id, r->rclass, state_name(r->state), r->signal, poolstatus_missing(r->signal), r->signal_run);
+		else
+			bad |= buf_addf(b, "| %s | %s | %s | %s | %s |\n", r->id, r->rclass, state_name(r->state),
+			    r->signal, r->signal_run);
 	}
 	if (stopped)
 		bad |= buf_addc(b, '\n');

@@ -57,6 +57,8 @@ grep -Eq "^  image: docker://ghcr\.io/[a-z0-9_.-]+/[a-z0-9_.-]+:v$(cat VERSION)\
 	|| { echo "lint: action.yml's image must be docker://ghcr.io/OWNER/REPO:v$(cat VERSION) (VERSION)" >&2; status=1; }
 # Every message the modes, the bootstrap and the agent print is explained.
 sh scripts/check-troubleshooting.sh >/dev/null || { sh scripts/check-troubleshooting.sh >&2; status=1; }
+# Every input of action.yml has its place in the migration page.
+sh scripts/check-migrating.sh >/dev/null || { sh scripts/check-migrating.sh >&2; status=1; }
 # The tool pages must match the tools' --help.
 if [ -x build/bin/ec2rp ]; then
 	tmp=$(mktemp -d)

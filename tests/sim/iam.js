@@ -268,7 +268,11 @@ class Iam {
     this.refusals = [];
     this.vpcEndpoints = !!opts.vpcEndpoints;
     this.outside = opts.outside === 'vpc' ? 'vpc' : 'public';
-    const instance = [load('instance.json', pool)];
+    // opts.instancePolicy: a file of another instance policy (the original
+    // action's, tests/sim/original-iam/) judging the instances instead.
+    this.instancePolicy = opts.instancePolicy || null;
+    const instance = this.instancePolicy ? [load(path.basename(this.instancePolicy), pool, path.dirname(this.instancePolicy))]
+      : [load('instance.json', pool)];
     if (this.vpcEndpoints) instance.push(load('instance-vpc-endpoints.json', pool));
     this.policies = { controlplane: load('controlplane.json', pool), instance };
     // The same request gets the same answer: the evaluator takes some ms a
