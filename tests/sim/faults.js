@@ -8,7 +8,8 @@
 //     "next": [ { "service": "dynamodb", "action": "GetItem", "count": 2, "code": "ThrottlingException", "status": 400 },
 //               { "service": "ec2", "hostile": "truncated" },     // truncated, oversized, garbage, html, drip
 //               { "service": "ec2", "action": "CreateFleet", "dropAnswer": true },  // done, then the answer is lost
-//               { "service": "dynamodb", "action": "BatchGetItem", "unprocessed": true } ],  // half the keys unprocessed
+//               { "service": "dynamodb", "action": "BatchGetItem", "unprocessed": true },  // half the keys unprocessed
+//               { "service": "ec2", "action": "CreateFleet", "holdMs": 4000 } ],  // held, then carried out as usual
 //             (any entry may carry "key": an access key id: only requests it signed take it)
 //     "capacity": 1,                      // CreateFleet launches at most this many (then InsufficientInstanceCapacity)
 //     "spotCapacity": 0,                  // the same for spot launches only (the spot pools run dry, on-demand does not)
@@ -26,7 +27,8 @@ const STATUS = { ThrottlingException: 400, ProvisionedThroughputExceededExceptio
   ServiceUnavailable: 503, InsufficientInstanceCapacity: 500 };
 
 class Faults {
-  constructor() { this.reset(); }
+  // holding: requests held (holdMs) right now; a reset does not end them.
+  constructor() { this.holding = 0; this.reset(); }
   reset() {
     this.cfg = {};
     this.next = [];
@@ -67,6 +69,9 @@ class Faults {
     if (i >= 0) {
       const n = this.next[i];
       if (--n.count <= 0) this.next.splice(i, 1);
+      // holdMs: no fault, only a wait (the stack's own control: a test
+      // acts while one request of a phase is in flight).
+      if (n.holdMs) { this.count('hold'); out.latencyMs += Number(n.holdMs) || 0; out.hold = true; return out; }
       this.count(n.code || (n.hostile ? 'hostile-' + n.hostile : n.dropAnswer ? 'drop-answer' : n.unprocessed ? 'unprocessed-keys' : 'drop'));
       out.fault = n.drop ? { drop: true } : n.dropAnswer ? { dropAnswer: true } : n.hostile ? { hostile: n.hostile }
         : n.unprocessed ? { unprocessed: true }
