@@ -100,6 +100,11 @@ test('a held request: one call of the action waits holdMs, then is carried out; 
   const t1 = Date.now();
   assert.strictEqual((await s.ddb('ListTables', {})).status, 200);
   assert.ok(Date.now() - t1 < 700, 'only once');
+  // after: the first N matching calls pass, the next one takes the entry.
+  await s.control('/faults', { next: [{ service: 'dynamodb', action: 'ListTables', after: 1, code: 'ThrottlingException' }] });
+  assert.strictEqual((await s.ddb('ListTables', {})).status, 200);
+  assert.strictEqual((await s.ddb('ListTables', {})).status, 400);
+  assert.strictEqual((await s.ddb('ListTables', {})).status, 200);
 });
 
 test('hostile answers: truncated, garbage, HTML', async () => {
