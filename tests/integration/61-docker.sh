@@ -213,8 +213,10 @@ cancel_at 411 sh -c "state-scan --run-id 411 --state claimed >/dev/null 2>&1"
 for g in $frozen; do kill -CONT -- "-$g" 2>/dev/null; done
 t_claim=$(date +%s)
 
-# What is left is the if: always() release's and the next refresh's: the
-# created and the claimed record expire, and refresh terminates both.
+# The cancelled provisions handed back what they took (the claimed instance
+# to idle and into the pool, the created one terminated: 63-cancel checks
+# each phase); anything a write missed is the if: always() release's and
+# the next refresh's, after the claim's expiry.
 expect 0 "run 410: the workflow's if: always() release" step mode=release GITHUB_RUN_ID=410
 expect 0 "run 411: the workflow's if: always() release" step mode=release GITHUB_RUN_ID=411
 left=$((t_claim + 36 - $(date +%s)))

@@ -284,7 +284,9 @@ async function main() {
     if (recording) requests.push({ service, action, target, contentType: req.headers['content-type'] || '', body: body.toString() });
     const done = (status, code) => { entry.status = status; entry.code = code || ''; };
     const d = faults.decide(service, action, entry.key);
+    if (d.hold) faults.holding++;
     if (d.latencyMs) await new Promise((r) => setTimeout(r, d.latencyMs));
+    if (d.hold) faults.holding--;
     if (d.fault && d.fault.drop) { done(0, 'dropped'); req.socket.destroy(); return; }
     if (d.fault && d.fault.hostile) return hostile(d.fault.hostile, service, res, done);
     const err = (status, code, message) => {
@@ -417,7 +419,7 @@ async function main() {
     if (req.method === 'POST' && u === '/spot-interrupt') return ec2.spotInterrupt(String(b.id), Number(b.seconds || 120), !!b.rebalanceOnly) ? json({ ok: true }) : json({ error: 'no such running instance' }, 404);
     if (req.method === 'POST' && u === '/account') { if (b.spotRole !== undefined) account.spotRole = !!b.spotRole; return json(account); }
     if (req.method === 'POST' && u === '/images') { ec2.setImage(String(b.id), b); return json({ ok: true }); }
-    if (req.method === 'GET' && u === '/faults') return json({ injected: faults.injected, pending: faults.next });
+    if (req.method === 'GET' && u === '/faults') return json({ injected: faults.injected, pending: faults.next, holding: faults.holding });
     if (req.method === 'POST' && u === '/faults') { faults.set(b); return json({ ok: true }); }
     if (req.method === 'POST' && u === '/reset-faults') { faults.reset(); return json({ ok: true }); }
     if (req.method === 'POST' && u === '/clock') { skewMs = Number(b.skewSeconds || 0) * 1000; return json({ skewSeconds: skewMs / 1000 }); }
