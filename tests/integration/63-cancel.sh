@@ -17,6 +17,9 @@
 . tests/integration/lib.sh
 stack_start
 export GITHUB_REPOSITORY=octo/cancel INPUT_AMI=ami-0123456789abcdef0 INPUT_IDLE_TIME_SEC=600
+# One pool for the modes run directly and those through the entrypoint
+# (which would otherwise take the repository's own, octo-cancel).
+export EC2RP_POOL=ec2-runner-pool
 export EC2RP_COLD_TIMEOUT_SEC=30 EC2RP_WARM_TIMEOUT_SEC=20 EC2RP_RELEASE_TIMEOUT_SEC=4 EC2RP_ORPHAN_GRACE_SEC=0
 
 gone_within() { # TENTHS PID
