@@ -6,7 +6,8 @@
 # Registration failures end the provision at once.
 . tests/integration/lib.sh
 stack_start
-export GITHUB_REPOSITORY=octo/acct INPUT_AMI=ami-0123456789abcdef0 INPUT_IDLE_TIME_SEC=600
+# What a run leaves goes (runner-cleanup everything; 86-keep has the others).
+export GITHUB_REPOSITORY=octo/acct INPUT_AMI=ami-0123456789abcdef0 INPUT_IDLE_TIME_SEC=600 INPUT_RUNNER_CLEANUP=everything
 export EC2RP_COLD_TIMEOUT_SEC=60 EC2RP_WARM_TIMEOUT_SEC=10 EC2RP_RELEASE_TIMEOUT_SEC=8 EC2RP_ORPHAN_GRACE_SEC=0
 
 # 1. The stand-in runner refuses root as the real one does.

@@ -123,5 +123,14 @@ expect 0 "octo/c: refresh" refresh_in octo/c idle-time-sec=600
 check "warns, naming both permissions" grep -q "^::warning::$E: its agent was refused sqs:SendMessage and ec2:TerminateInstances (terminate-denied)" "$T_ERR"
 sim POST /iam '{}' >/dev/null
 expect 0 "octo/c: release" as_repo octo/c GITHUB_RUN_ID=8521 mode=release
+
+# --- 4. the original's workflow policy ---------------------------------
+# Its prerequisites page's "Policy for GitHub Actions Workflow"
+# (tests/sim/original-iam/controlplane.json): refresh stops at the first
+# call it lacks, dynamodb:DescribeTimeToLive, in one error line.
+sim POST /iam "{\"pool\":\"octo-d\",\"controlPolicy\":\"$TOP/tests/sim/original-iam/controlplane.json\"}" >/dev/null
+expect 3 "octo/d: refresh under the original's workflow policy" refresh_in octo/d
+check_with "$T_ERR" "one ::error:: line naming dynamodb:DescribeTimeToLive" sh -c "[ \$(grep -c '^::error::' '$T_ERR') -eq 1 ] && grep '^::error::' '$T_ERR' | grep -q 'dynamodb:DescribeTimeToLive'"
+sim POST /iam '{}' >/dev/null
 T_MODEL_REFUSALS=0
 done_testing
