@@ -18,9 +18,10 @@ expect 1 "config.sh remove as root likewise" env -u RUNNER_ALLOW_RUNASROOT sh te
 # 2. Default: a dedicated account.
 expect 2 "refresh refuses a bad runner-user" env INPUT_RUNNER_USER='Bad User' ec2rp-refresh
 expect 2 "refresh refuses a bad runner-sudo" env INPUT_RUNNER_SUDO=maybe ec2rp-refresh
-# The pre-runner script (root) puts a profile in the runner's home: part of
+# The pre-runner script (root, after the account exists: after-download)
+# puts a profile in the runner's home: part of
 # what the home is restored to between runs.
-expect 0 "refresh (runner-user runner)" env INPUT_PRE_RUNNER_SCRIPT='echo "export FROM_AMI=1" > "$EC2RP_RUNNER_HOME/.profile"; chown runner "$EC2RP_RUNNER_HOME/.profile"' ec2rp-refresh
+expect 0 "refresh (runner-user runner)" env INPUT_PRE_RUNNER_STAGE=after-download INPUT_PRE_RUNNER_SCRIPT='echo "export FROM_AMI=1" > "$EC2RP_RUNNER_HOME/.profile"; chown runner "$EC2RP_RUNNER_HOME/.profile"' ec2rp-refresh
 expect 0 "provision 1" env GITHUB_RUN_ID=501 INPUT_INSTANCE_COUNT=1 ec2rp-provision
 A=$(cat "$T_OUT")
 job 501 'id -un; echo "home=$HOME"' > "$T_TMP/o1"
