@@ -197,7 +197,7 @@ poolstatus_build(struct poolstatus *ps, const cJSON *items, const char *const *c
 	}
 	/* The signals that say an instance cannot serve. */
 	cJSON_ArrayForEach(it, items) {
-		const char *id = key_id(it, "sig#"), *sg = item_s(it, "signal"), *run = item_s(it, "runId");
+		const char *id = key_id(it, "sig#"), *sg = item_s(it, "signal"), *run = item_s(it, "runId"), *msg;
 		struct poolstatus_inst key, *r;
 
 		if (id == NULL || ps->nin == 0 || sg == NULL ||
@@ -209,6 +209,11 @@ poolstatus_build(struct poolstatus *ps, const cJSON *items, const char *const *c
 			continue;
 		snprintf(r->signal, sizeof(r->signal), "%s", sg);
 		snprintf(r->signal_run, sizeof(r->signal_run), "%s", run && names_run_id(run) ? run : "-");
+		msg = item_s(it, "message");
+		if (strcmp(sg, "terminate-denied") == 0 && msg && strstr(msg, "sqs:SendMessage"))
+			snprintf(r->missing, sizeof(r->missing), "sqs:SendMessage,%s", poolstatus_missing(sg));
+		else
+			snprintf(r->missing, sizeof(r->missing), "%s", poolstatus_missing(sg) ? poolstatus_missing(sg) : "");
 	}
 	if (ps->nin > 1)
 		qsort(ps->in, ps->nin, sizeof(ps->in[0]), by_run_id);
@@ -367,8 +372,7 @@ tsv(const struct poolstatus *ps, const char *pool, struct buf *b)
 
 		if (r->signal[0])
 			bad |= buf_addf(b, "stopped\t%s\t%s\t%s\t%s\t%s%s%s\n", r->id, r->rclass, state_name(r->state),
-			    r->signal, r->signal_run, poolstatus_missing(r->signal) ? "\t" : "",
-			    poolstatus_missing(r->signal) ? poolstatus_missing(r->signal) : "");
+			    r->signal, r->signal_run, r->missing[0] ? "\t" : "", r->missing);
 	}
 	return bad ? -1 : 0;
 }
@@ -476,8 +480,8 @@ json(const struct poolstatus *ps, const char *pool, struct buf *b)
 		cJSON_AddStringToObject(o, "state", state_name(r->state));
 		cJSON_AddStringToObject(o, "signal", r->signal);
 		cJSON_AddStringToObject(o, "signalRunId", r->signal_run);
-		if (poolstatus_missing(r->signal))
-			cJSON_AddStringToObject(o, "missingPermission", poolstatus_missing(r->signal));
+		if (r->missing[0])
+			cJSON_AddStringToObject(o, "missingPermission", r->missing);
 		bad |= json_line(b, o);
 	}
 	return bad ? -1 : 0;
@@ -566,9 +570,9 @@ markdown(const struct poolstatus *ps, const char *pool, struct buf *b)
 			bad |= buf_adds(b, "Instances that cannot serve (never returned to the pool; runner-exited ones "
 			                   "the next refresh terminates):\n\n| instance | class | state | signal | run id |\n"
 			                   "|---|---|---|---|---|\n");
-		if (poolstatus_missing(r->signal))
+		if (r->missing[0])
 			bad |= buf_addf(b, "| %s | %s | %s | %s: the instance role lacks %s (docs/iam/instance.json) | %s |\n",
-			    r->id, r->rclass, state_name(r->state), r->signal, poolstatus_missing(r->signal), r->signal_run);
+			    r->id, r->rclass, state_name(r->state), r->signal, r->missing, r->signal_run);
 		else
 			bad |= buf_addf(b, "| %s | %s | %s | %s | %s |\n", r->id, r->rclass, state_name(r->state),
 			    r->signal, r->signal_run);

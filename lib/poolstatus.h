@@ -31,6 +31,9 @@ struct poolstatus_inst {
 	int expired;       /* threshold < now: refresh's rule (state-scan --expired) */
 	char signal[24];   /* "runner-exited", "spot-interrupted", "repool-denied" or "terminate-denied": it cannot serve; else "" */
 	char signal_run[65]; /* the run that signal names, "-" when none */
+	char missing[48];  /* the permissions the refusal signal names (its message too: a
+	                    * terminate-denied after a refused sqs:SendMessage names both,
+	                    * comma-separated), else "" */
 };
 
 struct poolstatus_class {

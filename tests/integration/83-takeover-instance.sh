@@ -25,7 +25,8 @@ acct_gone
 useradd --system --no-create-home --shell /bin/sh "$acct" || { not_ok "cannot create the account $acct"; exit 1; }
 trap 'acct_gone; stack_stop' EXIT INT TERM
 export GITHUB_REPOSITORY=octo/inst INPUT_AMI=ami-0123456789abcdef0 INPUT_IDLE_TIME_SEC=600
-export INPUT_RUNNER_USER=$acct INPUT_RUNNER_SUDO=false
+# The clean-up that a hostile job must not outrun: runner-cleanup everything.
+export INPUT_RUNNER_USER=$acct INPUT_RUNNER_SUDO=false INPUT_RUNNER_CLEANUP=everything
 export EC2RP_COLD_TIMEOUT_SEC=40 EC2RP_WARM_TIMEOUT_SEC=15 EC2RP_RELEASE_TIMEOUT_SEC=8
 
 # 1. Hardened: the checks run after the pre-runner script, which is root.

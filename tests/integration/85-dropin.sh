@@ -115,13 +115,22 @@ sig() { in_pool octo-c state-get --consistent --kind signal "$E" | cut -f2; }
 check "its agent signals terminate-denied ($(sig))" wait_for 30 sh -c "[ \"\$(EC2RP_POOL=octo-c state-get --consistent --kind signal $E | cut -f2)\" = terminate-denied ]"
 check "naming both refusals" sh -c "EC2RP_POOL=octo-c state-get --consistent --kind signal $E | grep -q 'ec2:TerminateInstances refused.*after sqs:SendMessage refused'"
 expect 0 "pool-status" in_pool octo-c pool-status
-check "shows it with the missing permission" grep -q "^stopped	$E	large	idle	terminate-denied	.*	ec2:TerminateInstances$" "$T_OUT"
+check "shows it with both missing permissions" grep -q "^stopped	$E	large	idle	terminate-denied	.*	sqs:SendMessage,ec2:TerminateInstances$" "$T_OUT"
 : > "$GITHUB_STEP_SUMMARY"
 expect 0 "octo/c: the next provision" as_repo octo/c GITHUB_RUN_ID=8521 mode=provision
-check "its step summary names the missing permission" grep -q "| $E | large | idle | terminate-denied: the instance role lacks ec2:TerminateInstances" "$GITHUB_STEP_SUMMARY"
+check "its step summary names both missing permissions" grep -q "| $E | large | idle | terminate-denied: the instance role lacks sqs:SendMessage,ec2:TerminateInstances" "$GITHUB_STEP_SUMMARY"
 expect 0 "octo/c: refresh" refresh_in octo/c idle-time-sec=600
-check "warns, naming the permission" grep -q "^::warning::$E: its agent was refused ec2:TerminateInstances (terminate-denied)" "$T_ERR"
+check "warns, naming both permissions" grep -q "^::warning::$E: its agent was refused sqs:SendMessage and ec2:TerminateInstances (terminate-denied)" "$T_ERR"
 sim POST /iam '{}' >/dev/null
 expect 0 "octo/c: release" as_repo octo/c GITHUB_RUN_ID=8521 mode=release
+
+# --- 4. the original's workflow policy ---------------------------------
+# Its prerequisites page's "Policy for GitHub Actions Workflow"
+# (tests/sim/original-iam/controlplane.json): refresh stops at the first
+# call it lacks, dynamodb:DescribeTimeToLive, in one error line.
+sim POST /iam "{\"pool\":\"octo-d\",\"controlPolicy\":\"$TOP/tests/sim/original-iam/controlplane.json\"}" >/dev/null
+expect 3 "octo/d: refresh under the original's workflow policy" refresh_in octo/d
+check_with "$T_ERR" "one ::error:: line naming dynamodb:DescribeTimeToLive" sh -c "[ \$(grep -c '^::error::' '$T_ERR') -eq 1 ] && grep '^::error::' '$T_ERR' | grep -q 'dynamodb:DescribeTimeToLive'"
+sim POST /iam '{}' >/dev/null
 T_MODEL_REFUSALS=0
 done_testing

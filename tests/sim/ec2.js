@@ -503,7 +503,7 @@ class Ec2 {
     if (inst.fault === 'no-firewall') {
       simBin = path.join(inst.dir, 'sim-bin');
       fs.mkdirSync(simBin, { recursive: true });
-      for (const c of ['halt', 'poweroff', 'shutdown']) fs.symlinkSync(path.join(__dirname, 'bin', c), path.join(simBin, c));
+      for (const c of ['halt', 'poweroff', 'shutdown', 'gpasswd']) fs.symlinkSync(path.join(__dirname, 'bin', c), path.join(simBin, c));
     }
     PATH = [simBin].concat(PATH).join(':');
     const env = Object.assign({}, base, {

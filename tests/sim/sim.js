@@ -408,8 +408,9 @@ async function main() {
     if (req.method === 'POST' && u === '/jobs') return json(github.addJob(String(b.label || ''), b.script), 201);
     if (req.method === 'POST' && u === '/iam') {
       iam.enable(b.pool ? String(b.pool) : env.EC2RP_POOL, !!b.pool, { vpcEndpoints: !!b.vpcEndpoints, outside: b.outside,
-        instancePolicy: b.instancePolicy ? String(b.instancePolicy) : null });
-      return json({ pool: iam.pool, enforced: iam.enforced, vpcEndpoints: iam.vpcEndpoints, outside: iam.outside, instancePolicy: iam.instancePolicy });
+        instancePolicy: b.instancePolicy ? String(b.instancePolicy) : null, controlPolicy: b.controlPolicy ? String(b.controlPolicy) : null });
+      return json({ pool: iam.pool, enforced: iam.enforced, vpcEndpoints: iam.vpcEndpoints, outside: iam.outside, instancePolicy: iam.instancePolicy,
+        controlPolicy: iam.controlPolicy });
     }
     if (req.method === 'GET' && u === '/iam') return json(iam.report());
     if (req.method === 'POST' && u === '/github-apps') { try { return json(github.addApp(b), 201); } catch (e) { return json({ error: e.message }, 400); } }

@@ -20,6 +20,14 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/timing.sh"
+# The listener's environment takes .env's NAME=VALUE lines (actions/runner
+# Program.cs LoadAndSetEnv: split at the first '='), as its jobs then do.
+if [ -r "$here/.env" ]; then
+	while IFS= read -r kv; do
+		case ${kv%%=*} in '' | *[!A-Za-z0-9_]* | [0-9]*) continue ;; esac
+		case $kv in *=*) export "${kv%%=*}=${kv#*=}" ;; esac
+	done < "$here/.env"
+fi
 # end MESSAGE: the listener stopped for good; run.sh says so and exits 0
 # (run-helper.sh.template: "terminated error, ... no retry needed").
 end() {
