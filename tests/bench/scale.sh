@@ -39,10 +39,10 @@ ncalls() { curl -fsS "$SIM_CONTROL/calls/count" | jq .count; }
 # operator's key, and GitHub), as "service Operation" lines.
 requests() {
 	curl -fsS "$SIM_CONTROL/calls?from=$1" | jq -r --arg k "$AWS_ACCESS_KEY_ID" \
-		'.[] | select(.key == $k or .service == "github") | .service + " " + .action'
+		'.[] | select(.key == $k or (.service == "github" and (.action | test("^[A-Z]+ /")))) | .service + " " + .action'
 }
 # by_op FILE: "n service Operation, ..." in one cell.
-by_op() { sort "$1" | uniq -c | sort -rn | awk '{ printf "%s%d %s %s", (NR > 1 ? ", " : ""), $1, $2, $3 } END { if (!NR) printf "none" }'; }
+by_op() { sort "$1" | uniq -c | sort -rn | sed 's/^ *//' | awk '{ printf "%s%s", (NR > 1 ? ", " : ""), $0 } END { if (!NR) printf "none" }'; }
 
 stack_up() {
 	[ -z "$SIM_DIR" ] || { sh tests/sim/stack stop "$SIM_DIR"; rm -rf "$SIM_DIR"; }
@@ -152,6 +152,7 @@ agents_nice() {
 : > "$tmp/rows"
 : > "$tmp/ops"
 : > "$tmp/cont"
+: > "$tmp/beyond"
 for P in $SIZES; do
 	echo "bench: scale: a pool of $P" >&2
 	rm -f "$tmp"/*.t "$tmp"/*.p "$tmp"/*.req "$tmp"/beyond*
@@ -278,7 +279,7 @@ label() {
 	echo "run under \`strace -f --seccomp-bpf\` for the processes (forks) and programs (execs) it"
 	echo "started. CPU: user + system of the mode and everything it waited for (GNU time);"
 	echo "RSS: its largest process. Requests: the stack's log of the operator's and GitHub's"
-	echo "calls in that run (the agents' own calls left out). Up to 100 instances have real"
+	echo "calls in that run (the agents' and the stand-in runner's own calls left out). Up to 100 instances have real"
 	echo "agents, idle in the pool; the rest are ghosts (\`tests/bench/seed.js\`): in EC2 and the"
 	echo "table, each running for a run of its own with a heartbeat, no agent. Runner timings"
 	echo "realistic ($REALISTIC), no boot delay. Written to \`docs/bench/scale.tsv\`."
