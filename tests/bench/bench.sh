@@ -39,11 +39,16 @@ export GITHUB_REPOSITORY=octo/bench INPUT_AMI=ami-0123456789abcdef0 INPUT_IDLE_T
 # BENCH_CASE=scale: only the scale curves (tests/bench/scale.sh, pool sizes
 # from BENCH_SCALE, e.g. "10 100" for a short run), put in place of section
 # 9 of docs/benchmarks.md; the rest of the file is left as it is.
+SCALE_HOW="By \`tests/bench/scale.sh\` (part of \`make bench\`; alone:
+\`BENCH_CASE=scale sh tests/bench/bench.sh\`, with \`BENCH_SCALE=\"10 100\"\` for a
+short run, \`BENCH_SCALE_RUNS\` timed runs per figure)."
 if [ "${BENCH_CASE:-}" = scale ]; then
 	sh tests/bench/scale.sh "$tmp/scale.md" || exit 1
 	{
 		awk '/^## 9\. Scale/ { exit } { print }' "$out"
 		echo "## 9. Scale: pools of 10 to 1,000 ($(date -u +%Y-%m-%d), BENCH_CASE=scale)"
+		echo
+		echo "$SCALE_HOW"
 		echo
 		cat "$tmp/scale.md"
 	} > "$tmp/bench.md" && cp "$tmp/bench.md" "$out"
@@ -567,6 +572,8 @@ $cont_ok of 10 succeeded, $claimed claims from the pool
 $(cat "$tmp/image.md")
 
 ## 9. Scale: pools of 10 to 1,000
+
+$SCALE_HOW
 
 $(cat "$tmp/scale.md")
 X
