@@ -105,11 +105,12 @@ back() {
 	[ $i -lt 900 ] || echo "bench: the pool did not get back to $1 idle" >&2
 	echo $(($(ms) - t0))
 }
-# fill N: N new instances with real agents, released into the pool, 25 a
-# provision; a provision that fails (it rolls back) is made again, 8 tries
-# in all. Prints how many are idle in the pool after.
+# fill N: N new instances with real agents, 25 a provision, all held until
+# the last (else a provision would claim what the one before released),
+# then released into the pool; a provision that fails (it rolls back) is
+# made again, 8 tries in all. Prints how many are idle in the pool after.
 fill() {
-	left=$1 tries=0
+	left=$1 tries=0 runs=
 	while [ "$left" -gt 0 ] && [ "$tries" -lt 8 ]; do
 		n=$left
 		[ "$n" -le 25 ] || n=25
@@ -117,11 +118,12 @@ fill() {
 		tries=$((tries + 1))
 		if GITHUB_RUN_ID=$run INPUT_INSTANCE_COUNT=$n ec2rp-provision > /dev/null 2> "$tmp/fill.err"; then
 			left=$((left - n))
+			runs="$runs $run"
 		else
 			echo "bench: filling the pool: provision of $n failed, made again: $(tail -n 1 "$tmp/fill.err")" >&2
 		fi
-		GITHUB_RUN_ID=$run ec2rp-release >/dev/null 2>&1
 	done
+	for r in $runs; do GITHUB_RUN_ID=$r ec2rp-release >/dev/null 2>&1; done
 	back $(($1 - left)) >/dev/null
 	pool-status large | awk -F '\t' '$1 == "class" && $2 == "large" { print $8 }'
 }
