@@ -123,8 +123,15 @@ fill() {
 			echo "bench: filling the pool: provision of $n failed, made again: $(tail -n 1 "$tmp/fill.err")" >&2
 		fi
 	done
-	for r in $runs; do GITHUB_RUN_ID=$r ec2rp-release >/dev/null 2>&1; done
-	back $(($1 - left)) >/dev/null
+	# Released a provision at a time, each waited back into the pool: 100
+	# agents deregistering at once on a loaded 2-core machine re-pooled only
+	# about a third within 90 s (the rest past their re-pool window).
+	got=0
+	for r in $runs; do
+		got=$((got + $(state-scan --kind instance --run-id "$r" --state running | grep -c .)))
+		GITHUB_RUN_ID=$r ec2rp-release >/dev/null 2>&1
+		back "$got" >/dev/null
+	done
 	pool-status large | awk -F '\t' '$1 == "class" && $2 == "large" { print $8 }'
 }
 # beyond RUN-IDS-FILE: the provision's wall ms less its slowest registration
