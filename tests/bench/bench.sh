@@ -41,7 +41,8 @@ export GITHUB_REPOSITORY=octo/bench INPUT_AMI=ami-0123456789abcdef0 INPUT_IDLE_T
 # 9 of docs/benchmarks.md; the rest of the file is left as it is.
 SCALE_HOW="By \`tests/bench/scale.sh\` (part of \`make bench\`; alone:
 \`BENCH_CASE=scale sh tests/bench/bench.sh\`, with \`BENCH_SCALE=\"10 100\"\` for a
-short run, \`BENCH_SCALE_RUNS\` timed runs per figure)."
+short run, \`BENCH_SCALE_RUNS\` timed runs per figure, \`BENCH_SCALE_AGENTS\` real
+agents per pool, default 100)."
 if [ "${BENCH_CASE:-}" = scale ]; then
 	sh tests/bench/scale.sh "$tmp/scale.md" || exit 1
 	{

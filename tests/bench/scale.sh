@@ -21,6 +21,8 @@ PATH="$TOP/build/bin:$PATH"
 export PATH AWS_DEFAULT_REGION=us-east-1
 SIZES=${BENCH_SCALE:-10 100 1000}
 K=${BENCH_SCALE_RUNS:-3}
+# Instances with real agents per pool, at most (the rest are ghosts).
+AGENTS=${BENCH_SCALE_AGENTS:-100}
 tmp=$(mktemp -d)
 chmod 711 "$tmp"
 SIM_DIR=
@@ -173,7 +175,7 @@ for P in $SIZES; do
 	rm -f "$tmp"/*.t "$tmp"/*.p "$tmp"/*.req "$tmp"/beyond*
 	stack_up
 	want=$P
-	[ "$want" -le 100 ] || want=100
+	[ "$want" -le "$AGENTS" ] || want=$AGENTS
 	idle=$(fill "$want")
 	[ "$idle" = "$want" ] || echo "bench: $idle of $want instances idle in the pool" >&2
 	[ "$P" -le "$idle" ] || node tests/bench/seed.js "$SIM_DIR" ghosts $((P - idle)) large > "$tmp/ghosts" ||
