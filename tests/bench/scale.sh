@@ -172,7 +172,7 @@ agents_nice() {
 : > "$tmp/beyond"
 for P in $SIZES; do
 	echo "bench: scale: a pool of $P" >&2
-	rm -f "$tmp"/*.t "$tmp"/*.p "$tmp"/*.req "$tmp"/beyond*
+	rm -f "$tmp"/*.t "$tmp"/*.p "$tmp"/*.req "$tmp"/beyond[0-9]*
 	stack_up
 	want=$P
 	[ "$want" -le "$AGENTS" ] || want=$AGENTS
@@ -297,7 +297,7 @@ label() {
 	echo "run under \`strace -f --seccomp-bpf\` for the processes (forks) and programs (execs) it"
 	echo "started. CPU: user + system of the mode and everything it waited for (GNU time);"
 	echo "RSS: its largest process. Requests: the stack's log of the operator's and GitHub's"
-	echo "calls in that run (the agents' and the stand-in runner's own calls left out). Up to 100 instances have real"
+	echo "calls in that run (the agents' and the stand-in runner's own calls left out). Up to $AGENTS instances have real"
 	echo "agents, idle in the pool; the rest are ghosts (\`tests/bench/seed.js\`): in EC2 and the"
 	echo "table, each running for a run of its own with a heartbeat, no agent. Runner timings"
 	echo "realistic ($REALISTIC), no boot delay. Written to \`docs/bench/scale.tsv\`."
