@@ -176,7 +176,9 @@ for P in $SIZES; do
 	stack_up
 	want=$P
 	[ "$want" -le "$AGENTS" ] || want=$AGENTS
-	idle=$(fill "$want")
+	# Not in $(...): fill counts run ids, which the rest go on from.
+	fill "$want" > "$tmp/idle"
+	idle=$(cat "$tmp/idle")
 	[ "$idle" = "$want" ] || echo "bench: $idle of $want instances idle in the pool" >&2
 	[ "$P" -le "$idle" ] || node tests/bench/seed.js "$SIM_DIR" ghosts $((P - idle)) large > "$tmp/ghosts" ||
 		echo "bench: seeding $((P - idle)) ghosts failed" >&2
