@@ -398,7 +398,11 @@ async function main() {
     const u = new URL(req.url, 'http://x').pathname;
     if (req.method === 'GET' && u === '/instances') return json(ec2.inspect());
     if (req.method === 'GET' && u === '/templates') return json(ec2.inspectTemplates());
-    if (req.method === 'GET' && u === '/calls') return json(calls);
+    // ?from=N: only the calls after the first N (a bench's window, without
+    // the whole log each time); /calls/count: how many so far.
+    if (req.method === 'GET' && u === '/calls') return json(calls.slice(Number(new URL(req.url, 'http://x').searchParams.get('from')) || 0));
+    if (req.method === 'GET' && u === '/calls/count') return json({ count: calls.length });
+    if (req.method === 'POST' && u === '/ghosts') { try { return json({ ids: ec2.ghosts(b) }, 201); } catch (e) { if (!(e instanceof Ec2Error)) throw e; return json({ error: e.message }, 400); } }
     if (req.method === 'GET' && u === '/models') return json(models.report());
     if (req.method === 'POST' && u === '/record') { recording = !!b.on; if (b.clear) requests.length = 0; return json({ recording }); }
     if (req.method === 'GET' && u === '/requests') return json(requests);
