@@ -8,6 +8,9 @@ size=$(du -sk "$ROOT" | cut -f1)
 check "image tree is at most 6 MB (${size} KiB)" [ "$size" -le 6144 ]
 check "every binary in it is static" sh -c "! file -L $ROOT/usr/local/bin/ec2rp $ROOT/bin/busybox | grep -qv 'statically linked'"
 stack_start
+# The pool the action takes for GITHUB_REPOSITORY=octo/img (its own; the
+# host-side checks read the same one).
+export EC2RP_POOL=octo-img
 cp "$AWS_CA_BUNDLE" "$ROOT/tmp/stack-ca.pem"
 mkdir -p "$ROOT/tmp/gh"
 # What a container runtime provides: /dev/null.
