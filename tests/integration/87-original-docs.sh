@@ -118,6 +118,7 @@ done_with() {
 	[ ! -s "$T_TMP/ids" ] || in_pool "$1" ec2-terminate $(cat "$T_TMP/ids") > /dev/null 2>&1
 }
 type_of() { sim GET /instances | jq -r --arg id "$1" '.[] | select(.id == $id) | .type'; }
+ids_out() { tr -s '\n' ' ' < "$T_OUT" | sed 's/ $//'; }
 sorted() { printf '%s\n' "$@" | sort | tr '\n' ' '; }
 types_of() { for _i in $1; do type_of "$_i"; done | sort -u | tr '\n' ' '; }
 # The jobs: each page's run: lines, less what only the AMI brings (aws,
@@ -136,12 +137,12 @@ original_policies refresh_quickstart octo/quickstart octo-quickstart
 original_instance octo/quickstart octo-quickstart
 expect 0 "quickstart: refresh.yml (original instance policy)" refresh_quickstart octo/quickstart
 expect 0 "quickstart: ci.yml's provision, instance-count 2" as_repo octo/quickstart GITHUB_RUN_ID=8701 mode=provision instance-count=2
-Q0=$(cat "$T_OUT")
+Q0=$(ids_out)
 check "quickstart: lint and test ran on the run's runners" jobs_ok 8701 2 "$HELLO"
 expect 0 "quickstart: ci.yml's release" as_repo octo/quickstart GITHUB_RUN_ID=8701 mode=release
 denied octo/quickstart octo-quickstart "$Q0"
 expect 0 "quickstart: ci.yml's provision (this project's policies)" as_repo octo/quickstart GITHUB_RUN_ID=8702 mode=provision instance-count=2
-Q1=$(cat "$T_OUT")
+Q1=$(ids_out)
 check "2 runners, none of the stopped ones ($Q1)" sh -c "[ $(echo $Q1 | wc -w) -eq 2 ] && ! echo '$Q1' | grep -qwF -e '$(echo $Q0 | cut -d' ' -f1)' -e '$(echo $Q0 | cut -d' ' -f2)'"
 check "lint and test ran" jobs_ok 8702 2 "$HELLO"
 expect 0 "ci.yml's release" as_repo octo/quickstart GITHUB_RUN_ID=8702 mode=release
@@ -168,7 +169,7 @@ expect 0 "its release" as_repo octo/quickstart GITHUB_RUN_ID=8704 mode=release
 # advanced-configuration.md 4: resource-class xlarge, "c6* m5*".
 expect 0 "advanced-configuration.md 4: resource-class xlarge, allowed-instance-types c6* m5*" as_repo octo/quickstart GITHUB_RUN_ID=8705 \
 	mode=provision resource-class=xlarge allowed-instance-types="c6* m5*"
-X=$(cat "$T_OUT")
+X=$(ids_out)
 check "a 4 vCPU c6 or m5 ($(type_of "$X"))" sh -c "echo '$(type_of "$X")' | grep -Eqx '(c6[a-z]*|m5[a-z]*)\.xlarge'"
 expect 0 "its release" as_repo octo/quickstart GITHUB_RUN_ID=8705 mode=release
 done_with octo-quickstart
@@ -178,12 +179,12 @@ original_policies refresh_prerequisites octo/prereq octo-prereq
 original_instance octo/prereq octo-prereq
 expect 0 "prerequisites: refresh.yml (original instance policy)" refresh_prerequisites octo/prereq
 expect 0 "README: ci.yml's provision, instance-count 2" as_repo octo/prereq GITHUB_RUN_ID=8711 mode=provision instance-count=2
-P0=$(cat "$T_OUT")
+P0=$(ids_out)
 check "README: test_job ran" jobs_ok 8711 1 'echo "This job is running on a dynamically provisioned EC2 instance!"'
 expect 0 "README: release" as_repo octo/prereq GITHUB_RUN_ID=8711 mode=release
 denied octo/prereq octo-prereq "$P0"
 expect 0 "README: ci.yml's provision (this project's policies)" as_repo octo/prereq GITHUB_RUN_ID=8712 mode=provision instance-count=2
-P1=$(cat "$T_OUT")
+P1=$(ids_out)
 for id in $P1; do
 	check "$id: the pre-runner script said hello world" grep -qx 'hello world' "$SIM_DIR/instances/$id/console.log"
 done
@@ -201,14 +202,15 @@ original_policies refresh_basic octo/ruby octo-ruby
 original_instance octo/ruby octo-ruby
 expect 0 "ruby matrix: refresh.yml (original instance policy)" refresh_basic octo/ruby
 expect 0 "ruby matrix: provision_runners, instance-count 3" as_repo octo/ruby GITHUB_RUN_ID=8721 mode=provision instance-count=3
-R0=$(cat "$T_OUT")
+R0=$(ids_out)
 check "the matrix's 3 jobs ran" jobs_ok 8721 3 "$MATRIX"
 expect 0 "ruby matrix: release_runners" as_repo octo/ruby GITHUB_RUN_ID=8721 mode=release
 denied octo/ruby octo-ruby "$R0"
 expect 0 "ruby matrix: provision_runners (this project's policies)" as_repo octo/ruby GITHUB_RUN_ID=8722 mode=provision instance-count=3
-R1=$(cat "$T_OUT")
-check "3 runners in the subnets given ($(for i in $R1; do sim GET /instances | jq -r --arg id "$i" '.[] | select(.id == $id) | .subnet'; done | sort -u | tr '\n' ' '))" \
-	sh -c "[ $(echo $R1 | wc -w) -eq 3 ] && [ -z \"\$(for i in $R1; do curl -fsS $SIM_CONTROL/instances | jq -r --arg id \$i '.[] | select(.id == \$id) | .subnet'; done | grep -vx -e $S1 -e $S2)\" ]"
+R1=$(ids_out)
+subs=$(for i in $R1; do sim GET /instances | jq -r --arg id "$i" '.[] | select(.id == $id) | .subnet'; done | sort -u | tr '\n' ' ')
+others=$(printf '%s\n' $subs | grep -vx -e "$S1" -e "$S2")
+check "3 runners, in the subnets given ($subs)" [ "$(echo $R1 | wc -w) ${others:-none}" = "3 none" ]
 check "the matrix's 3 jobs ran" jobs_ok 8722 3 "$MATRIX"
 expect 0 "ruby matrix: release_runners" as_repo octo/ruby GITHUB_RUN_ID=8722 mode=release
 check "the 3 back in the pool" wait_for 20 pooled_in octo-ruby large 3
@@ -222,19 +224,19 @@ original_policies refresh_basic octo/spot octo-spot
 original_instance octo/spot octo-spot
 expect 0 "spot: refresh.yml (original instance policy)" refresh_basic octo/spot
 expect 0 "spot: main-ci.yml's provision, 3 spot" as_repo octo/spot GITHUB_RUN_ID=8731 mode=provision instance-count=3 usage-class=spot
-S0=$(cat "$T_OUT")
+S0=$(ids_out)
 check "build_and_test's 2 jobs ran" jobs_ok 8731 2 'echo "Running CI on spot instances..."'
 expect 0 "spot: release_spot_runners" as_repo octo/spot GITHUB_RUN_ID=8731 mode=release
 denied octo/spot octo-spot "$S0"
 expect 0 "spot: main-ci.yml's provision (this project's policies)" as_repo octo/spot GITHUB_RUN_ID=8732 mode=provision instance-count=3 usage-class=spot
-SP=$(cat "$T_OUT")
+SP=$(ids_out)
 check "3 spot instances" [ "$(in_pool octo-spot state-get --consistent $SP | cut -f7 | sort | uniq -c | tr -s ' ')" = " 3 spot" ]
 check "build_and_test's 2 jobs ran" jobs_ok 8732 2 'echo "Running CI on spot instances..."'
 expect 0 "spot: release_spot_runners" as_repo octo/spot GITHUB_RUN_ID=8732 mode=release
 check "the 3 back in the pool" wait_for 20 pooled_in octo-spot large 3
 expect 0 "release.yml's provision: 1 on-demand m5.large, max-runtime-min 120" as_repo octo/spot GITHUB_RUN_ID=8733 mode=provision \
 	instance-count=1 usage-class=on-demand allowed-instance-types="m5.large" max-runtime-min=120
-OD=$(cat "$T_OUT")
+OD=$(ids_out)
 check "a new m5.large, on-demand (not a pooled spot one)" sh -c "[ '$(type_of "$OD")' = m5.large ] && ! echo '$SP' | grep -qw '$OD' && [ \"\$(EC2RP_POOL=octo-spot state-get --consistent $OD | cut -f7)\" = on-demand ]"
 th=$(in_pool octo-spot state-get --consistent "$OD" | cut -f4)
 left=$((th - $(date +%s)))
@@ -252,20 +254,20 @@ original_instance octo/classes octo-classes
 expect 0 "classes: refresh.yml with its classes (original instance policy)" refresh_classes octo/classes
 expect 0 "classes: ci-standard.yml's provision" as_repo octo/classes GITHUB_RUN_ID=8741 mode=provision instance-count=2 \
 	resource-class="standard-compute" allowed-instance-types="m6* m5*"
-C0=$(cat "$T_OUT")
+C0=$(ids_out)
 check "run_standard_tasks ran" jobs_ok 8741 1 "echo \"Running standard CI tasks on 'standard-compute' runners...\""
 expect 0 "classes: release_standard_runners" as_repo octo/classes GITHUB_RUN_ID=8741 mode=release
 denied octo/classes octo-classes "$C0"
 expect 0 "classes: ci-standard.yml's provision (this project's policies)" as_repo octo/classes GITHUB_RUN_ID=8742 mode=provision instance-count=2 \
 	resource-class="standard-compute" allowed-instance-types="m6* m5*"
-CS=$(cat "$T_OUT")
+CS=$(ids_out)
 check "2 vCPU m6 or m5 ($(types_of "$CS"))" sh -c "for t in $(types_of "$CS"); do echo \$t | grep -Eqx '(m6[a-z]*|m5[a-z]*)\.large' || exit 1; done"
 check "run_standard_tasks ran" jobs_ok 8742 1 "echo \"Running standard CI tasks on 'standard-compute' runners...\""
 expect 0 "classes: release_standard_runners" as_repo octo/classes GITHUB_RUN_ID=8742 mode=release
 check "back in the standard-compute pool" wait_for 20 pooled_in octo-classes standard-compute 2
 expect 0 "ci-high-cpu.yml's provision: c6a.2xlarge c7g.2xlarge c5.2xlarge" as_repo octo/classes GITHUB_RUN_ID=8743 mode=provision \
 	instance-count=1 resource-class="high-cpu-compute" allowed-instance-types="c6a.2xlarge c7g.2xlarge c5.2xlarge"
-HC=$(cat "$T_OUT")
+HC=$(ids_out)
 check "one of them, for the pool's x86 AMI ($(type_of "$HC"))" sh -c "echo '$(type_of "$HC")' | grep -Eqx 'c6a.2xlarge|c5.2xlarge'"
 check "run_intensive_computation ran" jobs_ok 8743 1 "echo \"Starting CPU-intensive computation on 'high-cpu-compute' runner...\""
 expect 0 "ci-high-cpu.yml's release" as_repo octo/classes GITHUB_RUN_ID=8743 mode=release
@@ -280,12 +282,12 @@ original_policies refresh_custom octo/custom octo-custom
 original_instance octo/custom octo-custom
 expect 0 "custom: refresh with its two classes (original instance policy)" refresh_custom octo/custom
 expect 0 "custom: provision custom-large" as_repo octo/custom GITHUB_RUN_ID=8751 mode=provision resource-class="custom-large"
-U0=$(cat "$T_OUT")
+U0=$(ids_out)
 check "a job ran" jobs_ok 8751 1 'echo custom'
 expect 0 "custom: release" as_repo octo/custom GITHUB_RUN_ID=8751 mode=release
 denied octo/custom octo-custom "$U0"
 expect 0 "custom: provision custom-large (this project's policies)" as_repo octo/custom GITHUB_RUN_ID=8752 mode=provision resource-class="custom-large"
-U1=$(cat "$T_OUT")
+U1=$(ids_out)
 check "4 vCPU ($(type_of "$U1"))" sh -c "echo '$(type_of "$U1")' | grep -Eqx '[a-z0-9]+\.xlarge'"
 expect 0 "custom: release" as_repo octo/custom GITHUB_RUN_ID=8752 mode=release
 check "back in the pool" wait_for 20 pooled_in octo-custom custom-large 1
