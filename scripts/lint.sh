@@ -47,6 +47,8 @@ if sh scripts/lint-setargs.sh "$fixture" >/dev/null; then
 	status=1
 fi
 rm -f "$fixture"
+# Every check of the tests decides on its whole condition.
+sh scripts/lint-checks.sh || status=1
 # Every action input the modes read is passed by action.yml, and the other way.
 read_inputs=$(cat sh/ec2rp-* | grep -v '^[[:space:]]*#' | grep -o '\bINPUT_[A-Z0-9_]*[A-Z0-9]' | sort -u)
 passed_inputs=$(sed -n 's/^ *\(INPUT_[A-Z0-9_]*\): .*/\1/p' action.yml | sort -u)

@@ -120,7 +120,7 @@ for p in 1 2 3 4; do pool-pop --resource-class small --max 10 > "$T_TMP/pop.$p" 
 wait
 total=$(cat "$T_TMP"/pop.* | wc -l)
 uniq=$(cat "$T_TMP"/pop.* | cut -f1 | sort -u | wc -l)
-check "4 concurrent poppers got the other 20, distinct (got $total, $uniq distinct)" [ "$total" -eq 20 ] && [ "$uniq" -eq 20 ]
+check "4 concurrent poppers got the other 20, distinct (got $total, $uniq distinct)" test "$total" -eq 20 -a "$uniq" -eq 20
 
 # --- faults
 pool-push --resource-class large i-0000000000000000f >/dev/null

@@ -166,7 +166,7 @@ X=$(sed -n 1p "$T_OUT"); Y=$(sed -n 2p "$T_OUT")
 port=$(sim GET /instances | jq -r --arg id "$X" '.[] | select(.id == $id) | .imdsPort')
 as_x() { env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN AWS_EC2_METADATA_DISABLED=false \
 	AWS_EC2_METADATA_SERVICE_ENDPOINT="http://127.0.0.1:$port/" "$@"; }
-check "two live instances to test with ($X, $Y)" [ -n "$X" ] && [ -n "$Y" ]
+check "two live instances to test with ($X, $Y)" test -n "$X" -a -n "$Y"
 expect 0 "an instance reads its own record" as_x state-get --consistent "$X"
 expect 0 "and writes its own signal" as_x state-put signal "$X" deregistered
 expect 3 "nor another instance's signal (a false deregistered)" as_x state-put signal "$Y" deregistered

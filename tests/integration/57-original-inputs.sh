@@ -34,7 +34,7 @@ for id in $ids; do
 done
 now=$(date +%s)
 th=$(state-get --consistent $ids | cut -f4 | sort -n | head -n 1)
-check "running for 30 minutes at most (threshold in $((th - now)) s)" [ "$((th - now))" -gt 1700 ] && [ "$((th - now))" -le 1800 ]
+check "running for 30 minutes at most (threshold in $((th - now)) s)" test "$((th - now))" -gt 1700 -a "$((th - now))" -le 1800
 # runs-on: ${{ github.run_id }}: a job with that label runs on them.
 job=$(sim POST /jobs '{"label":"9001","script":"echo hello matrix"}' | jq -r .id)
 i=0
@@ -64,7 +64,8 @@ qs() { as_action mode=refresh github-token="$GITHUB_TOKEN" ami=ami-0123456789abc
 expect 0 "refresh again" qs
 check "tokens younger than 30 minutes are kept" sh -c "! grep -q 'token renewed' $T_ERR"
 expect 0 "refresh with github-reg-token-refresh-min: 0" qs github-reg-token-refresh-min=0
-check "the registration token renewed (the only one: no remove token)" [ "$(grep -c 'registration token renewed' "$T_ERR")" -eq 1 ] && ! grep -q 'remove token' "$T_ERR"
+check "the registration token renewed, once" [ "$(grep -c 'registration token renewed' "$T_ERR")" -eq 1 ]
+check "no remove token" sh -c "! grep -q 'remove token' '$T_ERR'"
 
 # Inputs in the original's other forms, straight to the mode scripts.
 unset GITHUB_ACTIONS

@@ -26,7 +26,7 @@ expect 0 "octo/a: release" run_as octo/a 301 release
 f0=$(fleets)
 expect 0 "octo/b: provision 1" run_as octo/b 302 provision INPUT_INSTANCE_COUNT=1
 B=$(cat "$T_OUT")
-check "octo/b does not get octo/a's instance" [ -n "$B" ] && [ "$B" != "$A" ]
+check "octo/b does not get octo/a's instance" test -n "$B" -a "$B" != "$A"
 check "it got a fresh one (one fleet request)" [ $(($(fleets) - f0)) -eq 1 ]
 f0=$(fleets)
 expect 0 "octo/a: provision 1 again" run_as octo/a 303 provision INPUT_INSTANCE_COUNT=1
@@ -55,7 +55,7 @@ check "their records are terminated" [ "$(state-get --consistent "$A" "$B" | cut
 check "nothing went into the pool" [ -z "$(pool-pop --resource-class large --max 10 --wait 0 2>/dev/null)" ]
 f0=$(fleets)
 expect 0 "octo/c: provision under never" run_as octo/c 305 provision INPUT_INSTANCE_COUNT=1
-check "a fresh instance" [ "$(cat "$T_OUT")" != "$A" ] && [ "$(cat "$T_OUT")" != "$B" ]
+check "a fresh instance" test "$(cat "$T_OUT")" != "$A" -a "$(cat "$T_OUT")" != "$B"
 check "from a fleet request" [ $(($(fleets) - f0)) -eq 1 ]
 expect 0 "release it" run_as octo/c 305 release
 expect 0 "refresh afterwards" env INPUT_INSTANCE_REUSE=never ec2rp-refresh

@@ -23,7 +23,7 @@ check "naming pre-runner-script and what fits" sh -c "grep -Eq 'pre-runner-scrip
 room=$(sed -n 's/.*leaves room for \([0-9]*\) .*/\1/p' "$T_ERR")
 expect 0 "a script of exactly what fits is taken" env INPUT_PRE_RUNNER_SCRIPT="$(script "$room")" ec2rp-refresh
 ud=$(sim GET /templates | jq -r '.[0].data.UserData' | base64 -d | wc -c)
-check "the user data is within 16384 bytes ($ud)" [ "$ud" -le 16384 ] && [ "$ud" -gt 16000 ]
+check "the user data is within 16384 bytes ($ud)" test "$ud" -le 16384 -a "$ud" -gt 16000
 before=$(calls)
 expect 2 "one byte more is refused" env INPUT_PRE_RUNNER_SCRIPT="$(script $((room + 1)))" ec2rp-refresh
 check "before any request" [ "$(calls)" -eq "$before" ]

@@ -99,7 +99,8 @@ lport=$(cat "$T_TMP/lport")
 expect 2 "gh-runner refuses GITHUB_API_URL http://ghe.example.com" \
 	env GITHUB_API_URL=http://ghe.example.com/api/v3 http_proxy="http://127.0.0.1:$lport" no_proxy= NO_PROXY= \
 	gh-runner --scope octo registration-token
-check "in one line naming it" [ "$(lines "$T_ERR")" -eq 1 ] && err_has "GITHUB_API_URL must be https"
+check "in one line" [ "$(lines "$T_ERR")" -eq 1 ]
+check "naming it" err_has "GITHUB_API_URL must be https"
 check_with "$T_TMP/heard" "and nothing was sent (the token did not travel)" [ ! -s "$T_TMP/heard" ]
 expect 2 "and refresh stops on it, before AWS" env GITHUB_API_URL=http://127.0.0.1@ghe.example.com/ ec2rp-refresh
 check "with gh-runner's line" err_has "GITHUB_API_URL must be https"
@@ -118,7 +119,8 @@ check "before any request to AWS" [ "$(mine)" -eq "$calls" ]
 expect 2 "gh-runner refuses a token with a control character" \
 	env GITHUB_API_URL="http://127.0.0.1:$lport" GITHUB_TOKEN="$(printf 'ghp_abc\001def')" \
 	gh-runner --scope octo registration-token
-check "in one line naming it" [ "$(lines "$T_ERR")" -eq 1 ] && err_has "GITHUB_TOKEN holds a control character"
+check "in one line" [ "$(lines "$T_ERR")" -eq 1 ]
+check "naming it" err_has "GITHUB_TOKEN holds a control character"
 check_with "$T_TMP/heard" "and nothing was sent" [ ! -s "$T_TMP/heard" ]
 printf 'ghp_abc\tdef\n' > "$T_TMP/tok"
 expect 2 "likewise from --token-file" env GITHUB_API_URL="http://127.0.0.1:$lport" \

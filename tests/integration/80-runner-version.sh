@@ -40,11 +40,11 @@ check "the days left are 21 or 22" sh -c "grep -Eq 'in 2[12] day\(s\) \(2.336.0 
 check "the user data carries 2.335.0" [ "$(ud RUNNER_VERSION)" = "'2.335.0'" ]
 sums=$(sim GET /runner-releases >/dev/null; gh-runner releases | awk -F '\t' '$1 == "2.335.0" { print $4 }')
 check "its checksums come from the release text ($sums)" [ "$(ud RUNNER_SHA256)" = "'$sums'" ]
-check "stored with the pool: version and window" [ "$(cfgv runner-version)" = 2.335.0 ] && [ "$(cfgv runner-deadline)" -gt "$(date +%s)" ]
+check "stored with the pool: version and window" test "$(cfgv runner-version)" = 2.335.0 -a "$(cfgv runner-deadline)" -gt "$(date +%s)"
 
 # 3. latest (the default): the newest release; its download is the release host's.
 expect 0 "refresh with the default (latest)" ec2rp-refresh
-check "latest is 2.336.0" [ "$(ud RUNNER_VERSION)" = "'2.336.0'" ] && [ "$(cfgv runner-version)" = 2.336.0 ]
+check "latest is 2.336.0" test "$(ud RUNNER_VERSION)" = "'2.336.0'" -a "$(cfgv runner-version)" = 2.336.0
 check "the download URL is the GitHub that listed it" [ "$(ud RUNNER_URL)" = "'$GITHUB_API_URL/actions/runner/releases/download/v2.336.0/actions-runner-linux-{arch}-2.336.0.tar.gz'" ]
 check "no window for the newest" [ "$(state-get --kind config runner-deadline | cut -f2)" = - ]
 expect 0 "provision 2 (the pool AMI's runner is 2.336.0)" env GITHUB_RUN_ID=801 INPUT_INSTANCE_COUNT=2 ec2rp-provision
@@ -59,10 +59,11 @@ releases '{"releases":[{"version":"2.337.0","daysAgo":31},{"version":"2.336.0","
 expect 0 "refresh after 2.337.0" ec2rp-refresh
 check "the pool moves to 2.337.0" [ "$(cfgv runner-version)" = 2.337.0 ]
 check "the idle instances of 2.336.0 are retired" sh -c "grep -q '$A: idle with a runner older than 2.337.0' '$T_ERR' && grep -q '$B: idle with a runner older than 2.337.0' '$T_ERR'"
-check "their records are terminated" state_is "$A" terminated && state_is "$B" terminated
+check "the first one's record is terminated" state_is "$A" terminated
+check "the second one's record is terminated" state_is "$B" terminated
 expect 0 "a provision of 1 now creates an instance" env GITHUB_RUN_ID=802 ec2rp-provision
 C=$(cat "$T_OUT")
-check "a new one ($C), not a retired one" [ "$C" != "$A" ] && [ "$C" != "$B" ]
+check "a new one ($C), not a retired one" test "$C" != "$A" -a "$C" != "$B"
 check "which downloaded 2.337.0 over the AMI's 2.336.0 (checked) and registered with it" \
 	[ "$(sim GET /runners | jq -r '.[] | select(.labels | map(.name) | index("802")) | .version')" = 2.337.0 ]
 expect 0 "release 802" env GITHUB_RUN_ID=802 ec2rp-release

@@ -21,7 +21,7 @@ expect 0 "refresh" ec2rp-refresh
 expect 0 "provision 1: its agent works through the VPC's endpoints, bound" env GITHUB_RUN_ID=831 ec2rp-provision
 X=$(sed -n 1p "$T_OUT")
 port=$(sim GET /instances | jq -r --arg id "$X" '.[] | select(.id == $id) | .imdsPort')
-check "an instance to copy from ($X)" [ -n "$X" ] && [ -n "$port" ]
+check "an instance to copy from ($X)" test -n "$X" -a -n "$port"
 
 # What a job on it copies: the role's credentials, from IMDSv2.
 m="http://127.0.0.1:$port/"

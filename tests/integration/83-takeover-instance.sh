@@ -53,7 +53,7 @@ check "provision's label output is the run's secret label (ec2rp-<128 bits>)" \
 	sh -c "printf '%s' '$L' | grep -Eqx 'ec2rp-[0-9a-f]{32}'"
 labels_of() { gh-runner list | awk -F '\t' -v n="$1" '$2 == n { print $5 }'; }
 check "the runner carries it (and the run id, outside hardened mode)" \
-	[ "$(labels_of "$V")" = "$L,831" ] || [ "$(labels_of "$V")" = "831,$L" ]
+	test "$(labels_of "$V")" = "$L,831" -o "$(labels_of "$V")" = "831,$L"
 # queued_after LABEL: a job for LABEL is still queued after 3 s (no runner took it).
 queued_after() {
 	_j=$(sim POST /jobs "{\"label\":\"$1\",\"script\":\"echo landed\"}" | sed -n 's/.*"id": *\([0-9]*\).*/\1/p')

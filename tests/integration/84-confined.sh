@@ -32,7 +32,7 @@ X=$(sed -n 1p "$T_OUT"); Y=$(sed -n 2p "$T_OUT")
 
 # 2. An instance's role and the queues' attributes (the queue policy too).
 port=$(sim GET /instances | jq -r --arg id "$X" '.[] | select(.id == $id) | .imdsPort')
-check "two instances ($X, $Y)" [ -n "$X" ] && [ -n "$Y" ] && [ -n "$port" ]
+check "two instances ($X, $Y)" test -n "$X" -a -n "$Y" -a -n "$port"
 # sqs_as_x ACTION QUEUE: ACTION on the queue with X's role credentials
 # (@aws-sdk/client-sqs: the tools never change attributes); exit 3 when refused.
 sqs_as_x() {
