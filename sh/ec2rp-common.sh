@@ -221,3 +221,40 @@ reuse_check() {
 	printf '%s' "$repo" | grep -Eqx "$RE_REPO" \
 		|| die "invalid GITHUB_REPOSITORY: must be OWNER/NAME, got '$(printable "$repo")'" 2
 }
+
+# share_credentials DIR: looks the AWS credentials and who they are up once
+# (aws-creds) into DIR/aws-credentials, which every tool of this run then
+# reads (EC2RP_CREDENTIALS_FILE) instead of asking STS, IMDS or the
+# container endpoint again. DIR is the mode's own folder (mktemp -d: this
+# user's alone), removed at exit; a signal ends the mode through its exit
+# trap too, so the file goes with it. When the lookup fails, each tool
+# looks the credentials up itself, as before, and says what is wrong.
+share_credentials() {
+	trap 'exit 129' HUP
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	aws-creds "$1/aws-credentials" < /dev/null 2>/dev/null || return 0
+	EC2RP_CREDENTIALS_FILE=$1/aws-credentials
+	export EC2RP_CREDENTIALS_FILE
+}
+
+# cas_ids OUT IDS FROM TO [OPTION...]: one state-cas for every id of IDS
+# (words), FROM -> TO with OPTIONS, each its own conditional write. OUT gets
+# "id<TAB>code" for each: the exit code state-cas gives an id alone (0
+# moved, 1 lost the race, 2+ failed). Nothing to do without ids.
+cas_ids() {
+	_co=$1 _ci=$2 _cf=$3 _ct=$4
+	shift 4
+	: > "$_co"
+	_cn=0
+	for _cx in $_ci; do _cn=$((_cn + 1)); done
+	[ "$_cn" -gt 0 ] || return 0
+	# shellcheck disable=SC2086 # the ids are words on purpose
+	set -- state-cas "$@" $_ci "$_cf" "$_ct"
+	if [ "$_cn" -gt 1 ]; then
+		"$@" > "$_co" < /dev/null
+	else
+		"$@" > /dev/null < /dev/null
+		printf '%s\t%s\n' "$_cx" "$?" > "$_co"
+	fi
+}
