@@ -5,6 +5,9 @@
 
 EC2RP_POOL=${EC2RP_POOL:-ec2-runner-pool}
 export EC2RP_POOL
+TAB=$(printf '\t')
+NL='
+'
 
 log() { printf '%s: %s\n' "${PROG:-ec2-runner-pool}" "$*" >&2; }
 warn() {
@@ -53,15 +56,21 @@ is_uint() {
 need_uint() { is_uint "$2" "$3" "$4" || bad "$1" "must be a whole number from $3 to $4, got '$(printable "$2")'"; }
 # need_match NAME VALUE PATTERN-DESCRIPTION REGEX
 need_match() {
-	if ! printf '%s' "$2" | grep -Eqx -- "$4" || [ "$(printf '%s' "$2" | wc -l)" -ne 0 ]; then
-		bad "$1" "must be $3, got '$(printable "$2")'"
-	fi
+	case $2 in
+	*"$NL"*) bad "$1" "must be $3, got '$(printable "$2")'" ;;
+	*) printf '%s' "$2" | grep -Eqx -- "$4" || bad "$1" "must be $3, got '$(printable "$2")'" ;;
+	esac
 }
 # need_globs NAME VALUE: comma-separated instance-type globs, as many as
 # EC2 takes (AllowedInstanceTypes: at most 400, each 1-30 characters).
 need_globs() {
 	need_match "$1" "$2" "instance-type globs (each 1-30 of a-z 0-9 . - *), space- or comma-separated" "$RE_GLOBS"
-	_n=$(printf '%s' "$2" | tr ',' '\n' | grep -c .)
+	# Counted in the shell: no process for it.
+	_n=0 _gr=$2,
+	while [ -n "$_gr" ]; do
+		[ -z "${_gr%%,*}" ] || _n=$((_n + 1))
+		_gr=${_gr#*,}
+	done
 	[ "$_n" -le 400 ] || bad "$1" "has $_n instance-type globs; EC2 takes at most 400 (AllowedInstanceTypes)"
 }
 # printable VALUE: the value cut to 60 bytes, each byte outside printable
@@ -103,7 +112,10 @@ RE_REPO='[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+'
 # list_of VALUE: a list input as the tools take it, comma-separated. The
 # original action's inputs were space-separated ("c* m* r*"): spaces, tabs
 # and commas all separate; a newline stays, and is refused by the check.
-list_of() { printf '%s' "$1" | tr ' \t' ',,' | sed 's/,,*/,/g; s/^,//; s/,$//'; }
+list_of() {
+	[ -n "$1" ] || return 0
+	printf '%s' "$1" | tr ' \t' ',,' | sed 's/,,*/,/g; s/^,//; s/,$//'
+}
 
 # class_names CONFIG: sets $classes to the resource classes, built in and
 # CONFIG's, one a line (ec2-launch --list-classes, no request); a config it
@@ -164,14 +176,19 @@ pool_config() {
 		cat "$_pf.err" >&2
 		die "could not read the pool's configuration (state-get exit $_st); nothing was claimed" "$_st"
 	fi
-	grep -q "^idle-time-sec$(printf '\t')" "$_pf" \
+	[ -n "$(cfg_raw "$_pf" idle-time-sec)" ] \
 		|| die "pool $EC2RP_POOL has no configuration yet: run this action with mode: refresh first (it stores subnets, classes and limits for every provision)" 3
 }
 
 # cfg_raw FILE NAME: a parameter from a file of state-get --kind config
 # lines, as stored ("-" included); cfg FILE NAME: the same, but nothing when
 # it is not set or set to "-" (none).
-cfg_raw() { awk -F '\t' -v n="$2" '$1 == n { sub(/^[^\t]*\t/, ""); print; exit }' "$1"; }
+cfg_raw() {
+	# Read in the shell (a mode reads a dozen): no process each.
+	while IFS= read -r _cl; do
+		case $_cl in "$2$TAB"*) printf '%s\n' "${_cl#*"$TAB"}"; return 0 ;; esac
+	done < "$1"
+}
 cfg() {
 	_cv=$(cfg_raw "$1" "$2")
 	[ "$_cv" = - ] || printf '%s' "$_cv"
@@ -213,7 +230,7 @@ reuse_policy_from() {
 	reuse_check
 }
 reuse_check() {
-	printf '%s' "$reuse" | grep -Eqx "$RE_REUSE" || reuse=same-repository
+	case $reuse in always | same-repository | never) ;; *) reuse=same-repository ;; esac
 	repo=${GITHUB_REPOSITORY:-}
 	# Every record names the repository whose run holds it: only that
 	# repository's release may release it, whatever the run id says.
