@@ -267,7 +267,7 @@ cas_ids() {
 	for _cx in $_ci; do _cn=$((_cn + 1)); done
 	[ "$_cn" -gt 0 ] || return 0
 	# shellcheck disable=SC2086 # the ids are words on purpose
-	set -- state-cas "$@" $_ci "$_cf" "$_ct"
+	set -- state-cas "$@" $_ci "$_cf" "$_ct" # unchecked: only the words; run below
 	if [ "$_cn" -gt 1 ]; then
 		"$@" > "$_co" < /dev/null
 	else
