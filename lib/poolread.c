@@ -22,12 +22,13 @@ scan(struct aws *a, const char *pool, cJSON **items, struct err *e)
 	    !cJSON_AddStringToObject(names, "#sg", "signal") || state_pk(&inst, KIND_INSTANCE, "") ||
 	    state_pk(&hb, KIND_HEARTBEAT, "") || state_pk(&sig, KIND_SIGNAL, "") || item_add_s(vals, ":i", inst.p) ||
 	    item_add_s(vals, ":hb", hb.p) || item_add_s(vals, ":sig", sig.p) || item_add_s(vals, ":term", "terminated") ||
-	    item_add_s(vals, ":rx", "runner-exited") || item_add_s(vals, ":spot", "spot-interrupted")) {
+	    item_add_s(vals, ":rx", "runner-exited") || item_add_s(vals, ":spot", "spot-interrupted") ||
+	    item_add_s(vals, ":rd", "repool-denied") || item_add_s(vals, ":td", "terminate-denied")) {
 		err_set(e, ERR_LOCAL, "out of memory");
 		goto done;
 	}
 	r = ddb_scan(a, pool, "(begins_with(pk, :i) AND #st <> :term) OR begins_with(pk, :hb) OR "
-	    "(begins_with(pk, :sig) AND #sg IN (:rx, :spot))", names, vals, items, e);
+	    "(begins_with(pk, :sig) AND #sg IN (:rx, :spot, :rd, :td))", names, vals, items, e);
 done:
 	buf_free(&inst);
 	buf_free(&hb);

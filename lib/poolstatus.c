@@ -7,6 +7,18 @@
 #include "names.h"
 #include "poolstatus.h"
 
+/* The permission an agent's refusal signal names (sh/ec2rp-agent writes
+ * them when AWS refuses its call), or NULL for any other signal. */
+const char *
+poolstatus_missing(const char *signal)
+{
+	if (strcmp(signal, "repool-denied") == 0)
+		return "sqs:SendMessage";
+	if (strcmp(signal, "terminate-denied") == 0)
+		return "ec2:TerminateInstances";
+	return NULL;
+}
+
 #define MAX_TIME 1000000000000LL /* epoch seconds beyond this are not times of ours */
 
 /* Copies s into out[sz] when it is 1..sz-1 bytes of set, else "?"; "-"
@@ -185,17 +197,23 @@ poolstatus_build(struct poolstatus *ps, const cJSON *items, const char *const *c
 	}
 	/* The signals that say an instance cannot serve. */
 	cJSON_ArrayForEach(it, items) {
-		const char *id = key_id(it, "sig#"), *sg = item_s(it, "signal"), *run = item_s(it, "runId");
+		const char *id = key_id(it, "sig#"), *sg = item_s(it, "signal"), *run = item_s(it, "runId"), *msg;
 		struct poolstatus_inst key, *r;
 
 		if (id == NULL || ps->nin == 0 || sg == NULL ||
-		    (strcmp(sg, "runner-exited") != 0 && strcmp(sg, "spot-interrupted") != 0))
+		    (strcmp(sg, "runner-exited") != 0 && strcmp(sg, "spot-interrupted") != 0 &&
+		        poolstatus_missing(sg) == NULL))
 			continue;
 		snprintf(key.id, sizeof(key.id), "%s", id);
 		if ((r = bsearch(&key, ps->in, ps->nin, sizeof(key), by_id)) == NULL)
 			continue;
 		snprintf(r->signal, sizeof(r->signal), "%s", sg);
 		snprintf(r->signal_run, sizeof(r->signal_run), "%s", run && names_run_id(run) ? run : "-");
+		msg = item_s(it, "message");
+		if (strcmp(sg, "terminate-denied") == 0 && msg && strstr(msg, "sqs:SendMessage"))
+			snprintf(r->missing, sizeof(r->missing), "sqs:SendMessage,%s", poolstatus_missing(sg));
+		else
+			snprintf(r->missing, sizeof(r->missing), "%s", poolstatus_missing(sg) ? poolstatus_missing(sg) : "");
 	}
 	if (ps->nin > 1)
 		qsort(ps->in, ps->nin, sizeof(ps->in[0]), by_run_id);
@@ -353,8 +371,8 @@ tsv(const struct poolstatus *ps, const char *pool, struct buf *b)
 		const struct poolstatus_inst *r = &ps->in[i];
 
 		if (r->signal[0])
-			bad |= buf_addf(b, "stopped\t%s\t%s\t%s\t%s\t%s\n", r->id, r->rclass, state_name(r->state),
-			    r->signal, r->signal_run);
+			bad |= buf_addf(b, "stopped\t%s\t%s\t%s\t%s\t%s%s%s\n", r->id, r->rclass, state_name(r->state),
+			    r->signal, r->signal_run, r->missing[0] ? "\t" : "", r->missing);
 	}
 	return bad ? -1 : 0;
 }
@@ -462,6 +480,8 @@ json(const struct poolstatus *ps, const char *pool, struct buf *b)
 		cJSON_AddStringToObject(o, "state", state_name(r->state));
 		cJSON_AddStringToObject(o, "signal", r->signal);
 		cJSON_AddStringToObject(o, "signalRunId", r->signal_run);
+		if (r->missing[0])
+			cJSON_AddStringToObject(o, "missingPermission", r->missing);
 		bad |= json_line(b, o);
 	}
 	return bad ? -1 : 0;
@@ -550,8 +570,12 @@ markdown(const struct poolstatus *ps, const char *pool, struct buf *b)
 			bad |= buf_adds(b, "Instances that cannot serve (never returned to the pool; runner-exited ones "
 			                   "the next refresh terminates):\n\n| instance | class | state | signal | run id |\n"
 			                   "|---|---|---|---|---|\n");
-		bad |= buf_addf(b, "| %s | %s | %s | %s | %s |\n", r->id, r->rclass, state_name(r->state), r->signal,
-		    r->signal_run);
+		if (r->missing[0])
+			bad |= buf_addf(b, "| %s | %s | %s | %s: the instance role lacks %s (docs/iam/instance.json) | %s |\n",
+			    r->id, r->rclass, state_name(r->state), r->signal, r->missing, r->signal_run);
+		else
+			bad |= buf_addf(b, "| %s | %s | %s | %s | %s |\n", r->id, r->rclass, state_name(r->state),
+			    r->signal, r->signal_run);
 	}
 	if (stopped)
 		bad |= buf_addc(b, '\n');

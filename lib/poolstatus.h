@@ -29,8 +29,11 @@ struct poolstatus_inst {
 	long long threshold; /* or UNKNOWN (then it never expires: refresh's Scan compares it) */
 	long long heartbeat; /* the heartbeat's "at", or UNKNOWN */
 	int expired;       /* threshold < now: refresh's rule (state-scan --expired) */
-	char signal[24];   /* "runner-exited" or "spot-interrupted": it cannot serve; else "" */
+	char signal[24];   /* "runner-exited", "spot-interrupted", "repool-denied" or "terminate-denied": it cannot serve; else "" */
 	char signal_run[65]; /* the run that signal names, "-" when none */
+	char missing[48];  /* the permissions the refusal signal names (its message too: a
+	                    * terminate-denied after a refused sqs:SendMessage names both,
+	                    * comma-separated), else "" */
 };
 
 struct poolstatus_class {
@@ -74,6 +77,10 @@ enum { POOLSTATUS_TSV, POOLSTATUS_JSON, POOLSTATUS_MARKDOWN };
  * every line ends in '\n'). pool is a pool name (names_pool). 0, or -1 out
  * of memory. */
 int poolstatus_render(const struct poolstatus *ps, const char *pool, int format, struct buf *out);
+/* The AWS permission the instance role lacked, by the agent's signal
+ * (repool-denied: sqs:SendMessage; terminate-denied: ec2:TerminateInstances),
+ * or NULL for any other signal; signal shall not be NULL. */
+const char *poolstatus_missing(const char *signal);
 /* Frees what build allocated and resets ps to POOLSTATUS_INIT; NULL is fine. */
 void poolstatus_free(struct poolstatus *ps);
 

@@ -33,7 +33,9 @@ stamp="$deps/.done"
 # packages of the same libraries for the sanitizer and fuzz builds.
 # docker.io: the tests build the image from the Dockerfile and run it as the
 # actions runner does, on a dockerd of their own (tests/integration/61-docker.sh).
-need_pkgs="musl-tools dpkg-dev make gcc clang libclang-rt-14-dev libbearssl-dev libcjson-dev libcurl4-openssl-dev busybox-static curl shellcheck ca-certificates openssl file docker.io"
+# gnuplot-nox and strace: make bench draws its scale curves and counts the
+# processes each mode starts (tests/bench/scale.sh).
+need_pkgs="musl-tools dpkg-dev make gcc clang libclang-rt-14-dev libbearssl-dev libcjson-dev libcurl4-openssl-dev busybox-static curl shellcheck ca-certificates openssl file docker.io gnuplot-nox strace"
 # EC2RP_BUILD_ONLY=1 (the Dockerfile): only what the static build needs.
 [ "${EC2RP_BUILD_ONLY:-0}" = 1 ] && need_pkgs="musl-tools dpkg-dev make gcc busybox-static ca-certificates file"
 # aarch64: Debian's cross compiler and binutils (musl comes from source below),

@@ -36,6 +36,17 @@ for v in CFLAGS SANFLAGS; do
 done
 # Every tool call in the scripts has its exit status checked.
 sh scripts/lint-calls.sh || status=1
+# No function reads its arguments after `set --` replaced them; the check
+# itself must catch a function that does.
+sh scripts/lint-setargs.sh || status=1
+fixture=$(mktemp) || exit 5
+# shellcheck disable=SC2016 # the fixture's $1 is literal
+printf 'f() {\n\tid=$1\n\tset -- --class x\n\techo "$1"\n}\n' > "$fixture"
+if sh scripts/lint-setargs.sh "$fixture" >/dev/null; then
+	echo "lint: lint-setargs.sh missed a function that reads \$1 after set --" >&2
+	status=1
+fi
+rm -f "$fixture"
 # Every action input the modes read is passed by action.yml, and the other way.
 read_inputs=$(cat sh/ec2rp-* | grep -v '^[[:space:]]*#' | grep -o '\bINPUT_[A-Z0-9_]*[A-Z0-9]' | sort -u)
 passed_inputs=$(sed -n 's/^ *\(INPUT_[A-Z0-9_]*\): .*/\1/p' action.yml | sort -u)
@@ -57,6 +68,8 @@ grep -Eq "^  image: docker://ghcr\.io/[a-z0-9_.-]+/[a-z0-9_.-]+:v$(cat VERSION)\
 	|| { echo "lint: action.yml's image must be docker://ghcr.io/OWNER/REPO:v$(cat VERSION) (VERSION)" >&2; status=1; }
 # Every message the modes, the bootstrap and the agent print is explained.
 sh scripts/check-troubleshooting.sh >/dev/null || { sh scripts/check-troubleshooting.sh >&2; status=1; }
+# Every input of action.yml has its place in the migration page.
+sh scripts/check-migrating.sh >/dev/null || { sh scripts/check-migrating.sh >&2; status=1; }
 # The tool pages must match the tools' --help.
 if [ -x build/bin/ec2rp ]; then
 	tmp=$(mktemp -d)

@@ -42,9 +42,18 @@ summary() {
 	fi
 }
 
-# Validation: each check prints one line naming the input and returns 1.
+# Validation: each check prints one line naming the input and returns 1;
+# in GitHub Actions an error annotation (docs/exit-codes.md promises one for
+# every refusal).
 BAD=0
-bad() { log "invalid input $1: $2"; BAD=1; }
+bad() {
+	if [ "${GITHUB_ACTIONS:-}" = true ]; then
+		printf '::error::%s: invalid input %s: %s\n' "${PROG:-ec2-runner-pool}" "$1" "$2" >&2
+	else
+		log "invalid input $1: $2"
+	fi
+	BAD=1
+}
 
 # is_uint VALUE MIN MAX
 is_uint() {
@@ -110,11 +119,12 @@ RE_REUSE='always|same-repository|never'
 RE_REPO='[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+'
 
 # list_of VALUE: a list input as the tools take it, comma-separated. The
-# original action's inputs were space-separated ("c* m* r*"): spaces, tabs
-# and commas all separate; a newline stays, and is refused by the check.
+# original action's inputs were split on any white space ("c* m* r*", or
+# one a line in a YAML block scalar): spaces, tabs, newlines and commas all
+# separate.
 list_of() {
 	[ -n "$1" ] || return 0
-	printf '%s' "$1" | tr ' \t' ',,' | sed 's/,,*/,/g; s/^,//; s/,$//'
+	printf '%s' "$1" | tr ' \t\r\n' ',,,,' | sed 's/,,*/,/g; s/^,//; s/,$//'
 }
 
 # class_names CONFIG: sets $classes to the resource classes, built in and
@@ -203,10 +213,6 @@ pool_summary() {
 		|| warn "could not show the pool in the step summary (pool-status exit $?)"
 }
 
-# pool_label: the label every runner of this pool carries besides its run
-# id, so that cleanup never touches another pool's or anyone else's runners.
-pool_label() { printf 'ec2rp-pool-%s' "$EC2RP_POOL"; }
-
 # field FILE ID N: column N of ID's line in a tab-separated file.
 field() { awk -F '\t' -v id="$2" -v n="$3" '$1 == id { print $n; exit }' "$1"; }
 
@@ -237,6 +243,41 @@ reuse_check() {
 	[ -n "$repo" ] || die "GITHUB_REPOSITORY is required: the instance records name the repository whose run holds them" 2
 	printf '%s' "$repo" | grep -Eqx "$RE_REPO" \
 		|| die "invalid GITHUB_REPOSITORY: must be OWNER/NAME, got '$(printable "$repo")'" 2
+}
+
+# default_pool OWNER/REPO: the pool of a repository that names none, as the
+# original action kept one table per repository (OWNER-REPO-ci-table):
+# owner-repo in lower case (GitHub's names are case-insensitive), '.' as
+# '_' (SQS queue names take neither '.' nor '/'); a name longer than the 40
+# characters a pool name may have is cut to 29 and followed by a checksum
+# of the whole repository name. Two repositories that still come out the
+# same meet the pool's binding below: refused, never shared silently.
+# shellcheck disable=SC2018,SC2019 # GitHub's names are ASCII; busybox tr and GNU tr read A-Z alike
+default_pool() {
+	_dp=$(printf '%s' "$1" | tr 'A-Z/.' 'a-z-_')
+	if [ "${#_dp}" -gt 40 ]; then
+		_dp="$(printf '%s' "$_dp" | cut -c 1-29)-$(printf '%s' "$1" | tr 'A-Z' 'a-z' | cksum | cut -d ' ' -f 1)"
+	fi
+	printf '%s' "$_dp"
+}
+
+# pool_binding FILE [release]: refuses (one line, nothing changed, exit 3)
+# a provision or release of a pool that belongs to another repository and
+# is not shared, and a provision of a pool whose runners register with
+# another repository (a job of this one could never get them). FILE:
+# state-get --kind config lines with pool-repository, pool-shared and
+# github-scope; $repo is the caller's.
+pool_binding() {
+	_owner=$(cfg "$1" pool-repository)
+	_scope=$(cfg "$1" github-scope)
+	if [ -n "$_owner" ] && [ "$_owner" != "$repo" ] && [ "$(cfg "$1" pool-shared)" != true ]; then
+		die "pool $EC2RP_POOL belongs to $_owner (its first refresh), not $repo, and is not shared: nothing was done (give this repository its own pool: leave pool unset, or run refresh here; or share it: shared-pool: true in its refresh)" 3
+	fi
+	[ "${2:-}" != release ] || return 0
+	case $_scope in
+	*/*) [ "$_scope" = "$repo" ] || die "pool $EC2RP_POOL registers its runners with $_scope, so jobs of $repo could never run on them: nothing was done (a pool shared by repositories needs an organisation github-scope)" 3 ;;
+	esac
+	return 0
 }
 
 # share_credentials DIR: looks the AWS credentials and who they are up once

@@ -13,7 +13,8 @@
 static const char help[] =
     "usage: state-init [--pool NAME]\n"
     "Creates the pool's DynamoDB table (key pk, on demand) if it is missing,\n"
-    "waits until it is ACTIVE, and enables TTL on the attribute ttl.\n"
+    "waits until it is ACTIVE, and enables TTL on the attribute ttl. A role\n"
+    "that may not DescribeTimeToLive is refused before the table is created.\n"
     "Prints 'created' or 'unchanged'.\n"
     "  --pool NAME  the pool (default EC2RP_POOL, else ec2-runner-pool)\n"
     "Exit: 0 done, 2 bad usage, 3 refused, 4 retries exhausted, 5 local failure.\n";
@@ -60,6 +61,16 @@ state_init_main(int argc, char **argv)
 		return cli_fail(&e, "set up DynamoDB");
 	if (describe(&a, table, &status, &resp, &e)) {
 		if (strcmp(e.code, "ResourceNotFoundException") != 0)
+			goto fail;
+		/* Before creating, ask what the step after it needs: a role that
+		 * may not (the original action's policy lacks DescribeTimeToLive)
+		 * is refused here and no table is left behind. One that may gets
+		 * ResourceNotFoundException for a table not there yet. */
+		b = cJSON_CreateObject();
+		cJSON_AddStringToObject(b, "TableName", table);
+		c = ddb_call(&a, "DescribeTimeToLive", b, NULL, &e);
+		cJSON_Delete(b);
+		if (c && strcmp(e.code, "ResourceNotFoundException") != 0)
 			goto fail;
 		b = cJSON_Parse("{\"AttributeDefinitions\":[{\"AttributeName\":\"pk\",\"AttributeType\":\"S\"}],"
 		    "\"KeySchema\":[{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"}],\"BillingMode\":\"PAY_PER_REQUEST\"}");

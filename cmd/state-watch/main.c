@@ -25,6 +25,9 @@ static const char help[] =
     "  --poll-min MS      first poll interval (default 250)\n"
     "  --poll-max MS      longest poll interval (default 2000)\n"
     "  --deadline EPOCH   give up at this time (default: never)\n"
+    "  --run-id RUN       with --for no-run-id: also holds when the record has\n"
+    "                     another run id than RUN (cleared and claimed again\n"
+    "                     between two polls is the end of RUN too)\n"
     "  --wake-queue URL   between polls, long-poll this SQS queue (up to 20 s a\n"
     "                     call) instead of sleeping; any message there wakes the\n"
     "                     watch: a heartbeat and a poll at once (the messages are\n"
@@ -87,8 +90,9 @@ state_watch_main(int argc, char **argv)
 	static const struct option opts[] = { { "for", required_argument, 0, 'f' },
 		{ "heartbeat", required_argument, 0, 'h' }, { "poll-min", required_argument, 0, 'm' },
 		{ "poll-max", required_argument, 0, 'M' }, { "deadline", required_argument, 0, 'd' },
-		{ "pool", required_argument, 0, 'p' }, { "wake-queue", required_argument, 0, 'w' }, { 0, 0, 0, 0 } };
-	const char *pool_opt = NULL, *table, *id, *mode = NULL, *wake = NULL;
+		{ "pool", required_argument, 0, 'p' }, { "wake-queue", required_argument, 0, 'w' },
+		{ "run-id", required_argument, 0, 'r' }, { 0, 0, 0, 0 } };
+	const char *pool_opt = NULL, *table, *id, *mode = NULL, *wake = NULL, *serving = NULL;
 	long long hb_sec = 5, pmin = 250, pmax = 2000, deadline = 0, next_hb = 0, next_poll = 0, interval, th_at = 0;
 	struct buf pk = BUF_INIT, hbk = BUF_INIT;
 	cJSON *get = NULL, *resp;
@@ -122,6 +126,11 @@ state_watch_main(int argc, char **argv)
 			if (num_parse(optarg, 0, 253402300799LL, &deadline))
 				return cli_usage("invalid --deadline: epoch seconds");
 			break;
+		case 'r':
+			if (!names_run_id(optarg))
+				return cli_usage("invalid --run-id: 1-64 of A-Z a-z 0-9 _ . -");
+			serving = optarg;
+			break;
 		case 'w':
 			if (strncmp(optarg, "https://", 8) && strncmp(optarg, "http://", 7))
 				return cli_usage("invalid --wake-queue: an SQS queue URL");
@@ -136,6 +145,8 @@ state_watch_main(int argc, char **argv)
 		return cli_usage("expected one instance id");
 	if (mode == NULL || (strcmp(mode, "run-id") && strcmp(mode, "no-run-id")))
 		return cli_usage("--for must be run-id or no-run-id");
+	if (serving && strcmp(mode, "no-run-id"))
+		return cli_usage("--run-id goes with --for no-run-id");
 	if (pmax < pmin)
 		return cli_usage("--poll-max is below --poll-min");
 	if ((table = cli_pool(pool_opt)) == NULL)
@@ -209,7 +220,9 @@ state_watch_main(int argc, char **argv)
 				cJSON_Delete(resp);
 				break;
 			}
-			if (item && want_run == (run != NULL && *run)) {
+			/* The serving run is over when its id is gone, whatever replaced it. */
+			if (item && (want_run ? run != NULL && *run
+					      : run == NULL || !*run || (serving && strcmp(run, serving)))) {
 				if (want_run)
 					printf("%s\n", run);
 				cJSON_Delete(resp);

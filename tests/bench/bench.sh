@@ -36,6 +36,25 @@ stack_up() {
 }
 trap 'sh tests/sim/stack stop "$SIM_DIR"; rm -rf "$tmp" "$SIM_DIR"' EXIT INT TERM
 export GITHUB_REPOSITORY=octo/bench INPUT_AMI=ami-0123456789abcdef0 INPUT_IDLE_TIME_SEC=3600
+# BENCH_CASE=scale: only the scale curves (tests/bench/scale.sh, pool sizes
+# from BENCH_SCALE, e.g. "10 100" for a short run), put in place of section
+# 9 of docs/benchmarks.md; the rest of the file is left as it is.
+SCALE_HOW="By \`tests/bench/scale.sh\` (part of \`make bench\`; alone:
+\`BENCH_CASE=scale sh tests/bench/bench.sh\`, with \`BENCH_SCALE=\"10 100\"\` for a
+short run, \`BENCH_SCALE_RUNS\` timed runs per figure, \`BENCH_SCALE_AGENTS\` real
+agents per pool, default 100)."
+if [ "${BENCH_CASE:-}" = scale ]; then
+	sh tests/bench/scale.sh "$tmp/scale.md" || exit 1
+	{
+		awk '/^## 9\. Scale/ { exit } { print }' "$out"
+		echo "## 9. Scale: pools of 10 to 1,000 ($(date -u +%Y-%m-%d), BENCH_CASE=scale)"
+		echo
+		echo "$SCALE_HOW"
+		echo
+		cat "$tmp/scale.md"
+	} > "$tmp/bench.md" && cp "$tmp/bench.md" "$out"
+	exit 0
+fi
 stack_up
 
 # stats FILE: "median (min-max)" of the numbers in FILE, one a line.
@@ -305,6 +324,9 @@ for i in $(seq 1 10); do grep -q "has 5 runner" "$tmp/cont.$i" && cont_ok=$((con
 claimed=$(grep -h 'claimed .* from the pool' "$tmp"/cont.* | awk '{ s += $3 } END { print s + 0 }')
 owners=$(state-scan --state running | cut -f1 | sort | uniq -d | wc -l)
 
+echo "bench: scale curves (BENCH_SCALE: ${BENCH_SCALE:-10 100 1000})" >&2
+sh tests/bench/scale.sh "$tmp/scale.md" || echo "bench: the scale curves failed" > "$tmp/scale.md"
+
 echo "bench: sizes" >&2
 make -s dist >/dev/null 2>&1
 sh scripts/rootfs.sh 2>/dev/null
@@ -551,5 +573,11 @@ $cont_ok of 10 succeeded, $claimed claims from the pool
 | release tarball (gzip) | ${tar_kb} KiB |
 
 $(cat "$tmp/image.md")
+
+## 9. Scale: pools of 10 to 1,000
+
+$SCALE_HOW
+
+$(cat "$tmp/scale.md")
 X
 echo "bench: wrote $out" >&2

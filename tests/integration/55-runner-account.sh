@@ -6,7 +6,8 @@
 # Registration failures end the provision at once.
 . tests/integration/lib.sh
 stack_start
-export GITHUB_REPOSITORY=octo/acct INPUT_AMI=ami-0123456789abcdef0 INPUT_IDLE_TIME_SEC=600
+# What a run leaves goes (runner-cleanup everything; 86-keep has the others).
+export GITHUB_REPOSITORY=octo/acct INPUT_AMI=ami-0123456789abcdef0 INPUT_IDLE_TIME_SEC=600 INPUT_RUNNER_CLEANUP=everything
 export EC2RP_COLD_TIMEOUT_SEC=60 EC2RP_WARM_TIMEOUT_SEC=10 EC2RP_RELEASE_TIMEOUT_SEC=8 EC2RP_ORPHAN_GRACE_SEC=0
 
 # 1. The stand-in runner refuses root as the real one does.
@@ -17,9 +18,10 @@ expect 1 "config.sh remove as root likewise" env -u RUNNER_ALLOW_RUNASROOT sh te
 # 2. Default: a dedicated account.
 expect 2 "refresh refuses a bad runner-user" env INPUT_RUNNER_USER='Bad User' ec2rp-refresh
 expect 2 "refresh refuses a bad runner-sudo" env INPUT_RUNNER_SUDO=maybe ec2rp-refresh
-# The pre-runner script (root) puts a profile in the runner's home: part of
+# The pre-runner script (root, after the account exists: after-download)
+# puts a profile in the runner's home: part of
 # what the home is restored to between runs.
-expect 0 "refresh (runner-user runner)" env INPUT_PRE_RUNNER_SCRIPT='echo "export FROM_AMI=1" > "$EC2RP_RUNNER_HOME/.profile"; chown runner "$EC2RP_RUNNER_HOME/.profile"' ec2rp-refresh
+expect 0 "refresh (runner-user runner)" env INPUT_PRE_RUNNER_STAGE=after-download INPUT_PRE_RUNNER_SCRIPT='echo "export FROM_AMI=1" > "$EC2RP_RUNNER_HOME/.profile"; chown runner "$EC2RP_RUNNER_HOME/.profile"' ec2rp-refresh
 expect 0 "provision 1" env GITHUB_RUN_ID=501 INPUT_INSTANCE_COUNT=1 ec2rp-provision
 A=$(cat "$T_OUT")
 job 501 'id -un; echo "home=$HOME"' > "$T_TMP/o1"

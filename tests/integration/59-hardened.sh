@@ -50,10 +50,11 @@ expect 2 "hardened-runner must be true or false" env INPUT_HARDENED_RUNNER=yes e
 expect 0 "refresh with hardened-runner: true" env INPUT_HARDENED_RUNNER=true ec2rp-refresh
 hops=$(sim GET /templates | jq -r '.[0].data["MetadataOptions.HttpPutResponseHopLimit"] // empty')
 check "the launch template's hop limit is 1 ($hops)" [ "$hops" = 1 ]
-expect 0 "provision 1" env GITHUB_RUN_ID=592 ec2rp-provision
+expect 0 "provision 1" env GITHUB_RUN_ID=592 GITHUB_OUTPUT="$T_TMP/gho" ec2rp-provision
 H=$(cat "$T_OUT")
 check "the bootstrap set the rule" grep -q "hardened: runner (uid $(id -u runner)) cannot reach instance metadata" "$SIM_DIR/instances/$H/console.log"
-job 592 "$ATTACK" > "$T_TMP/hardened"
+# Hardened runners carry only the run's secret label (no run id).
+job "$(sed -n 's/^label=//p' "$T_TMP/gho")" "$ATTACK" > "$T_TMP/hardened"
 check "the job ran" grep -qx attack-done "$T_TMP/hardened"
 check_with "$T_TMP/hardened" "hardened: every attempt failed" sh -c "[ \$(grep -c . '$T_TMP/hardened') -eq 2 ]"
 check "the agent itself still reads metadata (it heartbeats)" sh -c "state-get --kind heartbeat '$H' >/dev/null"

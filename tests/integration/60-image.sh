@@ -8,6 +8,9 @@ size=$(du -sk "$ROOT" | cut -f1)
 check "image tree is at most 6 MB (${size} KiB)" [ "$size" -le 6144 ]
 check "every binary in it is static" sh -c "! file -L $ROOT/usr/local/bin/ec2rp $ROOT/bin/busybox | grep -qv 'statically linked'"
 stack_start
+# The pool the action takes for GITHUB_REPOSITORY=octo/img (its own; the
+# host-side checks read the same one).
+export EC2RP_POOL=octo-img
 cp "$AWS_CA_BUNDLE" "$ROOT/tmp/stack-ca.pem"
 mkdir -p "$ROOT/tmp/gh"
 # What a container runtime provides: /dev/null.
@@ -36,7 +39,7 @@ check "the token appears nowhere but in mask commands" sh -c "! grep -F '$GITHUB
 check "groups for the phases" err_has "::group::"
 : > "$ROOT/tmp/gh/output"
 expect 0 "provision 2 from the image" image provision GITHUB_RUN_ID=301 INPUT_INSTANCE_COUNT=2
-check "outputs: label" grep -qx 'label=301' "$ROOT/tmp/gh/output"
+check "outputs: label (the run's secret one)" grep -Eqx 'label=ec2rp-[0-9a-f]{32}' "$ROOT/tmp/gh/output"
 check "outputs: two instance ids" sh -c "grep -Eq '^instance-ids=i-[0-9a-f]+ i-[0-9a-f]+\$' $ROOT/tmp/gh/output"
 check "step summary has a row per instance" sh -c "[ \$(grep -c '| created (on-demand) | running |' $ROOT/tmp/gh/summary) -eq 2 ]"
 expect 0 "release from the image" image release GITHUB_RUN_ID=301

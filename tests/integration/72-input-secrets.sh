@@ -49,7 +49,7 @@ cat > "$T_TMP/table" <<'X'
 2|resource-class-config|env INPUT_RESOURCE_CLASS=arm INPUT_RESOURCE_CLASS_CONFIG='{"arm":{"cpu":2,"mem":4096,"arch":"sparc"}}' ec2rp-provision
 2|aws-region|env INPUT_MODE=release INPUT_AWS_REGION='us east-1' ec2rp-entrypoint
 2|allowed-instance-types|env INPUT_ALLOWED_INSTANCE_TYPES='m5.*;reboot' ec2rp-provision
-2|allowed-instance-types|env INPUT_ALLOWED_INSTANCE_TYPES="$NL" ec2rp-provision
+2|allowed-instance-types|env INPUT_ALLOWED_INSTANCE_TYPES="C6i.*" ec2rp-provision
 2|subnet-ids|env INPUT_SUBNET_IDS='subnet-1 subnet-2' ec2rp-provision
 2|max-runtime-min|env INPUT_MAX_RUNTIME_MIN=0 ec2rp-provision
 2|run-id|env GITHUB_RUN_ID= ec2rp-provision

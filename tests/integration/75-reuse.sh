@@ -5,6 +5,8 @@
 . tests/integration/lib.sh
 stack_start
 export INPUT_AMI=ami-0123456789abcdef0 INPUT_IDLE_TIME_SEC=600 GITHUB_REPOSITORY=octo/a
+# One pool for the organisation's repositories: shared, registering with octo.
+export INPUT_SHARED_POOL=true INPUT_GITHUB_SCOPE=octo
 export EC2RP_COLD_TIMEOUT_SEC=15 EC2RP_WARM_TIMEOUT_SEC=8 EC2RP_RELEASE_TIMEOUT_SEC=8 EC2RP_ORPHAN_GRACE_SEC=0
 
 fleets() { sim GET /calls | grep -c '"action": "CreateFleet"'; }

@@ -7,6 +7,8 @@
 . tests/integration/lib.sh
 stack_start
 export GITHUB_REPOSITORY=octo/warm INPUT_AMI=ami-0123456789abcdef0 INPUT_IDLE_TIME_SEC=600
+# octo/other provisions from it too: a shared pool, registering with octo.
+export INPUT_SHARED_POOL=true INPUT_GITHUB_SCOPE=octo
 export EC2RP_COLD_TIMEOUT_SEC=60 EC2RP_ORPHAN_GRACE_SEC=0
 
 fleets() { sim GET /calls | grep -c '"action": "CreateFleet"'; }

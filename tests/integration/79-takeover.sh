@@ -7,6 +7,8 @@
 . tests/integration/lib.sh
 stack_start
 export INPUT_AMI=ami-0123456789abcdef0 INPUT_IDLE_TIME_SEC=600 GITHUB_REPOSITORY=octo/victim
+# An organisation pool, shared by its repositories (refreshes say github-scope octo).
+export INPUT_SHARED_POOL=true
 export EC2RP_COLD_TIMEOUT_SEC=20 EC2RP_WARM_TIMEOUT_SEC=8 EC2RP_RELEASE_TIMEOUT_SEC=8
 # run_as REPO RUN MODE [NAME=VALUE...]: a mode run by a workflow of REPO.
 run_as() { r=$1 n=$2 m=$3; shift 3; env GITHUB_REPOSITORY="$r" GITHUB_RUN_ID="$n" "$@" "ec2rp-$m"; }

@@ -6,6 +6,8 @@
 # as the real one's takes seconds: a removal in the way shows.
 . tests/integration/lib.sh
 export SIM_RUNNER_REMOVE_SEC=5
+# An idle agent announces itself again every 4 s here (600 s by default).
+export EC2RP_REANNOUNCE_SEC=4
 stack_start
 export GITHUB_REPOSITORY=octo/repool INPUT_AMI=ami-0123456789abcdef0 INPUT_IDLE_TIME_SEC=600
 export EC2RP_COLD_TIMEOUT_SEC=60 EC2RP_WARM_TIMEOUT_SEC=30
@@ -37,5 +39,19 @@ check "now labelled 822, not 821" [ "$(sim GET /runners | jq '[.[] | select(.lab
 	[ "$(sim GET /runners | jq '[.[] | select(.labels | map(.name) | index("821"))] | length')" -eq 0 ]
 check "a job of run 822 runs" [ "$(job 822 'echo hi' | head -n 1)" = success ]
 expect 0 "release 822" env GITHUB_RUN_ID=822 ec2rp-release
+
+# A message lost from the queue (a provision killed after taking it and
+# before claiming): the idle instance announces itself again, and the next
+# run reuses it instead of creating one.
+in_pool() { [ "$(pool-status large 2>/dev/null | awk -F '\t' '$1 == "class" && $2 == "large" { print $8 }')" -ge "$1" ]; }
+check "all 3 back in the pool after 822" wait_for 20 in_pool 3
+pool-pop --resource-class large --max 10 --wait 2 > "$T_TMP/taken" 2>/dev/null # unchecked: counted below
+check "their messages taken, no claim made ($(lines "$T_TMP/taken") taken)" [ "$(cut -f1 "$T_TMP/taken" | sort -u | wc -l)" -eq 3 ]
+check "announced again within two intervals" wait_for 10 in_pool 3
+f0=$(fleets)
+expect 0 "provision 3 for run 823" env GITHUB_RUN_ID=823 INPUT_INSTANCE_COUNT=3 ec2rp-provision
+sort "$T_OUT" > "$T_TMP/third"
+check "the same 3 instances again, no fleet request" cmp -s "$T_TMP/first" "$T_TMP/third" && [ "$(fleets)" -eq "$f0" ]
+expect 0 "release 823" env GITHUB_RUN_ID=823 ec2rp-release
 
 done_testing

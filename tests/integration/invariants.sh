@@ -72,6 +72,8 @@ inv_settled() {
 	# What the modes said about those instances (tests keep their stderr in err.*).
 	for id in $(grep -o '^i-[0-9a-f]*' "$T_TMP/inv.detail"); do
 		cat "$T_TMP"/err.* 2>/dev/null | grep -F "$id" | grep -v '^::' | tail -n 6 >> "$T_TMP/inv.detail"
+		# and what its agent said last
+		tail -n 12 "$SIM_DIR/instances/$id/console.log" 2>/dev/null | sed "s/^/$id console: /" >> "$T_TMP/inv.detail"
 	done
 	check_with "$T_TMP/inv.detail" "all $n instances EC2 runs are live and tracked ($bad not)" [ "$bad" -eq 0 ]
 	check "no instance is in the pool twice ($dup)" [ "$dup" -eq 0 ]

@@ -161,3 +161,27 @@ wait_for() {
 # pooled CLASS N: the class's queue holds N messages (pool-status; nothing
 # is taken out of the queue to count them).
 pooled() { [ "$(pool-status "$1" 2>/dev/null | awk -F '\t' -v c="$1" '$1 == "class" && $2 == c { print $8 }')" = "$2" ]; }
+
+# action_env: INPUT_<NAME>=<default> for every input of action.yml.
+action_env() {
+	awk '/^inputs:/ { on = 1; next } /^[a-z]/ { on = 0 }
+		on && /^  [a-z0-9-]+:$/ { n = $1; sub(":", "", n) }
+		on && /^    default:/ { v = $0; sub(/^    default: */, "", v); gsub(/^"|"$/, "", v)
+			gsub("-", "_", n); print "INPUT_" toupper(n) "=" v }' action.yml
+}
+# as_action NAME=VALUE...: runs the action with these inputs (a NAME in
+# capitals is an environment variable, GITHUB_RUN_ID).
+as_action() {
+	(
+		action_env > "$T_TMP/action.env"
+		while IFS= read -r kv; do export "${kv?}"; done < "$T_TMP/action.env"
+		for kv in "$@"; do
+			n=${kv%%=*}
+			case $n in
+			*[a-z]*) export "INPUT_$(printf '%s' "$n" | tr 'a-z-' 'A-Z_')=${kv#*=}" ;;
+			*) export "${kv?}" ;;
+			esac
+		done
+		exec ec2rp-entrypoint
+	)
+}

@@ -491,6 +491,28 @@ class Ec2 {
     return inst;
   }
 
+  // Ghosts: instances EC2 runs and lists, with no process, no metadata
+  // service and no agent behind them (not EC2's: the stack's control, for
+  // pools too large to run an agent each; tests/bench/scale.sh). Every
+  // action treats them as any running instance; nothing ever boots them.
+  ghosts(spec) {
+    const n = Number(spec.count);
+    if (!Number.isInteger(n) || n < 1 || n > 20000) throw new Ec2Error('InvalidParameterValue', 'count must be 1 to 20000');
+    const subnet = spec.subnet || this.defaultSubnet();
+    if (!this.subnets.has(subnet)) throw new Ec2Error('InvalidSubnetID.NotFound', `The subnet ID '${subnet}' does not exist`);
+    const launched = new Date(this.clock() - (Number(spec.ageSeconds) || 0) * 1000).toISOString().replace(/\.\d+Z$/, '.000Z');
+    const ids = [];
+    for (let i = 0; i < n; i++) {
+      const id = 'i-' + hex(17);
+      this.instances.set(id, { id, type: spec.type || 'm5.large', subnet, usage: spec.usage === 'spot' ? 'spot' : 'on-demand',
+        image: spec.image || 'ami-0123456789abcdef0', tags: Object.assign({}, spec.tags || {}), state: 'running', launchTime: launched,
+        userData: '', dir: null, proc: null, imds: null, imdsPort: 0, fault: null, shutdownBehavior: 'terminate', seenAt: 0,
+        vpcId: this.subnets.get(subnet).vpc, ghost: true });
+      ids.push(id);
+    }
+    return ids;
+  }
+
   boot(inst) {
     const script = Buffer.from(inst.userData, 'base64').toString('utf8');
     const base = this.env();
@@ -503,7 +525,7 @@ class Ec2 {
     if (inst.fault === 'no-firewall') {
       simBin = path.join(inst.dir, 'sim-bin');
       fs.mkdirSync(simBin, { recursive: true });
-      for (const c of ['halt', 'poweroff', 'shutdown']) fs.symlinkSync(path.join(__dirname, 'bin', c), path.join(simBin, c));
+      for (const c of ['halt', 'poweroff', 'shutdown', 'gpasswd']) fs.symlinkSync(path.join(__dirname, 'bin', c), path.join(simBin, c));
     }
     PATH = [simBin].concat(PATH).join(':');
     const env = Object.assign({}, base, {
@@ -518,9 +540,11 @@ class Ec2 {
       HOME: path.join(inst.dir, 'root'),
       // The runner account is the host's, shared by every simulated
       // instance: its home is the instance's own, and the agent's clean-up
-      // must not kill the account's processes on other instances.
+      // must not kill the account's processes on other instances. A test
+      // whose one instance has an account of its own says so
+      // (SIM_RUNNER_OWN_ACCOUNT=1): then the clean-up is a real instance's.
       EC2RP_RUNNER_HOME: path.join(inst.dir, 'root', 'home', 'runner'),
-      EC2RP_RUNNER_KILL_ACCOUNT: '0',
+      EC2RP_RUNNER_KILL_ACCOUNT: base.SIM_RUNNER_OWN_ACCOUNT === '1' ? '1' : '0',
     });
     const out = fs.openSync(path.join(inst.dir, 'console.log'), 'a');
     inst.proc = spawn('/bin/sh', ['-c', script], { cwd: inst.dir, env, detached: true, stdio: ['ignore', out, out] });
@@ -606,8 +630,10 @@ class Ec2 {
       setTimeout(() => { try { process.kill(-p.pid, 'SIGKILL'); } catch (e) { /* gone */ } killTagged(inst.id); }, 1500).unref();
     }
     // On EC2 nothing outlives its instance: what left the group (setsid, as
-    // the runner does for jobs) still carries the instance's id.
-    killTagged(inst.id);
+    // the runner does for jobs) still carries the instance's id. A ghost
+    // never ran anything (and a /proc walk per ghost would cost the stack
+    // seconds when a thousand end).
+    if (!inst.ghost) killTagged(inst.id);
   }
 
   // The instance stops running: 'terminated' (through shutting-down) or
@@ -704,7 +730,7 @@ class Ec2 {
 
   inspect() {
     return [...this.instances.values()].map((i) => ({ id: i.id, state: i.state, type: i.type, subnet: i.subnet, usage: i.usage,
-      tags: i.tags, pid: i.proc ? i.proc.pid : null, alive: groupAlive(i.proc), exited: !!i.exited, fault: i.fault || null, launchTime: i.launchTime, imdsPort: i.imdsPort || null, image: i.image }));
+      tags: i.tags, pid: i.proc ? i.proc.pid : null, alive: groupAlive(i.proc), exited: !!i.exited, fault: i.fault || null, launchTime: i.launchTime, imdsPort: i.imdsPort || null, image: i.image, ghost: !!i.ghost }));
   }
 
   close() {

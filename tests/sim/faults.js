@@ -8,7 +8,9 @@
 //     "next": [ { "service": "dynamodb", "action": "GetItem", "count": 2, "code": "ThrottlingException", "status": 400 },
 //               { "service": "ec2", "hostile": "truncated" },     // truncated, oversized, garbage, html, drip
 //               { "service": "ec2", "action": "CreateFleet", "dropAnswer": true },  // done, then the answer is lost
-//               { "service": "dynamodb", "action": "BatchGetItem", "unprocessed": true } ],  // half the keys unprocessed
+//               { "service": "dynamodb", "action": "BatchGetItem", "unprocessed": true },  // half the keys unprocessed
+//               { "service": "ec2", "action": "CreateFleet", "holdMs": 4000 } ],  // held, then carried out as usual
+//             (any entry may carry "after": N: the first N calls it matches pass untouched)
 //             (any entry may carry "key": an access key id: only requests it signed take it)
 //     "capacity": 1,                      // CreateFleet launches at most this many (then InsufficientInstanceCapacity)
 //     "spotCapacity": 0,                  // the same for spot launches only (the spot pools run dry, on-demand does not)
@@ -26,7 +28,8 @@ const STATUS = { ThrottlingException: 400, ProvisionedThroughputExceededExceptio
   ServiceUnavailable: 503, InsufficientInstanceCapacity: 500 };
 
 class Faults {
-  constructor() { this.reset(); }
+  // holding: requests held (holdMs) right now; a reset does not end them.
+  constructor() { this.holding = 0; this.reset(); }
   reset() {
     this.cfg = {};
     this.next = [];
@@ -64,9 +67,13 @@ class Faults {
     const c = this.cfg[service] || {};
     out.latencyMs = Number(c.latencyMs) || 0;
     const i = this.next.findIndex((n) => n.service === service && (!n.action || n.action === action) && (!n.key || n.key === key));
-    if (i >= 0) {
+    if (i >= 0 && this.next[i].after > 0) this.next[i].after--; // the first "after" calls pass untouched
+    else if (i >= 0) {
       const n = this.next[i];
       if (--n.count <= 0) this.next.splice(i, 1);
+      // holdMs: no fault, only a wait (the stack's own control: a test
+      // acts while one request of a phase is in flight).
+      if (n.holdMs) { this.count('hold'); out.latencyMs += Number(n.holdMs) || 0; out.hold = true; return out; }
       this.count(n.code || (n.hostile ? 'hostile-' + n.hostile : n.dropAnswer ? 'drop-answer' : n.unprocessed ? 'unprocessed-keys' : 'drop'));
       out.fault = n.drop ? { drop: true } : n.dropAnswer ? { dropAnswer: true } : n.hostile ? { hostile: n.hostile }
         : n.unprocessed ? { unprocessed: true }

@@ -275,9 +275,18 @@ class Iam {
     this.refusals = [];
     this.vpcEndpoints = !!opts.vpcEndpoints;
     this.outside = opts.outside === 'vpc' ? 'vpc' : 'public';
-    const instance = [load('instance.json', pool)];
+    // opts.instancePolicy: a file of another instance policy (the original
+    // action's, tests/sim/original-iam/) judging the instances instead.
+    this.instancePolicy = opts.instancePolicy || null;
+    const instance = this.instancePolicy ? [load(path.basename(this.instancePolicy), pool, path.dirname(this.instancePolicy))]
+      : [load('instance.json', pool)];
     if (this.vpcEndpoints) instance.push(load('instance-vpc-endpoints.json', pool));
-    this.policies = { controlplane: load('controlplane.json', pool), instance };
+    // opts.controlPolicy: likewise for the stack's own credentials (the
+    // original's workflow policy).
+    this.controlPolicy = opts.controlPolicy || null;
+    const controlplane = this.controlPolicy ? load(path.basename(this.controlPolicy), pool, path.dirname(this.controlPolicy))
+      : load('controlplane.json', pool);
+    this.policies = { controlplane, instance };
     // The same request gets the same answer: the evaluator takes some ms a
     // check, an agent repeats its requests. The clock's keys are left out of
     // the cache key while no policy names them.

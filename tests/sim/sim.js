@@ -284,7 +284,9 @@ async function main() {
     if (recording) requests.push({ service, action, target, contentType: req.headers['content-type'] || '', body: body.toString() });
     const done = (status, code) => { entry.status = status; entry.code = code || ''; };
     const d = faults.decide(service, action, entry.key);
+    if (d.hold) faults.holding++;
     if (d.latencyMs) await new Promise((r) => setTimeout(r, d.latencyMs));
+    if (d.hold) faults.holding--;
     if (d.fault && d.fault.drop) { done(0, 'dropped'); req.socket.destroy(); return; }
     if (d.fault && d.fault.hostile) return hostile(d.fault.hostile, service, res, done);
     const err = (status, code, message) => {
@@ -396,7 +398,11 @@ async function main() {
     const u = new URL(req.url, 'http://x').pathname;
     if (req.method === 'GET' && u === '/instances') return json(ec2.inspect());
     if (req.method === 'GET' && u === '/templates') return json(ec2.inspectTemplates());
-    if (req.method === 'GET' && u === '/calls') return json(calls);
+    // ?from=N: only the calls after the first N (a bench's window, without
+    // the whole log each time); /calls/count: how many so far.
+    if (req.method === 'GET' && u === '/calls') return json(calls.slice(Number(new URL(req.url, 'http://x').searchParams.get('from')) || 0));
+    if (req.method === 'GET' && u === '/calls/count') return json({ count: calls.length });
+    if (req.method === 'POST' && u === '/ghosts') { try { return json({ ids: ec2.ghosts(b) }, 201); } catch (e) { if (!(e instanceof Ec2Error)) throw e; return json({ error: e.message }, 400); } }
     if (req.method === 'GET' && u === '/models') return json(models.report());
     if (req.method === 'POST' && u === '/record') { recording = !!b.on; if (b.clear) requests.length = 0; return json({ recording }); }
     if (req.method === 'GET' && u === '/requests') return json(requests);
@@ -405,8 +411,10 @@ async function main() {
     if (req.method === 'GET' && u.startsWith('/jobs/')) { const j = github.job(Number(u.slice(6))); return j ? json(j) : json({ error: 'no such job' }, 404); }
     if (req.method === 'POST' && u === '/jobs') return json(github.addJob(String(b.label || ''), b.script), 201);
     if (req.method === 'POST' && u === '/iam') {
-      iam.enable(b.pool ? String(b.pool) : env.EC2RP_POOL, !!b.pool, { vpcEndpoints: !!b.vpcEndpoints, outside: b.outside });
-      return json({ pool: iam.pool, enforced: iam.enforced, vpcEndpoints: iam.vpcEndpoints, outside: iam.outside });
+      iam.enable(b.pool ? String(b.pool) : env.EC2RP_POOL, !!b.pool, { vpcEndpoints: !!b.vpcEndpoints, outside: b.outside,
+        instancePolicy: b.instancePolicy ? String(b.instancePolicy) : null, controlPolicy: b.controlPolicy ? String(b.controlPolicy) : null });
+      return json({ pool: iam.pool, enforced: iam.enforced, vpcEndpoints: iam.vpcEndpoints, outside: iam.outside, instancePolicy: iam.instancePolicy,
+        controlPolicy: iam.controlPolicy });
     }
     if (req.method === 'GET' && u === '/iam') return json(iam.report());
     if (req.method === 'POST' && u === '/github-apps') { try { return json(github.addApp(b), 201); } catch (e) { return json({ error: e.message }, 400); } }
@@ -416,7 +424,7 @@ async function main() {
     if (req.method === 'POST' && u === '/spot-interrupt') return ec2.spotInterrupt(String(b.id), Number(b.seconds || 120), !!b.rebalanceOnly) ? json({ ok: true }) : json({ error: 'no such running instance' }, 404);
     if (req.method === 'POST' && u === '/account') { if (b.spotRole !== undefined) account.spotRole = !!b.spotRole; return json(account); }
     if (req.method === 'POST' && u === '/images') { ec2.setImage(String(b.id), b); return json({ ok: true }); }
-    if (req.method === 'GET' && u === '/faults') return json({ injected: faults.injected, pending: faults.next });
+    if (req.method === 'GET' && u === '/faults') return json({ injected: faults.injected, pending: faults.next, holding: faults.holding });
     if (req.method === 'POST' && u === '/faults') { faults.set(b); return json({ ok: true }); }
     if (req.method === 'POST' && u === '/reset-faults') { faults.reset(); return json({ ok: true }); }
     if (req.method === 'POST' && u === '/clock') { skewMs = Number(b.skewSeconds || 0) * 1000; return json({ skewSeconds: skewMs / 1000 }); }
@@ -434,8 +442,10 @@ async function main() {
   };
   // The pool AMI's stand-in runner is the newest release at the stack's start.
   if (github.latestRunnerVersion) env.SIM_RUNNER_VERSION = github.latestRunnerVersion();
-  // The simulated runner's timings reach the instances (tests/sim/runner).
-  for (const k of ['SIM_RUNNER_REGISTER_SEC', 'SIM_RUNNER_REMOVE_SEC', 'SIM_RUNNER_START_SEC', 'SIM_RUNNER_TRACE']) if (process.env[k]) env[k] = process.env[k];
+  // The simulated runner's timings reach the instances (tests/sim/runner),
+  // the agent's interval a test shortens, and whether a test's one instance has its account to itself.
+  for (const k of ['SIM_RUNNER_REGISTER_SEC', 'SIM_RUNNER_REMOVE_SEC', 'SIM_RUNNER_START_SEC', 'SIM_RUNNER_TRACE', 'SIM_RUNNER_OWN_ACCOUNT',
+    'EC2RP_REANNOUNCE_SEC']) if (process.env[k]) env[k] = process.env[k];
   const lines = {
     AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: KEY.id, AWS_SECRET_ACCESS_KEY: KEY.secret,
     AWS_ENDPOINT_URL: `https://localhost:${pHttps}`, AWS_ENDPOINT_URL_HTTP: `http://127.0.0.1:${pHttp}`,

@@ -49,6 +49,14 @@ class Stack {
     this.env = loadEnv(this.dir);
     this.ca = fs.readFileSync(this.env.AWS_CA_BUNDLE);
   }
+  // A stack someone else started (its folder): the same helpers, no stop.
+  static attach(dir) {
+    const s = Object.create(Stack.prototype);
+    s.dir = dir;
+    s.env = loadEnv(dir);
+    s.ca = fs.readFileSync(s.env.AWS_CA_BUNDLE);
+    return s;
+  }
   stop() {
     execFileSync('sh', [stackCmd, 'stop', this.dir]);
     fs.rmSync(this.dir, { recursive: true, force: true });

@@ -320,6 +320,33 @@ test_hostile(void)
 	cJSON_Delete(items);
 }
 
+/* The agent's refusal signals name the permission; a terminate-denied
+ * after a refused sqs:SendMessage (its message says so) names both. */
+static void
+test_denied(void)
+{
+	cJSON *items = cJSON_CreateArray();
+	struct poolstatus ps = POOLSTATUS_INIT;
+	struct buf b = BUF_INIT;
+
+	add_record(items, "i-0000000d", "idle", NULL, "large", 100, -5);
+	add_record(items, "i-0000000e", "idle", NULL, "large", 100, -5);
+	add_raw(items, "{\"pk\":{\"S\":\"sig#arn:aws:ec2:us-east-1:123456789012:instance/i-0000000d\"},"
+	               "\"signal\":{\"S\":\"terminate-denied\"},\"message\":{\"S\":\"ec2:TerminateInstances refused "
+	               "(after sqs:SendMessage refused on the large queue)\"}}");
+	add_raw(items, "{\"pk\":{\"S\":\"sig#arn:aws:ec2:us-east-1:123456789012:instance/i-0000000e\"},"
+	               "\"signal\":{\"S\":\"terminate-denied\"},\"message\":{\"S\":\"ec2:TerminateInstances refused\"}}");
+	poolstatus_build(&ps, items, NULL, 0, NOW);
+	poolstatus_render(&ps, "ci", POOLSTATUS_TSV, &b);
+	t_ok(strstr(b.p, "stopped\ti-0000000d\tlarge\tidle\tterminate-denied\t-\tsqs:SendMessage,ec2:TerminateInstances\n") != NULL,
+	    "both refusals named");
+	t_ok(strstr(b.p, "stopped\ti-0000000e\tlarge\tidle\tterminate-denied\t-\tec2:TerminateInstances\n") != NULL,
+	    "one refusal named");
+	poolstatus_free(&ps);
+	buf_free(&b);
+	cJSON_Delete(items);
+}
+
 static void
 test_queue_count(void)
 {
@@ -360,6 +387,7 @@ main(void)
 	test_markdown();
 	test_empty();
 	test_hostile();
+	test_denied();
 	test_queue_count();
 	return t_done();
 }

@@ -30,6 +30,10 @@ fi
 
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/timing.sh"
+# env.sh, which the real config.sh sources first, for every command: .env
+# (kept when there, else created) and .path in the runner's folder.
+[ -f "$here/.env" ] || : > "$here/.env" || exit 1
+printf '%s\n' "$PATH" > "$here/.path" || exit 1
 # The runner version this stand-in reports: its release tarball's (the
 # stack writes .runner_version into each), else the pool AMI's.
 VERSION=${SIM_RUNNER_VERSION:-2.336.0}

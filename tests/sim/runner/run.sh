@@ -20,6 +20,14 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/timing.sh"
+# The listener's environment takes .env's NAME=VALUE lines (actions/runner
+# Program.cs LoadAndSetEnv: split at the first '='), as its jobs then do.
+if [ -r "$here/.env" ]; then
+	while IFS= read -r kv; do
+		case ${kv%%=*} in '' | *[!A-Za-z0-9_]* | [0-9]*) continue ;; esac
+		case $kv in *=*) export "${kv%%=*}=${kv#*=}" ;; esac
+	done < "$here/.env"
+fi
 # end MESSAGE: the listener stopped for good; run.sh says so and exits 0
 # (run-helper.sh.template: "terminated error, ... no retry needed").
 end() {
@@ -36,6 +44,9 @@ if [ "$(id -u)" -eq 0 ] && [ -z "${RUNNER_ALLOW_RUNASROOT:-}" ]; then
 	end
 fi
 [ -n "${GITHUB_API_URL:-}" ] || end "run.sh: error: GITHUB_API_URL is not set"
+# run.sh's run(): the helper is copied from its template at each start, its
+# status unchecked (a copy root keeps in place stays).
+cp -f "$here/run-helper.sh.template" "$here/run-helper.sh" 2>/dev/null
 api=$GITHUB_API_URL
 ca=${SIM_CA:-${AWS_CA_BUNDLE:-}}
 

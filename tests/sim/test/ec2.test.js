@@ -373,3 +373,36 @@ test('STS: web identity keys work, GetCallerIdentity needs a signature, errors a
   const other = await s.sts({ Action: 'AssumeRole', RoleArn: 'arn:aws:iam::123456789012:role/ci', RoleSessionName: 's' });
   assert.match(other.body, /<Code>InvalidAction<\/Code>/);
 });
+
+test('ghosts: listed, described in pages and terminated like any instance, with no process behind them; the call log in windows', async () => {
+  const tags = { 'ec2-runner-pool:pool': 'ghostpool', 'ec2-runner-pool:resource-class': 'large' };
+  let r = await s.control('/ghosts', { count: 0 });
+  assert.strictEqual(r.status, 400);
+  const c0 = (await s.control('/calls/count')).json().count;
+  r = await s.control('/ghosts', { count: 7, tags, ageSeconds: 3600 });
+  assert.strictEqual(r.status, 201);
+  const ids = r.json().ids;
+  assert.strictEqual(ids.length, 7);
+  const mine = (await s.control('/instances')).json().filter((i) => ids.includes(i.id));
+  assert.strictEqual(mine.length, 7);
+  for (const i of mine) {
+    assert.strictEqual(i.state, 'running');
+    assert.strictEqual(i.ghost, true);
+    assert.strictEqual(i.pid, null);
+    assert.ok(Date.now() - Date.parse(i.launchTime) >= 3500 * 1000);
+  }
+  // Pages of 5 by the pool's tag: 5, then 2.
+  const f = { Action: 'DescribeInstances', 'Filter.1.Name': 'tag:ec2-runner-pool:pool', 'Filter.1.Value.1': 'ghostpool', MaxResults: '5' };
+  r = await s.ec2(f);
+  assert.strictEqual(count(r, /<instanceId>/g), 5);
+  const next = /<nextToken>([^<]+)</.exec(r.body)[1];
+  r = await s.ec2(Object.assign({}, f, { NextToken: next }));
+  assert.strictEqual(count(r, /<instanceId>/g), 2);
+  r = await s.ec2({ Action: 'TerminateInstances', 'InstanceId.1': ids[0], 'InstanceId.2': ids[1] });
+  assert.strictEqual(r.status, 200);
+  assert.strictEqual(count(r, /<name>shutting-down<\/name>/g), 2);
+  await s.until(async () => (await s.instance(ids[0])).state === 'terminated', 3000, 'the ghost terminated');
+  // The window: only what came after c0 (the three EC2 calls above).
+  const w = (await s.control(`/calls?from=${c0}`)).json();
+  assert.deepStrictEqual(w.map((c) => c.action), ['DescribeInstances', 'DescribeInstances', 'TerminateInstances']);
+});

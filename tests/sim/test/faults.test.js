@@ -82,6 +82,31 @@ test('dropped connections and added latency', async () => {
   assert.ok(calls.some((c) => c.service === 'dynamodb' && c.code === 'dropped' && c.status === 0));
 });
 
+test('a held request: one call of the action waits holdMs, then is carried out; others pass at once', async () => {
+  await s.control('/faults', { next: [{ service: 'dynamodb', action: 'ListTables', holdMs: 800 }] });
+  const t0 = Date.now();
+  const held = s.ddb('ListTables', {});
+  await sleep(200);
+  const f = (await s.control('/faults')).json();
+  assert.strictEqual(f.holding, 1, 'held while it waits');
+  assert.deepStrictEqual(f.pending, [], 'taken by the first call');
+  assert.strictEqual((await s.ddb('DescribeTable', { TableName: 'fault-t' })).status, 200);
+  assert.ok(Date.now() - t0 < 700, 'another action is not held');
+  assert.strictEqual((await held).status, 200, 'carried out, no fault');
+  assert.ok(Date.now() - t0 >= 790, 'held');
+  const g = (await s.control('/faults')).json();
+  assert.strictEqual(g.holding, 0);
+  assert.ok(g.injected.hold >= 1);
+  const t1 = Date.now();
+  assert.strictEqual((await s.ddb('ListTables', {})).status, 200);
+  assert.ok(Date.now() - t1 < 700, 'only once');
+  // after: the first N matching calls pass, the next one takes the entry.
+  await s.control('/faults', { next: [{ service: 'dynamodb', action: 'ListTables', after: 1, code: 'ThrottlingException' }] });
+  assert.strictEqual((await s.ddb('ListTables', {})).status, 200);
+  assert.strictEqual((await s.ddb('ListTables', {})).status, 400);
+  assert.strictEqual((await s.ddb('ListTables', {})).status, 200);
+});
+
 test('hostile answers: truncated, garbage, HTML', async () => {
   await s.control('/faults', { next: [{ service: 'ec2', hostile: 'truncated' }, { service: 'ec2', hostile: 'garbage' }, { service: 'ec2', hostile: 'html' }] });
   await assert.rejects(s.ec2({ Action: 'DescribeInstances' }), 'cut short');
