@@ -108,6 +108,17 @@ check "released all 4" err_has "released 4 instance(s) of run 852"
 check_with "$T_TMP/started" "one state-cas" [ "$(started state-cas)" -eq 1 ]
 check_with "$T_TMP/started" "one pool-push" [ "$(started pool-push)" -eq 1 ]
 check "back in the pool again" wait_for 60 pooled large 4
+# A re-run's release (attempt 3) releases what attempts 1 and 2 hold, each
+# record under its own run id: one state-cas per run id, one pool-push.
+expect 0 "provision 2 for run 853" env GITHUB_RUN_ID=853 INPUT_INSTANCE_COUNT=2 ec2rp-provision
+expect 0 "provision 1 for its attempt 2 (853-2)" env GITHUB_RUN_ID=853 GITHUB_RUN_ATTEMPT=2 ec2rp-provision
+: > "$T_TMP/started"
+expect 0 "the release re-run (attempt 3)" env PATH="$T_TMP/wrap:$PATH" GITHUB_RUN_ID=853 GITHUB_RUN_ATTEMPT=3 ec2rp-release
+check "released all 3, of both attempts" err_has "released 3 instance(s) of run 853-3"
+check_with "$T_TMP/started" "one state-cas per run id holding records" [ "$(started state-cas)" -eq 2 ]
+check_with "$T_TMP/started" "one pool-push" [ "$(started pool-push)" -eq 1 ]
+check "none left running for 853 or 853-2" sh -c "! state-scan --run-id 853 --state running >/dev/null 2>&1 && ! state-scan --run-id 853-2 --state running >/dev/null 2>&1"
+check "back in the pool" wait_for 60 pooled large 4
 check "the modes left no credentials file behind" sh -c "! find '${TMPDIR:-/tmp}' -maxdepth 2 -name aws-credentials -newer '$T_TMP/jwt' 2>/dev/null | grep -q ."
 
 done_testing
