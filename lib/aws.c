@@ -45,6 +45,19 @@ aws_service(struct aws *a, const char *service, struct err *e)
 	return 0;
 }
 
+int
+aws_creds(struct aws *a, struct err *e)
+{
+	long long now = a->clock() + a->skew;
+
+	if (a->have_creds && creds_fresh(&a->creds, now))
+		return 0;
+	if (creds_load(&a->creds, &a->http, &a->imds, now, e))
+		return -1;
+	a->have_creds = 1;
+	return 0;
+}
+
 /* Learns the server's clock from its Date header. */
 static void
 learn_skew(struct aws *a, const struct http_response *r, long long local)
@@ -73,11 +86,8 @@ call(struct aws *a, const char *content_type, const char *target, const char *bo
 	memset(hdr, 0, sizeof(hdr));
 	for (attempt = 1;; attempt++) {
 		now = a->clock();
-		if (!a->have_creds || !creds_fresh(&a->creds, now + a->skew)) {
-			if (creds_load(&a->creds, &a->http, &a->imds, now + a->skew, e))
-				goto done;
-			a->have_creds = 1;
-		}
+		if (aws_creds(a, e))
+			goto done;
 		n = 0;
 		sh[n].name = "host";
 		sh[n++].value = a->host.p;

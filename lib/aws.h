@@ -35,6 +35,9 @@ int aws_init(struct aws *a, const char *service, struct err *e);
  * its credentials and connection: one credential lookup for a process that
  * calls two services. 0, or -1 (ERR_INPUT: a malformed endpoint URL). */
 int aws_service(struct aws *a, const char *service, struct err *e);
+/* Loads the credentials (the chain) unless the client holds fresh ones;
+ * every call does this first. 0, or -1 with e set. */
+int aws_creds(struct aws *a, struct err *e);
 /* AWS JSON 1.0 (DynamoDB; SQS's JSON protocol): POST body with
  * X-Amz-Target: target (e.g. "DynamoDB_20120810.GetItem"). On success the
  * response body is in resp. On a refusal e->code names the error

@@ -1,6 +1,10 @@
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -41,6 +45,7 @@ creds_free(struct creds *c)
 	wipe(&c->session_token);
 	buf_free(&c->profile_region);
 	c->expires = 0;
+	c->account[0] = c->partition[0] = '\0';
 }
 
 int
@@ -56,6 +61,7 @@ set(struct creds *c, const char *ak, const char *sk, const char *tok, const char
 	buf_reset(&c->secret_key);
 	buf_reset(&c->session_token);
 	c->source = source;
+	c->account[0] = c->partition[0] = '\0';
 	return buf_adds(&c->access_key, ak) || buf_adds(&c->secret_key, sk) ||
 	    buf_adds(&c->session_token, tok ? tok : "");
 }
@@ -73,17 +79,19 @@ slurp(const char *path, const char *what, struct err *e)
 	return buf_take(&b);
 }
 
-/* The JSON document container credentials and IMDS both answer with. */
+/* The JSON document container credentials, IMDS and the shared file have. */
 static int
-from_json(struct creds *c, const char *body, const char *source, struct err *e)
+from_doc(struct creds *c, const cJSON *d, const char *source, struct err *e)
 {
-	cJSON *d = cJSON_Parse(body);
 	const cJSON *ak = cJSON_GetObjectItemCaseSensitive(d, "AccessKeyId");
 	const cJSON *sk = cJSON_GetObjectItemCaseSensitive(d, "SecretAccessKey");
 	const cJSON *tok = cJSON_GetObjectItemCaseSensitive(d, "Token");
 	const cJSON *exp = cJSON_GetObjectItemCaseSensitive(d, "Expiration");
 	int r = -1;
 
+	/* credential_process's name for it (the shared file uses that form). */
+	if (tok == NULL)
+		tok = cJSON_GetObjectItemCaseSensitive(d, "SessionToken");
 	if (!cJSON_IsString(ak) || !cJSON_IsString(sk)) {
 		err_set(e, ERR_PERMANENT, "%s credentials: malformed response", source);
 	} else if (set(c, ak->valuestring, sk->valuestring,
@@ -95,6 +103,15 @@ from_json(struct creds *c, const char *body, const char *source, struct err *e)
 			c->expires = 0;
 		r = 0;
 	}
+	return r;
+}
+
+static int
+from_json(struct creds *c, const char *body, const char *source, struct err *e)
+{
+	cJSON *d = cJSON_Parse(body);
+	int r = from_doc(c, d, source, e);
+
 	cJSON_Delete(d);
 	return r;
 }
@@ -446,11 +463,110 @@ remote(struct creds *c, struct http *h, struct imds *md, long long now, struct e
 	return r;
 }
 
+/* The shared file's text, or NULL: only a regular file of this user's
+ * that nobody else may read or write (anything else is not the mode's). */
+static char *
+shared_text(const char *path)
+{
+	struct buf b = BUF_INIT;
+	struct stat st;
+	char chunk[4096];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 077) ||
+	    st.st_size > 65536) {
+		close(fd);
+		return NULL;
+	}
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0 && b.len < 65536)
+		buf_add(&b, chunk, (size_t)n);
+	memset(chunk, 0, sizeof(chunk));
+	close(fd);
+	if (n < 0 || b.failed || b.len == 0) {
+		wipe(&b);
+		return NULL;
+	}
+	return buf_take(&b);
+}
+
+int
+creds_shared_read(struct creds *c, const char *path, long long now, long long margin)
+{
+	char *text = shared_text(path);
+	const cJSON *ver, *acct, *part;
+	struct err ignored;
+	cJSON *d;
+	int r = 0;
+
+	if (text == NULL)
+		return 0;
+	d = cJSON_Parse(text);
+	memset(text, 0, strlen(text));
+	free(text);
+	ver = cJSON_GetObjectItemCaseSensitive(d, "Version");
+	acct = cJSON_GetObjectItemCaseSensitive(d, "AccountId");
+	part = cJSON_GetObjectItemCaseSensitive(d, "Partition");
+	/* A malformed or stale file is no file: the chain goes on. */
+	if (cJSON_IsNumber(ver) && ver->valueint == 1 && from_doc(c, d, "shared", &ignored) == 0 &&
+	    (c->expires == 0 || now < c->expires - margin)) {
+		if (cJSON_IsString(acct) && strlen(acct->valuestring) == 12 &&
+		    strspn(acct->valuestring, "0123456789") == 12 && cJSON_IsString(part) &&
+		    strlen(part->valuestring) < sizeof(c->partition)) {
+			snprintf(c->account, sizeof(c->account), "%s", acct->valuestring);
+			snprintf(c->partition, sizeof(c->partition), "%s", part->valuestring);
+		}
+		r = 1;
+	} else {
+		set(c, "", "", "", "shared");
+		c->expires = 0;
+	}
+	cJSON_Delete(d);
+	return r;
+}
+
+int
+creds_shared_json(const struct creds *c, struct buf *out, struct err *e)
+{
+	struct tm tm;
+	time_t t = (time_t)c->expires;
+	char when[32] = "";
+
+	if (c->expires && gmtime_r(&t, &tm))
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	buf_reset(out);
+	/* The values are an access key, base64 and digits: nothing to escape,
+	 * and checked so, since a quote would break the document. */
+	if (strpbrk(c->access_key.p ? c->access_key.p : "", "\"\\") ||
+	    strpbrk(c->secret_key.p ? c->secret_key.p : "", "\"\\") ||
+	    strpbrk(c->session_token.p ? c->session_token.p : "", "\"\\")) {
+		err_set(e, ERR_PERMANENT, "the %s credentials have a character JSON would need to escape", c->source);
+		return -1;
+	}
+	buf_addf(out, "{\"Version\":1,\"AccessKeyId\":\"%s\",\"SecretAccessKey\":\"%s\"",
+	    c->access_key.p ? c->access_key.p : "", c->secret_key.p ? c->secret_key.p : "");
+	if (c->session_token.len)
+		buf_addf(out, ",\"SessionToken\":\"%s\"", c->session_token.p);
+	if (when[0])
+		buf_addf(out, ",\"Expiration\":\"%s\"", when);
+	if (c->account[0])
+		buf_addf(out, ",\"AccountId\":\"%s\",\"Partition\":\"%s\"", c->account, c->partition);
+	buf_adds(out, "}\n");
+	return out->failed ? err_nomem(e) : 0;
+}
+
 int
 creds_load(struct creds *c, struct http *h, struct imds *md, long long now, struct err *e)
 {
 	const char *ak = env("AWS_ACCESS_KEY_ID"), *sk = env("AWS_SECRET_ACCESS_KEY");
+	const char *shared = env("EC2RP_CREDENTIALS_FILE");
 	int r;
+
+	/* The mode's one lookup, while it has time left. */
+	if (shared && creds_shared_read(c, shared, now, CREDS_SHARED_MIN_SEC))
+		return 0;
 
 	if (ak && sk) {
 		c->expires = 0;

@@ -160,3 +160,61 @@ fail:
 	*items = NULL;
 	return -1;
 }
+
+int
+ddb_batch_put(struct aws *a, const char *table, cJSON *const *items, size_t n, struct err *e)
+{
+	size_t at = 0, i;
+	cJSON *pending = NULL;
+	int rounds = 0;
+
+	while (at < n || pending) {
+		cJSON *body = cJSON_CreateObject(), *req, *reqs, *resp = NULL, *un;
+
+		req = body ? cJSON_AddObjectToObject(body, "RequestItems") : NULL;
+		if (pending) {
+			reqs = pending;
+			pending = NULL;
+		} else {
+			reqs = cJSON_CreateArray();
+			for (i = 0; reqs && i < DDB_BATCH_PUTS && at < n; i++, at++) {
+				cJSON *w = cJSON_CreateObject(), *pr = cJSON_AddObjectToObject(w, "PutRequest");
+				cJSON *it = cJSON_Duplicate(items[at], 1);
+
+				if (pr == NULL || it == NULL || !cJSON_AddItemToObject(pr, "Item", it) ||
+				    !cJSON_AddItemToArray(reqs, w)) {
+					cJSON_Delete(it);
+					cJSON_Delete(w);
+					cJSON_Delete(reqs);
+					reqs = NULL;
+				}
+			}
+		}
+		if (req == NULL || reqs == NULL || !cJSON_AddItemToObject(req, table, reqs)) {
+			cJSON_Delete(reqs);
+			cJSON_Delete(body);
+			return err_nomem(e);
+		}
+		if (ddb_call(a, "BatchWriteItem", body, &resp, e)) {
+			cJSON_Delete(body);
+			return -1;
+		}
+		cJSON_Delete(body);
+		un = cJSON_GetObjectItem(cJSON_GetObjectItem(resp, "UnprocessedItems"), table);
+		if (cJSON_GetArraySize(un) > 0) {
+			/* As for BatchGetItem: over throughput, sent again after a
+			 * backoff, a bounded number of times. */
+			if (++rounds > DDB_BATCH_ROUNDS) {
+				cJSON_Delete(resp);
+				err_set(e, ERR_TEMPORARY, "BatchWriteItem kept returning unprocessed items");
+				return -1;
+			}
+			pending = cJSON_DetachItemFromObject(cJSON_GetObjectItem(resp, "UnprocessedItems"), table);
+			cJSON_Delete(resp);
+			a->sleep_ms(retry_delay_ms(rounds, RETRY_THROTTLE, retry_jitter(&a->rng)));
+			continue;
+		}
+		cJSON_Delete(resp);
+	}
+	return 0;
+}

@@ -23,6 +23,12 @@ int ddb_condition_failed(const struct err *e);
 #define DDB_BATCH_ROUNDS 10
 int ddb_batch_get(struct aws *a, const char *table, const char *const *pks, size_t n,
     int consistent, cJSON **items, struct err *e);
+/* BatchWriteItem of PutRequests for items[0..n) (each an item's attributes,
+ * copied), 25 a call (the API's limit), unprocessed ones sent again as
+ * ddb_batch_get does. A batch write has no condition: for items whose put
+ * needs none (an instance's token, keyed by its own ARN). 0, or -1. */
+#define DDB_BATCH_PUTS 25
+int ddb_batch_put(struct aws *a, const char *table, cJSON *const *items, size_t n, struct err *e);
 /* Scan with an optional filter (expression, names and values may be NULL),
  * all pages, strongly consistent. *items gets an array. */
 int ddb_scan(struct aws *a, const char *table, const char *filter, const cJSON *names,

@@ -15,6 +15,14 @@ whoami(struct aws *a, struct whoami *w, struct err *e)
 
 	if (w->account[0] != '\0')
 		return 0;
+	/* The mode's shared credentials say who they are: asked once per run. */
+	if (aws_creds(a, e))
+		return -1;
+	if (a->creds.account[0] != '\0') {
+		snprintf(w->account, sizeof(w->account), "%s", a->creds.account);
+		snprintf(w->partition, sizeof(w->partition), "%s", a->creds.partition);
+		return 0;
+	}
 	snprintf(service, sizeof(service), "%s", a->service);
 	if (aws_service(a, "sts", e))
 		return -1;

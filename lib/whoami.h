@@ -19,9 +19,10 @@ struct whoami {
 };
 #define WHOAMI_INIT { "", "" }
 
-/* Fills w, unless it is filled already, asking STS with a's credentials and
- * connection (a is left pointed at its own service). 0, or -1 with e set
- * (w is left empty). */
+/* Fills w, unless it is filled already: from a's credentials when they
+ * name their account (the mode's shared file, creds.h), else asking STS
+ * with a's credentials and connection (a is left pointed at its own
+ * service). 0, or -1 with e set (w is left empty). */
 int whoami(struct aws *a, struct whoami *w, struct err *e);
 
 /* The key of a record of kind for name: for signals, heartbeats and tokens the

@@ -5,6 +5,9 @@
 
 EC2RP_POOL=${EC2RP_POOL:-ec2-runner-pool}
 export EC2RP_POOL
+TAB=$(printf '\t')
+NL='
+'
 
 log() { printf '%s: %s\n' "${PROG:-ec2-runner-pool}" "$*" >&2; }
 warn() {
@@ -62,15 +65,21 @@ is_uint() {
 need_uint() { is_uint "$2" "$3" "$4" || bad "$1" "must be a whole number from $3 to $4, got '$(printable "$2")'"; }
 # need_match NAME VALUE PATTERN-DESCRIPTION REGEX
 need_match() {
-	if ! printf '%s' "$2" | grep -Eqx -- "$4" || [ "$(printf '%s' "$2" | wc -l)" -ne 0 ]; then
-		bad "$1" "must be $3, got '$(printable "$2")'"
-	fi
+	case $2 in
+	*"$NL"*) bad "$1" "must be $3, got '$(printable "$2")'" ;;
+	*) printf '%s' "$2" | grep -Eqx -- "$4" || bad "$1" "must be $3, got '$(printable "$2")'" ;;
+	esac
 }
 # need_globs NAME VALUE: comma-separated instance-type globs, as many as
 # EC2 takes (AllowedInstanceTypes: at most 400, each 1-30 characters).
 need_globs() {
 	need_match "$1" "$2" "instance-type globs (each 1-30 of a-z 0-9 . - *), space- or comma-separated" "$RE_GLOBS"
-	_n=$(printf '%s' "$2" | tr ',' '\n' | grep -c .)
+	# Counted in the shell: no process for it.
+	_n=0 _gr=$2,
+	while [ -n "$_gr" ]; do
+		[ -z "${_gr%%,*}" ] || _n=$((_n + 1))
+		_gr=${_gr#*,}
+	done
 	[ "$_n" -le 400 ] || bad "$1" "has $_n instance-type globs; EC2 takes at most 400 (AllowedInstanceTypes)"
 }
 # printable VALUE: the value cut to 60 bytes, each byte outside printable
@@ -113,7 +122,10 @@ RE_REPO='[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+'
 # original action's inputs were split on any white space ("c* m* r*", or
 # one a line in a YAML block scalar): spaces, tabs, newlines and commas all
 # separate.
-list_of() { printf '%s' "$1" | tr ' \t\r\n' ',,,,' | sed 's/,,*/,/g; s/^,//; s/,$//'; }
+list_of() {
+	[ -n "$1" ] || return 0
+	printf '%s' "$1" | tr ' \t\r\n' ',,,,' | sed 's/,,*/,/g; s/^,//; s/,$//'
+}
 
 # class_names CONFIG: sets $classes to the resource classes, built in and
 # CONFIG's, one a line (ec2-launch --list-classes, no request); a config it
@@ -174,14 +186,19 @@ pool_config() {
 		cat "$_pf.err" >&2
 		die "could not read the pool's configuration (state-get exit $_st); nothing was claimed" "$_st"
 	fi
-	grep -q "^idle-time-sec$(printf '\t')" "$_pf" \
+	[ -n "$(cfg_raw "$_pf" idle-time-sec)" ] \
 		|| die "pool $EC2RP_POOL has no configuration yet: run this action with mode: refresh first (it stores subnets, classes and limits for every provision)" 3
 }
 
 # cfg_raw FILE NAME: a parameter from a file of state-get --kind config
 # lines, as stored ("-" included); cfg FILE NAME: the same, but nothing when
 # it is not set or set to "-" (none).
-cfg_raw() { awk -F '\t' -v n="$2" '$1 == n { sub(/^[^\t]*\t/, ""); print; exit }' "$1"; }
+cfg_raw() {
+	# Read in the shell (a mode reads a dozen): no process each.
+	while IFS= read -r _cl; do
+		case $_cl in "$2$TAB"*) printf '%s\n' "${_cl#*"$TAB"}"; return 0 ;; esac
+	done < "$1"
+}
 cfg() {
 	_cv=$(cfg_raw "$1" "$2")
 	[ "$_cv" = - ] || printf '%s' "$_cv"
@@ -219,7 +236,7 @@ reuse_policy_from() {
 	reuse_check
 }
 reuse_check() {
-	printf '%s' "$reuse" | grep -Eqx "$RE_REUSE" || reuse=same-repository
+	case $reuse in always | same-repository | never) ;; *) reuse=same-repository ;; esac
 	repo=${GITHUB_REPOSITORY:-}
 	# Every record names the repository whose run holds it: only that
 	# repository's release may release it, whatever the run id says.
@@ -261,4 +278,41 @@ pool_binding() {
 	*/*) [ "$_scope" = "$repo" ] || die "pool $EC2RP_POOL registers its runners with $_scope, so jobs of $repo could never run on them: nothing was done (a pool shared by repositories needs an organisation github-scope)" 3 ;;
 	esac
 	return 0
+}
+
+# share_credentials DIR: looks the AWS credentials and who they are up once
+# (aws-creds) into DIR/aws-credentials, which every tool of this run then
+# reads (EC2RP_CREDENTIALS_FILE) instead of asking STS, IMDS or the
+# container endpoint again. DIR is the mode's own folder (mktemp -d: this
+# user's alone), removed at exit; a signal ends the mode through its exit
+# trap too, so the file goes with it. When the lookup fails, each tool
+# looks the credentials up itself, as before, and says what is wrong.
+share_credentials() {
+	trap 'exit 129' HUP
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	aws-creds "$1/aws-credentials" < /dev/null 2>/dev/null || return 0
+	EC2RP_CREDENTIALS_FILE=$1/aws-credentials
+	export EC2RP_CREDENTIALS_FILE
+}
+
+# cas_ids OUT IDS FROM TO [OPTION...]: one state-cas for every id of IDS
+# (words), FROM -> TO with OPTIONS, each its own conditional write. OUT gets
+# "id<TAB>code" for each: the exit code state-cas gives an id alone (0
+# moved, 1 lost the race, 2+ failed). Nothing to do without ids.
+cas_ids() {
+	_co=$1 _ci=$2 _cf=$3 _ct=$4
+	shift 4
+	: > "$_co"
+	_cn=0
+	for _cx in $_ci; do _cn=$((_cn + 1)); done
+	[ "$_cn" -gt 0 ] || return 0
+	# shellcheck disable=SC2086 # the ids are words on purpose
+	set -- state-cas "$@" $_ci "$_cf" "$_ct" # unchecked: only the words; run below
+	if [ "$_cn" -gt 1 ]; then
+		"$@" > "$_co" < /dev/null
+	else
+		"$@" > /dev/null < /dev/null
+		printf '%s\t%s\n' "$_cx" "$?" > "$_co"
+	fi
 }

@@ -1,12 +1,15 @@
-/* pool-push: put idle instances' messages into their class queue. */
+/* pool-push: put idle instances' messages into their class queue, or wake
+ * their agents through their own queues. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "log.h"
 #include "names.h"
 #include "num.h"
+#include "par.h"
 #include "poolmsg.h"
 #include "sqs.h"
 #include "sqsbatch.h"
@@ -14,13 +17,17 @@
 
 static const char help[] =
     "usage: pool-push --resource-class CLASS [options] INSTANCE-ID...\n"
+    "       pool-push --wake [options] INSTANCE-ID...\n"
     "Puts idle instances into the pool: one message per instance into the\n"
     "class's queue (POOL-CLASS), 10 a call (SendMessageBatch). The body is JSON:\n"
     "{\"instanceId\",\"instanceType\",\"usageClass\",\"resourceClass\",\"repository\",\"pushedAt\"}.\n"
     "Prints instance-id<TAB>message-id for each message sent; an instance whose\n"
     "message was refused is named in a log line, and the others are still sent.\n"
     "Options:\n"
-    "  --resource-class C    the class (1-32 of a-z 0-9 -), required\n"
+    "  --resource-class C    the class (1-32 of a-z 0-9 -), required without --wake\n"
+    "  --wake                one message to each instance's own wake queue\n"
+    "                        (POOL-wake-ID, which its agent long-polls), over up\n"
+    "                        to 8 connections at once; the class is wake-ID\n"
     "  --instance-type T     the instances' type, e.g. m5.xlarge (pool-pop filters on it)\n"
     "  --usage-class U       spot or on-demand (pool-pop filters on it)\n"
     "  --repository R        OWNER/NAME of the run that had them (pool-pop filters on it)\n"
@@ -31,6 +38,18 @@ static const char help[] =
     "  0 all sent, 2 bad usage (nothing sent), 3 refused (some or all; e.g. no\n"
     "  such queue), 4 retries exhausted or some entries failed on SQS's side,\n"
     "  5 local failure. After a failure the lines printed say what was sent.\n";
+
+/* --wake: one message to each instance's own queue. */
+struct wake {
+	const struct poolmsg *m;
+	const char *pool;
+	char **ids;
+	long long delay;
+	int json;
+	int *rc, *sent;    /* per id */
+	struct aws *aws;   /* per worker */
+	int *ready;        /* per worker: 1 set up, -1 could not be */
+};
 
 /* One JSON line; the message id is SQS's, so it is escaped. */
 static void
@@ -104,20 +123,82 @@ done:
 	return r;
 }
 
+static void
+wake_one(void *ctx, size_t i, int w)
+{
+	struct wake *k = ctx;
+	struct poolmsg m = *k->m;
+	struct buf url = BUF_INIT;
+	struct err e;
+	int r;
+
+	if (k->ready[w] == 0)
+		k->ready[w] = aws_init(&k->aws[w], "sqs", &e) ? -1 : 1;
+	if (k->ready[w] < 0) {
+		k->rc[i] = ERR_LOCAL;
+		return;
+	}
+	snprintf(m.rclass, sizeof(m.rclass), "wake-%s", k->ids[i]);
+	r = sqs_queue_url(&k->aws[w], k->pool, m.rclass, &url, &e);
+	if (r == 0)
+		r = send_batch(&k->aws[w], url.p, &m, k->ids + i, 1, k->delay, k->json, &k->sent[i], &e);
+	if (r < 0) {
+		log_msg(LOG_ERROR, "%s: unable to wake it: %s", k->ids[i], e.msg);
+		r = e.cls >= ERR_INPUT && e.cls <= ERR_LOCAL ? (int)e.cls : ERR_LOCAL;
+	}
+	k->rc[i] = r;
+	buf_free(&url);
+}
+
+/* Wakes ids[0..n); the exit code as for the class queue. */
+static int
+wake_all(const struct poolmsg *m, const char *pool, char **ids, int n, long long delay, int json)
+{
+	struct aws aws[PAR_MAX];
+	int ready[PAR_MAX] = { 0 };
+	struct wake k = { m, pool, ids, delay, json, NULL, NULL, aws, ready };
+	int i, worst = 0, sent = 0;
+
+	k.rc = calloc((size_t)n, sizeof(*k.rc));
+	k.sent = calloc((size_t)n, sizeof(*k.sent));
+	if (k.rc == NULL || k.sent == NULL) {
+		free(k.rc);
+		free(k.sent);
+		log_msg(LOG_ERROR, "out of memory");
+		return ERR_LOCAL;
+	}
+	par_run((size_t)n, PAR_MAX, wake_one, &k);
+	for (i = 0; i < PAR_MAX; i++)
+		if (ready[i] > 0)
+			aws_free(&aws[i]);
+	for (i = 0; i < n; i++) {
+		sent += k.sent[i];
+		/* Permanent beats temporary: retrying the whole will not help. */
+		if (k.rc[i] && worst != ERR_PERMANENT)
+			worst = k.rc[i];
+	}
+	if (worst)
+		log_msg(LOG_ERROR, "%d of %d instance(s) were not woken (see above)", n - sent, n);
+	free(k.rc);
+	free(k.sent);
+	return worst;
+}
+
 int
 pool_push_main(int argc, char **argv)
 {
 	static const struct option opts[] = { { "resource-class", required_argument, 0, 'c' },
 		{ "instance-type", required_argument, 0, 't' }, { "usage-class", required_argument, 0, 'u' },
 		{ "delay", required_argument, 0, 'd' }, { "json", no_argument, 0, 'j' },
-		{ "pool", required_argument, 0, 'p' }, { "repository", required_argument, 0, 'r' }, { 0, 0, 0, 0 } };
+		{ "pool", required_argument, 0, 'p' }, { "repository", required_argument, 0, 'r' },
+		{ "wake", no_argument, 0, 'w' }, { 0, 0, 0, 0 } };
 	const char *pool_opt = NULL, *pool, *rclass = NULL, *type = "", *usage = "", *repo = "";
 	long long delay = 0;
 	struct buf url = BUF_INIT;
 	struct poolmsg m;
 	struct aws a;
 	struct err e;
-	int c, i, json = 0, worst = 0, sent = 0;
+	int c, i, json = 0, worst = 0, sent = 0, wake = 0;
 
 	if (cli_start("pool-push", argc, argv, help))
 		return 0;
@@ -130,11 +211,17 @@ pool_push_main(int argc, char **argv)
 			usage = optarg;
 		else if (c == 'r')
 			repo = optarg;
+		else if (c == 'w')
+			wake = 1;
 		else if (c == 'd' && num_parse(optarg, 0, 900, &delay))
 			return cli_usage("invalid --delay '%.20s': seconds from 0 to 900", optarg);
 		else if (cli_option(c, argv, opts, &pool_opt, &json))
 			return ERR_INPUT;
 	}
+	if (wake && rclass)
+		return cli_usage("--wake names each instance's own queue: no --resource-class");
+	if (wake)
+		rclass = "wake";
 	if (rclass == NULL)
 		return cli_usage("--resource-class is required");
 	if (!names_class(rclass))
@@ -157,6 +244,8 @@ pool_push_main(int argc, char **argv)
 	snprintf(m.usage, sizeof(m.usage), "%s", usage);
 	snprintf(m.rclass, sizeof(m.rclass), "%s", rclass);
 	snprintf(m.repo, sizeof(m.repo), "%s", repo);
+	if (wake)
+		return wake_all(&m, pool, argv + optind, argc - optind, delay, json);
 	if (aws_init(&a, "sqs", &e))
 		return cli_fail(&e, "set up SQS");
 	if (sqs_queue_url(&a, pool, rclass, &url, &e)) {

@@ -1,18 +1,21 @@
-/* state-cas: one conditional state transition of one instance record. */
+/* state-cas: one conditional state transition of instance records. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "ddb.h"
+#include "log.h"
 #include "names.h"
 #include "poolmsg.h"
 #include "num.h"
+#include "par.h"
 #include "state.h"
 #include "tools.h"
 
 static const char help[] =
-    "usage: state-cas [options] INSTANCE-ID FROM TO\n"
+    "usage: state-cas [options] INSTANCE-ID... FROM TO\n"
     "Moves the instance's record from state FROM to TO with one conditional\n"
     "write (docs/state-model.md). FROM 'none' creates the record. Transitions:\n"
     "  none->created  created->running  claimed->running  running->idle\n"
@@ -33,8 +36,14 @@ static const char help[] =
     "  --pool NAME           the pool (default EC2RP_POOL, else ec2-runner-pool)\n"
     "A condition that fails after a retry is checked against the record: a first\n"
     "attempt carried out though its answer was lost counts as moved.\n"
-    "Exit: 0 moved, 1 the condition failed (lost the race), 2 bad usage,\n"
-    "3 refused, 4 retries exhausted, 5 local failure.\n";
+    "Several ids: the same move for each, each its own conditional write (one\n"
+    "lost race takes nothing from the others), sent over up to 8 connections\n"
+    "at once; prints INSTANCE-ID<TAB>CODE for each, in the order given: the\n"
+    "exit code a call for that id alone would have had (a failure's reason goes\n"
+    "to stderr).\n"
+    "Exit: 0 moved (all of them), 1 the condition failed (lost the race; with\n"
+    "several ids: some lost, none failed), 2 bad usage (nothing sent), 3 refused,\n"
+    "4 retries exhausted, 5 local failure (with several ids: the worst failure).\n";
 
 /* 1 if a strongly consistent read of the record shows the write c made. */
 static int
@@ -56,6 +65,87 @@ applied(struct aws *a, const struct state_cas *c)
 	return yes;
 }
 
+/* Many ids: one move each, over a few connections at once. */
+struct batch {
+	const struct state_cas *cas; /* the move; its id is each item's */
+	char **ids;
+	int *rc;                     /* per id: 0 moved, 1 lost, else the exit code */
+	struct aws *aws;             /* per worker */
+	int *ready;                  /* per worker: 1 set up, -1 could not be */
+};
+
+/* One id's move on a's connection: 0 moved, 1 lost, -1 failed (e set). */
+static int
+move(struct aws *a, const struct state_cas *cas, struct err *e)
+{
+	const char *op;
+	cJSON *body = state_cas_body(cas, &op);
+	long retries = a->retries;
+	int r;
+
+	if (body == NULL)
+		return err_nomem(e);
+	r = ddb_call(a, op, body, NULL, e);
+	cJSON_Delete(body);
+	/* After a retry the failed condition may be our own first attempt,
+	 * carried out though its answer was lost: the record tells. */
+	if (r && ddb_condition_failed(e) && a->retries > retries && applied(a, cas))
+		r = 0;
+	if (r == 0)
+		return 0;
+	return ddb_condition_failed(e) ? 1 : -1;
+}
+
+static void
+move_one(void *ctx, size_t i, int w)
+{
+	struct batch *b = ctx;
+	struct state_cas cas = *b->cas;
+	struct err e;
+	int r;
+
+	if (b->ready[w] == 0)
+		b->ready[w] = aws_init(&b->aws[w], "dynamodb", &e) ? -1 : 1;
+	if (b->ready[w] < 0) {
+		b->rc[i] = ERR_LOCAL;
+		return;
+	}
+	cas.id = b->ids[i];
+	r = move(&b->aws[w], &cas, &e);
+	if (r < 0) {
+		log_msg(LOG_ERROR, "%s: unable to change the state: %s", cas.id, e.msg);
+		r = e.cls >= ERR_INPUT && e.cls <= ERR_LOCAL ? (int)e.cls : ERR_LOCAL;
+	}
+	b->rc[i] = r;
+}
+
+/* Moves ids[0..n) alike; prints each one's result. The exit code: 0 all
+ * moved, 1 some lost and none failed, else the worst failure. */
+static int
+move_all(const struct state_cas *cas, char **ids, int n)
+{
+	struct aws aws[PAR_MAX];
+	int ready[PAR_MAX] = { 0 };
+	struct batch b = { cas, ids, NULL, aws, ready };
+	int i, worst = 0;
+
+	if ((b.rc = calloc((size_t)n, sizeof(*b.rc))) == NULL) {
+		log_msg(LOG_ERROR, "out of memory");
+		return ERR_LOCAL;
+	}
+	par_run((size_t)n, PAR_MAX, move_one, &b);
+	for (i = 0; i < PAR_MAX; i++)
+		if (ready[i] > 0)
+			aws_free(&aws[i]);
+	for (i = 0; i < n; i++) {
+		printf("%s\t%d\n", ids[i], b.rc[i]);
+		if (b.rc[i] > worst)
+			worst = b.rc[i];
+	}
+	free(b.rc);
+	return worst;
+}
+
 int
 state_cas_main(int argc, char **argv)
 {
@@ -66,12 +156,11 @@ state_cas_main(int argc, char **argv)
 		{ "pool", required_argument, 0, 'p' }, { "repository", required_argument, 0, 'R' },
 		{ "same-repository", no_argument, 0, 'S' }, { 0, 0, 0, 0 } };
 	struct state_cas cas;
-	const char *pool_opt = NULL, *op;
+	const char *pool_opt = NULL;
 	long long v, in_sec = -1, at = -1;
 	struct aws a;
 	struct err e;
-	cJSON *body;
-	int c, r;
+	int c, r, nids;
 
 	if (cli_start("state-cas", argc, argv, help))
 		return 0;
@@ -120,27 +209,29 @@ state_cas_main(int argc, char **argv)
 				return ERR_INPUT;
 		}
 	}
-	if (argc - optind != 3)
-		return cli_usage("expected INSTANCE-ID FROM TO");
+	if (argc - optind < 3)
+		return cli_usage("expected INSTANCE-ID... FROM TO");
+	nids = argc - optind - 2;
 	cas.id = argv[optind];
-	cas.from = state_parse(argv[optind + 1]);
-	cas.to = state_parse(argv[optind + 2]);
-	if (!names_instance_id(cas.id))
-		return cli_usage("invalid instance id: expected i- and 8 or 17 hex digits");
+	cas.from = state_parse(argv[argc - 2]);
+	cas.to = state_parse(argv[argc - 1]);
+	for (c = optind; c < argc - 2; c++)
+		if (!names_instance_id(argv[c]))
+			return cli_usage("invalid instance id: expected i- and 8 or 17 hex digits");
 	if (cas.from < 0 || cas.to < 0)
 		return cli_usage("unknown state: use none, created, running, idle, claimed, terminated");
 	if (!state_allowed(cas.from, cas.to))
-		return cli_usage("no such transition: %s -> %s", argv[optind + 1], argv[optind + 2]);
+		return cli_usage("no such transition: %s -> %s", argv[argc - 2], argv[argc - 1]);
 	if (cas.from == ST_NONE && cas.to == ST_IDLE && (cas.run_id || cas.repository))
 		return cli_usage("none -> idle is a warm instance: no --run-id, no --repository");
 	if (cas.run_id == NULL && cas.to != ST_TERMINATED && cas.to != ST_CREATED && cas.from != ST_NONE)
-		return cli_usage("--run-id is required for %s -> %s", argv[optind + 1], argv[optind + 2]);
+		return cli_usage("--run-id is required for %s -> %s", argv[argc - 2], argv[argc - 1]);
 	/* A forgotten threshold would default to now: a record expired at birth. */
 	if (in_sec >= 0 && at >= 0)
 		return cli_usage("give --threshold-in or --threshold, not both");
 	if (in_sec < 0 && at < 0 && cas.to != ST_TERMINATED)
-		return cli_usage("--threshold-in or --threshold is required for %s -> %s", argv[optind + 1],
-		    argv[optind + 2]);
+		return cli_usage("--threshold-in or --threshold is required for %s -> %s", argv[argc - 2],
+		    argv[argc - 1]);
 	if (cas.repository && cas.to == ST_RUNNING)
 		return cli_usage("--repository goes with none -> created, idle -> claimed, -> idle or -> terminated");
 	if (cas.same_repository && (cas.to != ST_CLAIMED || cas.repository == NULL))
@@ -151,24 +242,13 @@ state_cas_main(int argc, char **argv)
 		return ERR_INPUT;
 	cas.now = cli_now();
 	cas.threshold = at >= 0 ? at : cas.now + (in_sec > 0 ? in_sec : 0);
-	if ((body = state_cas_body(&cas, &op)) == NULL) {
-		err_set(&e, ERR_LOCAL, "out of memory");
-		return cli_fail(&e, "build the request");
-	}
-	if (aws_init(&a, "dynamodb", &e)) {
-		cJSON_Delete(body);
+	if (nids > 1)
+		return move_all(&cas, argv + optind, nids);
+	if (aws_init(&a, "dynamodb", &e))
 		return cli_fail(&e, "set up DynamoDB");
-	}
-	r = ddb_call(&a, op, body, NULL, &e);
-	cJSON_Delete(body);
-	/* After a retry the failed condition may be our own first attempt,
-	 * carried out though its answer was lost: the record tells. */
-	if (r && ddb_condition_failed(&e) && a.retries > 0 && applied(&a, &cas))
-		r = 0;
+	r = move(&a, &cas, &e);
 	aws_free(&a);
-	if (r == 0)
-		return 0;
-	if (ddb_condition_failed(&e))
-		return 1;
+	if (r >= 0)
+		return r;
 	return cli_fail(&e, "change the state");
 }

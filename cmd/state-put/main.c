@@ -2,6 +2,7 @@
  * instance's token, or delete an instance's signal, heartbeat and token. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -27,7 +28,8 @@ static const char help[] =
     "on stdin, never on the command line). token gives each instance named its\n"
     "own copy of a GitHub registration token for one run, in an item\n"
     "only that instance's role can read (docs/security.md); it expires by TTL\n"
-    "after an hour. delete removes an instance's signal, heartbeat and token;\n"
+    "after an hour. The copies go 25 a call (BatchWriteItem: unconditional,\n"
+    "as each is the instance's own item). delete removes an instance's signal, heartbeat and token;\n"
     "delete-token only its token (with --run-id, only if it is that run's).\n"
     "A signal may carry --message: what the instance says about a failure, one\n"
     "line of at most 512 bytes (control characters become spaces). Signals and\n"
@@ -157,21 +159,27 @@ state_put_main(int argc, char **argv)
 				r = 0;
 			cJSON_Delete(body);
 		} else if (purpose) {
-			/* One PutItem per instance, in turn on one connection: each
-			 * item is keyed by its own instance's ARN. */
-			r = 0;
+			/* Each item keyed by its own instance's ARN, with no condition:
+			 * one BatchWriteItem for every 25. */
+			cJSON **items = calloc((size_t)n, sizeof(*items));
+
+			r = items ? 0 : err_nomem(&e);
 			for (c = 2; c < n && r == 0; c++) {
 				struct state_put p = { table, pk.p, KIND_TOKEN, purpose, run, NULL, value.p, now };
 
 				if (c > 2 && (r = whoami_pk(&a, &me, &pk, KIND_TOKEN, ops[c], &e)) != 0)
 					break;
 				p.pk = pk.p;
-				if ((body = state_put_body(&p)) == NULL)
+				if ((body = state_put_body(&p)) == NULL ||
+				    (items[c - 2] = cJSON_DetachItemFromObject(body, "Item")) == NULL)
 					r = err_nomem(&e);
-				else
-					r = ddb_call(&a, "PutItem", body, NULL, &e);
 				cJSON_Delete(body);
 			}
+			if (r == 0)
+				r = ddb_batch_put(&a, table, items, (size_t)(n - 2), &e);
+			for (c = 0; items && c < n - 2; c++)
+				cJSON_Delete(items[c]);
+			free(items);
 		} else {
 			struct state_put p = { table, pk.p, kind, kind == KIND_SIGNAL ? ops[2] : NULL, run, message,
 				value.p, now };

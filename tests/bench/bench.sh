@@ -142,7 +142,9 @@ phases() {
 	FILENAME ~ /tooltrace/ {
 		if ($3 == "pool-pop" && !pop) pop = $2 - $1
 		if ($3 == "state-cas" && $(NF-1) == "idle" && $NF == "claimed") {
-			claimed[$(NF-2)] = $2; if (!c0 || $1 < c0) c0 = $1; if ($2 > c1) c1 = $2 }
+			# One state-cas claims every candidate (issue 25): each id on it.
+			for (i = 4; i <= NF - 2; i++) if ($i ~ /^i-/) claimed[$i] = $2
+			if (!c0 || $1 < c0) c0 = $1; if ($2 > c1) c1 = $2 }
 		if ($3 == "state-cas" && $NF == "running") { if (!m0 || $1 < m0) m0 = $1; if ($2 > m1) m1 = $2 }
 		if ($3 == "runner-wait" && !rw1) rw1 = $2
 		next }

@@ -117,7 +117,7 @@ expect 0 "release run 504" env GITHUB_RUN_ID=504 ec2rp-release
 # The phases of a creation (xlarge: its pool is empty).
 cancel_at 505 xlarge "the launch (CreateFleet)" ec2 CreateFleet
 check "what the fleet launched is terminated" wait_for 10 none_running 505
-cancel_at 506 xlarge "the token write" dynamodb PutItem 1
+cancel_at 506 xlarge "the token write (BatchWriteItem)" dynamodb BatchWriteItem
 check "the created instance is terminated" wait_for 10 none_running 506
 check "its record is terminated" [ -z "$(left 506)" ]
 cancel_at 507 xlarge "the mark running" dynamodb UpdateItem

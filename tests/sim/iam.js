@@ -137,6 +137,13 @@ function checks(service, action, body, params, ec2, queues = new Map()) {
       return Object.entries(b.RequestItems || {}).map(([t, r]) => ({ action: 'dynamodb:BatchGetItem', resource: arn.table(t),
         ctx: { 'dynamodb:LeadingKeys': list(r.Keys).map(pk).filter(Boolean) } }));
     }
+    // BatchWriteItem: one check per table, its leading keys those of every
+    // put and delete in it (Service Authorization Reference, DynamoDB:
+    // BatchWriteItem takes dynamodb:LeadingKeys).
+    if (action === 'BatchWriteItem') {
+      return Object.entries(b.RequestItems || {}).map(([t, r]) => ({ action: 'dynamodb:BatchWriteItem', resource: arn.table(t),
+        ctx: { 'dynamodb:LeadingKeys': list(r).map((w) => pk(w && w.PutRequest && w.PutRequest.Item) || pk(w && w.DeleteRequest && w.DeleteRequest.Key)).filter(Boolean) } }));
+    }
     const key = pk(b.Key) || pk(b.Item);
     return [{ action: `dynamodb:${action}`, resource: arn.table(b.TableName || ''), ctx: key ? { 'dynamodb:LeadingKeys': [key] } : {} }];
   }

@@ -269,6 +269,73 @@ test_fresh(void)
 	creds_free(&c);
 }
 
+/* The mode's shared file: taken only while fresh by the margin, only a
+ * private regular file, and what creds_shared_json writes reads back. */
+static void
+test_shared(struct http *h)
+{
+	struct creds c, back;
+	struct buf text = BUF_INIT;
+	struct err e;
+	char path[128];
+	long long now = 1800000000;
+
+	reset();
+	memset(&c, 0, sizeof(c));
+	memset(&back, 0, sizeof(back));
+	snprintf(path, sizeof(path), "%s/shared", dir);
+	put("shared", "{\"Version\":1,\"AccessKeyId\":\"AKIDSHARED\",\"SecretAccessKey\":\"s3cr3t\","
+	    "\"SessionToken\":\"tok\",\"Expiration\":\"2027-01-15T09:20:00Z\","
+	    "\"AccountId\":\"123456789012\",\"Partition\":\"aws\"}");
+	chmod(path, 0600);
+	/* 2027-01-15T09:20:00Z is 1800000000 + 4800 s. */
+	t_inteq(creds_shared_read(&c, path, now, CREDS_SHARED_MIN_SEC), 1, "80 minutes left: taken");
+	t_streq(c.access_key.p, "AKIDSHARED", "its key");
+	t_streq(c.session_token.p, "tok", "its SessionToken (credential_process's name)");
+	t_streq(c.account, "123456789012", "its account");
+	t_streq(c.partition, "aws", "its partition");
+	t_inteq(creds_shared_read(&c, path, now + 4800 - 600, CREDS_SHARED_MIN_SEC), 0, "10 minutes left: not taken");
+	t_ok(c.access_key.len == 0 && c.account[0] == '\0', "and nothing kept of it");
+	t_inteq(creds_shared_read(&c, path, now + 4800 - 900, CREDS_SHARED_RENEW_SEC), 0,
+	    "15 minutes left: due for renewal");
+	chmod(path, 0640);
+	t_inteq(creds_shared_read(&c, path, now, CREDS_SHARED_MIN_SEC), 0, "readable by the group: not taken");
+	chmod(path, 0600);
+	snprintf(path, sizeof(path), "%s/link", dir);
+	if (symlink("shared", path) == 0)
+		t_inteq(creds_shared_read(&c, path, now, CREDS_SHARED_MIN_SEC), 0, "a symbolic link: not taken");
+	snprintf(path, sizeof(path), "%s/none", dir);
+	t_inteq(creds_shared_read(&c, path, now, CREDS_SHARED_MIN_SEC), 0, "no file: not taken");
+	put("bad", "{\"Version\":2,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"B\"}");
+	snprintf(path, sizeof(path), "%s/bad", dir);
+	chmod(path, 0600);
+	t_inteq(creds_shared_read(&c, path, now, CREDS_SHARED_MIN_SEC), 0, "another version: not taken");
+	/* The chain takes the file first, while it is fresh. */
+	snprintf(path, sizeof(path), "%s/shared", dir);
+	setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
+	setenv("AWS_SECRET_ACCESS_KEY", "envsecret", 1);
+	setenv("EC2RP_CREDENTIALS_FILE", path, 1);
+	t_inteq(creds_load(&c, h, NULL, now, &e), 0, "the chain with a shared file");
+	t_streq(c.source, "shared", "takes the file first");
+	t_inteq(creds_load(&c, h, NULL, now + 4500, &e), 0, "the chain with a stale shared file");
+	t_streq(c.source, "environment", "goes on to the environment");
+	unsetenv("EC2RP_CREDENTIALS_FILE");
+	/* What aws-creds writes reads back the same. */
+	t_inteq(creds_shared_read(&c, path, now, CREDS_SHARED_MIN_SEC), 1, "read again");
+	t_inteq(creds_shared_json(&c, &text, &e), 0, "written as JSON");
+	put("again", text.p);
+	snprintf(path, sizeof(path), "%s/again", dir);
+	chmod(path, 0600);
+	t_inteq(creds_shared_read(&back, path, now, CREDS_SHARED_MIN_SEC), 1, "and read back");
+	t_streq(back.secret_key.p, "s3cr3t", "the same secret");
+	t_inteq(back.expires, c.expires, "the same expiry");
+	t_streq(back.account, "123456789012", "the same account");
+	buf_free(&text);
+	creds_free(&c);
+	creds_free(&back);
+	reset();
+}
+
 int
 main(void)
 {
@@ -285,6 +352,7 @@ main(void)
 	test_files(&h);
 	test_nothing(&h);
 	test_fresh();
+	test_shared(&h);
 	test_ini();
 	test_nomem(&h);
 	http_free(&h);
