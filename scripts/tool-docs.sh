@@ -10,6 +10,13 @@ mkdir -p "$out"
 examples() {
 	case $1 in
 	state-init) echo 'state-init --pool ci            # created | updated | unchanged' ;;
+	aws-creds) cat <<'X'
+# a script's own shared lookup, as the modes do it
+d=$(mktemp -d) && trap 'rm -rf "$d"' EXIT
+aws-creds "$d/creds" && export EC2RP_CREDENTIALS_FILE="$d/creds"
+state-scan --state idle | cut -f1 | xargs -r state-get    # no STS or IMDS call of their own
+X
+		;;
 	state-cas) cat <<'X'
 # claim an idle instance for run 42; exit 1 means another run won it
 if state-cas --run-id 42 --threshold-in 900 i-0123456789abcdef0 idle claimed; then echo mine; fi
