@@ -29,6 +29,11 @@ check "no remove token was written" [ -z "$(state-get --consistent --kind token 
 
 # The next run right after: every instance reused, none created.
 f0=$(fleets)
+# The agents' own STS calls (keys other than the operator's) over a whole
+# run: each agent looked its identity up once, at its start, into a file
+# its tools share (aws-creds); before, each signal and token delete asked.
+agent_sts() { sim GET /calls | jq --arg k "$AWS_ACCESS_KEY_ID" '[.[] | select(.action == "GetCallerIdentity" and .key != $k)] | length'; }
+s0=$(agent_sts)
 expect 0 "provision 3 for run 822 right after" env GITHUB_RUN_ID=822 INPUT_INSTANCE_COUNT=3 ec2rp-provision
 sort "$T_OUT" > "$T_TMP/second"
 check "the same 3 instances" cmp -s "$T_TMP/first" "$T_TMP/second"
@@ -38,13 +43,22 @@ check "each runner re-registered under its own name, one registration each" \
 check "now labelled 822" [ "$(sim GET /runners | jq '[.[] | select(.labels | map(.name) | index("822"))] | length')" -eq 3 ]
 check "not 821" [ "$(sim GET /runners | jq '[.[] | select(.labels | map(.name) | index("821"))] | length')" -eq 0 ]
 check "a job of run 822 runs" [ "$(job 822 'echo hi' | head -n 1)" = success ]
+check "a job does not see the agent's credentials file named" [ "$(job 822 'echo "file=${EC2RP_CREDENTIALS_FILE:-none}"' | tail -n 1)" = file=none ]
 expect 0 "release 822" env GITHUB_RUN_ID=822 ec2rp-release
+check "all 3 back in the pool after 822" wait_for 20 pooled large 3
+check "the agents asked STS nothing during run 822 ($(($(agent_sts) - s0)) calls)" [ "$(($(agent_sts) - s0))" -eq 0 ]
+creds_private() {
+	for i in $(cat "$T_TMP/second"); do
+		d=$SIM_DIR/instances/$i/root/run/ec2rp
+		[ "$(stat -c %a "$d")" = 700 ] && [ "$(stat -c %a "$d/aws-credentials")" = 600 ] || return 1
+	done
+}
+check "their credentials file is root's alone (0700 folder, 0600 file)" creds_private
 
 # A message lost from the queue (a provision killed after taking it and
 # before claiming): the idle instance announces itself again, and the next
 # run reuses it instead of creating one.
 in_pool() { [ "$(pool-status large 2>/dev/null | awk -F '\t' '$1 == "class" && $2 == "large" { print $8 }')" -ge "$1" ]; }
-check "all 3 back in the pool after 822" wait_for 20 in_pool 3
 pool-pop --resource-class large --max 10 --wait 2 > "$T_TMP/taken" 2>/dev/null # unchecked: counted below
 check "their messages taken, no claim made ($(lines "$T_TMP/taken") taken)" [ "$(cut -f1 "$T_TMP/taken" | sort -u | wc -l)" -eq 3 ]
 check "announced again within two intervals" wait_for 10 in_pool 3
