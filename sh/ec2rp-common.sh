@@ -320,6 +320,7 @@ cas_ids() {
 # AWK_CASLINE: an awk condition, true when $1, $2 and $3 make a line that
 # state-cas --each takes for -> terminated: an instance id, a live state,
 # a run id or '-' (no interval expressions: mawk).
+# shellcheck disable=SC2016 # awk's fields, not the shell's
 AWK_CASLINE='$1 ~ /^i-[0-9a-f]+$/ && (length($1) == 10 || length($1) == 19) && $2 ~ /^(created|running|idle|claimed)$/ && ($3 == "-" || ($3 ~ /^[A-Za-z0-9_.-]+$/ && length($3) <= 64))'
 
 # cas_each LIST OUT: one state-cas --each LIST terminated (LIST's lines:
