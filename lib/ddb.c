@@ -161,36 +161,36 @@ fail:
 	return -1;
 }
 
-int
-ddb_batch_put(struct aws *a, const char *table, cJSON *const *items, size_t n, struct err *e)
+/* BatchWriteItem of the write requests made by req(ctx, i) for i in
+ * [0..n), 25 a call, unprocessed ones sent again after a backoff. */
+static int
+batch_write(struct aws *a, const char *table, cJSON *(*req)(const void *, size_t), const void *ctx, size_t n,
+    struct err *e)
 {
 	size_t at = 0, i;
 	cJSON *pending = NULL;
 	int rounds = 0;
 
 	while (at < n || pending) {
-		cJSON *body = cJSON_CreateObject(), *req, *reqs, *resp = NULL, *un;
+		cJSON *body = cJSON_CreateObject(), *ri, *reqs, *resp = NULL, *un;
 
-		req = body ? cJSON_AddObjectToObject(body, "RequestItems") : NULL;
+		ri = body ? cJSON_AddObjectToObject(body, "RequestItems") : NULL;
 		if (pending) {
 			reqs = pending;
 			pending = NULL;
 		} else {
 			reqs = cJSON_CreateArray();
 			for (i = 0; reqs && i < DDB_BATCH_PUTS && at < n; i++, at++) {
-				cJSON *w = cJSON_CreateObject(), *pr = cJSON_AddObjectToObject(w, "PutRequest");
-				cJSON *it = cJSON_Duplicate(items[at], 1);
+				cJSON *w = req(ctx, at);
 
-				if (pr == NULL || it == NULL || !cJSON_AddItemToObject(pr, "Item", it) ||
-				    !cJSON_AddItemToArray(reqs, w)) {
-					cJSON_Delete(it);
+				if (w == NULL || !cJSON_AddItemToArray(reqs, w)) {
 					cJSON_Delete(w);
 					cJSON_Delete(reqs);
 					reqs = NULL;
 				}
 			}
 		}
-		if (req == NULL || reqs == NULL || !cJSON_AddItemToObject(req, table, reqs)) {
+		if (ri == NULL || reqs == NULL || !cJSON_AddItemToObject(ri, table, reqs)) {
 			cJSON_Delete(reqs);
 			cJSON_Delete(body);
 			return err_nomem(e);
@@ -217,4 +217,48 @@ ddb_batch_put(struct aws *a, const char *table, cJSON *const *items, size_t n, s
 		cJSON_Delete(resp);
 	}
 	return 0;
+}
+
+/* {"PutRequest": {"Item": items[i]}}, the item copied. */
+static cJSON *
+put_req(const void *ctx, size_t i)
+{
+	cJSON *const *items = ctx;
+	cJSON *w = cJSON_CreateObject(), *pr = cJSON_AddObjectToObject(w, "PutRequest");
+	cJSON *it = cJSON_Duplicate(items[i], 1);
+
+	if (pr == NULL || it == NULL || !cJSON_AddItemToObject(pr, "Item", it)) {
+		cJSON_Delete(it);
+		cJSON_Delete(w);
+		return NULL;
+	}
+	return w;
+}
+
+/* {"DeleteRequest": {"Key": {"pk": {"S": pks[i]}}}}. */
+static cJSON *
+delete_req(const void *ctx, size_t i)
+{
+	const char *const *pks = ctx;
+	cJSON *w = cJSON_CreateObject(), *dr = cJSON_AddObjectToObject(w, "DeleteRequest");
+	cJSON *k = key(pks[i]);
+
+	if (dr == NULL || k == NULL || !cJSON_AddItemToObject(dr, "Key", k)) {
+		cJSON_Delete(k);
+		cJSON_Delete(w);
+		return NULL;
+	}
+	return w;
+}
+
+int
+ddb_batch_put(struct aws *a, const char *table, cJSON *const *items, size_t n, struct err *e)
+{
+	return batch_write(a, table, put_req, items, n, e);
+}
+
+int
+ddb_batch_delete(struct aws *a, const char *table, const char *const *pks, size_t n, struct err *e)
+{
+	return batch_write(a, table, delete_req, pks, n, e);
 }

@@ -29,6 +29,13 @@ int ddb_batch_get(struct aws *a, const char *table, const char *const *pks, size
  * needs none (an instance's token, keyed by its own ARN). 0, or -1. */
 #define DDB_BATCH_PUTS 25
 int ddb_batch_put(struct aws *a, const char *table, cJSON *const *items, size_t n, struct err *e);
+/* BatchWriteItem of DeleteRequests for the records with partition keys
+ * pks[0..n), 25 a call, as ddb_batch_put. Unconditional as every batch
+ * write is: for records whose delete needs no condition (an instance's
+ * signal, heartbeat and token once it is gone). Keys must not repeat
+ * within a call (DynamoDB refuses the call). 0, or -1: the keys of the
+ * calls before the failed one are deleted, the rest may not be. */
+int ddb_batch_delete(struct aws *a, const char *table, const char *const *pks, size_t n, struct err *e);
 /* Scan with an optional filter (expression, names and values may be NULL),
  * all pages, strongly consistent. *items gets an array. */
 int ddb_scan(struct aws *a, const char *table, const char *filter, const cJSON *names,

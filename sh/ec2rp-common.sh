@@ -316,3 +316,36 @@ cas_ids() {
 		printf '%s\t%s\n' "$_cx" "$?" > "$_co"
 	fi
 }
+
+# AWK_CASLINE: an awk condition, true when $1, $2 and $3 make a line that
+# state-cas --each takes for -> terminated: an instance id, a live state,
+# a run id or '-' (no interval expressions: mawk).
+# shellcheck disable=SC2016 # awk's fields, not the shell's
+AWK_CASLINE='$1 ~ /^i-[0-9a-f]+$/ && (length($1) == 10 || length($1) == 19) && $2 ~ /^(created|running|idle|claimed)$/ && ($3 == "-" || ($3 ~ /^[A-Za-z0-9_.-]+$/ && length($3) <= 64))'
+
+# cas_each LIST OUT: one state-cas --each LIST terminated (LIST's lines:
+# id, from-state, run id or '-'), each its own conditional write. OUT gets
+# "id<TAB>code" for every line of LIST: state-cas's, or, for a line it
+# printed nothing for (it failed as a whole), its exit code. Nothing to do
+# for an empty LIST.
+cas_each() {
+	: > "$2"
+	[ -s "$1" ] || return 0
+	state-cas --each "$1" terminated > "$2.raw" < /dev/null
+	_es=$?
+	awk -F '\t' -v st="$_es" 'FILENAME == ARGV[1] { rc[$1] = $2; next }
+		{ print $1 "\t" (($1 in rc) ? rc[$1] : (st > 1 ? st : 5)) }' "$2.raw" "$1" > "$2"
+}
+
+# forget_ids ID...: deletes each one's signal, heartbeat and token with one
+# state-put (a BatchWriteItem for every 8 ids; one id: its DeleteItems);
+# warns for each it could not.
+forget_ids() {
+	[ $# -gt 0 ] || return 0
+	_fo=$(state-put delete "$@" < /dev/null)
+	_fs=$?
+	[ $# -gt 1 ] || _fo="$1$TAB$_fs"
+	printf '%s\n' "$_fo" | awk -F '\t' -v ids="$*" 'NF == 2 { rc[$1] = $2 }
+		END { n = split(ids, a, " "); for (i = 1; i <= n; i++) if (rc[a[i]] != "0") print a[i] }' |
+		while IFS= read -r _fi; do warn "$_fi: could not delete its signal and heartbeat"; done
+}

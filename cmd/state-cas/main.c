@@ -4,8 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "caslist.h"
 #include "cli.h"
 #include "ddb.h"
+#include "file.h"
 #include "log.h"
 #include "names.h"
 #include "poolmsg.h"
@@ -16,6 +18,7 @@
 
 static const char help[] =
     "usage: state-cas [options] INSTANCE-ID... FROM TO\n"
+    "       state-cas [options] --each FILE TO\n"
     "Moves the instance's record from state FROM to TO with one conditional\n"
     "write (docs/state-model.md). FROM 'none' creates the record. Transitions:\n"
     "  none->created  created->running  claimed->running  running->idle\n"
@@ -41,6 +44,9 @@ static const char help[] =
     "at once; prints INSTANCE-ID<TAB>CODE for each, in the order given: the\n"
     "exit code a call for that id alone would have had (a failure's reason goes\n"
     "to stderr).\n"
+    "--each FILE: a move a line of FILE ('-': stdin), ID<TAB>FROM<TAB>RUN (RUN '-'\n"
+    "for none), each the write 'state-cas --run-id RUN ID FROM TO' sends, over the\n"
+    "same connections, with the same output; one bad line: exit 2, nothing sent.\n"
     "Exit: 0 moved (all of them), 1 the condition failed (lost the race; with\n"
     "several ids: some lost, none failed), 2 bad usage (nothing sent), 3 refused,\n"
     "4 retries exhausted, 5 local failure (with several ids: the worst failure).\n";
@@ -67,8 +73,7 @@ applied(struct aws *a, const struct state_cas *c)
 
 /* Many ids: one move each, over a few connections at once. */
 struct batch {
-	const struct state_cas *cas; /* the move; its id is each item's */
-	char **ids;
+	const struct state_cas *cas; /* each item's move */
 	int *rc;                     /* per id: 0 moved, 1 lost, else the exit code */
 	struct aws *aws;             /* per worker */
 	int *ready;                  /* per worker: 1 set up, -1 could not be */
@@ -100,7 +105,7 @@ static void
 move_one(void *ctx, size_t i, int w)
 {
 	struct batch *b = ctx;
-	struct state_cas cas = *b->cas;
+	struct state_cas cas = b->cas[i];
 	struct err e;
 	int r;
 
@@ -110,7 +115,6 @@ move_one(void *ctx, size_t i, int w)
 		b->rc[i] = ERR_LOCAL;
 		return;
 	}
-	cas.id = b->ids[i];
 	r = move(&b->aws[w], &cas, &e);
 	if (r < 0) {
 		log_msg(LOG_ERROR, "%s: unable to change the state: %s", cas.id, e.msg);
@@ -119,14 +123,14 @@ move_one(void *ctx, size_t i, int w)
 	b->rc[i] = r;
 }
 
-/* Moves ids[0..n) alike; prints each one's result. The exit code: 0 all
- * moved, 1 some lost and none failed, else the worst failure. */
+/* Makes the moves cas[0..n); prints each one's result. The exit code: 0
+ * all moved, 1 some lost and none failed, else the worst failure. */
 static int
-move_all(const struct state_cas *cas, char **ids, int n)
+move_all(const struct state_cas *cas, int n)
 {
 	struct aws aws[PAR_MAX];
 	int ready[PAR_MAX] = { 0 };
-	struct batch b = { cas, ids, NULL, aws, ready };
+	struct batch b = { cas, NULL, aws, ready };
 	int i, worst = 0;
 
 	if ((b.rc = calloc((size_t)n, sizeof(*b.rc))) == NULL) {
@@ -138,12 +142,75 @@ move_all(const struct state_cas *cas, char **ids, int n)
 		if (ready[i] > 0)
 			aws_free(&aws[i]);
 	for (i = 0; i < n; i++) {
-		printf("%s\t%d\n", ids[i], b.rc[i]);
+		printf("%s\t%d\n", cas[i].id, b.rc[i]);
 		if (b.rc[i] > worst)
 			worst = b.rc[i];
 	}
 	free(b.rc);
 	return worst;
+}
+
+/* The same move for ids[0..n). */
+static int
+move_ids(const struct state_cas *cas, char **ids, int n)
+{
+	struct state_cas *each = calloc((size_t)n, sizeof(*each));
+	int i, r;
+
+	if (each == NULL) {
+		log_msg(LOG_ERROR, "out of memory");
+		return ERR_LOCAL;
+	}
+	for (i = 0; i < n; i++) {
+		each[i] = *cas;
+		each[i].id = ids[i];
+	}
+	r = move_all(each, n);
+	free(each);
+	return r;
+}
+
+/* The moves of the list in path ('-': stdin), each with its own id,
+ * from-state and run id and cas's other fields; every line is checked
+ * before the first is sent. */
+static int
+move_each(const struct state_cas *cas, const char *path)
+{
+	struct buf text = BUF_INIT;
+	struct caslist_move *m = NULL;
+	struct state_cas *each = NULL;
+	struct err e;
+	size_t n = 0, i;
+	int r;
+
+	/* A line is at most 96 bytes (an id of 19, a state, a run id of 64). */
+	r = strcmp(path, "-") ? file_read(path, CASLIST_MAX * 100, "--each", &text, &e)
+	                      : file_read_stream(stdin, CASLIST_MAX * 100, "--each", &text, &e);
+	if (r == 0)
+		r = caslist_parse(text.p, cas->to, &m, &n, &e);
+	for (i = 0; r == 0 && i < n; i++)
+		if (m[i].from == ST_NONE && cas->to == ST_IDLE && cas->repository) {
+			r = -1;
+			err_set(&e, ERR_INPUT, "line %zu: none -> idle is a warm instance: no --repository", i + 1);
+		}
+	if (r == 0 && n > 0 && (each = calloc(n, sizeof(*each))) == NULL)
+		r = err_nomem(&e);
+	if (r) {
+		buf_free(&text);
+		free(m);
+		return e.cls == ERR_INPUT ? cli_usage("--each %.200s: %s", path, e.msg) : cli_fail(&e, "read --each");
+	}
+	for (i = 0; i < n; i++) {
+		each[i] = *cas;
+		each[i].id = m[i].id;
+		each[i].from = m[i].from;
+		each[i].run_id = m[i].run_id;
+	}
+	r = n ? move_all(each, (int)n) : 0;
+	free(each);
+	free(m);
+	buf_free(&text);
+	return r;
 }
 
 int
@@ -154,9 +221,9 @@ state_cas_main(int argc, char **argv)
 		{ "threshold", required_argument, 0, 't' }, { "resource-class", required_argument, 0, 'c' },
 		{ "instance-type", required_argument, 0, 'y' }, { "usage-class", required_argument, 0, 'u' },
 		{ "pool", required_argument, 0, 'p' }, { "repository", required_argument, 0, 'R' },
-		{ "same-repository", no_argument, 0, 'S' }, { 0, 0, 0, 0 } };
+		{ "same-repository", no_argument, 0, 'S' }, { "each", required_argument, 0, 'e' }, { 0, 0, 0, 0 } };
 	struct state_cas cas;
-	const char *pool_opt = NULL;
+	const char *pool_opt = NULL, *each = NULL, *from_s = "FROM", *to_s;
 	long long v, in_sec = -1, at = -1;
 	struct aws a;
 	struct err e;
@@ -204,34 +271,45 @@ state_cas_main(int argc, char **argv)
 		case 'S':
 			cas.same_repository = 1;
 			break;
+		case 'e':
+			each = optarg;
+			break;
 		default:
 			if (cli_option(c, argv, opts, &pool_opt, NULL))
 				return ERR_INPUT;
 		}
 	}
-	if (argc - optind < 3)
+	if (each && argc - optind != 1)
+		return cli_usage("expected --each FILE TO (FILE gives the ids, their from-states and run ids)");
+	if (each && cas.run_id)
+		return cli_usage("--each takes each id's run id from FILE: no --run-id");
+	if (!each && argc - optind < 3)
 		return cli_usage("expected INSTANCE-ID... FROM TO");
+	to_s = argv[argc - 1];
+	cas.to = state_parse(to_s);
 	nids = argc - optind - 2;
-	cas.id = argv[optind];
-	cas.from = state_parse(argv[argc - 2]);
-	cas.to = state_parse(argv[argc - 1]);
-	for (c = optind; c < argc - 2; c++)
-		if (!names_instance_id(argv[c]))
-			return cli_usage("invalid instance id: expected i- and 8 or 17 hex digits");
+	if (!each) {
+		from_s = argv[argc - 2];
+		cas.id = argv[optind];
+		cas.from = state_parse(from_s);
+		for (c = optind; c < argc - 2; c++)
+			if (!names_instance_id(argv[c]))
+				return cli_usage("invalid instance id: expected i- and 8 or 17 hex digits");
+	}
 	if (cas.from < 0 || cas.to < 0)
 		return cli_usage("unknown state: use none, created, running, idle, claimed, terminated");
-	if (!state_allowed(cas.from, cas.to))
-		return cli_usage("no such transition: %s -> %s", argv[argc - 2], argv[argc - 1]);
-	if (cas.from == ST_NONE && cas.to == ST_IDLE && (cas.run_id || cas.repository))
+	/* With --each, these three are each line's (lib/caslist.h). */
+	if (!each && !state_allowed(cas.from, cas.to))
+		return cli_usage("no such transition: %s -> %s", from_s, to_s);
+	if (!each && cas.from == ST_NONE && cas.to == ST_IDLE && (cas.run_id || cas.repository))
 		return cli_usage("none -> idle is a warm instance: no --run-id, no --repository");
-	if (cas.run_id == NULL && cas.to != ST_TERMINATED && cas.to != ST_CREATED && cas.from != ST_NONE)
-		return cli_usage("--run-id is required for %s -> %s", argv[argc - 2], argv[argc - 1]);
+	if (!each && cas.run_id == NULL && cas.to != ST_TERMINATED && cas.to != ST_CREATED && cas.from != ST_NONE)
+		return cli_usage("--run-id is required for %s -> %s", from_s, to_s);
 	/* A forgotten threshold would default to now: a record expired at birth. */
 	if (in_sec >= 0 && at >= 0)
 		return cli_usage("give --threshold-in or --threshold, not both");
 	if (in_sec < 0 && at < 0 && cas.to != ST_TERMINATED)
-		return cli_usage("--threshold-in or --threshold is required for %s -> %s", argv[argc - 2],
-		    argv[argc - 1]);
+		return cli_usage("--threshold-in or --threshold is required for %s -> %s", from_s, to_s);
 	if (cas.repository && cas.to == ST_RUNNING)
 		return cli_usage("--repository goes with none -> created, idle -> claimed, -> idle or -> terminated");
 	if (cas.same_repository && (cas.to != ST_CLAIMED || cas.repository == NULL))
@@ -242,8 +320,10 @@ state_cas_main(int argc, char **argv)
 		return ERR_INPUT;
 	cas.now = cli_now();
 	cas.threshold = at >= 0 ? at : cas.now + (in_sec > 0 ? in_sec : 0);
+	if (each)
+		return move_each(&cas, each);
 	if (nids > 1)
-		return move_all(&cas, argv + optind, nids);
+		return move_ids(&cas, argv + optind, nids);
 	if (aws_init(&a, "dynamodb", &e))
 		return cli_fail(&e, "set up DynamoDB");
 	r = move(&a, &cas, &e);

@@ -21,7 +21,7 @@ static const char help[] =
     "       state-put [--pool NAME] config NAME      (the value is read from stdin)\n"
     "       state-put [--pool NAME] token registration --run-id RUN INSTANCE-ID...\n"
     "                                                (the token is read from stdin)\n"
-    "       state-put [--pool NAME] delete INSTANCE-ID\n"
+    "       state-put [--pool NAME] delete INSTANCE-ID...\n"
     "       state-put [--pool NAME] delete-token INSTANCE-ID [--run-id RUN]\n"
     "Writes one record: a signal (e.g. registered, deregistered) with its run id\n"
     "and time, a heartbeat, or a configuration value (secrets such as tokens come\n"
@@ -30,12 +30,65 @@ static const char help[] =
     "only that instance's role can read (docs/security.md); it expires by TTL\n"
     "after an hour. The copies go 25 a call (BatchWriteItem: unconditional,\n"
     "as each is the instance's own item). delete removes an instance's signal, heartbeat and token;\n"
+    "for several ids, 8 ids (24 items) a BatchWriteItem, printing INSTANCE-ID<TAB>CODE\n"
+    "for each in the order given (the exit code of its call; one id: three DeleteItem);\n"
     "delete-token only its token (with --run-id, only if it is that run's).\n"
     "A signal may carry --message: what the instance says about a failure, one\n"
     "line of at most 512 bytes (control characters become spaces). Signals and\n"
     "heartbeats expire by TTL after a day. A config value or a token is one\n"
     "line of text (a final newline is dropped), at most 64 KiB.\n"
     "Exit: 0 done, 2 bad usage, 3 refused, 4 retries exhausted, 5 local failure.\n";
+
+/* Instances a delete of several sends in one BatchWriteItem: their three
+ * items each stay within the API's 25, so a call's result is theirs. */
+#define DELETE_IDS (DDB_BATCH_PUTS / 3)
+
+/* Deletes the signal, heartbeat and token of ids[0..n), DELETE_IDS a call;
+ * prints each id's code. The exit code: 0, or the worst failure. */
+static int
+delete_all(struct aws *a, struct whoami *me, const char *table, char **ids, int n)
+{
+	static const int kinds[3] = { KIND_SIGNAL, KIND_HEARTBEAT, KIND_TOKEN };
+	char **pks = calloc((size_t)n * 3, sizeof(*pks));
+	struct buf pk = BUF_INIT;
+	struct err e;
+	int i, k, at, rc, worst = 0;
+
+	for (i = 0; pks && i < n * 3; i++) {
+		if (whoami_pk(a, me, &pk, kinds[i % 3], ids[i / 3], &e))
+			break;
+		if ((pks[i] = strdup(pk.p)) == NULL) {
+			err_nomem(&e);
+			break;
+		}
+	}
+	buf_free(&pk);
+	if (pks == NULL || i < n * 3) {
+		if (pks == NULL)
+			err_nomem(&e);
+		for (k = 0; pks && k < i; k++)
+			free(pks[k]);
+		free(pks);
+		return cli_fail(&e, "delete the records");
+	}
+	for (at = 0; at < n; at += DELETE_IDS) {
+		int m = n - at < DELETE_IDS ? n - at : DELETE_IDS;
+
+		rc = 0;
+		if (ddb_batch_delete(a, table, (const char *const *)pks + at * 3, (size_t)m * 3, &e)) {
+			log_msg(LOG_ERROR, "unable to delete the records of %s and %d more: %s", ids[at], m - 1, e.msg);
+			rc = e.cls >= ERR_INPUT && e.cls <= ERR_LOCAL ? (int)e.cls : ERR_LOCAL;
+		}
+		for (k = at; k < at + m; k++)
+			printf("%s\t%d\n", ids[k], rc);
+		if (rc > worst)
+			worst = rc;
+	}
+	for (i = 0; i < n * 3; i++)
+		free(pks[i]);
+	free(pks);
+	return worst;
+}
 
 /* DeleteItem of the record pk. */
 static int
@@ -85,7 +138,7 @@ state_put_main(int argc, char **argv)
 		n = argc - optind;
 		if (n < 2)
 			return cli_usage("expected: signal ID SIGNAL | heartbeat ID | config NAME | token PURPOSE ID... | "
-					 "delete ID | delete-token ID");
+					 "delete ID... | delete-token ID");
 		what = ops[0];
 		if ((table = cli_pool(pool_opt)) == NULL)
 			return ERR_INPUT;
@@ -126,6 +179,20 @@ state_put_main(int argc, char **argv)
 			if (n != 3 || !names_instance_id(ops[1]) || !names_signal(ops[2]))
 				return cli_usage("signal takes an instance id and a SIGNAL of a-z 0-9 -");
 			kind = KIND_SIGNAL;
+		} else if (strcmp(what, "delete") == 0 && n > 2) {
+			/* A BatchWriteItem refuses a key twice in one call. */
+			for (c = 1; c < n; c++) {
+				if (!names_instance_id(ops[c]))
+					return cli_usage("invalid instance id '%.40s'", ops[c]);
+				for (r = 1; r < c; r++)
+					if (strcmp(ops[r], ops[c]) == 0)
+						return cli_usage("instance id %s given twice", ops[c]);
+			}
+			if (aws_init(&a, "dynamodb", &e))
+				return cli_fail(&e, "set up DynamoDB");
+			r = delete_all(&a, &me, table, ops + 1, n - 1);
+			aws_free(&a);
+			return r;
 		} else if (strcmp(what, "heartbeat") == 0 || strcmp(what, "delete") == 0 ||
 		    strcmp(what, "delete-token") == 0) {
 			if (n != 2 || !names_instance_id(ops[1]))
