@@ -18,6 +18,9 @@
 # SIM_RUNNER_START_SEC ("S" or "MIN-MAX"): how long the listener takes to
 # start and open its session before it is online (unset: at once).
 set -u
+# When it started: the listener's start (to "Listening for Jobs") is the
+# runner's own time, traced for make bench.
+[ -z "${SIM_RUNNER_TRACE:-}" ] || started=$(date +%s%N)
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/timing.sh"
 # The listener's environment takes .env's NAME=VALUE lines (actions/runner
@@ -144,6 +147,7 @@ stop() {
 trap stop TERM INT
 
 take "${SIM_RUNNER_START_SEC:-}"
+[ -z "${SIM_RUNNER_TRACE:-}" ] || trace "$started" start "$(printf '%s' "$conf" | sed -n 's/.*"agentName": *"\([^"]*\)".*/\1/p')"
 echo "Listening for Jobs"
 while :; do
 	if [ -n "$job_pid" ] && [ -f "$state.status" ]; then
