@@ -117,11 +117,44 @@ function proxy(port, req, body, res, dropAnswer) {
   up.end(body);
 }
 
-// DynamoDB's TTL operations, which dynalite 4 lacks, answered here.
-function ttlOp(target, body, res) {
+// dynalite's own DescribeTable of the table: { status, body } (the
+// request's headers pass its signature-format checks, all it checks).
+function describeTable(port, req, name) {
+  return new Promise((resolve) => {
+    const body = Buffer.from(JSON.stringify({ TableName: name }));
+    const headers = Object.assign({}, req.headers, { host: `127.0.0.1:${port}`, 'content-length': body.length,
+      'x-amz-target': 'DynamoDB_20120810.DescribeTable' });
+    const up = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/', headers }, (r) => {
+      let t = '';
+      r.on('data', (c) => { t += c; });
+      r.on('end', () => resolve({ status: r.statusCode, body: t }));
+    });
+    up.on('error', () => resolve({ status: 502, body: '' }));
+    up.end(body);
+  });
+}
+
+// DynamoDB's TTL operations, which dynalite 4 lacks, answered here. Both
+// answer ResourceNotFoundException for a table that does not exist or is
+// not ACTIVE (API Reference, DescribeTimeToLive and UpdateTimeToLive,
+// Errors); a table deleted loses its TTL setting with it.
+async function ttlOp(port, req, target, body, res) {
   let b;
   try { b = JSON.parse(body.toString()); } catch (e) { return jsonError(res, 400, 'SerializationException', 'Malformed JSON', 'dynamodb'); }
   const send = (o) => { res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0', date: new Date(clock()).toUTCString() }); res.end(JSON.stringify(o)); };
+  // The table's name checked as DynamoDB checks it (dynalite's answer passed
+  // on), then whether it exists and is ACTIVE.
+  const d = await describeTable(port, req, b.TableName);
+  let active = false;
+  try { active = d.status === 200 && JSON.parse(d.body).Table.TableStatus === 'ACTIVE'; } catch (e) { /* not found */ }
+  if (d.status !== 200 && !/ResourceNotFoundException/.test(d.body)) {
+    res.writeHead(d.status, { 'content-type': 'application/x-amz-json-1.0', date: new Date(clock()).toUTCString() });
+    return res.end(d.body);
+  }
+  if (!active) {
+    ttl.delete(b.TableName);
+    return jsonError(res, 400, 'ResourceNotFoundException', 'Requested resource not found', 'dynamodb');
+  }
   if (target.endsWith('.UpdateTimeToLive')) {
     const s = b.TimeToLiveSpecification || {};
     if (!b.TableName || !s.AttributeName || typeof s.Enabled !== 'boolean') return jsonError(res, 400, 'ValidationException', 'TableName and TimeToLiveSpecification are required', 'dynamodb');
@@ -331,7 +364,9 @@ async function main() {
     if (denied) return err(denied.status, denied.code, denied.message);
     if (service === 'dynamodb') {
       if (dropAnswer) done(0, 'answer-dropped'); else done(200);
-      if (action === 'UpdateTimeToLive' || action === 'DescribeTimeToLive') return ttlOp(target, body, res);
+      if (action === 'UpdateTimeToLive' || action === 'DescribeTimeToLive') return ttlOp(ddbPort, req, target, body, res);
+      // The TTL setting goes with its table.
+      if (action === 'DeleteTable') { try { ttl.delete(JSON.parse(body.toString()).TableName); } catch (e) { /* dynalite answers the malformed */ } }
       if (unprocessed && action === 'BatchGetItem' && !dropAnswer) return batchGetPartly(ddbPort, req, body, res);
       return proxy(ddbPort, req, body, res, dropAnswer);
     }

@@ -61,13 +61,28 @@ test('a body changed after signing is rejected', async () => {
 });
 
 test('DynamoDB TTL is answered in front of dynalite', async () => {
-  await ddb('CreateTable', { TableName: 't', AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' });
-  let r = await ddb('DescribeTimeToLive', { TableName: 't' });
+  // A table that does not exist: ResourceNotFoundException, as DynamoDB
+  // answers both (API Reference, "Errors"), not DISABLED.
+  let n = await ddb('DescribeTimeToLive', { TableName: 'ttl-t' });
+  assert.strictEqual(n.status, 400);
+  assert.match(JSON.parse(n.body).__type, /ResourceNotFoundException$/);
+  n = await ddb('UpdateTimeToLive', { TableName: 'ttl-t', TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true } });
+  assert.match(JSON.parse(n.body).__type, /ResourceNotFoundException$/);
+  // A name DynamoDB refuses (under 3 characters): its ValidationException.
+  n = await ddb('DescribeTimeToLive', { TableName: 't' });
+  assert.match(JSON.parse(n.body).__type, /ValidationException$/);
+  await ddb('CreateTable', { TableName: 'ttl-t', AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' });
+  let r = await ddb('DescribeTimeToLive', { TableName: 'ttl-t' });
   assert.strictEqual(JSON.parse(r.body).TimeToLiveDescription.TimeToLiveStatus, 'DISABLED');
-  r = await ddb('UpdateTimeToLive', { TableName: 't', TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true } });
+  r = await ddb('UpdateTimeToLive', { TableName: 'ttl-t', TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true } });
   assert.strictEqual(r.status, 200);
-  r = await ddb('DescribeTimeToLive', { TableName: 't' });
+  r = await ddb('DescribeTimeToLive', { TableName: 'ttl-t' });
   assert.strictEqual(JSON.parse(r.body).TimeToLiveDescription.TimeToLiveStatus, 'ENABLED');
+  // Deleted and made again: the setting went with the table.
+  await ddb('DeleteTable', { TableName: 'ttl-t' });
+  await ddb('CreateTable', { TableName: 'ttl-t', AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' });
+  r = await ddb('DescribeTimeToLive', { TableName: 'ttl-t' });
+  assert.strictEqual(JSON.parse(r.body).TimeToLiveDescription.TimeToLiveStatus, 'DISABLED');
 });
 
 test('SQS JSON protocol round trip', async () => {
