@@ -54,3 +54,15 @@ wakeq_delete_body(const char *url)
 	}
 	return b;
 }
+
+int
+wakeq_url(struct buf *out, const char *known, const char *pool, const char *id)
+{
+	const char *name = strrchr(known, '/');
+	char was[20];
+
+	if (name == NULL || !wakeq_id_of(known, pool, was) || !names_instance_id(id))
+		return -1;
+	buf_reset(out);
+	return buf_addf(out, "%.*s%s-wake-%s", (int)(name + 1 - known), known, pool, id);
+}

@@ -23,6 +23,17 @@ cJSON *wakeq_list_body(const char *pool, int max, const char *next);
  * the same way: nothing is written). */
 int wakeq_id_of(const char *url, const char *pool, char *id);
 
+/* The URL of id's wake queue from known, the URL SQS gave for another wake
+ * queue of the pool: the same scheme, host and account path, the last
+ * segment "POOL-wake-ID". The SQS Developer Guide ("Amazon SQS queue and
+ * message identifiers") shows a URL as https://sqs.REGION.amazonaws.com/
+ * ACCOUNT/NAME and names a queue by the segment after the account; known is
+ * taken from SQS's answer, never built from the region or account, so the
+ * parts SQS chooses are SQS's own. A caller sends to it and asks
+ * GetQueueUrl after all when SQS refuses it. 0, or -1 when known is no
+ * wake queue URL of pool (nothing written) or out of memory. */
+int wakeq_url(struct buf *out, const char *known, const char *pool, const char *id);
+
 /* The answer's NextToken, pointing into resp; NULL on the last page. */
 const char *wakeq_next(const cJSON *resp);
 

@@ -39,6 +39,11 @@ state-scan --run-id 42 --state running | cut -f1               # the run's insta
 state-scan --expired | while IFS="$(printf '\t')" read -r id state run _; do echo "$id expired while $state"; done
 X
 		;;
+	state-run) cat <<'X'
+state-run add --ttl-in 90000 42 i-0123456789abcdef0      # before the claim that could make it run 42's
+state-run get 42 42-2 | cut -f2 | xargs state-get --consistent --kind instance   # the runs' records, by key
+X
+		;;
 	state-watch) echo 'run=$(state-watch "$(imds-get meta-data/instance-id)" --for run-id)   # the agent waits for work' ;;
 	runner-wait) echo 'runner-wait --run-id 42 --signal registered --timeout 120 $(state-scan --run-id 42 | cut -f1) || echo "some did not register"' ;;
 	pool-init) echo 'ec2-launch --list-classes | xargs pool-init             # one queue per class' ;;

@@ -14,6 +14,7 @@
 #include "sqs.h"
 #include "sqsbatch.h"
 #include "tools.h"
+#include "wakeq.h"
 
 static const char help[] =
     "usage: pool-push --resource-class CLASS [options] INSTANCE-ID...\n"
@@ -27,7 +28,10 @@ static const char help[] =
     "  --resource-class C    the class (1-32 of a-z 0-9 -), required without --wake\n"
     "  --wake                one message to each instance's own wake queue\n"
     "                        (POOL-wake-ID, which its agent long-polls), over up\n"
-    "                        to 8 connections at once; the class is wake-ID\n"
+    "                        to 8 connections at once; the class is wake-ID.\n"
+    "                        One GetQueueUrl: the other queues' URLs are that\n"
+    "                        answer's with the queue name changed; a URL SQS\n"
+    "                        refuses is asked for (GetQueueUrl) after all\n"
     "  --instance-type T     the instances' type, e.g. m5.xlarge (pool-pop filters on it)\n"
     "  --usage-class U       spot or on-demand (pool-pop filters on it)\n"
     "  --repository R        OWNER/NAME of the run that had them (pool-pop filters on it)\n"
@@ -49,6 +53,8 @@ struct wake {
 	int *rc, *sent;    /* per id */
 	struct aws *aws;   /* per worker */
 	int *ready;        /* per worker: 1 set up, -1 could not be */
+	const char *known; /* a wake queue's URL as SQS gave it, or NULL */
+	int *done;         /* per id: settled while the URL was learnt */
 };
 
 /* One JSON line; the message id is SQS's, so it is escaped. */
@@ -138,10 +144,26 @@ wake_one(void *ctx, size_t i, int w)
 		k->rc[i] = ERR_LOCAL;
 		return;
 	}
+	if (k->done[i])
+		return;
 	snprintf(m.rclass, sizeof(m.rclass), "wake-%s", k->ids[i]);
-	r = sqs_queue_url(&k->aws[w], k->pool, m.rclass, &url, &e);
-	if (r == 0)
+	/* The URL from the one SQS gave for another wake queue; refused, the
+	 * queue's own GetQueueUrl after all (the guide's way to a URL). */
+	r = k->known ? wakeq_url(&url, k->known, k->pool, k->ids[i]) : -1;
+	if (r == 0) {
 		r = send_batch(&k->aws[w], url.p, &m, k->ids + i, 1, k->delay, k->json, &k->sent[i], &e);
+		if (r < 0 && e.cls == ERR_PERMANENT) {
+			log_msg(LOG_DEBUG, "%s: its wake queue's URL was refused (%s): asking SQS for it", k->ids[i], e.msg);
+			r = -1;
+		} else {
+			r = r < 0 ? -2 : r;
+		}
+	}
+	if (r == -1) {
+		r = sqs_queue_url(&k->aws[w], k->pool, m.rclass, &url, &e);
+		if (r == 0)
+			r = send_batch(&k->aws[w], url.p, &m, k->ids + i, 1, k->delay, k->json, &k->sent[i], &e);
+	}
 	if (r < 0) {
 		log_msg(LOG_ERROR, "%s: unable to wake it: %s", k->ids[i], e.msg);
 		r = e.cls >= ERR_INPUT && e.cls <= ERR_LOCAL ? (int)e.cls : ERR_LOCAL;
@@ -156,16 +178,40 @@ wake_all(const struct poolmsg *m, const char *pool, char **ids, int n, long long
 {
 	struct aws aws[PAR_MAX];
 	int ready[PAR_MAX] = { 0 };
-	struct wake k = { m, pool, ids, delay, json, NULL, NULL, aws, ready };
+	struct wake k = { m, pool, ids, delay, json, NULL, NULL, aws, ready, NULL, NULL };
+	struct buf known = BUF_INIT, name = BUF_INIT;
 	int i, worst = 0, sent = 0;
+	struct err e;
 
 	k.rc = calloc((size_t)n, sizeof(*k.rc));
 	k.sent = calloc((size_t)n, sizeof(*k.sent));
-	if (k.rc == NULL || k.sent == NULL) {
+	k.done = calloc((size_t)n, sizeof(*k.done));
+	if (k.rc == NULL || k.sent == NULL || k.done == NULL) {
 		free(k.rc);
 		free(k.sent);
+		free(k.done);
 		log_msg(LOG_ERROR, "out of memory");
 		return ERR_LOCAL;
+	}
+	/* One GetQueueUrl, not one per instance: the first wake queue SQS
+	 * knows gives the URL the others are derived from. One it does not
+	 * know is settled here as it would be by its own call. */
+	if (n > 1 && aws_init(&aws[0], "sqs", &e) == 0) {
+		ready[0] = 1;
+		for (i = 0; i < n && k.known == NULL; i++) {
+			buf_reset(&name);
+			if (buf_addf(&name, "wake-%s", ids[i]))
+				break;
+			if (sqs_queue_url(&aws[0], pool, name.p, &known, &e) == 0) {
+				k.known = known.p;
+			} else if (sqs_no_queue(&e)) {
+				log_msg(LOG_ERROR, "%s: unable to wake it: %s", ids[i], e.msg);
+				k.rc[i] = e.cls;
+				k.done[i] = 1;
+			} else {
+				break;
+			}
+		}
 	}
 	par_run((size_t)n, PAR_MAX, wake_one, &k);
 	for (i = 0; i < PAR_MAX; i++)
@@ -181,6 +227,9 @@ wake_all(const struct poolmsg *m, const char *pool, char **ids, int n, long long
 		log_msg(LOG_ERROR, "%d of %d instance(s) were not woken (see above)", n - sent, n);
 	free(k.rc);
 	free(k.sent);
+	free(k.done);
+	buf_free(&known);
+	buf_free(&name);
 	return worst;
 }
 

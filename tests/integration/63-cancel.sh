@@ -106,13 +106,18 @@ cancel_at 502 large "the pool pop" sqs ReceiveMessage
 check_with "$T_TMP/err.502" "the popped instance went back into the pool" in_pool "$P"
 check "its record is idle, unowned" idle_unowned "$P"
 
-cancel_at 503 large "the claim's conditional write" dynamodb UpdateItem
+# UpdateItems: the run's index item, the candidates' names in it, the claim.
+cancel_at 503 large "the claim's conditional write" dynamodb UpdateItem 2
 check_with "$T_TMP/err.503" "the claim was won before the cancel took effect" grep -q "$P | claimed | returned to the pool" "$T_TMP/sum.503"
 check "the claimed instance is idle and unowned again, not terminated" idle_unowned "$P"
 check_with "$T_TMP/err.503" "and back in the pool" wait_for 20 in_pool "$P"
 expect 0 "the next provision gets it from the pool" env GITHUB_RUN_ID=504 ec2rp-provision
 check "the same instance" [ "$(head -n 1 "$T_OUT")" = "$P" ]
 expect 0 "release run 504" env GITHUB_RUN_ID=504 ec2rp-release
+check "back in the pool" wait_for 20 in_pool "$P"
+cancel_at 508 large "the run index write of the candidates" dynamodb UpdateItem 1
+check_with "$T_TMP/err.508" "the popped instance went back into the pool, unclaimed" in_pool "$P"
+check "its record is idle, unowned" idle_unowned "$P"
 
 # The phases of a creation (xlarge: its pool is empty).
 cancel_at 505 xlarge "the launch (CreateFleet)" ec2 CreateFleet
@@ -120,17 +125,21 @@ check "what the fleet launched is terminated" wait_for 10 none_running 505
 cancel_at 506 xlarge "the token write (BatchWriteItem)" dynamodb BatchWriteItem
 check "the created instance is terminated" wait_for 10 none_running 506
 check "its record is terminated" [ -z "$(left 506)" ]
-cancel_at 507 xlarge "the mark running" dynamodb UpdateItem
+# UpdateItems: the run's index item, the new instances' names, the mark.
+cancel_at 507 xlarge "the mark running" dynamodb UpdateItem 2
 check "the registered instance is terminated" wait_for 10 none_running 507
 check "its record is terminated" [ -z "$(left 507)" ]
+cancel_at 509 xlarge "the run index write of the new instances" dynamodb UpdateItem 1
+check "the launched instance is terminated" wait_for 10 none_running 509
+check "no record of it but a terminated one" [ -z "$(left 509)" ]
 
 # What the workflow does next: its if: always() release, then the next
 # refresh. Nothing stays running, billed or recorded for the cancelled runs.
-for r in 501 502 503 505 506 507; do
+for r in 501 502 503 505 506 507 508 509; do
 	expect 0 "run $r: the if: always() release" env GITHUB_RUN_ID=$r ec2rp-release
 done
 expect 0 "the next refresh" ec2rp-refresh
-for r in 501 502 503 505 506 507; do
+for r in 501 502 503 505 506 507 508 509; do
 	check "run $r: nothing running in EC2, no record but terminated ones" sh -c "$(command -v ec2-list) --run-id $r --state pending,running >/dev/null 2>&1; [ \$? -ne 0 ] && [ -z \"\$(state-scan --run-id $r 2>/dev/null | grep -v '	terminated	')\" ]"
 done
 check "P was never terminated" idle_unowned "$P"

@@ -30,13 +30,25 @@ check "and nothing sent" [ "$(calls UpdateItem)" -eq "$u0" ]
 # pool-push --wake: each instance's own queue.
 pool-init "wake-$I1" >/dev/null
 pool-init "wake-$I3" >/dev/null
+q0=$(mine GetQueueUrl)
 expect 0 "wake two agents in one pool-push" pool-push --wake $I1 $I3
 check "a message id for each" [ "$(cut -f1 "$T_OUT" | sort | tr '\n' ' ')" = "$I1 $I3 " ]
+check "one GetQueueUrl for both (the other's URL from its answer)" [ "$(($(mine GetQueueUrl) - q0))" -eq 1 ]
 check "each in its own queue" sh -c "pool-pop --resource-class wake-$I1 --wait 0 | grep -q '^$I1' && pool-pop --resource-class wake-$I3 --wait 0 | grep -q '^$I3'"
 expect 3 "one with no wake queue: refused (exit 3)" pool-push --wake $I1 $I2
 check "the other still woken" [ "$(cut -f1 "$T_OUT")" = "$I1" ]
 check "the missing one named" err_has "$I2: unable to wake it"
 expect 2 "--wake with a class: exit 2" pool-push --wake --resource-class large $I1
+# A URL SQS refuses (as if its parts had changed): that queue's own
+# GetQueueUrl after all, then the send.
+sim POST /faults "{\"next\":[{\"service\":\"sqs\",\"action\":\"SendMessageBatch\",\"code\":\"AWS.SimpleQueueService.NonExistentQueue\",\"status\":400,\"key\":\"$AWS_ACCESS_KEY_ID\"}]}" >/dev/null
+q0=$(mine GetQueueUrl)
+expect 0 "a wake whose URL SQS refuses: asked for, then sent" pool-push --wake $I1 $I3
+check "both woken" [ "$(cut -f1 "$T_OUT" | sort | tr '\n' ' ')" = "$I1 $I3 " ]
+check "one GetQueueUrl more, for the refused one" [ "$(($(mine GetQueueUrl) - q0))" -eq 2 ]
+sim POST /reset-faults >/dev/null
+pool-pop --resource-class "wake-$I1" --wait 0 >/dev/null 2>&1 # unchecked: drained for the checks below
+pool-pop --resource-class "wake-$I3" --wait 0 >/dev/null 2>&1 # unchecked: as above
 
 # The token copies: 25 a BatchWriteItem, no PutItem each.
 ids=$(i=0; while [ $i -lt 30 ]; do printf 'i-%017x ' $((0xc00 + i)); i=$((i + 1)); done)

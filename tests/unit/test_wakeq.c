@@ -56,5 +56,21 @@ main(void)
 	t_streq(s, "{\"QueueUrl\":\"https://q/1/ci-wake-i-0123456789abcdef0\"}", "DeleteQueue body");
 	cJSON_free(s);
 	cJSON_Delete(r);
+	{
+		struct buf u = BUF_INIT;
+
+		t_inteq(wakeq_url(&u, "https://sqs.us-east-1.amazonaws.com/123456789012/ci-wake-i-0123456789abcdef0", "ci",
+		    "i-01234567"), 0, "a wake queue's URL from another's");
+		t_streq(u.p, "https://sqs.us-east-1.amazonaws.com/123456789012/ci-wake-i-01234567", "host and account kept");
+		t_inteq(wakeq_url(&u, "http://127.0.0.1:9/000000000000/ci-wake-i-01234567", "ci", "i-0123456789abcdef0"), 0,
+		    "the stack's URL");
+		t_streq(u.p, "http://127.0.0.1:9/000000000000/ci-wake-i-0123456789abcdef0", "its prefix kept");
+		t_inteq(wakeq_url(&u, "https://q/1/ci-large", "ci", "i-01234567"), -1, "a class queue's URL: none");
+		t_inteq(wakeq_url(&u, "https://q/1/ci-wake-x-wake-i-01234567", "ci", "i-01234567"), -1, "another pool's");
+		t_inteq(wakeq_url(&u, "ci-wake-i-01234567", "ci", "i-01234567"), -1, "no path");
+		t_inteq(wakeq_url(&u, "https://q/1/ci-wake-i-01234567", "ci", "i-x/../y"), -1, "a malformed id");
+		t_streq(u.p, "http://127.0.0.1:9/000000000000/ci-wake-i-0123456789abcdef0", "nothing written on refusal");
+		buf_free(&u);
+	}
 	return t_done();
 }
