@@ -68,5 +68,21 @@ sort "$T_OUT" > "$T_TMP/third"
 check "the same 3 instances again" cmp -s "$T_TMP/first" "$T_TMP/third"
 check "no fleet request" [ "$(fleets)" -eq "$f0" ]
 expect 0 "release 823" env GITHUB_RUN_ID=823 ec2rp-release
+check "all 3 back in the pool after 823" wait_for 20 pooled large 3
+
+# Its push refused for a moment (SQS answers 500 to all three of the
+# tool's attempts): the agent tries again 5 s later instead of ending its
+# instance. The fault is keyed to that agent's credentials (the file it
+# shares with its tools), so nothing else takes it.
+expect 0 "provision 1 for run 824" env GITHUB_RUN_ID=824 INPUT_INSTANCE_COUNT=1 ec2rp-provision
+E=$(cat "$T_OUT")
+key=$(jq -r .AccessKeyId "$SIM_DIR/instances/$E/root/run/ec2rp/aws-credentials")
+sim POST /faults "{\"next\":[{\"service\":\"sqs\",\"action\":\"SendMessageBatch\",\"count\":3,\"code\":\"InternalFailure\",\"key\":\"$key\"}]}" >/dev/null
+n0=$(grep -c 'back in the pool' "$SIM_DIR/instances/$E/console.log")
+expect 0 "release 824" env GITHUB_RUN_ID=824 ec2rp-release
+check "its three pushes were refused" wait_for 20 sh -c "[ \"\$(curl -fsS $SIM_CONTROL/faults | jq '[.pending[]? | select(.key == \"$key\")] | length')\" -eq 0 ]"
+check "back in the pool after its second try" wait_for 20 sh -c "[ \$(grep -c 'back in the pool' '$SIM_DIR/instances/$E/console.log') -gt $n0 ]"
+check "not terminated" [ "$(sim GET /instances | jq -r --arg i "$E" '.[] | select(.id == $i) | .state')" = running ]
+check_with "$SIM_DIR/instances/$E/console.log" "no 'not returned to the pool'" sh -c "! grep -q 'not returned to the pool' '$SIM_DIR/instances/$E/console.log'"
 
 done_testing
