@@ -34,7 +34,9 @@ stack_up() {
 	E=$AWS_ENDPOINT_URL
 	ec2rp-refresh >/dev/null 2>&1
 }
-trap 'sh tests/sim/stack stop "$SIM_DIR"; rm -rf "$tmp" "$SIM_DIR"' EXIT INT TERM
+trap 'sh tests/sim/stack stop "$SIM_DIR"; rm -rf "$tmp" "$SIM_DIR"' EXIT
+# A signal ends the bench (through the exit trap), not just the step it hit.
+trap 'exit 1' INT TERM
 export GITHUB_REPOSITORY=octo/bench INPUT_AMI=ami-0123456789abcdef0 INPUT_IDLE_TIME_SEC=3600
 # BENCH_CASE=scale: only the scale curves (tests/bench/scale.sh, pool sizes
 # from BENCH_SCALE, e.g. "10 100" for a short run), put in place of section
