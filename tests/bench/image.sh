@@ -13,7 +13,8 @@ DOCKER_BIN=/usr/bin/docker
 export DOCKER_BIN
 unset DOCKER_HOST
 tmp=$(mktemp -d)
-trap 'sh tests/dockerd.sh stop "$tmp/dk"; rm -rf "$tmp"' EXIT INT TERM
+trap 'sh tests/dockerd.sh stop "$tmp/dk"; rm -rf "$tmp"' EXIT
+trap 'exit 1' INT TERM
 dk() { "$DOCKER_BIN" -H "unix://$tmp/dk/docker.sock" "$@"; }
 ms() { date +%s%N | cut -c1-13; }
 median() { sort -n "$1" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
