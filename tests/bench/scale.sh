@@ -103,7 +103,7 @@ run=3000
 # pushes after a release), 90 s at most; prints the ms it took.
 back() {
 	t0=$(ms) i=0
-	until [ "$(pool-status large 2>/dev/null | awk -F '\t' '$1 == "class" && $2 == "large" { print $8 + 0 }')" -ge "$1" ] || [ $i -ge 900 ]; do
+	until [ "$(pool-status large 2>/dev/null | awk -F '\t' '$1 == "class" && $2 == "large" { n = $8 + 0 } END { print n + 0 }')" -ge "$1" ] || [ $i -ge 900 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
