@@ -34,7 +34,7 @@ stack_up() {
 	E=$AWS_ENDPOINT_URL
 	ec2rp-refresh >/dev/null 2>&1
 }
-trap 'sh tests/sim/stack stop "$SIM_DIR"; rm -rf "$tmp" "$SIM_DIR"' EXIT
+trap '[ -z "$SIM_DIR" ] || sh tests/sim/stack stop "$SIM_DIR"; rm -rf "$tmp" "$SIM_DIR"' EXIT
 # A signal ends the bench (through the exit trap), not just the step it hit.
 trap 'exit 1' INT TERM
 export GITHUB_REPOSITORY=octo/bench INPUT_AMI=ami-0123456789abcdef0 INPUT_IDLE_TIME_SEC=3600
