@@ -20,7 +20,9 @@ static const char help[] =
     "           instance id (other names with that prefix are skipped)\n"
     "  delete   deletes each instance's wake queue: prints\n"
     "           instance-id<TAB>deleted|absent. It does not check that the\n"
-    "           instance is gone: that is the caller's to prove (refresh does)\n"
+    "           instance is gone: that is the caller's to prove (refresh does).\n"
+    "           One GetQueueUrl: the other URLs are that answer's with the\n"
+    "           name changed; a URL SQS refuses is asked for after all\n"
     "Options:\n"
     "  --page N      queue URLs asked for a page (1-1000, default 1000)\n"
     "  --pool NAME   the pool (default EC2RP_POOL, else ec2-runner-pool)\n"
@@ -68,20 +70,36 @@ list(struct aws *a, const char *pool, int page, struct err *e)
 	return 0;
 }
 
-/* Deletes one instance's wake queue. 0 deleted, 1 there was none, -1 error. */
+/* Deletes one instance's wake queue. 0 deleted, 1 there was none, -1 error.
+ * known: another wake queue's URL (or empty): this one's is derived from it
+ * (only the name differs) and asked for with GetQueueUrl only when SQS
+ * refuses the derived one; known is set to each URL asked for. */
 static int
-delete(struct aws *a, const char *pool, const char *id, struct err *e)
+delete(struct aws *a, const char *pool, const char *id, struct buf *known, struct err *e)
 {
 	struct buf cls = BUF_INIT, url = BUF_INIT;
 	cJSON *b = NULL;
 	int r = -1;
 
+	if (known->len && wakeq_url(&url, known->p, pool, id) == 0 && (b = wakeq_delete_body(url.p)) != NULL &&
+	    sqs_call(a, "DeleteQueue", b, NULL, e) == 0) {
+		r = 0;
+		goto done;
+	}
+	cJSON_Delete(b);
+	b = NULL;
+	buf_reset(&url);
 	if (buf_addf(&cls, "wake-%s", id)) {
 		err_nomem(e);
 		goto done;
 	}
 	if (sqs_queue_url(a, pool, cls.p, &url, e)) {
 		r = sqs_no_queue(e) ? 1 : -1;
+		goto done;
+	}
+	buf_reset(known);
+	if (buf_adds(known, url.p)) {
+		err_nomem(e);
 		goto done;
 	}
 	if ((b = wakeq_delete_body(url.p)) == NULL) {
@@ -108,6 +126,7 @@ pool_wake_main(int argc, char **argv)
 	const char *pool_opt = NULL, *pool, *cmd;
 	long long page = WAKEQ_PAGE_MAX;
 	struct aws a;
+	struct buf known = BUF_INIT; /* a wake queue URL SQS gave: the others derived from it */
 	struct err e;
 	char what[80];
 	int c, i, r = 0;
@@ -145,7 +164,7 @@ pool_wake_main(int argc, char **argv)
 		snprintf(what, sizeof(what), "list the wake queues");
 	}
 	for (i = optind; r == 0 && i < argc; i++) {
-		c = delete(&a, pool, argv[i], &e);
+		c = delete(&a, pool, argv[i], &known, &e);
 		if (c < 0) {
 			snprintf(what, sizeof(what), "delete the wake queue of %s", argv[i]);
 			r = -1;
@@ -155,5 +174,6 @@ pool_wake_main(int argc, char **argv)
 		}
 	}
 	aws_free(&a);
+	buf_free(&known);
 	return r ? cli_fail(&e, what) : 0;
 }

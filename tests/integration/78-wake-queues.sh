@@ -65,6 +65,25 @@ check "deletes the two" err_has "deleted 2 wake queue(s)"
 check "only $B's is left" [ "$(queues)" = "$B " ]
 expect 0 "pool-wake delete of a queue that is gone" pool-wake delete "$A"
 check "says absent" out_has "$A	absent"
+# Several at once: one GetQueueUrl, the other URLs from its answer (only
+# the name differs); a URL SQS refuses is asked for after all.
+ncalls() { sim GET /calls | jq --arg a "$1" '[.[] | select(.action == $a)] | length'; }
+W1=i-0ccccccccccccccc1 W2=i-0ccccccccccccccc2 W3=i-0ccccccccccccccc3 W4=i-0ccccccccccccccc4
+expect 0 "four more wake queues" pool-init wake-$W1 wake-$W2 wake-$W3 wake-$W4
+g0=$(ncalls GetQueueUrl) d0=$(ncalls DeleteQueue)
+expect 0 "pool-wake delete of three" pool-wake delete $W1 $W2 $W3
+check "all three deleted" [ "$(grep -c '	deleted$' "$T_OUT")" -eq 3 ]
+check "one GetQueueUrl for the three ($(($(ncalls GetQueueUrl) - g0)))" [ "$(($(ncalls GetQueueUrl) - g0))" -eq 1 ]
+check "three DeleteQueue" [ "$(($(ncalls DeleteQueue) - d0))" -eq 3 ]
+W5=i-0ccccccccccccccc5
+expect 0 "one more" pool-init wake-$W5
+sim POST /faults '{"next":[{"service":"sqs","action":"DeleteQueue","after":1,"count":1,"code":"AccessDenied","status":403}]}' >/dev/null
+g0=$(ncalls GetQueueUrl)
+expect 0 "pool-wake delete of two, the second's derived URL refused" pool-wake delete $W4 $W5
+sim POST /reset-faults >/dev/null
+check "the refused one asked for with GetQueueUrl (2 in all)" [ "$(($(ncalls GetQueueUrl) - g0))" -eq 2 ]
+check "both deleted" [ "$(grep -c '	deleted$' "$T_OUT")" -eq 2 ]
+check "none of the five left" sh -c "! pool-wake list 2>/dev/null | grep -q 0ccccccccccccccc"
 refused=$(sim GET /iam | jq '[.refusals[] | select(.principal | test("assumed-role/[^/]+/i-") | not)] | length')
 check "the controlplane was never refused ($refused)" [ "$refused" -eq 0 ]
 done_testing
