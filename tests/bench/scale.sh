@@ -180,6 +180,14 @@ cycle_counted() {
 	counted "release$2$3" env GITHUB_RUN_ID=$run ec2rp-release
 	back "$idle" >/dev/null
 }
+# cont_table: the 20-provisions-at-once figures as a Markdown table.
+cont_table() {
+	echo "| pool | wall ms (to the last registration) | provisions with 5 | instances given | claims won a second (first round: claims) | claims lost | instances given twice | records owned twice | instances created |"
+	echo "|---|---|---|---|---|---|---|---|---|"
+	while read -r p cms ok cl dbl own rate won lost fl; do
+		echo "| $p | $cms | $ok of 20 | $cl | $rate ($won) | $lost | $dbl | $own | $fl |"
+	done < "$tmp/cont"
+}
 # agents_signal SIG: SIG to every instance's process group.
 agents_signal() {
 	for p in $(curl -fsS "$SIM_CONTROL/instances" | jq -r '.[] | select(.alive) | .pid'); do
@@ -308,13 +316,7 @@ done
 
 # Contention alone: its table to OUT, nothing in docs/bench.
 if [ "$ONLY" = contention ]; then
-	{
-		echo "| pool | wall ms (to the last registration) | provisions with 5 | instances given | claims won a second (first round: claims) | claims lost | instances given twice | records owned twice | instances created |"
-		echo "|---|---|---|---|---|---|---|---|---|"
-		while read -r p cms ok cl dbl own rate won lost fl; do
-			echo "| $p | $cms | $ok of 20 | $cl | $rate ($won) | $lost | $dbl | $own | $fl |"
-		done < "$tmp/cont"
-	} > "$out"
+	cont_table > "$out"
 	exit 0
 fi
 # The figures, and the curves.
@@ -412,11 +414,7 @@ label() {
 	echo
 	echo "20 provisions of 5 at once from 100 idle instances:"
 	echo
-	echo "| pool | wall ms (to the last registration) | provisions with 5 | instances given | claims won a second (first round: claims) | claims lost | instances given twice | records owned twice | instances created |"
-	echo "|---|---|---|---|---|---|---|---|---|"
-	while read -r p cms ok cl dbl own rate won lost fl; do
-		echo "| $p | $cms | $ok of 20 | $cl | $rate ($won) | $lost | $dbl | $own | $fl |"
-	done < "$tmp/cont"
+	cont_table
 } > "$out"
 cp "$tmp/beyond" docs/bench/scale-beyond.txt 2>/dev/null
 # The issue's targets (issue 25), each with its figure from this run.
